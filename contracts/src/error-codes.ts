@@ -1,0 +1,50 @@
+/**
+ * The one catalogue of error codes Lanyard answers with. Append-only: a code is never renamed or reused,
+ * because clients and documentation depend on it. `docs/errors.md` is kept identical by a test.
+ */
+export const errorCodes = {
+  // Request shape
+  VALIDATION_FAILED: { status: 400, message: 'The request does not match the expected shape.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body has an unsupported content type.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+
+  // Authentication and sessions
+  AUTH_REQUIRED: { status: 401, message: 'Sign in to continue.' },
+  AUTH_SESSION_EXPIRED: { status: 401, message: 'Your session has expired. Sign in again.' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'The username or password is incorrect.' },
+  CSRF_REJECTED: { status: 403, message: 'The request did not come from the Lanyard console.' },
+  PERMISSION_DENIED: { status: 403, message: 'You do not have permission to do this.' },
+
+  // Invitations and first access
+  INVITATION_NOT_FOUND: { status: 404, message: 'This invitation link is not valid.' },
+  INVITATION_EXPIRED: { status: 410, message: 'This invitation link has expired. Ask your administrator for a new one.' },
+  INVITATION_USED: { status: 410, message: 'This invitation link has already been used.' },
+  INVITATION_REVOKED: { status: 410, message: 'This invitation link was replaced by a newer one.' },
+  INVITATION_NOT_PENDING: { status: 409, message: 'This user has already accepted their invitation.' },
+
+  // Passwords
+  PASSWORD_POLICY_VIOLATED: { status: 422, message: 'The password does not meet the password rules.' },
+
+  // Directory
+  TENANT_NOT_FOUND: { status: 404, message: 'No such tenant.' },
+  TENANT_NAME_TAKEN: { status: 409, message: 'A tenant with this name already exists.' },
+  USER_NOT_FOUND: { status: 404, message: 'No such user.' },
+  USERNAME_TAKEN: { status: 409, message: 'This username is already in use.' },
+  ROLE_NOT_FOUND: { status: 404, message: 'No such role.' },
+  ROLE_NOT_GRANTABLE: { status: 403, message: 'You can only grant a role with the same or fewer permissions than your own.' },
+  TEAM_NOT_FOUND: { status: 404, message: 'No such team.' },
+  TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
+
+  // Service
+  SERVICE_OVERLOADED: { status: 503, message: 'Lanyard is busy. Try again in a moment.' },
+  SERVICE_NOT_READY: { status: 503, message: 'Lanyard is not ready to serve requests.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The one password rule evaluator, shared by the server (which enforces it) and the console (which shows
+ * each rule live as the user types). Passwords are NFKC-normalised before they are evaluated or hashed.
+ */
+export const passwordPolicySchema = z.strictObject({
+  minLength: z.int().min(1).max(256),
+  maxLength: z.int().min(8).max(1024),
+  requireUppercase: z.boolean(),
+  requireLowercase: z.boolean(),
+  requireDigit: z.boolean(),
+  requireSpecial: z.boolean(),
+  /** Not reused among the last N passwords; 0 turns the rule off. */
+  historyCount: z.int().min(0).max(24),
+  /** Not reused within D days; 0 turns the rule off. */
+  historyDays: z.int().min(0).max(3650),
+  /** The password must be changed after D days; 0 turns the rule off. */
+  expiryDays: z.int().min(0).max(3650),
+  /** Not equal to or containing the username or the email address. */
+  disallowPersonalInfo: z.boolean(),
+  /** Not in the list of common and breached passwords shipped with Lanyard. */
+  blocklist: z.boolean(),
+});
+
+export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
+
+export const contactCenterDefaultPolicy: PasswordPolicy = {
+  minLength: 12,
+  maxLength: 128,
+  requireUppercase: true,
+  requireLowercase: true,
+  requireDigit: true,
+  requireSpecial: false,
+  historyCount: 5,
+  historyDays: 0,
+  expiryDays: 0,
+  disallowPersonalInfo: true,
+  blocklist: true,
+};
+
+export type PasswordRuleId =
+  | 'minLength'
+  | 'maxLength'
+  | 'uppercase'
+  | 'lowercase'
+  | 'digit'
+  | 'special'
+  | 'notUsername'
+  | 'notEmail'
+  | 'notCommon'
+  | 'notReused';
+
+export interface PasswordRuleResult {
+  id: PasswordRuleId;
+  met: boolean;
+  /** Human-readable requirement, the same text on the server and in the console. */
+  label: string;
+}
+
+export interface PasswordContext {
+  username?: string | undefined;
+  email?: string | undefined;
+  /** Answers whether a normalised password is a known common or breached one; omitted where unknown. */
+  isCommon?: ((normalisedPassword: string) => boolean) | undefined;
+}
+
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
+function codePointLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
+}
+
+function containsFolded(haystack: string, needle: string): boolean {
+  const folded = needle.normalize('NFKC').toLowerCase();
+  return folded.length > 0 && haystack.toLowerCase().includes(folded);
+}
+
+/** Every rule the policy turns on, each with whether the password meets it. */
+export function evaluatePassword(
+  policy: PasswordPolicy,
+  password: string,
+  context: PasswordContext = {},
+): PasswordRuleResult[] {
+  const value = normalizePassword(password);
+  const length = codePointLength(value);
+  const results: PasswordRuleResult[] = [
+    { id: 'minLength', met: length >= policy.minLength, label: `At least ${policy.minLength} characters` },
+    { id: 'maxLength', met: length <= policy.maxLength, label: `At most ${policy.maxLength} characters` },
+  ];
+  if (policy.requireUppercase) {
+    results.push({ id: 'uppercase', met: /\p{Lu}/u.test(value), label: 'At least one uppercase letter (A, B, C)' });
+  }
+  if (policy.requireLowercase) {
+    results.push({ id: 'lowercase', met: /\p{Ll}/u.test(value), label: 'At least one lowercase letter (a, b, c)' });
+  }
+  if (policy.requireDigit) {
+    results.push({ id: 'digit', met: /\p{Nd}/u.test(value), label: 'At least one number (1, 2, 3)' });
+  }
+  if (policy.requireSpecial) {
+    results.push({ id: 'special', met: /[^\p{L}\p{N}]/u.test(value), label: 'At least one special character (!, #, @)' });
+  }
+  if (policy.disallowPersonalInfo && context.username !== undefined) {
+    results.push({ id: 'notUsername', met: !containsFolded(value, context.username), label: 'Does not contain your username' });
+  }
+  if (policy.disallowPersonalInfo && context.email !== undefined) {
+    const localPart = context.email.split('@')[0] ?? '';
+    const met = !containsFolded(value, context.email) && !(localPart.length >= 3 && containsFolded(value, localPart));
+    results.push({ id: 'notEmail', met, label: 'Does not contain your email address' });
+  }
+  if (policy.blocklist && context.isCommon !== undefined) {
+    results.push({ id: 'notCommon', met: !context.isCommon(value), label: 'Is not a commonly used password' });
+  }
+  return results;
+}
+
+export function failedRules(results: readonly PasswordRuleResult[]): PasswordRuleId[] {
+  return results.filter((result) => !result.met).map((result) => result.id);
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from './deps.ts';
+import { createGuards, sessionCookieSettings } from './http/authentication.ts';
+import { registerConsole } from './http/console.ts';
+import { createCsrfCheck } from './http/csrf.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import type { App } from './http/fastify-types.ts';
+import { registerHealthRoutes } from './http/health-routes.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
+import { registerProfileRoutes } from './profile/profile-routes.ts';
+import { registerRoleRoutes } from './roles/roles-routes.ts';
+import { registerSessionRoutes } from './sessions/sessions-routes.ts';
+import { registerTeamRoutes } from './teams/teams-routes.ts';
+import { registerUserAdminRoutes } from './users/users-routes.ts';
+
+export interface BuildOptions {
+  /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
+  consoleDir?: string;
+}
+
+/** Builds the HTTP application without listening, so tests drive it with inject(). */
+export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<App> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('principal', undefined);
+  registerErrorHandling(app);
+
+  await app.register(fastifyCookie);
+  const cookie = sessionCookieSettings(config.secureCookies);
+  const guards = createGuards({ sessions: deps.sessions, cookie });
+
+  app.addHook('onRequest', createCsrfCheck(config.publicUrl.origin, cookie.name));
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'same-origin');
+    void reply.header('x-frame-options', 'DENY');
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+  });
+
+  await registerOpenApi(app, config.version);
+  registerMetrics(app);
+  registerHealthRoutes(app, deps);
+  registerInvitationRoutes(app, deps);
+  registerSessionRoutes(app, { sessions: deps.sessions, cookie });
+  registerProfileRoutes(app, { profile: deps.profile, guards });
+  registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
+  registerRoleRoutes(app, { roles: deps.roles, guards });
+  registerTeamRoutes(app, { teams: deps.teams, guards });
+  await registerConsole(app, options.consoleDir);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { IssuedInvitation, InvitationsService } from '../invitations/invitations-service.ts';
+import type { RolesService } from '../roles/roles-service.ts';
+import type { Db } from '../storage/db.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+
+/** Any constant: the advisory lock that keeps two instances from bootstrapping the same empty database. */
+const bootstrapLockKey = 0x4c414e59;
+
+/**
+ * On an empty database, creates tenant "Default" and an invitation for its first administrator, so a new
+ * operator can sign in within a minute. Returns the invitation, or undefined when there was nothing to do.
+ */
+export async function bootstrapIfEmpty(deps: {
+  db: Db;
+  logger: Logger;
+  tenants: TenantsService;
+  roles: RolesService;
+  invitations: InvitationsService;
+  admin: { username: string; email: string };
+}): Promise<IssuedInvitation | undefined> {
+  const issued = await deps.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${bootstrapLockKey})`.execute(trx);
+    if ((await deps.tenants.countTenants(trx)) > 0) return undefined;
+    const tenant = await deps.tenants.createTenant('Default', trx);
+    const administrator = await deps.roles.getRoleByName(tenant.id, 'Administrator', trx);
+    return deps.invitations.inviteUser(
+      tenant.id,
+      { username: deps.admin.username, email: deps.admin.email, firstName: 'Lanyard', lastName: 'Administrator', roleId: administrator.id },
+      undefined,
+      trx,
+    );
+  });
+  if (issued !== undefined) {
+    deps.logger.info(
+      { firstAccessUrl: issued.url, username: issued.user.username, expiresAt: issued.invitation.expiresAt.toISOString() },
+      `First start: tenant "Default" created. Open ${issued.url} to set the password of "${issued.user.username}".`,
+    );
+  }
+  return issued;
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { createDeps, type Deps } from '../deps.ts';
+import { AppError } from '../errors/app-error.ts';
+import { serve } from '../main.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+
+const usage = `Usage: lanyard <command> [options]
+
+Commands:
+  serve                              Run the console and API (migrates and bootstraps first)
+  migrate                            Apply pending database migrations
+  tenant create <name>               Create a tenant with the built-in roles
+  user invite --tenant <name> --username <u> --email <e> --role <role>
+              [--first-name <f>] [--last-name <l>]
+                                     Invite a user and print their first-access link
+
+Configuration comes from LANYARD_* environment variables (see docs/configuration.md).`;
+
+function packageVersion(): string {
+  const raw = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(raw) as { version: string }).version;
+}
+
+/** Runs a one-off command against the database, then releases everything. */
+async function withDeps<T>(config: Readonly<Config>, work: (deps: Deps) => Promise<T>): Promise<T> {
+  const deps = await createDeps(config);
+  try {
+    await migrateToLatest(deps.db);
+    const result = await work(deps);
+    await deps.mail.deliverDue();
+    return result;
+  } finally {
+    await deps.close();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const config = loadConfig(process.env, packageVersion());
+
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'migrate': {
+      const applied = await withDeps(config, (deps) => migrateToLatest(deps.db));
+      process.stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${applied.join(', ')}\n`);
+      return 0;
+    }
+    case 'tenant': {
+      const [sub, name] = rest;
+      if (sub !== 'create' || name === undefined || name.trim() === '') break;
+      const tenant = await withDeps(config, (deps) => deps.tenants.createTenant(name));
+      process.stdout.write(`Created tenant "${tenant.name}" (${tenant.id}) in region ${tenant.homeRegion}.\n`);
+      return 0;
+    }
+    case 'user': {
+      const [sub, ...options] = rest;
+      if (sub !== 'invite') break;
+      const { values } = parseArgs({
+        args: options,
+        options: {
+          tenant: { type: 'string' },
+          username: { type: 'string' },
+          email: { type: 'string' },
+          role: { type: 'string' },
+          'first-name': { type: 'string' },
+          'last-name': { type: 'string' },
+          team: { type: 'string' },
+        },
+        strict: true,
+      });
+      const { tenant: tenantName, username, email, role } = values;
+      if (tenantName === undefined || username === undefined || email === undefined || role === undefined) break;
+      const issued = await withDeps(config, async (deps) => {
+        const tenant = await deps.tenants.getTenantByName(tenantName);
+        const found = await deps.roles.getRoleByName(tenant.id, role);
+        return deps.invitations.inviteUser(tenant.id, {
+          username,
+          email,
+          firstName: values['first-name'] ?? username,
+          lastName: values['last-name'] ?? '',
+          roleId: found.id,
+        });
+      });
+      process.stdout.write(`Invited ${issued.user.username} <${issued.user.email}>. First-access link (valid until ${issued.invitation.expiresAt.toISOString()}):\n${issued.url}\n`);
+      return 0;
+    }
+    default:
+      break;
+  }
+  process.stderr.write(`${usage}\n`);
+  return 2;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof AppError) process.stderr.write(`${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}\n`);
+    else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

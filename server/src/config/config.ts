@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Lanyard's configuration: every `LANYARD_*` variable, parsed once at start. Every problem is listed at
+ * once, so an operator fixes them in one go. Nothing else in the server reads the environment.
+ */
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+const envSchema = z
+  .object({
+    LANYARD_HOST: z.string().min(1).default('0.0.0.0'),
+    LANYARD_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    LANYARD_DATA_DIR: z.string().min(1).default('./data'),
+    LANYARD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LANYARD_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    LANYARD_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    LANYARD_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    LANYARD_MASTER_KEY: z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, '32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+    LANYARD_REGION: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and -').default('local'),
+    LANYARD_LOG_LEVEL: z.enum(logLevels).default('info'),
+    LANYARD_BOOTSTRAP_ADMIN: z.string().min(1).max(254).default('admin'),
+    LANYARD_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@localhost'),
+    LANYARD_TRUST_PROXY: z.string().optional(),
+    LANYARD_SECURE_COOKIES: booleanFlag.optional(),
+  })
+  .superRefine((env, context) => {
+    if (env.LANYARD_DATABASE_URL !== undefined && env.LANYARD_MASTER_KEY === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['LANYARD_MASTER_KEY'],
+        message: 'required with LANYARD_DATABASE_URL, so every instance shares it (openssl rand -base64 32)',
+      });
+    }
+  });
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: URL;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  /** 32 bytes, or undefined in embedded mode where a key file in the data directory is used. */
+  masterKey: Buffer | undefined;
+  region: string;
+  logLevel: (typeof logLevels)[number];
+  bootstrapAdmin: { username: string; email: string };
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed; empty means none. */
+  trustProxy: string[];
+  secureCookies: boolean;
+  version: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, version = '0.1.0'): Readonly<Config> {
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key.startsWith('LANYARD_') && value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  const publicUrl = new URL(values.LANYARD_PUBLIC_URL ?? `http://localhost:${values.LANYARD_PORT}`);
+  return Object.freeze({
+    host: values.LANYARD_HOST,
+    port: values.LANYARD_PORT,
+    dataDir: path.resolve(values.LANYARD_DATA_DIR),
+    publicUrl,
+    databaseUrl: values.LANYARD_DATABASE_URL,
+    redisUrl: values.LANYARD_REDIS_URL,
+    smtpUrl: values.LANYARD_SMTP_URL,
+    masterKey: values.LANYARD_MASTER_KEY === undefined ? undefined : Buffer.from(values.LANYARD_MASTER_KEY, 'base64'),
+    region: values.LANYARD_REGION,
+    logLevel: values.LANYARD_LOG_LEVEL,
+    bootstrapAdmin: { username: values.LANYARD_BOOTSTRAP_ADMIN, email: values.LANYARD_BOOTSTRAP_ADMIN_EMAIL },
+    trustProxy: (values.LANYARD_TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    secureCookies: values.LANYARD_SECURE_COOKIES ?? publicUrl.protocol === 'https:',
+    version,
+  });
+}
+
+/** Documented defaults, used by the test that keeps docs/configuration.md complete. */
+export const configVariables = Object.keys(envSchema.shape);

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import { createInvitationsService } from './invitations/invitations-service.ts';
+import { systemClock, type Clock } from './kernel/clock.ts';
+import { loadOrCreateMasterKey } from './kernel/master-key.ts';
+import { createSecretHasher } from './kernel/secrets.ts';
+import { createFileTransport, createMailService, type MailTransport } from './mail/mail-service.ts';
+import { createPasswordHasher, type HasherOptions } from './passwords/password-hasher.ts';
+import { createProfileService } from './profile/profile-service.ts';
+import { createRolesService } from './roles/roles-service.ts';
+import { createSessionsService } from './sessions/sessions-service.ts';
+import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
+import { createTeamsService } from './teams/teams-service.ts';
+import { createTenantsService } from './tenants/tenants-service.ts';
+import { createUsersService } from './users/users-service.ts';
+import { logRedactPaths, logSerializers } from './http/logging.ts';
+
+/**
+ * The composition root: the one place where modules are wired together. Tests call createDeps with a
+ * test clock, an in-memory or per-test database, and their own mail transport.
+ */
+export interface Deps {
+  config: Readonly<Config>;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  tenants: ReturnType<typeof createTenantsService>;
+  roles: ReturnType<typeof createRolesService>;
+  teams: ReturnType<typeof createTeamsService>;
+  users: ReturnType<typeof createUsersService>;
+  invitations: ReturnType<typeof createInvitationsService>;
+  sessions: ReturnType<typeof createSessionsService>;
+  profile: ReturnType<typeof createProfileService>;
+  mail: ReturnType<typeof createMailService>;
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  storage?: StorageTarget;
+  masterKey?: Buffer;
+  mailTransport?: MailTransport;
+  hasher?: HasherOptions;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } });
+}
+
+export function storageTargetFor(config: Pick<Config, 'databaseUrl' | 'dataDir'>): StorageTarget {
+  return config.databaseUrl === undefined
+    ? { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') }
+    : { kind: 'postgres', url: config.databaseUrl };
+}
+
+export async function createDeps(config: Readonly<Config>, overrides: DepsOverrides = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config);
+  const masterKey = overrides.masterKey ?? config.masterKey ?? (await loadOrCreateMasterKey(config.dataDir));
+  const db = await openDatabase(overrides.storage ?? storageTargetFor(config));
+  const secrets = createSecretHasher(masterKey);
+  const hasher = createPasswordHasher(overrides.hasher);
+  const transport = overrides.mailTransport ?? createFileTransport(path.join(config.dataDir, 'outbox'), logger);
+
+  const mail = createMailService({ db, clock, logger, transport });
+  const roles = createRolesService({ db, clock });
+  const teams = createTeamsService({ db, clock });
+  const tenants = createTenantsService({ db, clock, region: config.region, roles });
+  const users = createUsersService({ db, clock });
+  const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, tenants, roles, teams, users });
+  const sessions = createSessionsService({ db, clock, secrets, hasher, users, tenants });
+  const profile = createProfileService({ users, tenants, version: config.version, region: config.region });
+
+  return {
+    config,
+    db,
+    clock,
+    logger,
+    tenants,
+    roles,
+    teams,
+    users,
+    invitations,
+    sessions,
+    profile,
+    mail,
+    async close() {
+      await mail.stop();
+      await hasher.close();
+      await db.destroy();
+    },
+  };
+}

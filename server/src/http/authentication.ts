@@ -1,0 +1,67 @@
+import type { Permission } from '@lanyard/contracts/permissions';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error.ts';
+import type { Principal } from '../kernel/principal.ts';
+import type { SessionsService } from '../sessions/sessions-service.ts';
+
+export interface CookieSettings {
+  name: string;
+  secure: boolean;
+}
+
+/** `__Host-` cookies must be Secure, host-only and path=/; over plain http (development) the prefix is dropped. */
+export function sessionCookieSettings(secure: boolean): CookieSettings {
+  return { name: secure ? '__Host-lanyard_session' : 'lanyard_session', secure };
+}
+
+export function setSessionCookie(reply: FastifyReply, cookie: CookieSettings, token: string): void {
+  void reply.setCookie(cookie.name, token, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/' });
+}
+
+export function clearSessionCookie(reply: FastifyReply, cookie: CookieSettings): void {
+  void reply.clearCookie(cookie.name, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/' });
+}
+
+export function readSessionToken(request: FastifyRequest, cookie: CookieSettings): string | undefined {
+  const value = request.cookies[cookie.name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export interface Guards {
+  /** The route needs a signed-in principal. */
+  signedIn: Guard;
+  /** The route needs a principal holding every permission listed. */
+  permission(...permissions: Permission[]): Guard;
+}
+
+export function createGuards(deps: { sessions: SessionsService; cookie: CookieSettings }): Guards {
+  const signedIn: Guard = async (request, reply) => {
+    const token = readSessionToken(request, deps.cookie);
+    if (token === undefined) throw new AppError('AUTH_REQUIRED');
+    try {
+      request.principal = await deps.sessions.authenticate(token);
+    } catch (error) {
+      clearSessionCookie(reply, deps.cookie);
+      throw error;
+    }
+  };
+  return {
+    signedIn,
+    permission(...permissions) {
+      return async (request, reply) => {
+        await signedIn(request, reply);
+        const principal = request.principal as Principal;
+        const missing = permissions.filter((permission) => !principal.permissions.has(permission));
+        if (missing.length > 0) throw new AppError('PERMISSION_DENIED', { details: { missing } });
+      };
+    },
+  };
+}
+
+/** The principal of a route guarded by `signedIn` or `permission`. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === undefined) throw new AppError('AUTH_REQUIRED');
+  return request.principal;
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { App } from './fastify-types.ts';
+import { sendRouteNotFound } from './error-handler.ts';
+
+export const consoleDir = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+/**
+ * Serves the built console at / with a fallback to index.html for its client-side routes. API paths never
+ * fall back: an unknown /api route answers ROUTE_NOT_FOUND as JSON.
+ */
+export async function registerConsole(app: App, directory: string = consoleDir): Promise<void> {
+  const available = existsSync(`${directory}index.html`);
+  if (available) {
+    await app.register(fastifyStatic, {
+      root: directory,
+      index: false,
+      cacheControl: false,
+      // Built assets have content hashes in their names, so they can be cached forever.
+      setHeaders: (reply, filePath) => {
+        if (filePath.includes('/assets/')) void reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = /^\/(api|oauth|authentication|\.well-known)(\/|$)/.test(request.url);
+    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    if (available && request.method === 'GET' && !isApi && wantsHtml) {
+      return reply.header('cache-control', 'no-cache').header('content-security-policy', contentSecurityPolicy).sendFile('index.html');
+    }
+    return sendRouteNotFound(request, reply);
+  });
+}

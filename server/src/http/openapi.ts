@@ -1,0 +1,38 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { errorBodySchema } from '@lanyard/contracts/common';
+import { z } from 'zod';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { App } from './fastify-types.ts';
+
+/** Error answers every documented route may give; listed once so each route stays short. */
+export const errorResponses = {
+  400: errorBodySchema.describe('VALIDATION_FAILED, MALFORMED_JSON'),
+  401: errorBodySchema.describe('AUTH_REQUIRED, AUTH_SESSION_EXPIRED, AUTH_INVALID_CREDENTIALS'),
+  403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED'),
+} as const;
+
+export const noContent = z.null().describe('No content');
+
+/** OpenAPI 3.1 at /api/openapi.json, generated from the same zod schemas that validate requests. */
+export async function registerOpenApi(app: App, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lanyard API',
+        version,
+        description:
+          'Identity and account self-service for contact-center platforms. Errors are `{"error":{"code","message","details","requestId"}}`; codes are listed in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'lanyard_session', description: 'Console session (HttpOnly cookie from /api/v1/auth/login)' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

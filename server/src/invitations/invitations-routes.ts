@@ -1,0 +1,57 @@
+import { acceptInvitationBodySchema, invitationInfoSchema } from '@lanyard/contracts/api';
+import { errorBodySchema, tokenSchema } from '@lanyard/contracts/common';
+import { z } from 'zod';
+import type { App } from '../http/fastify-types.ts';
+import { errorResponses, noContent } from '../http/openapi.ts';
+import type { InvitationsService } from './invitations-service.ts';
+
+const params = z.object({ token: tokenSchema });
+const invitationErrors = {
+  ...errorResponses,
+  404: errorBodySchema.describe('INVITATION_NOT_FOUND'),
+  410: errorBodySchema.describe('INVITATION_EXPIRED, INVITATION_USED, INVITATION_REVOKED'),
+};
+
+/** First access: a person follows the link in their invitation email and sets their first password. */
+export function registerInvitationRoutes(app: App, deps: { invitations: InvitationsService }): void {
+  app.get(
+    '/api/v1/invitations/:token',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: 'Describe a pending invitation (username, tenant, password rules, expiry)',
+        params,
+        response: { 200: invitationInfoSchema, ...invitationErrors },
+      },
+    },
+    async (request, reply) => {
+      const { user, tenant, invitation, passwordPolicy } = await deps.invitations.describeInvitation(request.params.token);
+      return reply.header('cache-control', 'no-store').send({
+        username: user.username,
+        email: user.email,
+        firstName: user.firstName,
+        lastName: user.lastName,
+        tenant: { id: tenant.id, name: tenant.name },
+        expiresAt: invitation.expires_at.toISOString(),
+        passwordPolicy,
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/invitations/:token/accept',
+    {
+      schema: {
+        tags: ['invitations'],
+        summary: 'Accept an invitation by setting the first password',
+        params,
+        body: acceptInvitationBodySchema,
+        response: { 204: noContent, ...invitationErrors, 422: errorBodySchema.describe('PASSWORD_POLICY_VIOLATED with details.failedRules') },
+      },
+    },
+    async (request, reply) => {
+      await deps.invitations.acceptInvitation(request.params.token, request.body.password);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,148 @@
+import { evaluatePassword, failedRules, type PasswordPolicy } from '@lanyard/contracts/password-policy';
+import { AppError } from '../errors/app-error.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { HOUR } from '../kernel/clock.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Principal } from '../kernel/principal.ts';
+import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
+import type { MailService } from '../mail/mail-service.ts';
+import { invitationEmail } from '../mail/templates.ts';
+import type { PasswordHasher } from '../passwords/password-hasher.ts';
+import { canGrant } from '../roles/roles.ts';
+import type { RolesService } from '../roles/roles-service.ts';
+import type { Db, Executor } from '../storage/db.ts';
+import type { InvitationRow } from '../storage/database.ts';
+import type { TeamsService } from '../teams/teams-service.ts';
+import type { Tenant } from '../tenants/tenants.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+import type { User } from '../users/users.ts';
+import type { UsersService } from '../users/users-service.ts';
+import { firstAccessUrl, invitationState } from './invitations.ts';
+import { consumeInvitation, findInvitationByTokenHash, insertInvitation, revokeOpenInvitations } from './invitations-repo.ts';
+
+export type InvitationsService = ReturnType<typeof createInvitationsService>;
+
+export interface InviteInput {
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  roleId: string;
+  teamId?: string | null | undefined;
+}
+
+export interface IssuedInvitation {
+  user: User;
+  invitation: { id: string; expiresAt: Date };
+  /** The first-access link. Shown once (CLI, bootstrap log) and emailed; never stored. */
+  url: string;
+}
+
+export interface InvitationDescription {
+  invitation: InvitationRow;
+  user: User;
+  tenant: Tenant;
+  passwordPolicy: PasswordPolicy;
+}
+
+const stateErrors = {
+  accepted: 'INVITATION_USED',
+  revoked: 'INVITATION_REVOKED',
+  expired: 'INVITATION_EXPIRED',
+} as const;
+
+export function createInvitationsService(deps: {
+  db: Db;
+  clock: Clock;
+  publicUrl: URL;
+  secrets: SecretHasher;
+  hasher: PasswordHasher;
+  mail: MailService;
+  tenants: TenantsService;
+  roles: RolesService;
+  teams: TeamsService;
+  users: UsersService;
+}) {
+  /** Creates a fresh link for a user, stores only its hash and queues the email, all in `trx`. */
+  const issue = async (trx: Executor, tenant: Tenant, user: User, invitedBy: string | null): Promise<IssuedInvitation> => {
+    const createdAt = deps.clock.now();
+    const token = newSecretToken();
+    const expiresAt = new Date(createdAt.getTime() + tenant.settings.invitationLifetimeHours * HOUR);
+    const id = newId(createdAt.getTime());
+    await insertInvitation(trx, { id, tenantId: tenant.id, userId: user.id, tokenHash: deps.secrets.hash(token), invitedBy, createdAt, expiresAt });
+    const url = firstAccessUrl(deps.publicUrl, token);
+    await deps.mail.enqueue(trx, {
+      ...invitationEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, url, expiresAt }),
+      tenantId: tenant.id,
+      to: user.email,
+    });
+    return { user, invitation: { id, expiresAt }, url };
+  };
+
+  /** Looks a token up and refuses it unless it is pending now. */
+  const describe = async (token: string, executor: Executor = deps.db): Promise<InvitationDescription> => {
+    const invitation = await findInvitationByTokenHash(executor, deps.secrets.hash(token));
+    if (invitation === undefined) throw new AppError('INVITATION_NOT_FOUND');
+    const state = invitationState(invitation, deps.clock.now());
+    if (state !== 'pending') throw new AppError(stateErrors[state]);
+    const [user, tenant] = await Promise.all([
+      deps.users.getUser(invitation.user_id, executor),
+      deps.tenants.getTenant(invitation.tenant_id, executor),
+    ]);
+    return { invitation, user, tenant, passwordPolicy: tenant.settings.passwordPolicy };
+  };
+
+  return {
+    /**
+     * Invites a new user into a tenant. `actor` is the administrator (undefined for the operator's CLI and
+     * the first-start bootstrap); an administrator can only grant a role within their own permissions.
+     */
+    async inviteUser(tenantId: string, input: InviteInput, actor?: Principal, executor?: Executor): Promise<IssuedInvitation> {
+      const work = async (trx: Executor): Promise<IssuedInvitation> => {
+        const tenant = await deps.tenants.getTenant(tenantId, trx);
+        const role = await deps.roles.getRole(tenantId, input.roleId, trx);
+        if (actor !== undefined && !canGrant(actor.permissions, role)) {
+          throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: role.id } });
+        }
+        const teamId = input.teamId ?? null;
+        if (teamId !== null) await deps.teams.getTeam(tenantId, teamId, trx);
+        const user = await deps.users.createInvitedUser(
+          { tenantId, username: input.username, email: input.email, firstName: input.firstName, lastName: input.lastName, roleId: role.id, teamId },
+          trx,
+        );
+        return issue(trx, tenant, user, actor?.userId ?? null);
+      };
+      return executor === undefined ? deps.db.transaction().execute(work) : work(executor);
+    },
+
+    /** Makes a new link for a user who has not accepted yet; every older link stops working. */
+    async resendInvitation(tenantId: string, userId: string, actor?: Principal): Promise<IssuedInvitation> {
+      return deps.db.transaction().execute(async (trx) => {
+        const { user } = await deps.users.getMember(tenantId, userId, trx);
+        if (user.status !== 'invited') throw new AppError('INVITATION_NOT_PENDING', { details: { userId } });
+        const tenant = await deps.tenants.getTenant(tenantId, trx);
+        await revokeOpenInvitations(trx, tenantId, userId, deps.clock.now());
+        return issue(trx, tenant, user, actor?.userId ?? null);
+      });
+    },
+
+    describeInvitation: (token: string) => describe(token),
+
+    /** Sets the first password. The link is consumed atomically: of concurrent submits exactly one wins. */
+    async acceptInvitation(token: string, password: string): Promise<void> {
+      const { invitation, user, passwordPolicy } = await describe(token);
+      const failed = failedRules(evaluatePassword(passwordPolicy, password, { username: user.username, email: user.email }));
+      if (failed.length > 0) throw new AppError('PASSWORD_POLICY_VIOLATED', { details: { failedRules: failed } });
+      const passwordHash = await deps.hasher.hash(password);
+      await deps.db.transaction().execute(async (trx) => {
+        const consumed = await consumeInvitation(trx, invitation.id, deps.clock.now());
+        if (consumed === undefined) {
+          // Lost a race or crossed the expiry while hashing: report the state as it is now.
+          await describe(token, trx);
+          throw new AppError('INVITATION_USED');
+        }
+        await deps.users.activateWithPassword(invitation.user_id, passwordHash, trx);
+      });
+    },
+  };
+}

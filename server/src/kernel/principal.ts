@@ -1,0 +1,11 @@
+import type { Permission } from '@lanyard/contracts/permissions';
+
+/** Who is making a request, resolved by http/authentication from a session cookie (or, later, a bearer token). */
+export interface Principal {
+  kind: 'session';
+  userId: string;
+  tenantId: string;
+  sessionId: string;
+  roleId: string;
+  permissions: ReadonlySet<Permission>;
+}

@@ -1,0 +1,55 @@
+import { isPermission } from '@lanyard/contracts/permissions';
+import type { Executor } from '../storage/db.ts';
+import type { RoleRow } from '../storage/database.ts';
+import type { Role } from './roles.ts';
+
+function toRole(row: RoleRow): Role {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    builtIn: row.built_in,
+    // A permission removed from the catalogue (never expected; keys are append-only) is simply not granted.
+    permissions: row.permissions.filter(isPermission),
+  };
+}
+
+export async function insertRole(db: Executor, role: Role & { nameCanonical: string; createdAt: Date }): Promise<void> {
+  await db
+    .insertInto('roles')
+    .values({
+      id: role.id,
+      tenant_id: role.tenantId,
+      name: role.name,
+      name_canonical: role.nameCanonical,
+      built_in: role.builtIn,
+      permissions: role.permissions,
+      created_at: role.createdAt,
+    })
+    .execute();
+}
+
+export async function findRole(db: Executor, tenantId: string, roleId: string): Promise<Role | undefined> {
+  const row = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', roleId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toRole(row);
+}
+
+export async function findRoleByCanonicalName(db: Executor, tenantId: string, nameCanonical: string): Promise<Role | undefined> {
+  const row = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('name_canonical', '=', nameCanonical)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toRole(row);
+}
+
+export async function listRoles(db: Executor, tenantId: string): Promise<Role[]> {
+  const rows = await db.selectFrom('roles').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
+  return rows.map(toRole);
+}

@@ -1,0 +1,48 @@
+import { builtInRoles } from '@lanyard/contracts/permissions';
+import { AppError } from '../errors/app-error.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Db, Executor } from '../storage/db.ts';
+import { canonicalName } from '../tenants/tenants.ts';
+import type { Role } from './roles.ts';
+import { findRole, findRoleByCanonicalName, insertRole, listRoles } from './roles-repo.ts';
+
+export type RolesService = ReturnType<typeof createRolesService>;
+
+export function createRolesService(deps: { db: Db; clock: Clock }) {
+  return {
+    /** Creates Administrator, Supervisor and Agent in a new tenant. */
+    async createBuiltInRoles(tenantId: string, executor: Executor = deps.db): Promise<Role[]> {
+      const createdAt = deps.clock.now();
+      const roles: Role[] = [];
+      for (const definition of builtInRoles) {
+        const role: Role = {
+          id: newId(createdAt.getTime()),
+          tenantId,
+          name: definition.name,
+          builtIn: true,
+          permissions: [...definition.permissions],
+        };
+        await insertRole(executor, { ...role, nameCanonical: canonicalName(role.name), createdAt });
+        roles.push(role);
+      }
+      return roles;
+    },
+
+    async getRole(tenantId: string, roleId: string, executor: Executor = deps.db): Promise<Role> {
+      const role = await findRole(executor, tenantId, roleId);
+      if (role === undefined) throw new AppError('ROLE_NOT_FOUND', { details: { roleId } });
+      return role;
+    },
+
+    async getRoleByName(tenantId: string, name: string, executor: Executor = deps.db): Promise<Role> {
+      const role = await findRoleByCanonicalName(executor, tenantId, canonicalName(name));
+      if (role === undefined) throw new AppError('ROLE_NOT_FOUND', { details: { role: name } });
+      return role;
+    },
+
+    listRoles(tenantId: string): Promise<Role[]> {
+      return listRoles(deps.db, tenantId);
+    },
+  };
+}

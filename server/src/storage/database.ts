@@ -1,0 +1,118 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Table types, the single source of truth for what Kysely may read and write. */
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  name_canonical: string;
+  home_region: string;
+  settings: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface RolesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  name_canonical: string;
+  built_in: boolean;
+  permissions: string[];
+  created_at: Timestamp;
+}
+
+export interface TeamsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  name_canonical: string;
+  created_at: Timestamp;
+}
+
+export type UserStatus = 'invited' | 'active' | 'disabled';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  username_canonical: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  status: UserStatus;
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
+  default_tenant_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MembershipsTable {
+  tenant_id: string;
+  user_id: string;
+  role_id: string;
+  team_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  token_hash: Uint8Array;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: Uint8Array;
+  user_id: string;
+  tenant_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  absolute_expires_at: Timestamp;
+  idle_timeout_seconds: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface OutboxMessagesTable {
+  id: string;
+  tenant_id: string | null;
+  template: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: Timestamp;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  roles: RolesTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  outbox_messages: OutboxMessagesTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type RoleRow = Selectable<RolesTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type OutboxMessageRow = Selectable<OutboxMessagesTable>;

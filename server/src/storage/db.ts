@@ -1,0 +1,41 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { PgliteDialect } from './pglite-dialect.ts';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+/** A function that works on the database or inside a caller's transaction. */
+export type Executor = Db | Trx;
+
+export type StorageTarget =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | { kind: 'pglite'; dataDir: string | undefined };
+
+/** Opens the database: PostgreSQL when a URL is given, otherwise PGlite (in memory when dataDir is undefined). */
+export async function openDatabase(target: StorageTarget): Promise<Db> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  let pglite: PGlite;
+  if (target.dataDir === undefined) {
+    pglite = new PGlite();
+  } else {
+    await mkdir(path.dirname(target.dataDir), { recursive: true });
+    pglite = new PGlite(target.dataDir);
+  }
+  return new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+}
+
+export async function isDatabaseReachable(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

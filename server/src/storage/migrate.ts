@@ -1,0 +1,28 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db } from './db.ts';
+import * as directory from './migrations/0001-directory.ts';
+
+/** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
+const migrations: Record<string, Migration> = {
+  '0001-directory': directory,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+export const latestMigration = Object.keys(migrations).sort().at(-1) ?? '';
+
+function migrator(db: Db): Migrator {
+  return new Migrator({ db, provider, migrationTableName: 'lanyard_migrations', migrationLockTableName: 'lanyard_migrations_lock' });
+}
+
+/** Applies every pending migration; safe to run from several instances at once (Kysely takes a lock). */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}

@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import type { Executor } from '../storage/db.ts';
+import type { UserRow, UserStatus } from '../storage/database.ts';
+import type { Membership, User } from './users.ts';
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    status: row.status,
+    passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at,
+    defaultTenantId: row.default_tenant_id,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertUser(db: Executor, user: User & { usernameCanonical: string }): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      username: user.username,
+      username_canonical: user.usernameCanonical,
+      email: user.email,
+      first_name: user.firstName,
+      last_name: user.lastName,
+      status: user.status,
+      password_hash: user.passwordHash,
+      password_changed_at: user.passwordChangedAt,
+      default_tenant_id: user.defaultTenantId,
+      created_at: user.createdAt,
+      updated_at: user.createdAt,
+    })
+    .execute();
+}
+
+export async function insertMembership(
+  db: Executor,
+  membership: { tenantId: string; userId: string; roleId: string; teamId: string | null; createdAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('memberships')
+    .values({
+      tenant_id: membership.tenantId,
+      user_id: membership.userId,
+      role_id: membership.roleId,
+      team_id: membership.teamId,
+      created_at: membership.createdAt,
+    })
+    .execute();
+}
+
+export async function findUser(db: Executor, userId: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  return row === undefined ? undefined : toUser(row);
+}
+
+export async function findUserByCanonicalUsername(db: Executor, usernameCanonical: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username_canonical', '=', usernameCanonical).executeTakeFirst();
+  return row === undefined ? undefined : toUser(row);
+}
+
+/** The user's membership in one tenant, with role and team; undefined if they do not belong to it. */
+export async function findMembership(db: Executor, tenantId: string, userId: string): Promise<Membership | undefined> {
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
+    .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
+    .select(['m.tenant_id', 'm.user_id', 'r.id as role_id', 'r.name as role_name', 'r.permissions', 't.id as team_id', 't.name as team_name'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    role: { id: row.role_id, name: row.role_name, permissions: row.permissions },
+    team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
+  };
+}
+
+/** Sets the first password and activates an invited account. */
+export async function activateWithPassword(db: Executor, userId: string, passwordHash: string, at: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      password_hash: passwordHash,
+      password_changed_at: at,
+      updated_at: at,
+      status: sql<UserStatus>`case when status = 'invited' then 'active' else status end`,
+    })
+    .where('id', '=', userId)
+    .execute();
+}

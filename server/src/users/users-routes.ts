@@ -1,0 +1,65 @@
+import { inviteUserBodySchema, inviteUserResponseSchema, invitationSummarySchema } from '@lanyard/contracts/api';
+import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
+import { z } from 'zod';
+import { principalOf, type Guards } from '../http/authentication.ts';
+import type { App } from '../http/fastify-types.ts';
+import { errorResponses } from '../http/openapi.ts';
+import type { InvitationsService, IssuedInvitation } from '../invitations/invitations-service.ts';
+
+function summary(issued: IssuedInvitation) {
+  return {
+    user: { id: issued.user.id, username: issued.user.username, email: issued.user.email, status: issued.user.status },
+    invitation: { id: issued.invitation.id, userId: issued.user.id, expiresAt: issued.invitation.expiresAt.toISOString() },
+  };
+}
+
+/** Administration of users in the administrator's own tenant. The link goes out by email only. */
+export function registerUserAdminRoutes(app: App, deps: { invitations: InvitationsService; guards: Guards }): void {
+  app.post(
+    '/api/v1/admin/users',
+    {
+      preHandler: deps.guards.permission('users.invite'),
+      schema: {
+        tags: ['administration'],
+        summary: 'Invite a user: creates the account and emails a first-access link',
+        security: [{ session: [] }],
+        body: inviteUserBodySchema,
+        response: {
+          201: inviteUserResponseSchema,
+          ...errorResponses,
+          404: errorBodySchema.describe('ROLE_NOT_FOUND, TEAM_NOT_FOUND'),
+          409: errorBodySchema.describe('USERNAME_TAKEN'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const issued = await deps.invitations.inviteUser(principal.tenantId, request.body, principal);
+      return reply.status(201).send(summary(issued));
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:userId/invitation',
+    {
+      preHandler: deps.guards.permission('users.invite'),
+      schema: {
+        tags: ['administration'],
+        summary: 'Resend the invitation: a new link is emailed and every older link stops working',
+        security: [{ session: [] }],
+        params: z.object({ userId: idSchema }),
+        response: {
+          201: invitationSummarySchema,
+          ...errorResponses,
+          404: errorBodySchema.describe('USER_NOT_FOUND'),
+          409: errorBodySchema.describe('INVITATION_NOT_PENDING'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const issued = await deps.invitations.resendInvitation(principal.tenantId, request.params.userId, principal);
+      return reply.status(201).send(summary(issued).invitation);
+    },
+  );
+}
