@@ -26,8 +26,9 @@ export interface BuildOptions {
 /** Builds the HTTP application without listening, so tests drive it with inject(). */
 export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<App> {
   const { config } = deps;
+  const logger: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: logger,
     genReqId: () => randomUUID(),
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,

@@ -59,7 +59,10 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config);
   const masterKey = overrides.masterKey ?? config.masterKey ?? (await loadOrCreateMasterKey(config.dataDir));
-  const db = await openDatabase(overrides.storage ?? storageTargetFor(config));
+  const storage = overrides.storage ?? storageTargetFor(config);
+  const db = await openDatabase(
+    storage.kind === 'postgres' ? { ...storage, onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost') } : storage,
+  );
   const secrets = createSecretHasher(masterKey);
   const hasher = createPasswordHasher(overrides.hasher);
   const transport = overrides.mailTransport ?? createFileTransport(path.join(config.dataDir, 'outbox'), logger);

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { IssuedInvitation, InvitationsService } from '../invitations/invitations-service.ts';
 import type { RolesService } from '../roles/roles-service.ts';
-import type { Db } from '../storage/db.ts';
+import { takeTransactionLock, type Db } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 
 /** Any constant: the advisory lock that keeps two instances from bootstrapping the same empty database. */
@@ -21,7 +20,7 @@ export async function bootstrapIfEmpty(deps: {
   admin: { username: string; email: string };
 }): Promise<IssuedInvitation | undefined> {
   const issued = await deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${bootstrapLockKey})`.execute(trx);
+    await takeTransactionLock(trx, bootstrapLockKey);
     if ((await deps.tenants.countTenants(trx)) > 0) return undefined;
     const tenant = await deps.tenants.createTenant('Default', trx);
     const administrator = await deps.roles.getRoleByName(tenant.id, 'Administrator', trx);

@@ -42,7 +42,7 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command === undefined ? 2 : 0;
   }
-  const config = loadConfig(process.env, packageVersion());
+  const config = loadConfig(undefined, packageVersion());
 
   switch (command) {
     case 'serve':

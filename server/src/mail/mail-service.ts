@@ -111,6 +111,7 @@ export function createMailService(deps: { db: Db; clock: Clock; logger: Logger; 
     poke(): void {
       if (stopped) return;
       setImmediate(() => {
+        if (stopped) return;
         service.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'outbox delivery failed'));
       });
     },

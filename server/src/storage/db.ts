@@ -12,13 +12,16 @@ export type Trx = Transaction<Database>;
 export type Executor = Db | Trx;
 
 export type StorageTarget =
-  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | { kind: 'postgres'; url: string; maxConnections?: number; onIdleError?: (error: Error) => void }
   | { kind: 'pglite'; dataDir: string | undefined };
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise PGlite (in memory when dataDir is undefined). */
 export async function openDatabase(target: StorageTarget): Promise<Db> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
+    // replaces it on the next checkout.
+    pool.on('error', (error) => target.onIdleError?.(error));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   let pglite: PGlite;
@@ -29,6 +32,11 @@ export async function openDatabase(target: StorageTarget): Promise<Db> {
     pglite = new PGlite(target.dataDir);
   }
   return new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+}
+
+/** Serialises work across instances: held until the transaction ends. */
+export async function takeTransactionLock(trx: Trx, key: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {

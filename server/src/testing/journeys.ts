@@ -1,0 +1,67 @@
+import type { Role } from '../roles/roles.ts';
+import type { Tenant } from '../tenants/tenants.ts';
+import { strongPassword, testOrigin, type TestApp } from './test-app.ts';
+
+/** Steps many tests share, driven through the public HTTP API wherever a person would use it. */
+
+export interface SignedInUser {
+  userId: string;
+  username: string;
+  tenant: Tenant;
+  cookie: string;
+  headers: { cookie: string; origin: string };
+}
+
+export function tokenFromLink(link: string): string {
+  const token = link.split('/').pop();
+  if (token === undefined) throw new Error(`no token in ${link}`);
+  return token;
+}
+
+/** Accepts an invitation through the API with the given password and returns nothing; asserts 204. */
+export async function acceptInvitation(t: TestApp, token: string, password = strongPassword): Promise<void> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/invitations/${token}/accept`,
+    headers: { origin: testOrigin },
+    payload: { password },
+  });
+  if (response.statusCode !== 204) throw new Error(`accept failed: ${response.statusCode} ${response.body}`);
+}
+
+export async function login(t: TestApp, username: string, password = strongPassword): Promise<string> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { origin: testOrigin },
+    payload: { username, password },
+  });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  const cookie = response.cookies.find((entry) => entry.name === 'lanyard_session');
+  if (cookie === undefined) throw new Error('no session cookie');
+  return `${cookie.name}=${cookie.value}`;
+}
+
+export async function roleNamed(t: TestApp, tenantId: string, name: string): Promise<Role> {
+  return t.deps.roles.getRoleByName(tenantId, name);
+}
+
+/** Creates a tenant and a signed-in user in it with the given role (through invitation and first access). */
+export async function signedInUser(
+  t: TestApp,
+  options: { tenantName?: string; tenant?: Tenant; username: string; role?: string; teamId?: string | null },
+): Promise<SignedInUser> {
+  const tenant = options.tenant ?? (await t.deps.tenants.createTenant(options.tenantName ?? `Tenant ${options.username}`));
+  const role = await roleNamed(t, tenant.id, options.role ?? 'Administrator');
+  const issued = await t.deps.invitations.inviteUser(tenant.id, {
+    username: options.username,
+    email: `${options.username}@example.test`,
+    firstName: 'Gilbert',
+    lastName: 'Blythe',
+    roleId: role.id,
+    teamId: options.teamId ?? null,
+  });
+  await acceptInvitation(t, tokenFromLink(issued.url));
+  const cookie = await login(t, options.username);
+  return { userId: issued.user.id, username: options.username, tenant, cookie, headers: { cookie, origin: testOrigin } };
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { simpleParser } from 'mailparser';
+import pino from 'pino';
+import { buildApp } from '../app.ts';
+import { loadConfig, type Config } from '../config/config.ts';
+import { createDeps, type Deps } from '../deps.ts';
+import type { App } from '../http/fastify-types.ts';
+import { logRedactPaths, logSerializers } from '../http/logging.ts';
+import { TestClock } from '../kernel/clock.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export const testOrigin = 'http://lanyard.test';
+export const strongPassword = 'Correct-Horse-42-battery';
+
+export interface ReceivedEmail {
+  to: string;
+  subject: string;
+  text: string;
+  links: string[];
+}
+
+export interface TestApp {
+  app: App;
+  deps: Deps;
+  clock: TestClock;
+  config: Readonly<Config>;
+  /** Everything the app logged, one JSON line each. */
+  logLines(): string[];
+  /** Delivers the outbox (the real file transport) and parses every email written so far. */
+  mailbox(): Promise<ReceivedEmail[]>;
+  close(): Promise<void>;
+}
+
+/** The whole application on a fresh database, a controllable clock and a temporary data directory. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'lanyard-test-'));
+  const database = await createTestDatabase();
+  const config = loadConfig({ LANYARD_DATA_DIR: dataDir, LANYARD_PUBLIC_URL: testOrigin, LANYARD_LOG_LEVEL: 'info', ...env });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = pino({ level: 'info', serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } }, sink);
+  const clock = new TestClock();
+  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
+  await migrateToLatest(deps.db);
+  const app = await buildApp(deps, { consoleDir: path.join(dataDir, 'no-console/') });
+  const outboxDir = path.join(dataDir, 'outbox');
+
+  return {
+    app,
+    deps,
+    clock,
+    config,
+    logLines: () => [...lines],
+    async mailbox() {
+      await deps.mail.deliverDue();
+      const files = (await readdir(outboxDir).catch(() => [] as string[])).filter((file) => file.endsWith('.eml')).sort();
+      return Promise.all(
+        files.map(async (file) => {
+          const parsed = await simpleParser(await readFile(path.join(outboxDir, file)));
+          const to = Array.isArray(parsed.to) ? parsed.to.map((address) => address.text).join(', ') : (parsed.to?.text ?? '');
+          const text = parsed.text ?? '';
+          return { to, subject: parsed.subject ?? '', text, links: text.match(/https?:\/\/\S+/g) ?? [] };
+        }),
+      );
+    },
+    async close() {
+      await app.close();
+      await deps.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { StorageTarget } from '../storage/db.ts';
+
+/**
+ * A fresh, empty database for one test file: PGlite in memory, or a new PostgreSQL database created next
+ * to LANYARD_TEST_DATABASE_URL and dropped afterwards. Tests are configuration too, so this is the one
+ * place outside config/ that reads the environment.
+ */
+// eslint-disable-next-line no-restricted-properties -- test-only switch between the two storage engines
+const env = process.env;
+
+export interface TestDatabase {
+  target: StorageTarget;
+  kind: 'pglite' | 'postgres';
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const url = env.LANYARD_TEST_DATABASE_URL;
+  if (env.LANYARD_TEST_STORAGE !== 'postgres' || url === undefined || url === '') {
+    return { kind: 'pglite', target: { kind: 'pglite', dataDir: undefined }, drop: async () => {} };
+  }
+  const name = `lanyard_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${name}`;
+  return {
+    kind: 'postgres',
+    target: { kind: 'postgres', url: testUrl.href, maxConnections: 20 },
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}

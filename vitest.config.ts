@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Unit tests run once. The integration suite runs on PGlite, and again on PostgreSQL when
+ * LANYARD_TEST_DATABASE_URL is set (CI sets it): one suite, every database.
+ */
+const integration = ['server/src/**/*.int.test.ts'];
+const onPostgres = process.env.LANYARD_TEST_DATABASE_URL !== undefined && process.env.LANYARD_TEST_DATABASE_URL !== '';
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['contracts/src/**/*.unit.test.ts', 'server/src/**/*.unit.test.ts'] } },
+      { extends: true, test: { name: 'pglite', include: integration, env: { LANYARD_TEST_STORAGE: 'pglite' } } },
+      ...(onPostgres
+        ? [{ extends: true, test: { name: 'postgres', include: integration, env: { LANYARD_TEST_STORAGE: 'postgres' } } }]
+        : []),
+    ],
+  },
+});
