@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createSecretHasher } from './kernel/secrets.ts';
 import { createFileTransport, createMailService, type MailTransport } from './mail/mail-service.ts';
-import { createPasswordHasher, type HasherOptions } from './passwords/password-hasher.ts';
+import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createProfileService } from './profile/profile-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
@@ -33,6 +33,7 @@ export interface Deps {
   sessions: ReturnType<typeof createSessionsService>;
   profile: ReturnType<typeof createProfileService>;
   mail: ReturnType<typeof createMailService>;
+  hasherStats: PasswordHasher['stats'];
   close(): Promise<void>;
 }
 
@@ -89,6 +90,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     sessions,
     profile,
     mail,
+    hasherStats: () => hasher.stats(),
     async close() {
       await mail.stop();
       await hasher.close();

@@ -19,6 +19,8 @@ export interface PasswordHasher {
   verify(phc: string, password: string): Promise<boolean>;
   /** Spends the same time as a real verification, for accounts that do not exist. */
   verifyAgainstDummy(password: string): Promise<void>;
+  /** Work done so far, for metrics and for tests that prove equal work on every sign-in path. */
+  stats(): { hashes: number; verifications: number; queued: number; rejected: number };
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
   const queue: Pending[] = [];
   let nextId = 1;
   let closed = false;
+  const counts = { hashes: 0, verifications: 0, rejected: 0 };
 
   const dispatch = (): void => {
     while (idle.length > 0 && queue.length > 0) {
@@ -99,8 +102,11 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
   const submit = (task: Omit<Task, 'id'>): Promise<string | boolean> => {
     if (closed) return Promise.reject(new Error('password hasher is closed'));
     if (queue.length >= maxQueue) {
+      counts.rejected += 1;
       return Promise.reject(new AppError('SERVICE_OVERLOADED', { headers: { 'retry-after': '1' } }));
     }
+    if (task.op === 'hash') counts.hashes += 1;
+    else counts.verifications += 1;
     return new Promise((resolve, reject) => {
       queue.push({ task: { ...task, id: nextId++ }, resolve, reject });
       dispatch();
@@ -122,6 +128,7 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
       dummy ??= hash(newSecretToken());
       await verify(await dummy, password);
     },
+    stats: () => ({ ...counts, queued: queue.length }),
     async close() {
       closed = true;
       for (const pending of queue.splice(0)) pending.reject(new Error('password hasher is closed'));
