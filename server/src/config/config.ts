@@ -28,16 +28,16 @@ const envSchema = z
     LANYARD_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@localhost'),
     LANYARD_TRUST_PROXY: z.string().optional(),
     LANYARD_SECURE_COOKIES: booleanFlag.optional(),
-  })
-  .superRefine((env, context) => {
-    if (env.LANYARD_DATABASE_URL !== undefined && env.LANYARD_MASTER_KEY === undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['LANYARD_MASTER_KEY'],
-        message: 'required with LANYARD_DATABASE_URL, so every instance shares it (openssl rand -base64 32)',
-      });
-    }
   });
+
+/** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
+function crossVariableProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.LANYARD_DATABASE_URL !== undefined && env.LANYARD_MASTER_KEY === undefined) {
+    problems.push('LANYARD_MASTER_KEY: required with LANYARD_DATABASE_URL, so every instance shares it (openssl rand -base64 32)');
+  }
+  return problems;
+}
 
 export interface Config {
   host: string;
@@ -70,9 +70,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.entries(env).filter(([key, value]) => key.startsWith('LANYARD_') && value !== undefined && value !== ''),
   );
   const parsed = envSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossVariableProblems(relevant),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const values = parsed.data;
   const publicUrl = new URL(values.LANYARD_PUBLIC_URL ?? `http://localhost:${values.LANYARD_PORT}`);
   return Object.freeze({

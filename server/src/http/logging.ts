@@ -16,11 +16,17 @@ export const logRedactPaths = [
   '*.client_secret',
 ];
 
-/** Replaces long opaque path segments (link tokens) with a placeholder. */
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const opaque = /^[A-Za-z0-9_-]{32,}$/;
+
+/** Replaces long opaque path segments (link tokens, 43 characters) with a placeholder; ids stay readable. */
 export function redactUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const [pathPart = '', query] = url.split('?', 2);
-  const redactedPath = pathPart.replace(/[A-Za-z0-9_-]{32,}/g, '[redacted]');
+  const redactedPath = pathPart
+    .split('/')
+    .map((segment) => (opaque.test(segment) && !uuid.test(segment) ? '[redacted]' : segment))
+    .join('/');
   return query === undefined ? redactedPath : `${redactedPath}?[redacted]`;
 }
 

@@ -1,0 +1,31 @@
+import { errorCodes } from './error-codes.ts';
+
+/** Renders docs/errors.md from the catalogue; a test keeps the committed file identical. */
+export function renderErrorDocs(): string {
+  const rows = Object.entries(errorCodes).map(([code, entry]) => `| \`${code}\` | ${entry.status} | ${entry.message} |`);
+  return [
+    '# Error codes',
+    '',
+    '<!-- Generated from contracts/src/error-codes.ts by `npm run docs:errors`. Do not edit by hand. -->',
+    '',
+    'Every error answer has the same body:',
+    '',
+    '```json',
+    '{ "error": { "code": "AUTH_INVALID_CREDENTIALS", "message": "…", "details": { }, "requestId": "…" } }',
+    '```',
+    '',
+    '- `code` is stable: clients branch on it. Codes are never renamed or reused.',
+    '- `message` is for people and may change.',
+    '- `details` is present when there is more to say (for example `failedRules` with `PASSWORD_POLICY_VIOLATED`,',
+    '  `fields` with `VALIDATION_FAILED`).',
+    '- `requestId` matches the `x-request-id` response header and the `reqId` in the server log.',
+    '',
+    'Security answers are deliberately coarse: an unknown user, a wrong password and an account that is not',
+    'active all answer `AUTH_INVALID_CREDENTIALS`.',
+    '',
+    '| code | HTTP status | message |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, region: 'local', logLevel: 'info', databaseUrl: undefined, secureCookies: false });
+    expect(config.publicUrl.href).toBe('http://localhost:8080/');
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('derives the public URL from the port, and secure cookies from an https public URL', () => {
+    expect(loadConfig({ LANYARD_PORT: '9000' }).publicUrl.href).toBe('http://localhost:9000/');
+    expect(loadConfig({ LANYARD_PUBLIC_URL: 'https://id.example.com' }).secureCookies).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        LANYARD_PORT: '70000',
+        LANYARD_PUBLIC_URL: 'ftp://x',
+        LANYARD_LOG_LEVEL: 'loud',
+        LANYARD_REGION: 'EU 1',
+        LANYARD_DATABASE_URL: 'postgres://db.internal/lanyard',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const variable of ['LANYARD_PORT', 'LANYARD_PUBLIC_URL', 'LANYARD_LOG_LEVEL', 'LANYARD_REGION', 'LANYARD_MASTER_KEY']) {
+      expect(problems).toContain(variable);
+    }
+  });
+
+  it('accepts a 32-byte master key and refuses any other length', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(loadConfig({ LANYARD_MASTER_KEY: key }).masterKey?.length).toBe(32);
+    expect(() => loadConfig({ LANYARD_MASTER_KEY: Buffer.alloc(16).toString('base64') })).toThrow(ConfigError);
+  });
+
+  it('ignores empty variables and anything not prefixed LANYARD_', () => {
+    expect(loadConfig({ LANYARD_PORT: '', PORT: '1' }).port).toBe(8080);
+  });
+});
