@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
 import type { App } from './fastify-types.ts';
 import { sendRouteNotFound } from './error-handler.ts';
 
@@ -35,12 +36,15 @@ export async function registerConsole(app: App, directory: string = consoleDir):
       },
     });
   }
+  const sendConsole = (reply: FastifyReply): FastifyReply =>
+    reply.header('cache-control', 'no-cache').header('content-security-policy', contentSecurityPolicy).sendFile('index.html');
+
+  if (available) app.get('/', { schema: { hide: true } }, (_request, reply) => sendConsole(reply));
   app.setNotFoundHandler((request, reply) => {
-    const isApi = /^\/(api|oauth|authentication|\.well-known)(\/|$)/.test(request.url);
+    const isApi = /^\/(api|oauth|authentication|\.well-known|healthz|readyz|metrics)(\/|$)/.test(request.url);
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
-    if (available && request.method === 'GET' && !isApi && wantsHtml) {
-      return reply.header('cache-control', 'no-cache').header('content-security-policy', contentSecurityPolicy).sendFile('index.html');
-    }
+    if (available && isRead && !isApi && wantsHtml) return sendConsole(reply);
     return sendRouteNotFound(request, reply);
   });
 }

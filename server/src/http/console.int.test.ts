@@ -1,0 +1,53 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import type { App } from './fastify-types.ts';
+import { createTestApp, type TestApp } from '../testing/test-app.ts';
+
+let t: TestApp;
+let app: App;
+let directory: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  directory = await mkdtemp(path.join(tmpdir(), 'lanyard-console-'));
+  await mkdir(path.join(directory, 'assets'));
+  await writeFile(path.join(directory, 'index.html'), '<!doctype html><title>console</title>');
+  await writeFile(path.join(directory, 'assets', 'app-1234.js'), 'console.log(1)');
+  app = await buildApp(t.deps, { consoleDir: `${directory}/` });
+});
+afterAll(async () => {
+  await app.close();
+  await t.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const html = { accept: 'text/html,application/xhtml+xml' };
+
+describe('serving the console', () => {
+  it('serves index.html at / and at every client-side route, with a strict CSP', async () => {
+    for (const url of ['/', '/login', '/profile/general', '/first-access/abc']) {
+      const response = await app.inject({ method: 'GET', url, headers: html });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.body).toContain('<title>console</title>');
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
+    expect((await app.inject({ method: 'HEAD', url: '/profile/general', headers: html })).statusCode).toBe(200);
+  });
+
+  it('caches hashed assets for good', async () => {
+    const response = await app.inject({ method: 'GET', url: '/assets/app-1234.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toContain('immutable');
+  });
+
+  it('never answers an API path with the console', async () => {
+    for (const url of ['/api/v1/unknown', '/oauth/unknown', '/.well-known/unknown']) {
+      const response = await app.inject({ method: 'GET', url, headers: html });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json().error.code).toBe('ROUTE_NOT_FOUND');
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { loginResponseSchema, meSchema, type LoginBody, type LoginResponse, type Me } from '@lanyard/contracts/api';
+import { apiCommand, apiRequest, isApiError, type ResponseSchema } from './client.ts';
+
+export const meQueryKey = ['me'] as const;
+
+/**
+ * The signed-in person, or `null` when there is no valid session. Only "not signed in" becomes `null`;
+ * every other failure stays an error, so the console never mistakes an outage for a sign-out.
+ */
+export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
+  try {
+    return await apiRequest('/me', meSchema, { signal });
+  } catch (error) {
+    if (isApiError(error) && (error.code === 'AUTH_REQUIRED' || error.code === 'AUTH_SESSION_EXPIRED')) return null;
+    throw error;
+  }
+}
+
+/**
+ * The sign-in answer. The contract's success shape is `{mfaRequired:false, tenant}`; SPEC §4a also
+ * allows `{mfaRequired:true, challenge}` once TOTP exists, so the console recognises both.
+ */
+export type LoginAnswer = LoginResponse | { mfaRequired: true; challenge: string };
+
+const loginAnswerSchema: ResponseSchema<LoginAnswer> = {
+  safeParse(value) {
+    if (typeof value === 'object' && value !== null && 'mfaRequired' in value && value.mfaRequired === true) {
+      const challenge = 'challenge' in value ? value.challenge : undefined;
+      if (typeof challenge === 'string') return { success: true, data: { mfaRequired: true, challenge } };
+    }
+    return loginResponseSchema.safeParse(value);
+  },
+};
+
+export function login(body: LoginBody): Promise<LoginAnswer> {
+  return apiRequest('/auth/login', loginAnswerSchema, { method: 'POST', body });
+}
+
+export function logout(): Promise<void> {
+  return apiCommand('/auth/logout', { method: 'POST' });
+}

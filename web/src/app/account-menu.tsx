@@ -1,0 +1,31 @@
+import type { Me } from '@lanyard/contracts/api';
+import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover } from 'react-aria-components';
+import { fullName, initials } from './me-context.ts';
+
+/** The initials button in the upper-right corner (seed 000: "click your initials … select My Profile"). */
+export function AccountMenu({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> }) {
+  const name = fullName(me);
+  return (
+    <MenuTrigger>
+      <Button className="avatar-button" aria-label={`Account menu, ${name}`}>
+        <span aria-hidden="true">{initials(me)}</span>
+      </Button>
+      <Popover className="menu-popover" placement="bottom end" offset={6}>
+        <Menu className="menu" aria-label={`Account menu, ${name}`}>
+          <MenuSection className="menu-section">
+            <Header className="menu-header">
+              <span className="menu-header-name">{name}</span>
+              <span className="menu-header-detail">{me.user.username}</span>
+            </Header>
+            <MenuItem id="profile" className="menu-item" href="/profile/general">
+              My Profile
+            </MenuItem>
+            <MenuItem id="logout" className="menu-item" onAction={() => void onSignOut()}>
+              Log out
+            </MenuItem>
+          </MenuSection>
+        </Menu>
+      </Popover>
+    </MenuTrigger>
+  );
+}

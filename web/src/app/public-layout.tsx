@@ -1,0 +1,19 @@
+import { Outlet } from 'react-router';
+import { LanyardMark } from '../ui/icons.tsx';
+
+/** Pages for people who are not signed in: a quiet header and a centred card. */
+export function PublicLayout() {
+  return (
+    <div className="page page-public">
+      <header className="public-header">
+        <span className="brand">
+          <LanyardMark />
+          <span className="brand-name">Lanyard</span>
+        </span>
+      </header>
+      <main id="main" tabIndex={-1} className="public-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { FirstAccessPage } from '../features/first-access/first-access-page.tsx';
+import { LoginPage } from '../features/login/login-page.tsx';
+import { ProfilePage } from '../features/profile/profile-page.tsx';
+import { NotFoundPage } from './not-found-page.tsx';
+import { PublicLayout } from './public-layout.tsx';
+import { RootLayout } from './root-layout.tsx';
+import { RouteErrorPage } from './route-error-page.tsx';
+import { SignedInLayout } from './signed-in-layout.tsx';
+
+/** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
+export function createConsoleRouter() {
+  return createBrowserRouter([
+    {
+      element: <RootLayout />,
+      errorElement: <RouteErrorPage />,
+      children: [
+        {
+          element: <PublicLayout />,
+          children: [
+            { path: 'login', element: <LoginPage /> },
+            { path: 'first-access/:token', element: <FirstAccessPage /> },
+          ],
+        },
+        {
+          element: <SignedInLayout />,
+          children: [
+            { index: true, element: <Navigate to="/profile/general" replace /> },
+            { path: 'profile', element: <Navigate to="/profile/general" replace /> },
+            { path: 'profile/:tab', element: <ProfilePage /> },
+          ],
+        },
+        {
+          element: <PublicLayout />,
+          children: [{ path: '*', element: <NotFoundPage /> }],
+        },
+      ],
+    },
+  ]);
+}

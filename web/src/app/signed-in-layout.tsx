@@ -1,0 +1,91 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { Button } from 'react-aria-components';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { isApiError, messageForError } from '../api/client.ts';
+import { fetchMe, logout, meQueryKey } from '../api/session.ts';
+import { Loading } from '../ui/loading.tsx';
+import { AlertRegion, Message } from '../ui/message.tsx';
+import { PageTitle } from '../ui/page-title.tsx';
+import { MeContext } from './me-context.ts';
+import { TopBar } from './top-bar.tsx';
+import type { LoginLocationState } from './navigation-state.ts';
+
+/**
+ * Every signed-in page: loads the signed-in person once (GET /api/v1/me), sends strangers to /login
+ * (remembering where they wanted to go), and draws the top bar.
+ */
+export function SignedInLayout() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  // Checked again when the person comes back to the tab, so an expired session is noticed at once.
+  const me = useQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), refetchOnWindowFocus: true });
+  const signingOut = useRef(false);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+
+  async function signOut() {
+    setSignOutError(null);
+    signingOut.current = true;
+    try {
+      await logout();
+    } catch (error) {
+      const alreadySignedOut = isApiError(error) && (error.code === 'AUTH_REQUIRED' || error.code === 'AUTH_SESSION_EXPIRED');
+      if (!alreadySignedOut) {
+        signingOut.current = false;
+        setSignOutError(`You are still signed in. ${messageForError(error)}`);
+        return;
+      }
+    }
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+    queryClient.setQueryData(meQueryKey, null);
+    const state: LoginLocationState = { notice: 'signed-out' };
+    await navigate('/login', { replace: true, state });
+  }
+
+  if (me.isPending) {
+    return (
+      <div className="page">
+        <main id="main" tabIndex={-1} className="signed-in-main">
+          <Loading />
+        </main>
+      </div>
+    );
+  }
+
+  if (me.isError) {
+    return (
+      <div className="page">
+        <PageTitle title="Something went wrong" />
+        <main id="main" tabIndex={-1} className="signed-in-main">
+          <h1 tabIndex={-1}>Lanyard could not load your account</h1>
+          <Message tone="error">
+            <p>{messageForError(me.error)}</p>
+            {isApiError(me.error) && me.error.requestId !== undefined && <p className="muted">Request ID: {me.error.requestId}</p>}
+          </Message>
+          <Button className="button button-primary" onPress={() => void me.refetch()}>
+            Try again
+          </Button>
+        </main>
+      </div>
+    );
+  }
+
+  if (me.data === null) {
+    if (signingOut.current) return null;
+    const state: LoginLocationState = { from: `${location.pathname}${location.search}${location.hash}` };
+    return <Navigate to="/login" replace state={state} />;
+  }
+
+  return (
+    <MeContext value={me.data}>
+      <div className="page page-signed-in">
+        <TopBar me={me.data} onSignOut={signOut} />
+        <main id="main" tabIndex={-1} className="signed-in-main">
+          <AlertRegion message={signOutError === null ? null : { tone: 'error', title: signOutError }} />
+          <Outlet />
+        </main>
+      </div>
+    </MeContext>
+  );
+}

@@ -1,0 +1,94 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { Navigate, useLocation } from 'react-router';
+import { messageForError } from '../../api/client.ts';
+import { fetchMe, login, meQueryKey } from '../../api/session.ts';
+import { readLoginState } from '../../app/navigation-state.ts';
+import { AlertRegion, Message } from '../../ui/message.tsx';
+import { PageTitle } from '../../ui/page-title.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+
+const defaultDestination = '/profile/general';
+
+const notices = {
+  'password-set': 'Your password is set. Sign in with your username and new password.',
+  'signed-out': 'You have signed out.',
+} as const;
+
+/** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
+export function LoginPage() {
+  const location = useLocation();
+  const { from, notice, username: suggestedUsername } = readLoginState(location.state);
+  const queryClient = useQueryClient();
+  const me = useQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal) });
+
+  const [username, setUsername] = useState(suggestedUsername ?? '');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const signIn = useMutation({
+    mutationFn: login,
+    onSuccess: async (answer) => {
+      if (answer.mfaRequired) {
+        setProblem('This account signs in with a second step (an authenticator code), which this console does not offer yet.');
+        return;
+      }
+      setPassword('');
+      // Loading the signed-in person sends this page on (see the redirect below).
+      const signedIn = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
+      if (signedIn === null) {
+        setProblem('You were signed in, but your browser did not keep the session. Allow cookies for this site and try again.');
+      }
+    },
+    onError: (error) => {
+      setPassword('');
+      setProblem(messageForError(error));
+    },
+  });
+
+  if (me.data) return <Navigate to={from ?? defaultDestination} replace />;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (signIn.isPending) return;
+    setProblem(null);
+    signIn.mutate({ username: username.trim(), password });
+  }
+
+  return (
+    <div className="card card-narrow">
+      <PageTitle title="Sign in" />
+      <h1 tabIndex={-1}>Sign in to Lanyard</h1>
+      {notice !== undefined && <Message tone={notice === 'password-set' ? 'success' : 'info'} title={notices[notice]} />}
+      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <Form className="form" onSubmit={submit} aria-label="Sign in">
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="username"
+          isIdentifier
+          isRequired
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          isRequired
+          value={password}
+          onChange={setPassword}
+        />
+        <div className="form-actions">
+          {/* Not React Aria's isPending: its announcement outlives the page and leaves a nameless image behind. */}
+          <Button type="submit" className="button button-primary">
+            Submit
+          </Button>
+          {signIn.isPending && <span className="muted">Signing in…</span>}
+        </div>
+      </Form>
+    </div>
+  );
+}

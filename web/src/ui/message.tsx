@@ -1,0 +1,53 @@
+import type { ReactNode } from 'react';
+import { CheckCircleIcon, InfoIcon, WarningIcon } from './icons.tsx';
+
+type Tone = 'error' | 'success' | 'info';
+
+interface MessageProps {
+  tone: Tone;
+  title?: string | undefined;
+  children?: ReactNode;
+  id?: string | undefined;
+}
+
+const toneIcons = { error: WarningIcon, success: CheckCircleIcon, info: InfoIcon } as const;
+const toneNames = { error: 'Error', success: 'Success', info: 'Note' } as const;
+
+function MessageBody({ tone, title, children }: MessageProps) {
+  const Icon = toneIcons[tone];
+  return (
+    <>
+      <Icon className="icon message-icon" />
+      <div className="message-text">
+        <span className="visually-hidden">{`${toneNames[tone]}: `}</span>
+        {title !== undefined && <p className="message-title">{title}</p>}
+        {children}
+      </div>
+    </>
+  );
+}
+
+/**
+ * A message announced at once (`role="alert"`), for errors that follow something the person did.
+ * The live region is always in the page, so screen readers notice when text appears in it.
+ */
+export function AlertRegion({ message, id }: { message: MessageProps | null; id?: string }) {
+  return (
+    <div role="alert" id={id} className="live-region">
+      {message !== null && (
+        <div className={`message message-${message.tone}`}>
+          <MessageBody {...message} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A message that is part of the page from the start (not announced as it appears). */
+export function Message(props: MessageProps) {
+  return (
+    <div className={`message message-${props.tone}`} id={props.id}>
+      <MessageBody {...props} />
+    </div>
+  );
+}
