@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { inviteUserBodySchema } from '@lanyard/contracts/api';
+import { personNameSchema } from '@lanyard/contracts/common';
+import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { createDeps, type Deps } from '../deps.ts';
+import { createDeps, createLogger, type Deps } from '../deps.ts';
 import { AppError } from '../errors/app-error.ts';
 import { serve } from '../main.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
@@ -23,12 +26,21 @@ function packageVersion(): string {
   return (JSON.parse(raw) as { version: string }).version;
 }
 
-/** Runs a one-off command against the database, then releases everything. */
-async function withDeps<T>(config: Readonly<Config>, work: (deps: Deps) => Promise<T>): Promise<T> {
-  const deps = await createDeps(config);
+class UsageError extends Error {}
+
+/** The CLI validates its input with the same schemas as the API. */
+function validate<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new UsageError(parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('\n'));
+}
+
+/** Runs a one-off command against a migrated database, then releases everything. Logs only warnings. */
+async function withDeps<T>(config: Readonly<Config>, work: (deps: Deps, migrationsApplied: string[]) => Promise<T>): Promise<T> {
+  const deps = await createDeps(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }) });
   try {
-    await migrateToLatest(deps.db);
-    const result = await work(deps);
+    const applied = await migrateToLatest(deps.db);
+    const result = await work(deps, applied);
     await deps.mail.deliverDue();
     return result;
   } finally {
@@ -49,14 +61,15 @@ async function run(argv: string[]): Promise<number> {
       await serve(config);
       return -1;
     case 'migrate': {
-      const applied = await withDeps(config, (deps) => migrateToLatest(deps.db));
+      const applied = await withDeps(config, async (_deps, migrationsApplied) => migrationsApplied);
       process.stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${applied.join(', ')}\n`);
       return 0;
     }
     case 'tenant': {
       const [sub, name] = rest;
-      if (sub !== 'create' || name === undefined || name.trim() === '') break;
-      const tenant = await withDeps(config, (deps) => deps.tenants.createTenant(name));
+      if (sub !== 'create' || name === undefined) break;
+      const tenantName = validate(personNameSchema, name);
+      const tenant = await withDeps(config, (deps) => deps.tenants.createTenant(tenantName));
       process.stdout.write(`Created tenant "${tenant.name}" (${tenant.id}) in region ${tenant.homeRegion}.\n`);
       return 0;
     }
@@ -72,22 +85,21 @@ async function run(argv: string[]): Promise<number> {
           role: { type: 'string' },
           'first-name': { type: 'string' },
           'last-name': { type: 'string' },
-          team: { type: 'string' },
         },
         strict: true,
       });
       const { tenant: tenantName, username, email, role } = values;
       if (tenantName === undefined || username === undefined || email === undefined || role === undefined) break;
+      const input = validate(inviteUserBodySchema.omit({ roleId: true, teamId: true }), {
+        username,
+        email,
+        firstName: values['first-name'] ?? username,
+        lastName: values['last-name'] ?? username,
+      });
       const issued = await withDeps(config, async (deps) => {
         const tenant = await deps.tenants.getTenantByName(tenantName);
         const found = await deps.roles.getRoleByName(tenant.id, role);
-        return deps.invitations.inviteUser(tenant.id, {
-          username,
-          email,
-          firstName: values['first-name'] ?? username,
-          lastName: values['last-name'] ?? '',
-          roleId: found.id,
-        });
+        return deps.invitations.inviteUser(tenant.id, { ...input, roleId: found.id });
       });
       process.stdout.write(`Invited ${issued.user.username} <${issued.user.email}>. First-access link (valid until ${issued.invitation.expiresAt.toISOString()}):\n${issued.url}\n`);
       return 0;
@@ -105,6 +117,7 @@ run(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${usage}\n`);
     else if (error instanceof AppError) process.stderr.write(`${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
