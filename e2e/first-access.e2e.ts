@@ -1,8 +1,17 @@
 import { simpleParser } from 'mailparser';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, launchChromium, saveScreenshot } from './browser.ts';
-import { startLanyard, type LanyardServer } from './harness.ts';
+import type { LanyardServer } from './harness.ts';
+import {
+  bootstrapInvitation,
+  checklistItem,
+  expectAccessible,
+  meStatus,
+  startJourney,
+  tabUntil,
+  waitForPath,
+  type BootstrapAdmin,
+  type Journey,
+} from './journeys.ts';
 
 /**
  * The first operator's journey (SPEC §3.1, §3.2, §3.7; seeds 000 and 002): the first start prints a
@@ -14,65 +23,28 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const weakPassword = 'abc';
 const strongPassword = 'Harbour-Lantern-2048';
 
+let journey: Journey;
 let server: LanyardServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
 /** Shared between the steps: the link and what the invitation says about the administrator. */
 let firstAccessUrl = '';
-let invitee: { username: string; email: string; firstName: string; lastName: string; tenant: string } | undefined;
+let invitee: BootstrapAdmin | undefined;
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
-
-async function expectAccessible(page: Page, screenshot: string): Promise<void> {
-  await saveScreenshot(page, screenshot);
-  const report = await accessibilityViolations(page);
-  expect(report, `axe found violations on ${page.url()} (${screenshot})`).toBe('');
-}
-
-async function waitForPath(page: Page, pathname: string): Promise<void> {
-  await page.waitForURL((url) => url.pathname === pathname, { timeout: 15_000 });
-}
-
-async function meStatus(page: Page): Promise<number> {
-  return page.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).status);
-}
-
-/** Presses Tab until the focused element matches, like a keyboard user would; fails after `limit` presses. */
-async function tabUntil(page: Page, isTarget: () => boolean, limit = 15): Promise<void> {
-  for (let presses = 0; presses < limit; presses += 1) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(isTarget)) return;
-  }
-  throw new Error(`Focus did not reach the expected element within ${limit} Tab presses.`);
-}
-
-function checklistItem(page: Page, rule: string) {
-  return page.locator(`.checklist-item[data-rule="${rule}"]`);
-}
+const newPage = () => journey.newPage();
 
 beforeAll(async () => {
-  server = await startLanyard();
-  browser = await launchChromium();
+  journey = await startJourney();
+  server = journey.server;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
+  await journey?.close();
 });
 
 describe('first access, sign-in and My Profile in Chromium', () => {
   it('prints the first-access link and writes the same link in the invitation email', async () => {
-    const line = await server.waitForLog((entry) => typeof entry.firstAccessUrl === 'string');
-    firstAccessUrl = String(line.firstAccessUrl);
+    invitee = await bootstrapInvitation(server);
+    firstAccessUrl = invitee.firstAccessUrl;
     const escapedBase = server.baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(firstAccessUrl).toMatch(new RegExp(`^${escapedBase}/first-access/[A-Za-z0-9_-]{16,128}$`));
 
@@ -82,17 +54,6 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     expect(text, `the invitation email (${email.file}) should hold the link`).toContain(firstAccessUrl);
     if (typeof parsed.html === 'string') expect(parsed.html).toContain(firstAccessUrl);
 
-    const token = firstAccessUrl.slice(firstAccessUrl.lastIndexOf('/') + 1);
-    const response = await fetch(`${server.baseUrl}/api/v1/invitations/${token}`);
-    expect(response.status).toBe(200);
-    const info = (await response.json()) as {
-      username: string;
-      email: string;
-      firstName: string;
-      lastName: string;
-      tenant: { name: string };
-    };
-    invitee = { username: info.username, email: info.email, firstName: info.firstName, lastName: info.lastName, tenant: info.tenant.name };
     expect(invitee.username).toBe('admin');
     expect(invitee.tenant).toBe('Default');
     // Seed 002: the email "contains your username and a link".
@@ -190,6 +151,7 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('menu').waitFor();
     await page.getByRole('menuitem', { name: 'My Profile' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Change Password' }).waitFor();
     await page.getByRole('menuitem', { name: 'Log out' }).waitFor();
     await expectAccessible(page, '07-account-menu');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('My Profile');
@@ -201,7 +163,7 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     await menuButton.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('menu').waitFor();
-    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Log out');
     await page.keyboard.press('Enter');
     await waitForPath(page, '/login');
@@ -277,6 +239,6 @@ describe('first access, sign-in and My Profile in Chromium', () => {
   });
 
   it('raised no uncaught errors in the pages', () => {
-    expect(pageErrors).toEqual([]);
+    expect(journey.pageErrors).toEqual([]);
   });
 });

@@ -1,10 +1,15 @@
 import type { Me } from '@lanyard/contracts/api';
-import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover } from 'react-aria-components';
+import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover, Separator } from 'react-aria-components';
 import { fullName, initials } from './me-context.ts';
 
-/** The initials button in the upper-right corner (seed 000: "click your initials … select My Profile"). */
+/**
+ * The initials button in the upper-right corner (seed 000: "click your initials … select My Profile",
+ * "… and select Change Password"). While the password must be changed, only that and Log out remain.
+ */
 export function AccountMenu({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> }) {
   const name = fullName(me);
+  const restricted = me.passwordChangeRequired;
+  const mayManagePolicies = !restricted && me.permissions.includes('security.policies.manage');
   return (
     <MenuTrigger>
       <Button className="avatar-button" aria-label={`Account menu, ${name}`}>
@@ -17,13 +22,27 @@ export function AccountMenu({ me, onSignOut }: { me: Me; onSignOut: () => Promis
               <span className="menu-header-name">{name}</span>
               <span className="menu-header-detail">{me.user.username}</span>
             </Header>
-            <MenuItem id="profile" className="menu-item" href="/profile/general">
-              My Profile
-            </MenuItem>
-            <MenuItem id="logout" className="menu-item" onAction={() => void onSignOut()}>
-              Log out
+            {!restricted && (
+              <MenuItem id="profile" className="menu-item" href="/profile/general">
+                My Profile
+              </MenuItem>
+            )}
+            <MenuItem id="change-password" className="menu-item" href="/profile/password">
+              Change Password
             </MenuItem>
           </MenuSection>
+          {mayManagePolicies && (
+            <MenuSection className="menu-section">
+              <Header className="menu-header menu-header-group">Administration</Header>
+              <MenuItem id="password-policy" className="menu-item" href="/admin/security/password-policy">
+                Security policies
+              </MenuItem>
+            </MenuSection>
+          )}
+          <Separator className="menu-separator" />
+          <MenuItem id="logout" className="menu-item" onAction={() => void onSignOut()}>
+            Log out
+          </MenuItem>
         </Menu>
       </Popover>
     </MenuTrigger>

@@ -2,7 +2,7 @@
 export interface LoginLocationState {
   /** Where the person wanted to go before being asked to sign in (a path on this console). */
   from?: string;
-  notice?: 'password-set' | 'signed-out';
+  notice?: 'password-set' | 'password-reset' | 'signed-out';
   username?: string;
 }
 
@@ -11,7 +11,7 @@ export function readLoginState(state: unknown): LoginLocationState {
   if (typeof state !== 'object' || state === null) return {};
   const result: LoginLocationState = {};
   if ('from' in state && typeof state.from === 'string' && isConsolePath(state.from)) result.from = state.from;
-  if ('notice' in state && (state.notice === 'password-set' || state.notice === 'signed-out')) result.notice = state.notice;
+  if ('notice' in state && (state.notice === 'password-set' || state.notice === 'password-reset' || state.notice === 'signed-out')) result.notice = state.notice;
   if ('username' in state && typeof state.username === 'string') result.username = state.username;
   return result;
 }

@@ -16,8 +16,11 @@ function isSignedOut(error: unknown): boolean {
 export function createQueryClient(): QueryClient {
   // When any call finds the session gone (expired, signed out elsewhere), forget the signed-in person:
   // the signed-in layout then sends the person to /login and brings them back afterwards.
+  // When a call finds that the password must be changed first, reload the signed-in person: the
+  // signed-in layout then keeps them on Change Password.
   const forgetSession = (error: unknown) => {
     if (isSignedOut(error)) queryClient.setQueryData(meQueryKey, null);
+    else if (isApiError(error) && error.code === 'PASSWORD_CHANGE_REQUIRED') void queryClient.invalidateQueries({ queryKey: meQueryKey, exact: true });
   };
   const queryClient: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError: forgetSession }),

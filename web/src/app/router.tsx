@@ -1,6 +1,9 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { FirstAccessPage } from '../features/first-access/first-access-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
+import { PasswordPolicyPage } from '../features/admin/password-policy-page.tsx';
+import { ForgotPasswordPage } from '../features/password/forgot-password-page.tsx';
+import { ResetPasswordPage } from '../features/password/reset-password-page.tsx';
 import { ProfilePage } from '../features/profile/profile-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { PublicLayout } from './public-layout.tsx';
@@ -20,6 +23,8 @@ export function createConsoleRouter() {
           children: [
             { path: 'login', element: <LoginPage /> },
             { path: 'first-access/:token', element: <FirstAccessPage /> },
+            { path: 'forgot-password', element: <ForgotPasswordPage /> },
+            { path: 'reset-password/:token', element: <ResetPasswordPage /> },
           ],
         },
         {
@@ -28,6 +33,7 @@ export function createConsoleRouter() {
             { index: true, element: <Navigate to="/profile/general" replace /> },
             { path: 'profile', element: <Navigate to="/profile/general" replace /> },
             { path: 'profile/:tab', element: <ProfilePage /> },
+            { path: 'admin/security/password-policy', element: <PasswordPolicyPage /> },
           ],
         },
         {

@@ -1,19 +1,46 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { isApiError, messageForError } from '../api/client.ts';
 import { fetchMe, logout, meQueryKey } from '../api/session.ts';
+import { CheckCircleIcon } from '../ui/icons.tsx';
 import { Loading } from '../ui/loading.tsx';
 import { AlertRegion, Message } from '../ui/message.tsx';
 import { PageTitle } from '../ui/page-title.tsx';
 import { MeContext } from './me-context.ts';
+import { NoticeContext, type Notice } from './notice.ts';
 import { TopBar } from './top-bar.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
 
+/** Where a person whose password must change is kept until it is changed (SPEC §3.3). */
+export const passwordChangePath = '/profile/password';
+
+/** The confirmation of something the person just did; it takes focus so nobody misses it. */
+function NoticeMessage({ notice, onDismiss }: { notice: Notice; onDismiss: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => ref.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, [notice]);
+  return (
+    <div className="message message-success notice" tabIndex={-1} ref={ref}>
+      <CheckCircleIcon className="icon message-icon" />
+      <div className="message-text">
+        <span className="visually-hidden">Success: </span>
+        <p className="message-title">{notice.text}</p>
+      </div>
+      <Button className="button button-small notice-dismiss" onPress={onDismiss}>
+        Dismiss
+      </Button>
+    </div>
+  );
+}
+
 /**
  * Every signed-in page: loads the signed-in person once (GET /api/v1/me), sends strangers to /login
- * (remembering where they wanted to go), and draws the top bar.
+ * (remembering where they wanted to go), keeps a person whose password must change on Change Password,
+ * and draws the top bar.
  */
 export function SignedInLayout() {
   const queryClient = useQueryClient();
@@ -23,6 +50,7 @@ export function SignedInLayout() {
   const me = useQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), refetchOnWindowFocus: true });
   const signingOut = useRef(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   async function signOut() {
     setSignOutError(null);
@@ -77,15 +105,27 @@ export function SignedInLayout() {
     return <Navigate to="/login" replace state={state} />;
   }
 
+  // Until the password is changed, the server refuses everything else (403 PASSWORD_CHANGE_REQUIRED).
+  if (me.data.passwordChangeRequired && location.pathname !== passwordChangePath) {
+    const state: LoginLocationState = { from: `${location.pathname}${location.search}${location.hash}` };
+    return <Navigate to={passwordChangePath} replace state={state} />;
+  }
+
+  const visibleNotice = notice !== null && notice.path === location.pathname ? notice : null;
   return (
     <MeContext value={me.data}>
-      <div className="page page-signed-in">
-        <TopBar me={me.data} onSignOut={signOut} />
-        <main id="main" tabIndex={-1} className="signed-in-main">
-          <AlertRegion message={signOutError === null ? null : { tone: 'error', title: signOutError }} />
-          <Outlet />
-        </main>
-      </div>
+      <NoticeContext value={setNotice}>
+        <div className="page page-signed-in">
+          <TopBar me={me.data} onSignOut={signOut} />
+          <main id="main" tabIndex={-1} className="signed-in-main">
+            <AlertRegion message={signOutError === null ? null : { tone: 'error', title: signOutError }} />
+            <div role="status" className="status-region">
+              {visibleNotice !== null && <NoticeMessage notice={visibleNotice} onDismiss={() => setNotice(null)} />}
+            </div>
+            <Outlet />
+          </main>
+        </div>
+      </NoticeContext>
     </MeContext>
   );
 }

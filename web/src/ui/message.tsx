@@ -3,12 +3,15 @@ import { CheckCircleIcon, InfoIcon, WarningIcon } from './icons.tsx';
 
 type Tone = 'error' | 'success' | 'info';
 
-interface MessageProps {
+/** What an alert region or message shows. */
+export interface MessageProps {
   tone: Tone;
   title?: string | undefined;
   children?: ReactNode;
   id?: string | undefined;
 }
+
+export type AlertContent = MessageProps;
 
 const toneIcons = { error: WarningIcon, success: CheckCircleIcon, info: InfoIcon } as const;
 const toneNames = { error: 'Error', success: 'Success', info: 'Note' } as const;

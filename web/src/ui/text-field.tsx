@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { FieldError, Input, Label, Text, TextField as AriaTextField, type TextFieldProps as AriaTextFieldProps } from 'react-aria-components';
 
 interface TextFieldProps extends Omit<AriaTextFieldProps, 'children' | 'className'> {
@@ -6,17 +6,19 @@ interface TextFieldProps extends Omit<AriaTextFieldProps, 'children' | 'classNam
   description?: ReactNode;
   /** For identifiers such as usernames: no spell checking, no automatic capitals. */
   isIdentifier?: boolean;
+  /** The `<input>` itself, e.g. to move focus back to it after an error. */
+  inputRef?: Ref<HTMLInputElement>;
 }
 
 /**
  * A labelled text input with an optional description and the field's validation error. Pass
  * `aria-describedby` to link further descriptions (e.g. a rule checklist); React Aria merges the ids.
  */
-export function TextField({ label, description, isIdentifier = false, ...props }: TextFieldProps) {
+export function TextField({ label, description, isIdentifier = false, inputRef, ...props }: TextFieldProps) {
   return (
     <AriaTextField {...props} className="field">
       <Label className="field-label">{label}</Label>
-      <Input className="field-input" {...(isIdentifier ? { spellCheck: false, autoCapitalize: 'none', autoCorrect: 'off' } : {})} />
+      <Input ref={inputRef} className="field-input" {...(isIdentifier ? { spellCheck: false, autoCapitalize: 'none', autoCorrect: 'off' } : {})} />
       {description !== undefined && (
         <Text slot="description" className="field-description">
           {description}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
-import { Navigate, useLocation } from 'react-router';
+import { Link, Navigate, useLocation } from 'react-router';
 import { messageForError } from '../../api/client.ts';
 import { fetchMe, login, meQueryKey } from '../../api/session.ts';
 import { readLoginState } from '../../app/navigation-state.ts';
@@ -13,6 +13,7 @@ const defaultDestination = '/profile/general';
 
 const notices = {
   'password-set': 'Your password is set. Sign in with your username and new password.',
+  'password-reset': 'Your password was reset. Sign in with your username and new password.',
   'signed-out': 'You have signed out.',
 } as const;
 
@@ -60,7 +61,7 @@ export function LoginPage() {
     <div className="card card-narrow">
       <PageTitle title="Sign in" />
       <h1 tabIndex={-1}>Sign in to Lanyard</h1>
-      {notice !== undefined && <Message tone={notice === 'password-set' ? 'success' : 'info'} title={notices[notice]} />}
+      {notice !== undefined && <Message tone={notice === 'signed-out' ? 'info' : 'success'} title={notices[notice]} />}
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-label="Sign in">
         <TextField
@@ -89,6 +90,11 @@ export function LoginPage() {
           {signIn.isPending && <span className="muted">Signing in…</span>}
         </div>
       </Form>
+      <p className="muted small after-form">
+        <Link to="/forgot-password" state={username.trim() === '' ? undefined : { username: username.trim() }}>
+          Forgot your password?
+        </Link>
+      </p>
     </div>
   );
 }

@@ -1,0 +1,148 @@
+import { simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { accessibilityViolations, launchChromium, saveScreenshot } from './browser.ts';
+import { startLanyard, type LanyardServer } from './harness.ts';
+
+/**
+ * What the browser journeys share: one server and one Chromium per file, pages in fresh contexts,
+ * accessibility checks with screenshots, and the bootstrap administrator's first password and sign-in.
+ */
+
+export interface BootstrapAdmin {
+  firstAccessUrl: string;
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  tenant: string;
+}
+
+export interface Journey {
+  server: LanyardServer;
+  browser: Browser;
+  /** Uncaught errors raised in any page, as `<url>: <message>`. */
+  pageErrors: string[];
+  /** A page in a fresh browser context (its own cookies), 1280×800, on the server's origin. */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startJourney(): Promise<Journey> {
+  const server = await startLanyard();
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  return {
+    server,
+    browser,
+    pageErrors,
+    async newPage() {
+      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 800 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Saves `e2e/screenshots/<name>.png`, then fails the test on any axe (WCAG 2.2 AA) violation. */
+export async function expectAccessible(page: Page, screenshot: string): Promise<void> {
+  await saveScreenshot(page, screenshot);
+  const report = await accessibilityViolations(page);
+  expect(report, `axe found violations on ${page.url()} (${screenshot})`).toBe('');
+}
+
+export async function waitForPath(page: Page, pathname: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === pathname, { timeout: 15_000 });
+}
+
+/** The status of `GET /api/v1/me` with the page's cookies: 200 signed in, 401 not. */
+export async function meStatus(page: Page): Promise<number> {
+  return page.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).status);
+}
+
+/** Presses Tab until the focused element matches, like a keyboard user would; fails after `limit` presses. */
+export async function tabUntil(page: Page, isTarget: () => boolean, limit = 15): Promise<void> {
+  for (let presses = 0; presses < limit; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(isTarget)) return;
+  }
+  throw new Error(`Focus did not reach the expected element within ${limit} Tab presses.`);
+}
+
+/** One rule of the live password checklist; `data-state` is `met` or `unmet`. */
+export function checklistItem(page: Page, rule: string) {
+  return page.locator(`.checklist-item[data-rule="${rule}"]`);
+}
+
+/** The first-access link the first start prints, with what the invitation says about the administrator. */
+export async function bootstrapInvitation(server: LanyardServer): Promise<BootstrapAdmin> {
+  const line = await server.waitForLog((entry) => typeof entry.firstAccessUrl === 'string');
+  const firstAccessUrl = String(line.firstAccessUrl);
+  const token = firstAccessUrl.slice(firstAccessUrl.lastIndexOf('/') + 1);
+  const response = await fetch(`${server.baseUrl}/api/v1/invitations/${token}`);
+  expect(response.status).toBe(200);
+  const info = (await response.json()) as { username: string; email: string; firstName: string; lastName: string; tenant: { name: string } };
+  return { firstAccessUrl, username: info.username, email: info.email, firstName: info.firstName, lastName: info.lastName, tenant: info.tenant.name };
+}
+
+/**
+ * Gives the bootstrap administrator a first password through the API (the first-access page itself is
+ * covered by `first-access.e2e.ts`), so other journeys can start signed out with a known password.
+ */
+export async function activateBootstrapAdmin(server: LanyardServer, password: string): Promise<BootstrapAdmin> {
+  const admin = await bootstrapInvitation(server);
+  const token = admin.firstAccessUrl.slice(admin.firstAccessUrl.lastIndexOf('/') + 1);
+  const response = await fetch(`${server.baseUrl}/api/v1/invitations/${token}/accept`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ password }),
+  });
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+  return admin;
+}
+
+export function fullNameOf(admin: Pick<BootstrapAdmin, 'firstName' | 'lastName'>): string {
+  return `${admin.firstName} ${admin.lastName}`.trim();
+}
+
+/** Signs in on /login with Username, Password and Submit (seed 002), and waits to leave the page. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  if (new URL(page.url()).pathname !== '/login') await page.goto('/login');
+  await page.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 });
+}
+
+/** Opens the initials menu in the top bar and picks an item, with the mouse as the seed describes. */
+export async function chooseFromAccountMenu(page: Page, admin: Pick<BootstrapAdmin, 'firstName' | 'lastName'>, item: string): Promise<void> {
+  await page.getByRole('button', { name: `Account menu, ${fullNameOf(admin)}` }).click();
+  await page.getByRole('menu').waitFor();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+export async function logOut(page: Page, admin: Pick<BootstrapAdmin, 'firstName' | 'lastName'>): Promise<void> {
+  await chooseFromAccountMenu(page, admin, 'Log out');
+  await waitForPath(page, '/login');
+  await page.getByText('You have signed out.').waitFor();
+}
+
+/** An `.eml` in the outbox with this (plain ASCII) subject, parsed, with the links of its text part. */
+export async function waitForEmailWithSubject(server: LanyardServer, subject: string) {
+  const found = await server.waitForEmail((raw) => raw.includes(`Subject: ${subject}`));
+  const parsed = await simpleParser(found.raw);
+  const text = parsed.text ?? '';
+  return { file: found.file, raw: found.raw, subject: parsed.subject ?? '', to: parsed.to, text, links: text.match(/https?:\/\/\S+/g) ?? [] };
+}
