@@ -9,6 +9,8 @@ import { createCsrfCheck } from './http/csrf.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import type { App } from './http/fastify-types.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import { trackInFlightHandlers } from './http/in-flight.ts';
+import { createAdmissionGate } from './http/admission.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
@@ -38,6 +40,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 
+  trackInFlightHandlers(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.removeContentTypeParser('text/plain');
@@ -60,10 +63,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await registerOpenApi(app, config.version);
   registerMetrics(app);
   registerHealthRoutes(app, deps);
-  registerInvitationRoutes(app, deps);
+  // One gate for every route that spends argon2 work: excess is shed before any of it is done.
+  const hashing = createAdmissionGate(deps.hashingCapacity);
+  registerInvitationRoutes(app, { invitations: deps.invitations, hashing });
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
-  registerSessionRoutes(app, { sessions: deps.sessions, signIn: deps.signIn, cookie, rateLimiter: deps.rateLimiter, authRateLimit });
-  registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit });
+  registerSessionRoutes(app, { sessions: deps.sessions, signIn: deps.signIn, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerProfileRoutes(app, { profile: deps.profile, guards });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });

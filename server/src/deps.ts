@@ -43,6 +43,8 @@ export interface Deps {
   audit: ReturnType<typeof createAuditService>;
   rateLimiter: RateLimiter;
   hasherStats: PasswordHasher['stats'];
+  /** How many password-hashing requests may be in flight at once (the hash pool's workers plus queue). */
+  hashingCapacity: number;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     audit,
     rateLimiter,
     hasherStats: () => hasher.stats(),
+    hashingCapacity: hasher.capacity,
     async close() {
       await mail.stop();
       await rateLimiter.close();

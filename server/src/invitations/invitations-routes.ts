@@ -2,6 +2,7 @@ import { acceptInvitationBodySchema, invitationInfoSchema } from '@lanyard/contr
 import { errorBodySchema, tokenSchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import type { App } from '../http/fastify-types.ts';
+import { behind, type AdmissionGate } from '../http/admission.ts';
 import { errorResponses, noContent } from '../http/openapi.ts';
 import type { InvitationsService } from './invitations-service.ts';
 
@@ -13,7 +14,7 @@ const invitationErrors = {
 };
 
 /** First access: a person follows the link in their invitation email and sets their first password. */
-export function registerInvitationRoutes(app: App, deps: { invitations: InvitationsService }): void {
+export function registerInvitationRoutes(app: App, deps: { invitations: InvitationsService; hashing: AdmissionGate }): void {
   app.get(
     '/api/v1/invitations/:token',
     {
@@ -41,6 +42,8 @@ export function registerInvitationRoutes(app: App, deps: { invitations: Invitati
   app.post(
     '/api/v1/invitations/:token/accept',
     {
+      onRequest: deps.hashing.enter,
+      ...behind(deps.hashing),
       schema: {
         tags: ['invitations'],
         summary: 'Accept an invitation by setting the first password',

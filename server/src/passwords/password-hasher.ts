@@ -21,6 +21,8 @@ export interface PasswordHasher {
   verify(phc: string, password: string): Promise<boolean>;
   /** Spends the same time as a real verification, for accounts that do not exist. */
   verifyAgainstDummy(password: string): Promise<void>;
+  /** Tasks that can be running or waiting at once; more are refused. */
+  readonly capacity: number;
   /** Work done so far, for metrics and for tests that prove equal work on every sign-in path. */
   stats(): { hashes: number; verifications: number; queued: number; rejected: number };
   close(): Promise<void>;
@@ -51,7 +53,10 @@ export interface HasherOptions {
   parameters?: Argon2Parameters;
   /** Worker threads; defaults to the number of cores. */
   size?: number;
-  /** Tasks allowed to wait beyond those running; past this, callers get SERVICE_OVERLOADED at once. */
+  /**
+   * Tasks allowed to wait beyond those running; past this, callers get SERVICE_OVERLOADED at once. The
+   * default, two per worker, bounds an admitted request's wait at about three hash times (~200 ms).
+   */
   maxQueue?: number;
 }
 
@@ -62,7 +67,7 @@ export interface HasherOptions {
 export function createPasswordHasher(options: HasherOptions = {}): PasswordHasher {
   const parameters = options.parameters ?? owaspArgon2;
   const size = options.size ?? availableParallelism();
-  const maxQueue = options.maxQueue ?? size * 16;
+  const maxQueue = options.maxQueue ?? size * 2;
   const workers: Worker[] = [];
   const idle: Worker[] = [];
   const running = new Map<Worker, Pending>();
@@ -102,7 +107,7 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
   }
 
   const submit = (task: Omit<Task, 'id'>): Promise<string | boolean> => {
-    if (closed) return Promise.reject(new Error('password hasher is closed'));
+    if (closed) return Promise.reject(new AppError('SERVICE_NOT_READY', { headers: { 'retry-after': '1' } }));
     if (queue.length >= maxQueue) {
       counts.rejected += 1;
       return Promise.reject(new AppError('SERVICE_OVERLOADED', { headers: { 'retry-after': '1' } }));
@@ -125,6 +130,7 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
 
   return {
     parameters,
+    capacity: size + maxQueue,
     hash,
     verify,
     async verifyAgainstDummy(password) {
@@ -134,7 +140,9 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
     stats: () => ({ ...counts, queued: queue.length }),
     async close() {
       closed = true;
-      for (const pending of queue.splice(0)) pending.reject(new Error('password hasher is closed'));
+      for (const pending of queue.splice(0)) pending.reject(new AppError('SERVICE_NOT_READY', { headers: { 'retry-after': '1' } }));
+      // Let running hashes finish, so requests already admitted still get their answer.
+      while (running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };

@@ -14,6 +14,7 @@ import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
 import { errorResponses, noContent } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
+import { behind, type AdmissionGate } from '../http/admission.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import { rateLimitedResponse, requestMeta } from '../sessions/sessions-routes.ts';
 import type { PasswordsService } from './passwords-service.ts';
@@ -26,7 +27,7 @@ const policyViolation = { 422: errorBodySchema.describe('PASSWORD_POLICY_VIOLATE
 
 export function registerPasswordRoutes(
   app: App,
-  deps: { passwords: PasswordsService; guards: Guards; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'> },
+  deps: { passwords: PasswordsService; guards: Guards; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'>; hashing: AdmissionGate },
 ): void {
   // --- The signed-in user ---
   app.get(
@@ -51,7 +52,8 @@ export function registerPasswordRoutes(
     '/api/v1/me/password',
     {
       preHandler: deps.guards.signedIn,
-      onRequest: rateLimit(deps.rateLimiter, { name: 'change-password', ...deps.authRateLimit }),
+      onRequest: [rateLimit(deps.rateLimiter, { name: 'change-password', ...deps.authRateLimit }), deps.hashing.enter],
+      ...behind(deps.hashing),
       config: { allowDuringPasswordChange: true },
       schema: {
         tags: ['passwords'],
@@ -104,7 +106,8 @@ export function registerPasswordRoutes(
   app.post(
     '/api/v1/auth/password/reset',
     {
-      onRequest: rateLimit(deps.rateLimiter, { name: 'reset-password', ...deps.authRateLimit }),
+      onRequest: [rateLimit(deps.rateLimiter, { name: 'reset-password', ...deps.authRateLimit }), deps.hashing.enter],
+      ...behind(deps.hashing),
       schema: {
         tags: ['passwords'],
         summary: 'Set a new password with a reset link; works while the account is locked, and unlocks it',

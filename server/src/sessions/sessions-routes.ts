@@ -5,6 +5,7 @@ import type { App } from '../http/fastify-types.ts';
 import { clearSessionCookie, readSessionToken, setSessionCookie, type CookieSettings } from '../http/authentication.ts';
 import { errorResponses, noContent } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
+import { behind, type AdmissionGate } from '../http/admission.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { RequestMeta, SessionsService } from './sessions-service.ts';
 import type { SignInService } from './sign-in-service.ts';
@@ -13,16 +14,27 @@ export function requestMeta(request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: request.headers['user-agent'] };
 }
 
-export const rateLimitedResponse = { 429: errorBodySchema.describe('RATE_LIMITED (with Retry-After)') };
+export const rateLimitedResponse = {
+  429: errorBodySchema.describe('RATE_LIMITED (with Retry-After)'),
+  503: errorBodySchema.describe('SERVICE_OVERLOADED (with Retry-After): shed before any work'),
+};
 
 export function registerSessionRoutes(
   app: App,
-  deps: { sessions: SessionsService; signIn: SignInService; cookie: CookieSettings; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'> },
+  deps: {
+    sessions: SessionsService;
+    signIn: SignInService;
+    cookie: CookieSettings;
+    rateLimiter: RateLimiter;
+    authRateLimit: Omit<RateLimitRule, 'name'>;
+    hashing: AdmissionGate;
+  },
 ): void {
   app.post(
     '/api/v1/auth/login',
     {
-      onRequest: rateLimit(deps.rateLimiter, { name: 'login', ...deps.authRateLimit }),
+      onRequest: [rateLimit(deps.rateLimiter, { name: 'login', ...deps.authRateLimit }), deps.hashing.enter],
+      ...behind(deps.hashing),
       schema: {
         tags: ['sign-in'],
         summary: 'Sign in with username and password; sets the session cookie',

@@ -10,6 +10,7 @@ import { createDeps, type Deps } from '../deps.ts';
 import type { App } from '../http/fastify-types.ts';
 import { logRedactPaths, logSerializers } from '../http/logging.ts';
 import { TestClock } from '../kernel/clock.ts';
+import type { HasherOptions } from '../passwords/password-hasher.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -39,7 +40,7 @@ export interface TestApp {
 }
 
 /** The whole application on a fresh database, a controllable clock and a temporary data directory. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { hasher?: HasherOptions } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lanyard-test-'));
   const database = await createTestDatabase();
   // Many tests sign in repeatedly from one address; the tests of rate limiting set their own limit.
@@ -53,7 +54,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const logger = pino({ level: 'info', serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } }, sink);
   const clock = new TestClock();
-  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
+  // Tests fire many parallel requests at a two-worker pool; shedding itself is tested on the hasher directly.
+  const hasher = options.hasher ?? { size: 2, maxQueue: 1000 };
+  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher });
   await migrateToLatest(deps.db);
   const app = await buildApp(deps, { consoleDir: path.join(dataDir, 'no-console/') });
   const outboxDir = path.join(dataDir, 'outbox');
@@ -64,7 +67,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     storage: database.kind,
     async secondInstance() {
       if (database.target.kind !== 'postgres') throw new Error('a second instance needs PostgreSQL');
-      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
+      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher });
       const otherApp = await buildApp(otherDeps, { consoleDir: path.join(dataDir, 'no-console/') });
       return {
         app: otherApp,
