@@ -181,6 +181,12 @@ describe('Change Password in Chromium', () => {
     expect(await save.isDisabled()).toBe(true);
     await expectAccessible(page, 'change-password-07-recent-password');
     expect(await meStatus(page)).toBe(200);
+
+    // WCAG 1.4.10: at 320 CSS px the rule list sits below the field and nothing scrolls sideways.
+    await page.setViewportSize({ width: 320, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'horizontal overflow at 320 px').toBeLessThanOrEqual(0);
+    await expectAccessible(page, 'change-password-08-320px');
   });
 
   it('raised no uncaught errors in the pages', () => {

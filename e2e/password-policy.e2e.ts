@@ -99,7 +99,7 @@ describe('password policy administration and the forced change in Chromium', () 
     expect(await supervisor.textContent()).toContain('expires after 90 days');
     await expectAccessible(page, 'password-policy-04-role-own-policy');
 
-    await roles.getByRole('button', { name: 'Use the tenant policy for Supervisor' }).click();
+    await roles.getByRole('button', { name: 'Use tenant policy for Supervisor' }).click();
     await page.getByRole('status').filter({ hasText: 'Supervisor now uses the tenant policy.' }).waitFor();
     expect(await supervisor.textContent()).toContain('Uses the tenant policy');
 

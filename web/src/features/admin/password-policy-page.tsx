@@ -151,30 +151,32 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
                   <span className="policy-kind">{role.passwordPolicy === null ? 'Uses the tenant policy' : 'Own policy'}</span>
                   {role.passwordPolicy !== null && <span className="muted small policy-summary">{summarisePolicy(role.passwordPolicy)}</span>}
                 </td>
-                <td className="table-actions">
-                  <Button
-                    className="button button-small"
-                    aria-label={`${role.passwordPolicy === null ? 'Set own policy' : 'Edit own policy'} for ${role.name}`}
-                    onPress={() => {
-                      setProblem(null);
-                      setEditing(role);
-                    }}
-                  >
-                    {role.passwordPolicy === null ? 'Set own policy' : 'Edit own policy'}
-                  </Button>
-                  {role.passwordPolicy !== null && (
+                <td>
+                  <div className="table-actions">
                     <Button
                       className="button button-small"
-                      aria-label={`Use the tenant policy for ${role.name}`}
-                      isDisabled={clear.isPending}
+                      aria-label={`${role.passwordPolicy === null ? 'Set own policy' : 'Edit own policy'} for ${role.name}`}
                       onPress={() => {
                         setProblem(null);
-                        clear.mutate(role);
+                        setEditing(role);
                       }}
                     >
-                      Use tenant policy
+                      {role.passwordPolicy === null ? 'Set own policy' : 'Edit own policy'}
                     </Button>
-                  )}
+                    {role.passwordPolicy !== null && (
+                      <Button
+                        className="button button-small"
+                        aria-label={`Use tenant policy for ${role.name}`}
+                        isDisabled={clear.isPending}
+                        onPress={() => {
+                          setProblem(null);
+                          clear.mutate(role);
+                        }}
+                      >
+                        Use tenant policy
+                      </Button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -156,14 +156,14 @@ function ResetLinkProblem({ error, onRetry }: { error: unknown; onRetry: () => v
       <Message tone={explanation.tone} title={explanation.summary} />
       <p>{explanation.nextStep}</p>
       <div className="form-actions">
-        <Link to="/forgot-password" className={explanation.offerSignIn ? 'button' : 'button button-primary'}>
-          Request a new link
-        </Link>
         {explanation.offerSignIn && (
           <Link to="/login" className="button button-primary">
             Go to sign in
           </Link>
         )}
+        <Link to="/forgot-password" className={explanation.offerSignIn ? 'button' : 'button button-primary'}>
+          Request a new link
+        </Link>
       </div>
     </div>
   );
