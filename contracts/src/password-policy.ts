@@ -121,6 +121,36 @@ function containsFolded(haystack: string, needle: string): boolean {
   return folded.length > 0 && haystack.toLowerCase().includes(folded);
 }
 
+/** The wording of each rule, the same on the server, in the console and in documentation. */
+export function passwordRuleLabel(id: PasswordRuleId, policy: Pick<PasswordPolicy, 'minLength' | 'maxLength'>): string {
+  switch (id) {
+    case 'minLength':
+      return `At least ${policy.minLength} characters`;
+    case 'maxLength':
+      return `At most ${policy.maxLength} characters`;
+    case 'uppercase':
+      return 'At least one uppercase letter (A, B, C)';
+    case 'lowercase':
+      return 'At least one lowercase letter (a, b, c)';
+    case 'digit':
+      return 'At least one number (1, 2, 3)';
+    case 'special':
+      return 'At least one special character (!, #, @)';
+    case 'notUsername':
+      return 'Does not contain your username';
+    case 'notEmail':
+      return 'Does not contain your email address';
+    case 'notCommon':
+      return 'Is not a commonly used password';
+    case 'notReused':
+      return 'Is not one of your recent passwords';
+  }
+}
+
+export function isPasswordRuleId(value: string): value is PasswordRuleId {
+  return ['minLength', 'maxLength', 'uppercase', 'lowercase', 'digit', 'special', 'notUsername', 'notEmail', 'notCommon', 'notReused'].includes(value);
+}
+
 /** Every rule the policy turns on, each with whether the password meets it. */
 export function evaluatePassword(
   policy: PasswordPolicy,
@@ -129,35 +159,37 @@ export function evaluatePassword(
 ): PasswordRuleResult[] {
   const value = normalizePassword(password);
   const length = codePointLength(value);
-  const results: PasswordRuleResult[] = [
-    { id: 'minLength', met: length >= policy.minLength, label: `At least ${policy.minLength} characters` },
-    { id: 'maxLength', met: length <= policy.maxLength, label: `At most ${policy.maxLength} characters` },
-  ];
+  const results: PasswordRuleResult[] = [];
+  const add = (id: PasswordRuleId, met: boolean): void => {
+    results.push({ id, met, label: passwordRuleLabel(id, policy) });
+  };
+  add('minLength', length >= policy.minLength);
+  add('maxLength', length <= policy.maxLength);
   if (policy.requireUppercase) {
-    results.push({ id: 'uppercase', met: /\p{Lu}/u.test(value), label: 'At least one uppercase letter (A, B, C)' });
+    add('uppercase', /\p{Lu}/u.test(value));
   }
   if (policy.requireLowercase) {
-    results.push({ id: 'lowercase', met: /\p{Ll}/u.test(value), label: 'At least one lowercase letter (a, b, c)' });
+    add('lowercase', /\p{Ll}/u.test(value));
   }
   if (policy.requireDigit) {
-    results.push({ id: 'digit', met: /\p{Nd}/u.test(value), label: 'At least one number (1, 2, 3)' });
+    add('digit', /\p{Nd}/u.test(value));
   }
   if (policy.requireSpecial) {
-    results.push({ id: 'special', met: /[^\p{L}\p{N}]/u.test(value), label: 'At least one special character (!, #, @)' });
+    add('special', /[^\p{L}\p{N}]/u.test(value));
   }
   if (policy.disallowPersonalInfo && context.username !== undefined) {
-    results.push({ id: 'notUsername', met: !containsFolded(value, context.username), label: 'Does not contain your username' });
+    add('notUsername', !containsFolded(value, context.username));
   }
   if (policy.disallowPersonalInfo && context.email !== undefined) {
     const localPart = context.email.split('@')[0] ?? '';
     const met = !containsFolded(value, context.email) && !(localPart.length >= 3 && containsFolded(value, localPart));
-    results.push({ id: 'notEmail', met, label: 'Does not contain your email address' });
+    add('notEmail', met);
   }
   if (context.reused !== undefined && (policy.historyCount > 0 || policy.historyDays > 0)) {
-    results.push({ id: 'notReused', met: !context.reused, label: 'Is not one of your recent passwords' });
+    add('notReused', !context.reused);
   }
   if (policy.blocklist && context.isCommon !== undefined) {
-    results.push({ id: 'notCommon', met: !context.isCommon(value), label: 'Is not a commonly used password' });
+    add('notCommon', !context.isCommon(value));
   }
   return results;
 }

@@ -1,4 +1,4 @@
-import { evaluatePassword, type PasswordPolicy } from '@lanyard/contracts/password-policy';
+import { evaluatePassword, isPasswordRuleId, passwordRuleLabel, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useId, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { isApiError, messageForError } from '../api/client.ts';
@@ -6,11 +6,10 @@ import type { AlertContent } from './message.tsx';
 import { PasswordChecklist, type ChecklistItem } from './password-checklist.tsx';
 import { TextField } from './text-field.tsx';
 
-/** Labels for rules the server can fail but the console cannot check by itself. */
-const serverOnlyRuleLabels: Record<string, string> = {
-  notCommon: 'Is not a commonly used password',
-  notReused: 'Is not one of your recent passwords',
-};
+/** The wording of a rule the server failed, including those only it can check (common, reused). */
+function ruleLabel(id: string, policy: PasswordPolicy): string {
+  return isPasswordRuleId(id) ? passwordRuleLabel(id, policy) : id;
+}
 
 interface ServerRejection {
   password: string;
@@ -55,7 +54,7 @@ export function useNewPassword(policy: PasswordPolicy, context: { username: stri
     met: rule.met && !serverFailed.includes(rule.id),
   }));
   for (const id of serverFailed) {
-    if (!items.some((item) => item.id === id)) items.push({ id, label: serverOnlyRuleLabels[id] ?? id, met: false });
+    if (!items.some((item) => item.id === id)) items.push({ id, label: ruleLabel(id, policy), met: false });
   }
   items.push({ id: 'match', label: 'Passwords match', met: confirmation.length > 0 && confirmation === password });
   const canSave = items.every((item) => item.met);
@@ -66,7 +65,7 @@ export function useNewPassword(policy: PasswordPolicy, context: { username: stri
         ? error.details.failedRules.filter((rule): rule is string => typeof rule === 'string')
         : [];
       setRejection({ password: submitted, failedRules: failed });
-      const labels = failed.map((id) => rules.find((rule) => rule.id === id)?.label ?? serverOnlyRuleLabels[id] ?? id);
+      const labels = failed.map((id) => ruleLabel(id, policy));
       return {
         tone: 'error',
         title: messageForError(error),
