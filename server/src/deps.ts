@@ -5,7 +5,9 @@ import { createInvitationsService } from './invitations/invitations-service.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createSecretHasher } from './kernel/secrets.ts';
-import { createFileTransport, createMailService, type MailTransport } from './mail/mail-service.ts';
+import { createMailService } from './mail/mail-service.ts';
+import { createFileTransport, type MailTransport } from './mail/mail-transport.ts';
+import { createSmtpTransport } from './mail/smtp-transport.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createProfileService } from './profile/profile-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
@@ -66,9 +68,11 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   );
   const secrets = createSecretHasher(masterKey);
   const hasher = createPasswordHasher(overrides.hasher);
-  const transport = overrides.mailTransport ?? createFileTransport(path.join(config.dataDir, 'outbox'), logger);
+  const transport =
+    overrides.mailTransport ??
+    (config.smtpUrl === undefined ? createFileTransport(path.join(config.dataDir, 'outbox'), logger) : createSmtpTransport(config.smtpUrl));
 
-  const mail = createMailService({ db, clock, logger, transport });
+  const mail = createMailService({ db, clock, logger, transport, from: config.mailFrom });
   const roles = createRolesService({ db, clock });
   const teams = createTeamsService({ db, clock });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
@@ -92,7 +96,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mail,
     hasherStats: () => hasher.stats(),
     async close() {
-      await mail.stop();
+      await mail.close();
       await hasher.close();
       await db.destroy();
     },
