@@ -10,8 +10,11 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-/** `name@domain` or `Display Name <name@domain>`; no line breaks, so it cannot inject a header. */
-const mailboxPattern = /^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/;
+/**
+ * One mailbox: `name@domain`, `Display Name <name@domain>` or `"Name, with punctuation" <name@domain>`. No
+ * line breaks (no header injection) and no second address.
+ */
+const mailboxPattern = /^(?:(?:[^<>@,;:"\r\n]*|"[^"\r\n]*"\s*)<[^<>@\s,;]+@[^<>@\s,;]+>|[^<>@\s,;"]+@[^<>@\s,;"]+)$/;
 
 const envSchema = z
   .object({

@@ -10,6 +10,8 @@ interface SmtpError extends Error {
 
 /** Commands whose refusal is about this message or recipient rather than about us or the connection. */
 const messageCommands = new Set(['RCPT TO', 'DATA']);
+/** Replies about the server or the session whatever the command: not available, bad sequence, authentication required. */
+const sessionReplies = new Set([421, 503, 530]);
 
 /**
  * Sorts an SMTP failure into the outbox's three outcomes. A 5xx reply to RCPT TO or DATA is a permanent
@@ -22,8 +24,9 @@ const messageCommands = new Set(['RCPT TO', 'DATA']);
 export function classifySmtpError(error: unknown): MailDeliveryError {
   const failure: SmtpError = error instanceof Error ? error : new Error(String(error));
   const reply = failure.responseCode;
-  const aboutMessage = reply !== undefined && reply !== 421 && failure.code !== 'EAUTH' && messageCommands.has(failure.command ?? '');
-  const permanent = aboutMessage && reply >= 500 && reply < 600 && reply !== 503 && reply !== 530;
+  const aboutMessage =
+    reply !== undefined && !sessionReplies.has(reply) && failure.code !== 'EAUTH' && messageCommands.has(failure.command ?? '');
+  const permanent = aboutMessage && reply >= 500 && reply < 600;
   const prefix = failure.code === undefined ? '' : `${failure.code}${failure.command === undefined ? '' : ` (${failure.command})`}: `;
   return new MailDeliveryError(`${prefix}${failure.message}`, { permanent, scope: aboutMessage ? 'message' : 'transport', cause: error });
 }

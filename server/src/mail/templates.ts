@@ -15,7 +15,14 @@ function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
-function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
+/** `2026-01-15 09:00 UTC`: one unambiguous form for every reader, whatever their time zone. */
+function formatUtc(at: Date): string {
+  return at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+const defaultFooter = 'Sent by Lanyard. If you did not expect this email, you can ignore it.';
+
+function layout(title: string, paragraphs: string[], action?: { label: string; url: string }, footer = defaultFooter): string {
   const body = paragraphs.map((paragraph) => `<p style="margin:0 0 16px">${paragraph}</p>`).join('\n');
   const button =
     action === undefined
@@ -28,7 +35,7 @@ function layout(title: string, paragraphs: string[], action?: { label: string; u
 <h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(title)}</h1>
 ${body}
 ${button}
-<p style="margin:32px 0 0;font-size:12px;color:#4b5563">Sent by Lanyard. If you did not expect this email, you can ignore it.</p>
+<p style="margin:32px 0 0;font-size:12px;color:#4b5563">${escapeHtml(footer)}</p>
 </body></html>`;
 }
 
@@ -40,7 +47,7 @@ export function invitationEmail(input: {
   expiresAt: Date;
 }): RenderedEmail {
   const subject = `You're invited to ${input.tenantName}`;
-  const expires = input.expiresAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const expires = formatUtc(input.expiresAt);
   const text = [
     `Hello ${input.firstName},`,
     '',
@@ -63,4 +70,62 @@ export function invitationEmail(input: {
     { label: 'Set your password', url: input.url },
   );
   return { template: 'invitation', subject, text, html };
+}
+
+/** Sent after a password change (by the user, or by a reset): the account owner learns of it either way. */
+export function passwordChangedEmail(input: { firstName: string; tenantName: string; changedAt: Date; ip?: string }): RenderedEmail {
+  const subject = 'Your password was changed';
+  const changed = formatUtc(input.changedAt);
+  const where = input.ip === undefined ? '' : ` from the address ${input.ip}`;
+  const warning = 'If this was not you, reset your password at once and tell your administrator: someone else may be using your account.';
+  const text = [
+    `Hello ${input.firstName},`,
+    '',
+    `The password of your ${input.tenantName} account was changed on ${changed}${where}.`,
+    '',
+    'If this was you, there is nothing more to do.',
+    warning,
+  ].join('\n');
+  const html = layout(
+    subject,
+    [
+      `Hello ${escapeHtml(input.firstName)},`,
+      `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed on ${escapeHtml(changed)}${escapeHtml(where)}.`,
+      'If this was you, there is nothing more to do.',
+      `<strong>${escapeHtml(warning)}</strong>`,
+    ],
+    undefined,
+    'Sent by Lanyard because your password changed. This email contains no link; Lanyard never asks for your password by email.',
+  );
+  return { template: 'password-changed', subject, text, html };
+}
+
+/** The forgotten-password link: single use, valid for 60 minutes (until expiresAt). */
+export function passwordResetEmail(input: { firstName: string; username: string; url: string; expiresAt: Date }): RenderedEmail {
+  const subject = 'Reset your password';
+  const expires = formatUtc(input.expiresAt);
+  const ignore = 'If you did not ask for this, ignore this email: your password stays as it is and the link expires on its own.';
+  const text = [
+    `Hello ${input.firstName},`,
+    '',
+    `Someone asked to reset the password of your account (username: ${input.username}).`,
+    '',
+    'Choose a new password with this link:',
+    input.url,
+    '',
+    `The link can be used once and is valid for 60 minutes, until ${expires}.`,
+    ignore,
+  ].join('\n');
+  const html = layout(
+    subject,
+    [
+      `Hello ${escapeHtml(input.firstName)},`,
+      `Someone asked to reset the password of your account (username: <strong>${escapeHtml(input.username)}</strong>).`,
+      `The link can be used once and is valid for 60 minutes, until ${escapeHtml(expires)}.`,
+      escapeHtml(ignore),
+    ],
+    { label: 'Choose a new password', url: input.url },
+    'Sent by Lanyard because a password reset was requested for your account.',
+  );
+  return { template: 'password-reset', subject, text, html };
 }
