@@ -31,6 +31,12 @@ export function classifySmtpError(error: unknown): MailDeliveryError {
   return new MailDeliveryError(`${prefix}${failure.message}`, { permanent, scope: aboutMessage ? 'message' : 'transport', cause: error });
 }
 
+/**
+ * A send is abandoned after 45 s whatever the server does (the timeouts above only bound silence), which
+ * keeps it within the minute of lease the mail service reserves for it (sendBudgetMs).
+ */
+const sendTimeoutMs = 45_000;
+
 /** Where the transport sends, without credentials, for logs. */
 function describeUrl(url: string): string {
   const parsed = new URL(url);
@@ -50,7 +56,6 @@ export function createSmtpTransport(url: string): MailTransport {
     pool: true,
     maxConnections: 2,
     maxRequeues: 0,
-    // Together well under the mail service's per-send budget (sendBudgetMs), so a send never outlives its lease.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
@@ -59,7 +64,7 @@ export function createSmtpTransport(url: string): MailTransport {
     describe: describeUrl(url),
     async send(_message, raw, envelope) {
       try {
-        await transporter.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
+        await transporter.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw, signal: AbortSignal.timeout(sendTimeoutMs) });
       } catch (error) {
         throw classifySmtpError(error);
       }
