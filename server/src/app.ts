@@ -56,7 +56,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   await registerOpenApi(app, config.version);
-  registerMetrics(app);
+  registerMetrics(app, { mailStats: deps.mail.stats });
   registerHealthRoutes(app, deps);
   registerInvitationRoutes(app, deps);
   registerSessionRoutes(app, { sessions: deps.sessions, cookie });

@@ -163,6 +163,10 @@ describe('email delivery through SMTP', () => {
     expect(deferred?.last_error).toContain('452');
     expect(deferred?.next_attempt_at).toEqual(new Date(t.clock.now().getTime() + retryPolicy.firstDelayMs));
     expect(smtp.messages.map((message) => message.to).sort()).toEqual(['ann@example.test', 'ben@example.test']);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('lanyard_emails_total{outcome="sent"} 2');
+    expect(metrics).toContain('lanyard_emails_total{outcome="retried"} 1');
+    expect(metrics).toContain('lanyard_emails_total{outcome="failed"} 1');
 
     busy = false;
     t.clock.advance(DAY);
