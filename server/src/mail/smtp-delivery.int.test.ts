@@ -203,6 +203,26 @@ describe('email delivery through SMTP', () => {
     expect(smtp.messages.map((message) => message.to)).toEqual(['ann@example.test']);
   });
 
+  it('speaks implicit TLS with smtps://, taking transport options from the URL', async () => {
+    const smtp = await smtpServer({ secure: true });
+    // The test server's certificate is self-signed; a real deployment keeps verification on.
+    const t = await appSendingTo(`${smtp.url()}?tls.rejectUnauthorized=false`);
+    await enqueue(t, 'ann@example.test');
+    expect(await t.deps.mail.deliverDue()).toBe(1);
+    expect(smtp.messages.map((message) => message.to)).toEqual(['ann@example.test']);
+  });
+
+  it('refuses a server whose certificate does not verify, and retries', async () => {
+    const smtp = await smtpServer({ secure: true });
+    const t = await appSendingTo(smtp.url());
+    await enqueue(t, 'ann@example.test');
+    expect(await t.deps.mail.deliverDue()).toBe(0);
+    const [row] = await outbox(t);
+    expect(row?.failed_at).toBeNull();
+    expect(row?.last_error).toMatch(/certificate/i);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
   it('gives a message up after three days of failures', async () => {
     const probe = await startTestSmtpServer();
     await probe.close();

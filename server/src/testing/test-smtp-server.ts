@@ -24,13 +24,15 @@ export interface TestSmtpServerOptions {
   refuseRecipient?: (address: string) => { code: number; message: string } | undefined;
   /** Requires AUTH with these credentials. */
   credentials?: { user: string; pass: string };
+  /** Implicit TLS from the first byte (smtps://), with smtp-server's built-in self-signed certificate. */
+  secure?: boolean;
   /** Called when DATA begins; the reply to DATA waits until the returned promise settles. */
   holdData?: () => Promise<void>;
 }
 
 export interface TestSmtpServer {
   port: number;
-  /** `smtp://127.0.0.1:<port>`, with credentials when given. */
+  /** `smtp://127.0.0.1:<port>` (`smtps://` when secure), with credentials when given. */
   url(credentials?: { user: string; pass: string }): string;
   /** Every accepted message, in arrival order. */
   messages: ReceivedSmtpMessage[];
@@ -50,6 +52,7 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   const recipientAttempts: string[] = [];
   const credentials = options.credentials;
   const server = new SMTPServer({
+    secure: options.secure === true,
     disabledCommands: credentials === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
     authOptional: credentials === undefined,
     allowInsecureAuth: true,
@@ -99,13 +102,20 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
       });
     },
   });
+  // A client that gives up (a refused certificate, a closed pool) is an 'error' for the server; tests look
+  // at what the client recorded, so the server only keeps running.
+  server.on('error', () => {});
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server.server, 'listening');
   const port = (server.server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     port,
-    url: (login) => (login === undefined ? `smtp://127.0.0.1:${port}` : `smtp://${encodeURIComponent(login.user)}:${encodeURIComponent(login.pass)}@127.0.0.1:${port}`),
+    url: (login) => {
+      const scheme = options.secure === true ? 'smtps' : 'smtp';
+      const userinfo = login === undefined ? '' : `${encodeURIComponent(login.user)}:${encodeURIComponent(login.pass)}@`;
+      return `${scheme}://${userinfo}127.0.0.1:${port}`;
+    },
     messages,
     recipientAttempts,
     close: () => (closing ??= new Promise<void>((resolve) => server.close(() => resolve()))),
