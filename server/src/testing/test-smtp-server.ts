@@ -53,6 +53,8 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   const credentials = options.credentials;
   const server = new SMTPServer({
     secure: options.secure === true,
+    // Quiet, including the warning about the built-in certificate (known to be insecure; fine on 127.0.0.1).
+    logger: false,
     disabledCommands: credentials === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
     authOptional: credentials === undefined,
     allowInsecureAuth: true,
