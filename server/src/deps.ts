@@ -1,7 +1,9 @@
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import { createAuditService } from './audit/audit-service.ts';
 import { createInvitationsService } from './invitations/invitations-service.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createSecretHasher } from './kernel/secrets.ts';
@@ -12,6 +14,9 @@ import { createPasswordHasher, type HasherOptions, type PasswordHasher } from '.
 import { createProfileService } from './profile/profile-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
+import { createSignInService } from './sessions/sign-in-service.ts';
+import { loadPasswordBlocklist } from './passwords/blocklist.ts';
+import { createPasswordsService } from './passwords/passwords-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
@@ -33,8 +38,12 @@ export interface Deps {
   users: ReturnType<typeof createUsersService>;
   invitations: ReturnType<typeof createInvitationsService>;
   sessions: ReturnType<typeof createSessionsService>;
+  signIn: ReturnType<typeof createSignInService>;
+  passwords: ReturnType<typeof createPasswordsService>;
   profile: ReturnType<typeof createProfileService>;
   mail: ReturnType<typeof createMailService>;
+  audit: ReturnType<typeof createAuditService>;
+  rateLimiter: RateLimiter;
   hasherStats: PasswordHasher['stats'];
   close(): Promise<void>;
 }
@@ -73,12 +82,31 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     (config.smtpUrl === undefined ? createFileTransport(path.join(config.dataDir, 'outbox'), logger) : createSmtpTransport(config.smtpUrl));
 
   const mail = createMailService({ db, clock, logger, transport, from: config.mailFrom });
+  const audit = createAuditService({ db, clock });
+  const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl);
   const roles = createRolesService({ db, clock });
   const teams = createTeamsService({ db, clock });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
   const users = createUsersService({ db, clock });
-  const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, tenants, roles, teams, users });
-  const sessions = createSessionsService({ db, clock, secrets, hasher, users, tenants });
+  const sessions = createSessionsService({ db, clock, secrets, users });
+  const passwords = createPasswordsService({
+    db,
+    clock,
+    publicUrl: config.publicUrl,
+    secrets,
+    hasher,
+    blocklist: loadPasswordBlocklist,
+    mail,
+    audit,
+    tenants,
+    roles,
+    users,
+    sessions,
+  });
+  const signIn = createSignInService({ db, users, tenants, passwords, sessions, audit });
+  const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
+  // Build the common-password list in the background now, so the first sign-in does not wait for it.
+  void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region });
 
   return {
@@ -92,11 +120,16 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     users,
     invitations,
     sessions,
+    signIn,
+    passwords,
     profile,
     mail,
+    audit,
+    rateLimiter,
     hasherStats: () => hasher.stats(),
     async close() {
       await mail.close();
+      await rateLimiter.close();
       await hasher.close();
       await db.destroy();
     },

@@ -46,6 +46,9 @@ export function createGuards(deps: { sessions: SessionsService; cookie: CookieSe
       clearSessionCookie(reply, deps.cookie);
       throw error;
     }
+    if (request.principal.passwordChangeRequired && request.routeOptions.config.allowDuringPasswordChange !== true) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    }
   };
   return {
     signedIn,

@@ -8,4 +8,6 @@ export interface Principal {
   sessionId: string;
   roleId: string;
   permissions: ReadonlySet<Permission>;
+  /** The password expired or breaks a tightened policy: only changing it (and signing out) is allowed. */
+  passwordChangeRequired: boolean;
 }

@@ -72,26 +72,29 @@ export function invitationEmail(input: {
   return { template: 'invitation', subject, text, html };
 }
 
-/** Sent after a password change (by the user, or by a reset): the account owner learns of it either way. */
-export function passwordChangedEmail(input: { firstName: string; tenantName: string; changedAt: Date; ip?: string }): RenderedEmail {
-  const subject = 'Your password was changed';
+/**
+ * Sent after a password change (by the user, or through a reset link): the account owner learns of it
+ * either way. The password service signs out the other sessions before sending it.
+ */
+export function passwordChangedEmail(input: { firstName: string; tenantName: string; changedAt: Date; ip?: string | null | undefined }): RenderedEmail {
+  const subject = 'Your Lanyard password was changed';
   const changed = formatUtc(input.changedAt);
-  const where = input.ip === undefined ? '' : ` from the address ${input.ip}`;
-  const warning = 'If this was not you, reset your password at once and tell your administrator: someone else may be using your account.';
+  const where = input.ip === undefined || input.ip === null ? '' : ` from the address ${input.ip}`;
+  const warning = 'If you did not change it, reset your password and contact your administrator at once: someone else may be using your account.';
   const text = [
     `Hello ${input.firstName},`,
     '',
-    `The password of your ${input.tenantName} account was changed on ${changed}${where}.`,
+    `The password of your ${input.tenantName} account was changed at ${changed}${where}.`,
+    'Your other sessions were signed out.',
     '',
-    'If this was you, there is nothing more to do.',
     warning,
   ].join('\n');
   const html = layout(
     subject,
     [
       `Hello ${escapeHtml(input.firstName)},`,
-      `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed on ${escapeHtml(changed)}${escapeHtml(where)}.`,
-      'If this was you, there is nothing more to do.',
+      `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed at ${escapeHtml(changed)}${escapeHtml(where)}.`,
+      'Your other sessions were signed out.',
       `<strong>${escapeHtml(warning)}</strong>`,
     ],
     undefined,
@@ -100,9 +103,9 @@ export function passwordChangedEmail(input: { firstName: string; tenantName: str
   return { template: 'password-changed', subject, text, html };
 }
 
-/** The forgotten-password link: single use, valid for 60 minutes (until expiresAt). */
+/** The forgotten-password link: single use, valid until expiresAt (60 minutes unless the tenant says otherwise). */
 export function passwordResetEmail(input: { firstName: string; username: string; url: string; expiresAt: Date }): RenderedEmail {
-  const subject = 'Reset your password';
+  const subject = 'Reset your Lanyard password';
   const expires = formatUtc(input.expiresAt);
   const ignore = 'If you did not ask for this, ignore this email: your password stays as it is and the link expires on its own.';
   const text = [
@@ -113,7 +116,7 @@ export function passwordResetEmail(input: { firstName: string; username: string;
     'Choose a new password with this link:',
     input.url,
     '',
-    `The link can be used once and is valid for 60 minutes, until ${expires}.`,
+    `The link can be used once and is valid until ${expires}.`,
     ignore,
   ].join('\n');
   const html = layout(
@@ -121,7 +124,7 @@ export function passwordResetEmail(input: { firstName: string; username: string;
     [
       `Hello ${escapeHtml(input.firstName)},`,
       `Someone asked to reset the password of your account (username: <strong>${escapeHtml(input.username)}</strong>).`,
-      `The link can be used once and is valid for 60 minutes, until ${escapeHtml(expires)}.`,
+      `The link can be used once and is valid until ${escapeHtml(expires)}.`,
       escapeHtml(ignore),
     ],
     { label: 'Choose a new password', url: input.url },

@@ -11,6 +11,13 @@ export const tenantSettingsSchema = z.object({
     })
     .prefault({}),
   invitationLifetimeHours: z.int().min(1).max(168).default(24),
+  lockout: z
+    .object({
+      maxFailures: z.int().min(1).max(100).default(6),
+      lockMinutes: z.int().min(1).max(1440).default(30),
+    })
+    .prefault({}),
+  passwordResetLifetimeMinutes: z.int().min(5).max(1440).default(60),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -26,6 +26,9 @@ export interface ReceivedEmail {
 export interface TestApp {
   app: App;
   deps: Deps;
+  storage: 'pglite' | 'postgres';
+  /** Another instance of Lanyard on the same database (PostgreSQL only: PGlite belongs to one process). */
+  secondInstance(): Promise<{ app: App; deps: Deps; close(): Promise<void> }>;
   clock: TestClock;
   config: Readonly<Config>;
   /** Everything the app logged, one JSON line each. */
@@ -39,7 +42,8 @@ export interface TestApp {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lanyard-test-'));
   const database = await createTestDatabase();
-  const config = loadConfig({ LANYARD_DATA_DIR: dataDir, LANYARD_PUBLIC_URL: testOrigin, LANYARD_LOG_LEVEL: 'info', ...env });
+  // Many tests sign in repeatedly from one address; the tests of rate limiting set their own limit.
+  const config = loadConfig({ LANYARD_DATA_DIR: dataDir, LANYARD_PUBLIC_URL: testOrigin, LANYARD_LOG_LEVEL: 'info', LANYARD_AUTH_RATE_LIMIT: '100000', ...env });
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -57,11 +61,25 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   return {
     app,
     deps,
+    storage: database.kind,
+    async secondInstance() {
+      if (database.target.kind !== 'postgres') throw new Error('a second instance needs PostgreSQL');
+      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
+      const otherApp = await buildApp(otherDeps, { consoleDir: path.join(dataDir, 'no-console/') });
+      return {
+        app: otherApp,
+        deps: otherDeps,
+        async close() {
+          await otherApp.close();
+          await otherDeps.close();
+        },
+      };
+    },
     clock,
     config,
     logLines: () => [...lines],
     async mailbox() {
-      await deps.mail.deliverDue();
+      while ((await deps.mail.deliverDue()) > 0);
       const files = (await readdir(outboxDir).catch(() => [] as string[])).filter((file) => file.endsWith('.eml')).sort();
       return Promise.all(
         files.map(async (file) => {
