@@ -61,7 +61,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   await registerOpenApi(app, config.version);
-  registerMetrics(app);
+  registerMetrics(app, { mailStats: deps.mail.stats });
   registerHealthRoutes(app, deps);
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);

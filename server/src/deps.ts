@@ -7,7 +7,9 @@ import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } fro
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createSecretHasher } from './kernel/secrets.ts';
-import { createFileTransport, createMailService, type MailTransport } from './mail/mail-service.ts';
+import { createMailService } from './mail/mail-service.ts';
+import { createFileTransport, type MailTransport } from './mail/mail-transport.ts';
+import { createSmtpTransport } from './mail/smtp-transport.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createProfileService } from './profile/profile-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
@@ -77,9 +79,11 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   );
   const secrets = createSecretHasher(masterKey);
   const hasher = createPasswordHasher(overrides.hasher);
-  const transport = overrides.mailTransport ?? createFileTransport(path.join(config.dataDir, 'outbox'), logger);
+  const transport =
+    overrides.mailTransport ??
+    (config.smtpUrl === undefined ? createFileTransport(path.join(config.dataDir, 'outbox'), logger) : createSmtpTransport(config.smtpUrl));
 
-  const mail = createMailService({ db, clock, logger, transport });
+  const mail = createMailService({ db, clock, logger, transport, from: config.mailFrom });
   const audit = createAuditService({ db, clock });
   const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl);
   const roles = createRolesService({ db, clock });
@@ -127,7 +131,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     hasherStats: () => hasher.stats(),
     hashingCapacity: hasher.capacity,
     async close() {
-      await mail.stop();
+      await mail.close();
       await rateLimiter.close();
       await hasher.close();
       await db.destroy();

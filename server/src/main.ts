@@ -19,7 +19,13 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   const app = await buildApp(deps, { consoleDir });
   await app.listen({ host: config.host, port: config.port });
   deps.logger.info(
-    { url: config.publicUrl.href, region: config.region, storage: config.databaseUrl === undefined ? 'pglite' : 'postgres', startupMs: Math.round(performance.now() - started) },
+    {
+      url: config.publicUrl.href,
+      region: config.region,
+      storage: config.databaseUrl === undefined ? 'pglite' : 'postgres',
+      mail: deps.mail.describeTransport(),
+      startupMs: Math.round(performance.now() - started),
+    },
     `Lanyard ${config.version} is serving the console at ${config.publicUrl.href}`,
   );
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -9,6 +10,12 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
+/**
+ * One mailbox: `name@domain`, `Display Name <name@domain>` or `"Name, with punctuation" <name@domain>`. No
+ * line breaks (no header injection) and no second address.
+ */
+const mailboxPattern = /^(?:(?:[^<>@,;:"\r\n]*|"[^"\r\n]*"\s*)<[^<>@\s,;]+@[^<>@\s,;]+>|[^<>@\s,;"]+@[^<>@\s,;"]+)$/;
+
 const envSchema = z
   .object({
     LANYARD_HOST: z.string().min(1).default('0.0.0.0'),
@@ -18,6 +25,11 @@ const envSchema = z
     LANYARD_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     LANYARD_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     LANYARD_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    LANYARD_MAIL_FROM: z
+      .string()
+      .max(320)
+      .regex(mailboxPattern, 'an address, optionally with a name: Lanyard <no-reply@example.com>')
+      .optional(),
     LANYARD_MASTER_KEY: z
       .string()
       .refine((value) => Buffer.from(value, 'base64').length === 32, '32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -48,6 +60,8 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  /** From header of every email; by default `Lanyard <no-reply@<public URL host>>`. */
+  mailFrom: string;
   /** 32 bytes, or undefined in embedded mode where a key file in the data directory is used. */
   masterKey: Buffer | undefined;
   region: string;
@@ -59,6 +73,12 @@ export interface Config {
   /** Requests per minute per client network to each sign-in, forgot and reset endpoint. */
   authRateLimitPerMinute: number;
   version: string;
+}
+
+/** `Lanyard <no-reply@host of the public URL>`; an IP address is no mail domain, so `localhost` then. */
+function defaultMailFrom(publicUrl: URL): string {
+  const host = publicUrl.hostname.startsWith('[') || isIP(publicUrl.hostname) !== 0 ? 'localhost' : publicUrl.hostname;
+  return `Lanyard <no-reply@${host}>`;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: values.LANYARD_DATABASE_URL,
     redisUrl: values.LANYARD_REDIS_URL,
     smtpUrl: values.LANYARD_SMTP_URL,
+    mailFrom: values.LANYARD_MAIL_FROM ?? defaultMailFrom(publicUrl),
     masterKey: values.LANYARD_MASTER_KEY === undefined ? undefined : Buffer.from(values.LANYARD_MASTER_KEY, 'base64'),
     region: values.LANYARD_REGION,
     logLevel: values.LANYARD_LOG_LEVEL,

@@ -41,6 +41,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LANYARD_MASTER_KEY: Buffer.alloc(16).toString('base64') })).toThrow(ConfigError);
   });
 
+  it('derives the sender from the public URL host, and takes LANYARD_MAIL_FROM as given when it is one address', () => {
+    expect(loadConfig({}).mailFrom).toBe('Lanyard <no-reply@localhost>');
+    expect(loadConfig({ LANYARD_PUBLIC_URL: 'https://id.example.com:8443/console' }).mailFrom).toBe('Lanyard <no-reply@id.example.com>');
+    expect(loadConfig({ LANYARD_PUBLIC_URL: 'http://10.0.0.5:8080' }).mailFrom).toBe('Lanyard <no-reply@localhost>');
+    expect(loadConfig({ LANYARD_MAIL_FROM: 'Acme Identity <identity@acme.example>' }).mailFrom).toBe('Acme Identity <identity@acme.example>');
+    expect(loadConfig({ LANYARD_MAIL_FROM: 'identity@acme.example' }).mailFrom).toBe('identity@acme.example');
+    expect(loadConfig({ LANYARD_MAIL_FROM: '"Acme, Inc." <identity@acme.example>' }).mailFrom).toBe('"Acme, Inc." <identity@acme.example>');
+    for (const invalid of ['identity', 'a@b.example, c@d.example', 'a@b.example,c@d.example', 'Acme, Inc. <identity@acme.example>', 'Acme <identity@acme.example>\r\nBcc: x@evil.example']) {
+      expect(() => loadConfig({ LANYARD_MAIL_FROM: invalid }), invalid).toThrow(ConfigError);
+    }
+  });
+
   it('ignores empty variables and anything not prefixed LANYARD_', () => {
     expect(loadConfig({ LANYARD_PORT: '', PORT: '1' }).port).toBe(8080);
   });

@@ -1,8 +1,9 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MailStats } from '../mail/mail-service.ts';
 import type { App } from './fastify-types.ts';
 
-/** Prometheus metrics at /metrics: process defaults plus request counts and latencies by route. */
-export function registerMetrics(app: App): Registry {
+/** Prometheus metrics at /metrics: process defaults, request counts and latencies by route, email outcomes. */
+export function registerMetrics(app: App, sources: { mailStats: () => MailStats }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_' });
   const duration = new Histogram({
@@ -17,6 +18,17 @@ export function registerMetrics(app: App): Registry {
     help: 'HTTP responses with status >= 400, by route and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
+  });
+  new Counter({
+    name: 'lanyard_emails_total',
+    help: 'Email delivery outcomes in this instance: sent, retried (failed, will be tried again), failed (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      const stats = sources.mailStats();
+      this.reset();
+      for (const outcome of ['sent', 'retried', 'failed'] as const) this.inc({ outcome }, stats[outcome]);
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };

@@ -1,82 +1,179 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { Logger } from 'pino';
-import type { Clock } from '../kernel/clock.ts';
+import { MINUTE, SECOND, type Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { OutboxMessageRow } from '../storage/database.ts';
-import { claimDueMessages, insertOutboxMessage, markFailed, markSent } from './outbox-repo.ts';
+import { MailDeliveryError, type Envelope, type MailTransport } from './mail-transport.ts';
+import { claimDueMessages, insertOutboxMessage, markFailedPermanently, markRetry, markSent, releaseClaims } from './outbox-repo.ts';
 import type { RenderedEmail } from './templates.ts';
 
-/** Sends one message; throws when delivery failed and should be retried. */
-export interface MailTransport {
-  describe: string;
-  send(message: OutboxMessageRow, raw: Buffer): Promise<void>;
+/** The Message-ID of an outbox row: stable across attempts, so a receiver can recognise a repeat. */
+export function messageIdOf(outboxId: string): string {
+  return `<${outboxId}@lanyard>`;
 }
 
-export const mailFrom = 'Lanyard <no-reply@lanyard.invalid>';
-
-function compose(message: OutboxMessageRow): Promise<Buffer> {
+/**
+ * Composes the message from its row alone (the MIME boundary is derived from the id too), so every
+ * attempt sends the same bytes.
+ */
+function compose(message: OutboxMessageRow, from: string): Promise<Buffer> {
   return new MailComposer({
-    from: mailFrom,
+    from,
     to: message.recipient,
     subject: message.subject,
     text: message.text_body,
     html: message.html_body,
-    messageId: `<${message.id}@lanyard>`,
+    messageId: messageIdOf(message.id),
     date: message.created_at,
+    baseBoundary: message.id.replaceAll('-', ''),
   })
     .compile()
     .build();
 }
 
+/** The bare address of a From header (`Lanyard <no-reply@example.com>` → `no-reply@example.com`). */
+function envelopeSender(from: string): string {
+  const [first] = addressparser(from, { flatten: true });
+  if (first?.address === undefined || first.address === '') throw new Error(`not an email address: ${from}`);
+  return first.address;
+}
+
 /**
- * The embedded default: each message becomes an .eml file under <data dir>/outbox/, and its links are
- * logged so an operator without SMTP can still follow an invitation.
+ * Retry schedule of one message: 15 s after the first failed attempt, doubling, at most 15 minutes apart,
+ * so a message reaches its reader within 15 minutes of the server coming back. After three days of
+ * failures the message is given up (a link in it has long expired).
  */
-export function createFileTransport(outboxDir: string, logger: Logger): MailTransport {
-  return {
-    describe: `files in ${outboxDir}`,
-    async send(message, raw) {
-      await mkdir(outboxDir, { recursive: true });
-      const file = path.join(outboxDir, `${message.created_at.toISOString().replaceAll(':', '-')}-${message.id}.eml`);
-      await writeFile(file, raw, { mode: 0o600 });
-      const links = message.text_body.match(/https?:\/\/\S+/g) ?? [];
-      logger.info({ file, recipient: message.recipient, subject: message.subject, links }, 'email written to the outbox');
-    },
-  };
+export const retryPolicy = { firstDelayMs: 15 * SECOND, maxDelayMs: 15 * MINUTE, giveUpAfterMs: 3 * 24 * 60 * MINUTE };
+
+export function retryDelayMs(attempts: number): number {
+  const exponent = Math.min(Math.max(attempts - 1, 0), 30);
+  return Math.min(retryPolicy.firstDelayMs * 2 ** exponent, retryPolicy.maxDelayMs);
+}
+
+/**
+ * When the server itself is unreachable, the worker stops trying (every message would fail alike) for 5 s,
+ * doubling while it stays down, at most 5 minutes; the first success resets it.
+ */
+export const pausePolicy = { firstPauseMs: 5 * SECOND, maxPauseMs: 5 * MINUTE };
+
+export function pauseDelayMs(consecutiveFailures: number): number {
+  const exponent = Math.min(Math.max(consecutiveFailures - 1, 0), 30);
+  return Math.min(pausePolicy.firstPauseMs * 2 ** exponent, pausePolicy.maxPauseMs);
+}
+
+/** A claim lasts 5 minutes; a send is started only while at least a minute of it is left. */
+const leaseMs = 5 * MINUTE;
+const sendBudgetMs = MINUTE;
+
+export interface MailStats {
+  sent: number;
+  retried: number;
+  failed: number;
 }
 
 export type MailService = ReturnType<typeof createMailService>;
 
-const retryDelaysMs = [5_000, 30_000, 120_000, 600_000, 1_800_000];
-
-export function createMailService(deps: { db: Db; clock: Clock; logger: Logger; transport: MailTransport }) {
+/**
+ * The transactional outbox: `enqueue` writes the email in the caller's transaction; the worker claims due
+ * rows (a lease, so one worker sends each), sends them and records the outcome. Delivery to the SMTP
+ * server is at least once with a stable Message-ID; see docs/architecture.md ("Email delivery").
+ */
+export function createMailService(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  transport: MailTransport;
+  /** The From header, e.g. `Lanyard <no-reply@example.com>`; its address is the envelope sender. */
+  from: string;
+  /** Messages claimed at once. */
+  batchSize?: number;
+}) {
+  const batchSize = deps.batchSize ?? 20;
+  const sender = envelopeSender(deps.from);
+  const stats: MailStats = { sent: 0, retried: 0, failed: 0 };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
-  let stopped = true;
+  let started = false;
+  let pokeScheduled = false;
+  let rerun = false;
+  let closing = false;
+  let pausedUntil = 0;
+  let transportFailures = 0;
 
-  const deliverOne = async (message: OutboxMessageRow): Promise<boolean> => {
-    try {
-      await deps.transport.send(message, await compose(message));
-      await markSent(deps.db, message.id, deps.clock.now());
-      return true;
-    } catch (error) {
-      const delay = retryDelaysMs[Math.min(message.attempts - 1, retryDelaysMs.length - 1)] ?? 1_800_000;
-      const reason = error instanceof Error ? error.message : String(error);
-      deps.logger.warn({ messageId: message.id, attempts: message.attempts, err: reason }, 'email delivery failed; will retry');
-      await markFailed(deps.db, message.id, new Date(deps.clock.now().getTime() + delay), reason);
-      return false;
+  type Outcome = 'sent' | 'retry' | 'failed' | 'unavailable';
+
+  const recordFailure = async (message: OutboxMessageRow, leaseId: string, error: unknown): Promise<Outcome> => {
+    const failure = error instanceof MailDeliveryError ? error : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    const now = deps.clock.now();
+    const log = { outboxId: message.id, template: message.template, attempts: message.attempts, err: reason };
+    const expired = now.getTime() - message.created_at.getTime() >= retryPolicy.giveUpAfterMs;
+    if (failure?.permanent === true || expired) {
+      const recorded = failure?.permanent === true ? reason : `gave up after ${message.attempts} attempts: ${reason}`;
+      await markFailedPermanently(deps.db, message.id, leaseId, now, recorded);
+      deps.logger.error(log, failure?.permanent === true ? 'email rejected permanently; not retrying' : 'email undeliverable for days; giving up');
+      stats.failed += 1;
+      return 'failed';
     }
+    const nextAttemptAt = new Date(now.getTime() + retryDelayMs(message.attempts));
+    await markRetry(deps.db, message.id, leaseId, nextAttemptAt, reason);
+    deps.logger.warn({ ...log, nextAttemptAt }, 'email delivery failed; will retry');
+    stats.retried += 1;
+    return failure?.scope === 'message' ? 'retry' : 'unavailable';
   };
 
-  const deliverBatch = async (): Promise<number> => {
+  const deliverOne = async (message: OutboxMessageRow, leaseId: string): Promise<Outcome> => {
+    const envelope: Envelope = { from: sender, to: message.recipient };
+    try {
+      await deps.transport.send(message, await compose(message, deps.from), envelope);
+    } catch (error) {
+      return recordFailure(message, leaseId, error);
+    }
+    // Recorded at once: a crash before this line is the one way a message goes out twice.
+    await markSent(deps.db, message.id, deps.clock.now());
+    stats.sent += 1;
+    return 'sent';
+  };
+
+  /** Claims and sends one batch; returns what was sent and whether to go on with another batch. */
+  const deliverBatch = async (): Promise<{ sent: number; more: boolean }> => {
     const now = deps.clock.now();
-    const claimed = await claimDueMessages(deps.db, now, new Date(now.getTime() + 60_000), 20);
-    let delivered = 0;
-    for (const message of claimed) if (await deliverOne(message)) delivered += 1;
-    return delivered;
+    const leaseId = newId(now.getTime());
+    const leaseUntil = now.getTime() + leaseMs;
+    const claimed = await claimDueMessages(deps.db, { now, leaseUntil: new Date(leaseUntil), leaseId, limit: batchSize });
+    let sent = 0;
+    for (const [index, message] of claimed.entries()) {
+      // Stop early on shutdown, when the server is down or when the lease runs short: the rest go back
+      // untried, so this or another worker sends them without waiting for the lease to expire.
+      const halt = closing || deps.clock.now().getTime() < pausedUntil || deps.clock.now().getTime() + sendBudgetMs > leaseUntil;
+      if (halt) {
+        await releaseClaims(deps.db, claimed.slice(index).map((row) => row.id), leaseId, deps.clock.now());
+        return { sent, more: false };
+      }
+      const outcome = await deliverOne(message, leaseId);
+      if (outcome === 'sent') {
+        sent += 1;
+        transportFailures = 0;
+      } else if (outcome === 'unavailable') {
+        transportFailures += 1;
+        const pause = pauseDelayMs(transportFailures);
+        pausedUntil = deps.clock.now().getTime() + pause;
+        deps.logger.warn({ transport: deps.transport.describe, pauseMs: pause }, 'mail server unavailable; pausing delivery');
+      }
+    }
+    return { sent, more: claimed.length === batchSize };
+  };
+
+  const drain = async (): Promise<number> => {
+    let sent = 0;
+    while (!closing && deps.clock.now().getTime() >= pausedUntil) {
+      const batch = await deliverBatch();
+      sent += batch.sent;
+      if (!batch.more) break;
+    }
+    return sent;
   };
 
   const service = {
@@ -96,38 +193,70 @@ export function createMailService(deps: { db: Db; clock: Clock; logger: Logger; 
       service.poke();
     },
 
-    /** Delivers everything due now; returns how many messages went out. One run at a time per instance. */
+    /**
+     * Delivers everything due now, batch after batch; returns how many messages went out. One run at a
+     * time per instance. Does nothing while delivery is paused because the server is unavailable.
+     */
     async deliverDue(): Promise<number> {
-      while (running !== undefined) await running;
-      running = deliverBatch();
+      while (running !== undefined) await running.catch(() => 0);
+      running = drain();
       try {
         return await running;
       } finally {
         running = undefined;
+        if (rerun) {
+          rerun = false;
+          service.poke();
+        }
       }
     },
 
     /** Asks the worker to look at the outbox soon (after the current transaction commits). */
     poke(): void {
-      if (stopped) return;
+      if (!started || pokeScheduled) return;
+      pokeScheduled = true;
       setImmediate(() => {
-        if (stopped) return;
+        pokeScheduled = false;
+        if (!started) return;
+        // A run in progress may have claimed before the new message committed: look again after it.
+        if (running !== undefined) {
+          rerun = true;
+          return;
+        }
         service.deliverDue().catch((error: unknown) => deps.logger.error({ err: error }, 'outbox delivery failed'));
       });
     },
 
+    /** Polls the outbox every intervalMs (and on every enqueue); a run never overlaps the previous one. */
     start(intervalMs = 2_000): void {
-      stopped = false;
-      timer = setInterval(() => service.poke(), intervalMs);
-      timer.unref();
+      started = true;
+      closing = false;
+      if (timer === undefined) {
+        timer = setInterval(() => service.poke(), intervalMs);
+        timer.unref();
+      }
       service.poke();
     },
 
+    /** Stops polling and waits for the message being sent; claimed messages not yet tried are handed back. */
     async stop(): Promise<void> {
-      stopped = true;
+      started = false;
+      closing = true;
       if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
       while (running !== undefined) await running.catch(() => 0);
     },
+
+    /** Stops and closes the transport's connections. */
+    async close(): Promise<void> {
+      await service.stop();
+      await deps.transport.close?.();
+    },
+
+    /** Outcomes counted by this instance since it started (for metrics). */
+    stats: (): MailStats => ({ ...stats }),
+
+    describeTransport: () => deps.transport.describe,
   };
   return service;
 }

@@ -15,7 +15,14 @@ function escapeHtml(value: string): string {
     .replaceAll("'", '&#39;');
 }
 
-function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
+/** `2026-01-15 09:00 UTC`: one unambiguous form for every reader, whatever their time zone. */
+function formatUtc(at: Date): string {
+  return at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+const defaultFooter = 'Sent by Lanyard. If you did not expect this email, you can ignore it.';
+
+function layout(title: string, paragraphs: string[], action?: { label: string; url: string }, footer = defaultFooter): string {
   const body = paragraphs.map((paragraph) => `<p style="margin:0 0 16px">${paragraph}</p>`).join('\n');
   const button =
     action === undefined
@@ -28,7 +35,7 @@ function layout(title: string, paragraphs: string[], action?: { label: string; u
 <h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(title)}</h1>
 ${body}
 ${button}
-<p style="margin:32px 0 0;font-size:12px;color:#4b5563">Sent by Lanyard. If you did not expect this email, you can ignore it.</p>
+<p style="margin:32px 0 0;font-size:12px;color:#4b5563">${escapeHtml(footer)}</p>
 </body></html>`;
 }
 
@@ -40,7 +47,7 @@ export function invitationEmail(input: {
   expiresAt: Date;
 }): RenderedEmail {
   const subject = `You're invited to ${input.tenantName}`;
-  const expires = input.expiresAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const expires = formatUtc(input.expiresAt);
   const text = [
     `Hello ${input.firstName},`,
     '',
@@ -65,51 +72,63 @@ export function invitationEmail(input: {
   return { template: 'invitation', subject, text, html };
 }
 
-function formatTime(at: Date): string {
-  return `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-}
-
+/**
+ * Sent after a password change (by the user, or through a reset link): the account owner learns of it
+ * either way. The password service signs out the other sessions before sending it.
+ */
 export function passwordChangedEmail(input: { firstName: string; tenantName: string; changedAt: Date; ip?: string | null | undefined }): RenderedEmail {
   const subject = 'Your Lanyard password was changed';
-  const where = input.ip === undefined || input.ip === null ? '' : ` from ${input.ip}`;
+  const changed = formatUtc(input.changedAt);
+  const where = input.ip === undefined || input.ip === null ? '' : ` from the address ${input.ip}`;
+  const warning = 'If you did not change it, reset your password and contact your administrator at once: someone else may be using your account.';
   const text = [
     `Hello ${input.firstName},`,
     '',
-    `The password of your ${input.tenantName} account was changed at ${formatTime(input.changedAt)}${where}.`,
+    `The password of your ${input.tenantName} account was changed at ${changed}${where}.`,
     'Your other sessions were signed out.',
     '',
-    'If you did not change it, contact your administrator at once.',
-  ].join('\n');
-  const html = layout(subject, [
-    `Hello ${escapeHtml(input.firstName)},`,
-    `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed at ${escapeHtml(formatTime(input.changedAt))}${escapeHtml(where)}.`,
-    'Your other sessions were signed out.',
-    '<strong>If you did not change it, contact your administrator at once.</strong>',
-  ]);
-  return { template: 'password-changed', subject, text, html };
-}
-
-export function passwordResetEmail(input: { firstName: string; username: string; url: string; expiresAt: Date }): RenderedEmail {
-  const subject = 'Reset your Lanyard password';
-  const text = [
-    `Hello ${input.firstName},`,
-    '',
-    `Someone asked to reset the password of the account "${input.username}".`,
-    'Choose a new password with this link:',
-    input.url,
-    '',
-    `The link can be used once and is valid until ${formatTime(input.expiresAt)}.`,
-    'If you did not ask for this, ignore this email: your password stays as it is.',
+    warning,
   ].join('\n');
   const html = layout(
     subject,
     [
       `Hello ${escapeHtml(input.firstName)},`,
-      `Someone asked to reset the password of the account <strong>${escapeHtml(input.username)}</strong>.`,
-      `The link can be used once and is valid until ${escapeHtml(formatTime(input.expiresAt))}.`,
-      'If you did not ask for this, ignore this email: your password stays as it is.',
+      `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed at ${escapeHtml(changed)}${escapeHtml(where)}.`,
+      'Your other sessions were signed out.',
+      `<strong>${escapeHtml(warning)}</strong>`,
+    ],
+    undefined,
+    'Sent by Lanyard because your password changed. This email contains no link; Lanyard never asks for your password by email.',
+  );
+  return { template: 'password-changed', subject, text, html };
+}
+
+/** The forgotten-password link: single use, valid until expiresAt (60 minutes unless the tenant says otherwise). */
+export function passwordResetEmail(input: { firstName: string; username: string; url: string; expiresAt: Date }): RenderedEmail {
+  const subject = 'Reset your Lanyard password';
+  const expires = formatUtc(input.expiresAt);
+  const ignore = 'If you did not ask for this, ignore this email: your password stays as it is and the link expires on its own.';
+  const text = [
+    `Hello ${input.firstName},`,
+    '',
+    `Someone asked to reset the password of your account (username: ${input.username}).`,
+    '',
+    'Choose a new password with this link:',
+    input.url,
+    '',
+    `The link can be used once and is valid until ${expires}.`,
+    ignore,
+  ].join('\n');
+  const html = layout(
+    subject,
+    [
+      `Hello ${escapeHtml(input.firstName)},`,
+      `Someone asked to reset the password of your account (username: <strong>${escapeHtml(input.username)}</strong>).`,
+      `The link can be used once and is valid until ${escapeHtml(expires)}.`,
+      escapeHtml(ignore),
     ],
     { label: 'Choose a new password', url: input.url },
+    'Sent by Lanyard because a password reset was requested for your account.',
   );
   return { template: 'password-reset', subject, text, html };
 }

@@ -101,6 +101,10 @@ export interface OutboxMessagesTable {
   next_attempt_at: Timestamp;
   sent_at: Timestamp | null;
   last_error: string | null;
+  /** Set when the message will never be sent: a permanent SMTP rejection, or retries ran out. */
+  failed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The claim of the worker currently sending it; only that worker records the outcome. */
+  lease_id: Generated<string | null>;
 }
 
 export type AuditResult = 'success' | 'failure';

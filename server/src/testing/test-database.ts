@@ -16,9 +16,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Which engine createTestDatabase gives this run (the Vitest project): some tests need several connections. */
+export function testStorageKind(): TestDatabase['kind'] {
+  const url = env.LANYARD_TEST_DATABASE_URL;
+  return env.LANYARD_TEST_STORAGE === 'postgres' && url !== undefined && url !== '' ? 'postgres' : 'pglite';
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = env.LANYARD_TEST_DATABASE_URL;
-  if (env.LANYARD_TEST_STORAGE !== 'postgres' || url === undefined || url === '') {
+  if (testStorageKind() === 'pglite' || url === undefined) {
     return { kind: 'pglite', target: { kind: 'pglite', dataDir: undefined }, drop: async () => {} };
   }
   const name = `lanyard_t_${randomBytes(6).toString('hex')}`;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { invitationEmail, passwordChangedEmail, passwordResetEmail, type RenderedEmail } from './templates.ts';
+
+const hostile = '<script>alert("x")</script> & \'quoted\'';
+const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;';
+const hostileUrl = 'https://lanyard.test/reset-password/abc?a=1&b="><img src=x>';
+const escapedUrl = 'https://lanyard.test/reset-password/abc?a=1&amp;b=&quot;&gt;&lt;img src=x&gt;';
+const at = new Date('2026-01-15T10:00:00.000Z');
+
+function expectEscaped(email: RenderedEmail): void {
+  expect(email.html).not.toContain('<script>');
+  expect(email.html).not.toContain('<img');
+  expect(email.html).toContain(escaped);
+  // Plain text is not HTML: the value appears as given.
+  expect(email.text).toContain(hostile);
+}
+
+describe('email templates', () => {
+  it('escapes every value in the invitation HTML', () => {
+    const email = invitationEmail({ firstName: hostile, username: hostile, tenantName: hostile, url: hostileUrl, expiresAt: at });
+    expectEscaped(email);
+    expect(email.html).toContain(`href="${escapedUrl}"`);
+    expect(email.html.split(escaped)).toHaveLength(6); // 5 places: title, heading, greeting, tenant, username
+  });
+
+  it('escapes the name, tenant and address in the password-changed notice, and names the time and address', () => {
+    const email = passwordChangedEmail({ firstName: hostile, tenantName: hostile, changedAt: at, ip: '<b>203.0.113.9</b>' });
+    expectEscaped(email);
+    expect(email.template).toBe('password-changed');
+    expect(email.html).toContain('&lt;b&gt;203.0.113.9&lt;/b&gt;');
+    expect(email.html).not.toContain('<b>203');
+    expect(email.text).toContain('changed at 2026-01-15 10:00 UTC from the address <b>203.0.113.9</b>.');
+    expect(email.text).toContain('If you did not change it');
+    expect(email.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('leaves the address out of the password-changed notice when it is unknown', () => {
+    const email = passwordChangedEmail({ firstName: 'Anne', tenantName: 'Acme', changedAt: at, ip: null });
+    expect(email.text).toContain('changed at 2026-01-15 10:00 UTC.');
+    expect(email.text).not.toContain('from the address');
+    expect(email.html).not.toContain('from the address');
+  });
+
+  it('escapes the password-reset email and says until when the single-use link works and to ignore it if unasked', () => {
+    const email = passwordResetEmail({ firstName: hostile, username: hostile, url: hostileUrl, expiresAt: at });
+    expectEscaped(email);
+    expect(email.template).toBe('password-reset');
+    expect(email.html).toContain(`href="${escapedUrl}"`);
+    expect(email.text).toContain(`\n${hostileUrl}\n`);
+    expect(email.text).toContain('can be used once and is valid until 2026-01-15 10:00 UTC.');
+    expect(email.text).toContain('If you did not ask for this, ignore this email');
+    expect(email.html).toContain('If you did not ask for this, ignore this email');
+  });
+});
