@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { createAccessKeysService } from './access-keys/access-keys-service.ts';
+import { createAuditService, type AuditService } from './audit/audit-service.ts';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { createInvitationsService } from './invitations/invitations-service.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
-import { createSecretHasher } from './kernel/secrets.ts';
+import { createEncryptor } from './kernel/encryption.ts';
+import { createSecretHasher, deriveKey } from './kernel/secrets.ts';
 import { createFileTransport, createMailService, type MailTransport } from './mail/mail-service.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createProfileService } from './profile/profile-service.ts';
@@ -13,6 +16,11 @@ import { createSessionsService } from './sessions/sessions-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
+import { createMemoryRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.ts';
+import { createLocalNotifications, createPostgresNotifications, type Notifications } from './storage/notifications.ts';
+import { createSigningKeysService } from './tokens/signing-keys-service.ts';
+import { createTokensService } from './tokens/tokens-service.ts';
+import { audienceFor } from './tokens/tokens.ts';
 import { createUsersService } from './users/users-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
 
@@ -33,6 +41,14 @@ export interface Deps {
   sessions: ReturnType<typeof createSessionsService>;
   profile: ReturnType<typeof createProfileService>;
   mail: ReturnType<typeof createMailService>;
+  audit: AuditService;
+  rateLimiter: RateLimiter;
+  notifications: Notifications;
+  accessKeys: ReturnType<typeof createAccessKeysService>;
+  signingKeys: ReturnType<typeof createSigningKeysService>;
+  tokens: ReturnType<typeof createTokensService>;
+  /** The `iss` of access tokens and the base of the OAuth endpoints: LANYARD_PUBLIC_URL's origin. */
+  issuer: string;
   hasherStats: PasswordHasher['stats'];
   close(): Promise<void>;
 }
@@ -76,6 +92,16 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, tenants, roles, teams, users });
   const sessions = createSessionsService({ db, clock, secrets, hasher, users, tenants });
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region });
+  const audit = createAuditService({ logger });
+  const rateLimiter = createMemoryRateLimiter(clock);
+  const notifications =
+    storage.kind === 'postgres'
+      ? await createPostgresNotifications(storage.url, (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection'))
+      : createLocalNotifications();
+  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, audit, rateLimiter, notifications, logger });
+  const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
+  const issuer = config.publicUrl.origin;
+  const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, accessKeys });
 
   return {
     config,
@@ -90,8 +116,18 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     sessions,
     profile,
     mail,
+    audit,
+    rateLimiter,
+    notifications,
+    accessKeys,
+    signingKeys,
+    tokens,
+    issuer,
     hasherStats: () => hasher.stats(),
     async close() {
+      accessKeys.close();
+      signingKeys.close();
+      await notifications.close();
       await mail.stop();
       await hasher.close();
       await db.destroy();

@@ -51,6 +51,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const clock = new TestClock();
   const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
   await migrateToLatest(deps.db);
+  await deps.signingKeys.ensureKey();
   const app = await buildApp(deps, { consoleDir: path.join(dataDir, 'no-console/') });
   const outboxDir = path.join(dataDir, 'outbox');
 
