@@ -10,11 +10,13 @@ import { createDeps, type Deps } from '../deps.ts';
 import type { App } from '../http/fastify-types.ts';
 import { logRedactPaths, logSerializers } from '../http/logging.ts';
 import { TestClock } from '../kernel/clock.ts';
+import type { StorageTarget } from '../storage/db.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export const testOrigin = 'http://lanyard.test';
 export const strongPassword = 'Correct-Horse-42-battery';
+const testMasterKey = Buffer.alloc(32, 7);
 
 export interface ReceivedEmail {
   to: string;
@@ -28,6 +30,8 @@ export interface TestApp {
   deps: Deps;
   clock: TestClock;
   config: Readonly<Config>;
+  /** The database this app runs on: a second instance (createPeerApp) can share it on PostgreSQL. */
+  storage: StorageTarget;
   /** Everything the app logged, one JSON line each. */
   logLines(): string[];
   /** Delivers the outbox (the real file transport) and parses every email written so far. */
@@ -49,7 +53,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const logger = pino({ level: 'info', serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } }, sink);
   const clock = new TestClock();
-  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
+  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: testMasterKey, hasher: { size: 2 } });
   await migrateToLatest(deps.db);
   await deps.signingKeys.ensureKey();
   const app = await buildApp(deps, { consoleDir: path.join(dataDir, 'no-console/') });
@@ -60,6 +64,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     deps,
     clock,
     config,
+    storage: database.target,
     logLines: () => [...lines],
     async mailbox() {
       await deps.mail.deliverDue();
@@ -78,6 +83,31 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await deps.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PeerApp {
+  app: App;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+/**
+ * A second, independent instance on the same database, configuration, master key and clock, as a second
+ * server behind a load balancer would be. Only meaningful on PostgreSQL: PGlite cannot be shared.
+ */
+export async function createPeerApp(t: TestApp): Promise<PeerApp> {
+  if (t.storage.kind !== 'postgres') throw new Error('a peer instance needs a shared PostgreSQL database');
+  const logger = pino({ level: 'warn', serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } });
+  const deps = await createDeps(t.config, { clock: t.clock, logger, storage: t.storage, masterKey: testMasterKey, hasher: { size: 1 } });
+  const app = await buildApp(deps, { consoleDir: path.join(t.config.dataDir, 'no-console/') });
+  return {
+    app,
+    deps,
+    async close() {
+      await app.close();
+      await deps.close();
     },
   };
 }

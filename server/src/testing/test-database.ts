@@ -39,3 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** Which engine this test process runs on, for tests that only make sense on PostgreSQL. */
+export const testStorageKind: 'pglite' | 'postgres' =
+  env.LANYARD_TEST_STORAGE === 'postgres' && env.LANYARD_TEST_DATABASE_URL !== undefined && env.LANYARD_TEST_DATABASE_URL !== '' ? 'postgres' : 'pglite';
