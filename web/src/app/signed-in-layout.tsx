@@ -7,6 +7,7 @@ import { fetchMe, logout, meQueryKey } from '../api/session.ts';
 import { Loading } from '../ui/loading.tsx';
 import { AlertRegion, Message } from '../ui/message.tsx';
 import { PageTitle } from '../ui/page-title.tsx';
+import { Toasts } from '../ui/toasts.tsx';
 import { MeContext } from './me-context.ts';
 import { TopBar } from './top-bar.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
@@ -85,6 +86,7 @@ export function SignedInLayout() {
           <AlertRegion message={signOutError === null ? null : { tone: 'error', title: signOutError }} />
           <Outlet />
         </main>
+        <Toasts />
       </div>
     </MeContext>
   );

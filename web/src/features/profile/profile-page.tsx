@@ -4,6 +4,7 @@ import { useMe } from '../../app/me-context.ts';
 import { NotFoundPage } from '../../app/not-found-page.tsx';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
+import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { isProfileSection, profileSections, profileTabs, type ProfileSectionKey } from './profile-sections.ts';
 
@@ -18,6 +19,7 @@ function SectionNotAvailable({ title }: { title: string }) {
 
 function SectionContent({ section }: { section: ProfileSectionKey }) {
   if (section === 'general') return <GeneralTab />;
+  if (section === 'access-keys') return <AccessKeysTab />;
   return <SectionNotAvailable title={profileSections[section].title} />;
 }
 
