@@ -14,11 +14,17 @@ export function singleLine(maxLength: number) {
     .refine((value) => !controlCharacters.test(value), { message: 'Must not contain control characters' });
 }
 
-/** A secret typed by a person: not trimmed, no NUL, bounded before it reaches the hasher. */
+const utf8 = new TextEncoder();
+
+/** Longest password accepted at all, in UTF-8 bytes: longer input is refused before any hashing. */
+export const maxPasswordBytes = 1024;
+
+/** A secret typed by a person: not trimmed, no NUL, at most 1,024 bytes, so it is bounded before the hasher. */
 export const passwordInput = z
   .string()
   .min(1)
-  .max(1024)
+  .max(maxPasswordBytes)
+  .refine((value) => utf8.encode(value).length <= maxPasswordBytes, { message: `At most ${maxPasswordBytes} bytes` })
   .refine((value) => !value.includes('\u0000'), { message: 'Must not contain NUL characters' });
 
 export const usernameSchema = singleLine(254)

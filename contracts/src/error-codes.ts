@@ -26,12 +26,19 @@ export const errorCodes = {
 
   // Passwords
   PASSWORD_POLICY_VIOLATED: { status: 422, message: 'The password does not meet the password rules.' },
+  PASSWORD_POLICY_INVALID: { status: 422, message: 'The password policy is not consistent (for example, the minimum length exceeds the maximum).' },
+  CURRENT_PASSWORD_INCORRECT: { status: 403, message: 'The current password is incorrect.' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Change your password to continue.' },
+  RESET_LINK_NOT_FOUND: { status: 404, message: 'This password reset link is not valid.' },
+  RESET_LINK_EXPIRED: { status: 410, message: 'This password reset link has expired. Request a new one.' },
+  RESET_LINK_USED: { status: 410, message: 'This password reset link has already been used.' },
 
   // Directory
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant.' },
   TENANT_NAME_TAKEN: { status: 409, message: 'A tenant with this name already exists.' },
   USER_NOT_FOUND: { status: 404, message: 'No such user.' },
   USERNAME_TAKEN: { status: 409, message: 'This username is already in use.' },
+  USER_NOT_ACTIVE: { status: 409, message: 'This user has not activated their account or is disabled.' },
   ROLE_NOT_FOUND: { status: 404, message: 'No such role.' },
   ROLE_NOT_GRANTABLE: { status: 403, message: 'You can only grant a role with the same or fewer permissions than your own.' },
   TEAM_NOT_FOUND: { status: 404, message: 'No such team.' },
@@ -45,9 +52,8 @@ export const errorCodes = {
   TOKEN_INVALID: { status: 401, message: 'The access token is invalid, expired or revoked.' },
   OAUTH_INVALID_REQUEST: { status: 400, message: 'The OAuth request is malformed: a parameter is missing or repeated, or the client authenticated twice.' },
   OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'Only grant_type=client_credentials is supported.' },
-
-  // Rate limits
-  RATE_LIMITED: { status: 429, message: 'Too many attempts. Try again later.' },
+  // Abuse protection
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
 
   // Service
   SERVICE_OVERLOADED: { status: 503, message: 'Lanyard is busy. Try again in a moment.' },

@@ -39,6 +39,45 @@ export const contactCenterDefaultPolicy: PasswordPolicy = {
   blocklist: true,
 };
 
+/** The presets an administrator can start from (SPEC §3.3). */
+export const passwordPolicyPresets = [
+  { id: 'contact-center-default', name: 'Contact-center default', policy: contactCenterDefaultPolicy },
+  {
+    id: 'nist-800-63b-4',
+    name: 'NIST SP 800-63B-4',
+    policy: {
+      minLength: 15,
+      maxLength: 128,
+      requireUppercase: false,
+      requireLowercase: false,
+      requireDigit: false,
+      requireSpecial: false,
+      historyCount: 0,
+      historyDays: 0,
+      expiryDays: 0,
+      disallowPersonalInfo: true,
+      blocklist: true,
+    },
+  },
+  {
+    id: 'pci-dss-4',
+    name: 'PCI DSS 4.0',
+    policy: {
+      minLength: 12,
+      maxLength: 128,
+      requireUppercase: false,
+      requireLowercase: true,
+      requireDigit: true,
+      requireSpecial: false,
+      historyCount: 4,
+      historyDays: 0,
+      expiryDays: 90,
+      disallowPersonalInfo: true,
+      blocklist: true,
+    },
+  },
+] as const satisfies readonly { id: string; name: string; policy: PasswordPolicy }[];
+
 export type PasswordRuleId =
   | 'minLength'
   | 'maxLength'
@@ -63,6 +102,8 @@ export interface PasswordContext {
   email?: string | undefined;
   /** Answers whether a normalised password is a known common or breached one; omitted where unknown. */
   isCommon?: ((normalisedPassword: string) => boolean) | undefined;
+  /** Whether the password matches one of the user's recent passwords; known only to the server. */
+  reused?: boolean | undefined;
 }
 
 export function normalizePassword(password: string): string {
@@ -111,6 +152,9 @@ export function evaluatePassword(
     const localPart = context.email.split('@')[0] ?? '';
     const met = !containsFolded(value, context.email) && !(localPart.length >= 3 && containsFolded(value, localPart));
     results.push({ id: 'notEmail', met, label: 'Does not contain your email address' });
+  }
+  if (context.reused !== undefined && (policy.historyCount > 0 || policy.historyDays > 0)) {
+    results.push({ id: 'notReused', met: !context.reused, label: 'Is not one of your recent passwords' });
   }
   if (policy.blocklist && context.isCommon !== undefined) {
     results.push({ id: 'notCommon', met: !context.isCommon(value), label: 'Is not a commonly used password' });

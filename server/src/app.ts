@@ -12,7 +12,9 @@ import type { App } from './http/fastify-types.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
+import { registerPasswordRoutes } from './passwords/passwords-routes.ts';
 import { registerProfileRoutes } from './profile/profile-routes.ts';
 import { registerRoleRoutes } from './roles/roles-routes.ts';
 import { registerSessionRoutes } from './sessions/sessions-routes.ts';
@@ -61,13 +63,16 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerMetrics(app);
   registerHealthRoutes(app, deps);
   registerInvitationRoutes(app, deps);
-  registerSessionRoutes(app, { sessions: deps.sessions, cookie });
+  const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
+  registerSessionRoutes(app, { sessions: deps.sessions, signIn: deps.signIn, cookie, rateLimiter: deps.rateLimiter, authRateLimit });
+  registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit });
   registerProfileRoutes(app, { profile: deps.profile, guards });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });
   registerTeamRoutes(app, { teams: deps.teams, guards });
   registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });
   await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
+  registerAuditRoutes(app, { audit: deps.audit, guards });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

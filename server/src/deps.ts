@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { createAccessKeysService } from './access-keys/access-keys-service.ts';
-import { createAuditService, type AuditService } from './audit/audit-service.ts';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
+import { createAuditService } from './audit/audit-service.ts';
 import { createInvitationsService } from './invitations/invitations-service.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createEncryptor } from './kernel/encryption.ts';
@@ -13,10 +14,12 @@ import { createPasswordHasher, type HasherOptions, type PasswordHasher } from '.
 import { createProfileService } from './profile/profile-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
+import { createSignInService } from './sessions/sign-in-service.ts';
+import { loadPasswordBlocklist } from './passwords/blocklist.ts';
+import { createPasswordsService } from './passwords/passwords-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
-import { createMemoryRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.ts';
 import { createLocalNotifications, createPostgresNotifications, type Notifications } from './storage/notifications.ts';
 import { createSigningKeysService } from './tokens/signing-keys-service.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
@@ -39,9 +42,11 @@ export interface Deps {
   users: ReturnType<typeof createUsersService>;
   invitations: ReturnType<typeof createInvitationsService>;
   sessions: ReturnType<typeof createSessionsService>;
+  signIn: ReturnType<typeof createSignInService>;
+  passwords: ReturnType<typeof createPasswordsService>;
   profile: ReturnType<typeof createProfileService>;
   mail: ReturnType<typeof createMailService>;
-  audit: AuditService;
+  audit: ReturnType<typeof createAuditService>;
   rateLimiter: RateLimiter;
   notifications: Notifications;
   accessKeys: ReturnType<typeof createAccessKeysService>;
@@ -85,15 +90,32 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const transport = overrides.mailTransport ?? createFileTransport(path.join(config.dataDir, 'outbox'), logger);
 
   const mail = createMailService({ db, clock, logger, transport });
+  const audit = createAuditService({ db, clock });
+  const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl);
   const roles = createRolesService({ db, clock });
   const teams = createTeamsService({ db, clock });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
   const users = createUsersService({ db, clock });
-  const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, tenants, roles, teams, users });
-  const sessions = createSessionsService({ db, clock, secrets, hasher, users, tenants });
+  const sessions = createSessionsService({ db, clock, secrets, users });
+  const passwords = createPasswordsService({
+    db,
+    clock,
+    publicUrl: config.publicUrl,
+    secrets,
+    hasher,
+    blocklist: loadPasswordBlocklist,
+    mail,
+    audit,
+    tenants,
+    roles,
+    users,
+    sessions,
+  });
+  const signIn = createSignInService({ db, users, tenants, passwords, sessions, audit });
+  const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
+  // Build the common-password list in the background now, so the first sign-in does not wait for it.
+  void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region });
-  const audit = createAuditService({ logger });
-  const rateLimiter = createMemoryRateLimiter(clock);
   const notifications =
     storage.kind === 'postgres'
       ? await createPostgresNotifications(storage.url, (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection'))
@@ -114,6 +136,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     users,
     invitations,
     sessions,
+    signIn,
+    passwords,
     profile,
     mail,
     audit,
@@ -129,6 +153,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
       signingKeys.close();
       await notifications.close();
       await mail.stop();
+      await rateLimiter.close();
       await hasher.close();
       await db.destroy();
     },

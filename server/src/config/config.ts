@@ -28,6 +28,7 @@ const envSchema = z
     LANYARD_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@localhost'),
     LANYARD_TRUST_PROXY: z.string().optional(),
     LANYARD_SECURE_COOKIES: booleanFlag.optional(),
+    LANYARD_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -55,6 +56,8 @@ export interface Config {
   /** Addresses of reverse proxies whose X-Forwarded-For is believed; empty means none. */
   trustProxy: string[];
   secureCookies: boolean;
+  /** Requests per minute per client network to each sign-in, forgot and reset endpoint. */
+  authRateLimitPerMinute: number;
   version: string;
 }
 
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdmin: { username: values.LANYARD_BOOTSTRAP_ADMIN, email: values.LANYARD_BOOTSTRAP_ADMIN_EMAIL },
     trustProxy: (values.LANYARD_TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     secureCookies: values.LANYARD_SECURE_COOKIES ?? publicUrl.protocol === 'https:',
+    authRateLimitPerMinute: values.LANYARD_AUTH_RATE_LIMIT,
     version,
   });
 }

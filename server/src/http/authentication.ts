@@ -54,11 +54,16 @@ export function createGuards(deps: { sessions: SessionsService; tokens: Pick<Tok
     }
     const token = readSessionToken(request, deps.cookie);
     if (token === undefined) throw new AppError('AUTH_REQUIRED');
+    let principal: Principal;
     try {
-      request.principal = await deps.sessions.authenticate(token);
+      principal = await deps.sessions.authenticate(token);
     } catch (error) {
       clearSessionCookie(reply, deps.cookie);
       throw error;
+    }
+    request.principal = principal;
+    if (principal.kind === 'session' && principal.passwordChangeRequired && request.routeOptions.config.allowDuringPasswordChange !== true) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
     }
   };
   return {

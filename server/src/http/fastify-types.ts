@@ -6,6 +6,10 @@ import type { Principal } from '../kernel/principal.ts';
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route stays usable by a session that must change its password first. */
+    allowDuringPasswordChange?: boolean;
+  }
   interface FastifyRequest {
     /** Set by the authentication pre-handler on routes that require sign-in. */
     principal: Principal | undefined;

@@ -1,4 +1,5 @@
-import { evaluatePassword, failedRules, type PasswordPolicy } from '@lanyard/contracts/password-policy';
+import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
+import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { HOUR } from '../kernel/clock.ts';
@@ -8,6 +9,7 @@ import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { MailService } from '../mail/mail-service.ts';
 import { invitationEmail } from '../mail/templates.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
+import type { PasswordsService } from '../passwords/passwords-service.ts';
 import { canGrant } from '../roles/roles.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
@@ -58,6 +60,8 @@ export function createInvitationsService(deps: {
   secrets: SecretHasher;
   hasher: PasswordHasher;
   mail: MailService;
+  audit: AuditService;
+  passwords: PasswordsService;
   tenants: TenantsService;
   roles: RolesService;
   teams: TeamsService;
@@ -89,7 +93,7 @@ export function createInvitationsService(deps: {
       deps.users.getUser(invitation.user_id, executor),
       deps.tenants.getTenant(invitation.tenant_id, executor),
     ]);
-    return { invitation, user, tenant, passwordPolicy: tenant.settings.passwordPolicy };
+    return { invitation, user, tenant, passwordPolicy: await deps.passwords.policyFor(tenant.id, user.id, executor) };
   };
 
   return {
@@ -110,7 +114,17 @@ export function createInvitationsService(deps: {
           { tenantId, username: input.username, email: input.email, firstName: input.firstName, lastName: input.lastName, roleId: role.id, teamId },
           trx,
         );
-        return issue(trx, tenant, user, actor?.userId ?? null);
+        const issued = await issue(trx, tenant, user, actor?.userId ?? null);
+        await deps.audit.record(trx, {
+          tenantId,
+          actorUserId: actor?.userId ?? null,
+          action: 'user.invited',
+          result: 'success',
+          targetType: 'user',
+          targetId: user.id,
+          details: { username: user.username, roleId: role.id },
+        });
+        return issued;
       };
       return executor === undefined ? deps.db.transaction().execute(work) : work(executor);
     },
@@ -122,7 +136,9 @@ export function createInvitationsService(deps: {
         if (user.status !== 'invited') throw new AppError('INVITATION_NOT_PENDING', { details: { userId } });
         const tenant = await deps.tenants.getTenant(tenantId, trx);
         await revokeOpenInvitations(trx, tenantId, userId, deps.clock.now());
-        return issue(trx, tenant, user, actor?.userId ?? null);
+        const issued = await issue(trx, tenant, user, actor?.userId ?? null);
+        await deps.audit.record(trx, { tenantId, actorUserId: actor?.userId ?? null, action: 'invitation.resent', result: 'success', targetType: 'user', targetId: userId });
+        return issued;
       });
     },
 
@@ -130,9 +146,8 @@ export function createInvitationsService(deps: {
 
     /** Sets the first password. The link is consumed atomically: of concurrent submits exactly one wins. */
     async acceptInvitation(token: string, password: string): Promise<void> {
-      const { invitation, user, passwordPolicy } = await describe(token);
-      const failed = failedRules(evaluatePassword(passwordPolicy, password, { username: user.username, email: user.email }));
-      if (failed.length > 0) throw new AppError('PASSWORD_POLICY_VIOLATED', { details: { failedRules: failed } });
+      const { invitation, user, tenant } = await describe(token);
+      await deps.passwords.assertFirstPasswordAcceptable(tenant.id, user, password);
       const passwordHash = await deps.hasher.hash(password);
       await deps.db.transaction().execute(async (trx) => {
         const consumed = await consumeInvitation(trx, invitation.id, deps.clock.now());
@@ -142,6 +157,14 @@ export function createInvitationsService(deps: {
           throw new AppError('INVITATION_USED');
         }
         await deps.users.activateWithPassword(invitation.user_id, passwordHash, trx);
+        await deps.audit.record(trx, {
+          tenantId: invitation.tenant_id,
+          actorUserId: invitation.user_id,
+          action: 'invitation.accepted',
+          result: 'success',
+          targetType: 'user',
+          targetId: invitation.user_id,
+        });
       });
     },
   };

@@ -13,6 +13,8 @@ export interface SessionPrincipal {
   sessionId: string;
   roleId: string;
   permissions: ReadonlySet<Permission>;
+  /** The password expired or breaks a tightened policy: only changing it (and signing out) is allowed. */
+  passwordChangeRequired: boolean;
 }
 
 /** A caller presenting an access token obtained by exchanging an access key. */

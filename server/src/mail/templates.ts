@@ -64,3 +64,52 @@ export function invitationEmail(input: {
   );
   return { template: 'invitation', subject, text, html };
 }
+
+function formatTime(at: Date): string {
+  return `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+export function passwordChangedEmail(input: { firstName: string; tenantName: string; changedAt: Date; ip?: string | null | undefined }): RenderedEmail {
+  const subject = 'Your Lanyard password was changed';
+  const where = input.ip === undefined || input.ip === null ? '' : ` from ${input.ip}`;
+  const text = [
+    `Hello ${input.firstName},`,
+    '',
+    `The password of your ${input.tenantName} account was changed at ${formatTime(input.changedAt)}${where}.`,
+    'Your other sessions were signed out.',
+    '',
+    'If you did not change it, contact your administrator at once.',
+  ].join('\n');
+  const html = layout(subject, [
+    `Hello ${escapeHtml(input.firstName)},`,
+    `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed at ${escapeHtml(formatTime(input.changedAt))}${escapeHtml(where)}.`,
+    'Your other sessions were signed out.',
+    '<strong>If you did not change it, contact your administrator at once.</strong>',
+  ]);
+  return { template: 'password-changed', subject, text, html };
+}
+
+export function passwordResetEmail(input: { firstName: string; username: string; url: string; expiresAt: Date }): RenderedEmail {
+  const subject = 'Reset your Lanyard password';
+  const text = [
+    `Hello ${input.firstName},`,
+    '',
+    `Someone asked to reset the password of the account "${input.username}".`,
+    'Choose a new password with this link:',
+    input.url,
+    '',
+    `The link can be used once and is valid until ${formatTime(input.expiresAt)}.`,
+    'If you did not ask for this, ignore this email: your password stays as it is.',
+  ].join('\n');
+  const html = layout(
+    subject,
+    [
+      `Hello ${escapeHtml(input.firstName)},`,
+      `Someone asked to reset the password of the account <strong>${escapeHtml(input.username)}</strong>.`,
+      `The link can be used once and is valid until ${escapeHtml(formatTime(input.expiresAt))}.`,
+      'If you did not ask for this, ignore this email: your password stays as it is.',
+    ],
+    { label: 'Choose a new password', url: input.url },
+  );
+  return { template: 'password-reset', subject, text, html };
+}

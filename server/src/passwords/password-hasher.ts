@@ -14,6 +14,8 @@ export interface Argon2Parameters {
 export const owaspArgon2: Argon2Parameters = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 export interface PasswordHasher {
+  /** The parameters new hashes are made with. */
+  readonly parameters: Argon2Parameters;
   /** PHC string of the NFKC-normalised password. */
   hash(password: string): Promise<string>;
   verify(phc: string, password: string): Promise<boolean>;
@@ -122,6 +124,7 @@ export function createPasswordHasher(options: HasherOptions = {}): PasswordHashe
   let dummy: Promise<string> | undefined;
 
   return {
+    parameters,
     hash,
     verify,
     async verifyAgainstDummy(password) {

@@ -9,6 +9,7 @@ export function registerProfileRoutes(app: App, deps: { profile: ProfileService;
     '/api/v1/me',
     {
       preHandler: deps.guards.signedIn,
+      config: { allowDuringPasswordChange: true },
       schema: {
         tags: ['profile'],
         summary: 'The signed-in user, their role, team, permissions, tenant and system information',

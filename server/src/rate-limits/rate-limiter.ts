@@ -1,27 +1,76 @@
+import { Redis } from 'ioredis';
 import type { Clock } from '../kernel/clock.ts';
 
-/**
- * Placeholder with the interface of the shared rate limiter (issue 3, landing on main): a fixed window
- * counter per key, in memory.
- */
-export interface RateLimiter {
-  hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Whole seconds until the window resets; 0 when allowed. */
+  retryAfterSeconds: number;
 }
 
+/** Counts hits per key in fixed windows. */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}
+
+/** One process: counters in memory, swept as windows end. */
 export function createMemoryRateLimiter(clock: Clock): RateLimiter {
-  const windows = new Map<string, { startedAt: number; count: number }>();
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  let lastSweep = 0;
   return {
     async hit(key, limit, windowMs) {
       const now = clock.now().getTime();
-      let window = windows.get(key);
-      if (window === undefined || now - window.startedAt >= windowMs) {
-        if (windows.size > 100_000) windows.clear();
-        window = { startedAt: now, count: 0 };
-        windows.set(key, window);
+      if (now - lastSweep > 60_000) {
+        for (const [entryKey, entry] of windows) if (entry.resetAt <= now) windows.delete(entryKey);
+        lastSweep = now;
       }
-      window.count += 1;
-      const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + windowMs - now) / 1000));
-      return { allowed: window.count <= limit, retryAfterSeconds };
+      let entry = windows.get(key);
+      if (entry === undefined || entry.resetAt <= now) {
+        entry = { count: 0, resetAt: now + windowMs };
+        windows.set(key, entry);
+      }
+      entry.count += 1;
+      const allowed = entry.count <= limit;
+      return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((entry.resetAt - now) / 1000)) };
+    },
+    async close() {
+      windows.clear();
     },
   };
+}
+
+const hitScript = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('PTTL', KEYS[1])}
+`;
+
+/** Shared by every instance: one Redis counter per key and window, created with its expiry atomically. */
+export function createRedisRateLimiter(url: string): RateLimiter {
+  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  return {
+    async hit(key, limit, windowMs) {
+      const [count, ttl] = (await redis.eval(hitScript, 1, `lanyard:rl:${key}`, windowMs)) as [number, number];
+      const allowed = count <= limit;
+      return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(Math.max(ttl, 0) / 1000)) };
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}
+
+/**
+ * The part of a client address a limit applies to: an IPv4 address, or the /64 network of an IPv6 address
+ * (one host usually controls a whole /64). IPv4-mapped IPv6 addresses count as IPv4.
+ */
+export function clientNetwork(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::', 2);
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = ip.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
+  const groups = ip.includes('::') ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : headGroups;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

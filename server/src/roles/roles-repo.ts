@@ -1,3 +1,4 @@
+import { passwordPolicySchema, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { isPermission } from '@lanyard/contracts/permissions';
 import type { Executor } from '../storage/db.ts';
 import type { RoleRow } from '../storage/database.ts';
@@ -11,6 +12,7 @@ function toRole(row: RoleRow): Role {
     builtIn: row.built_in,
     // A permission removed from the catalogue (never expected; keys are append-only) is simply not granted.
     permissions: row.permissions.filter(isPermission),
+    passwordPolicy: row.password_policy === null ? null : passwordPolicySchema.parse(row.password_policy),
   };
 }
 
@@ -24,6 +26,7 @@ export async function insertRole(db: Executor, role: Role & { nameCanonical: str
       name_canonical: role.nameCanonical,
       built_in: role.builtIn,
       permissions: role.permissions,
+      password_policy: role.passwordPolicy === null ? null : JSON.stringify(role.passwordPolicy),
       created_at: role.createdAt,
     })
     .execute();
@@ -52,4 +55,14 @@ export async function findRoleByCanonicalName(db: Executor, tenantId: string, na
 export async function listRoles(db: Executor, tenantId: string): Promise<Role[]> {
   const rows = await db.selectFrom('roles').selectAll().where('tenant_id', '=', tenantId).orderBy('name').execute();
   return rows.map(toRole);
+}
+
+export async function updateRolePasswordPolicy(db: Executor, tenantId: string, roleId: string, policy: PasswordPolicy | null): Promise<boolean> {
+  const result = await db
+    .updateTable('roles')
+    .set({ password_policy: policy === null ? null : JSON.stringify(policy) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', roleId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -5,7 +5,8 @@ import { newId } from '../kernel/ids.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName } from '../tenants/tenants.ts';
 import type { Role } from './roles.ts';
-import { findRole, findRoleByCanonicalName, insertRole, listRoles } from './roles-repo.ts';
+import { findRole, findRoleByCanonicalName, insertRole, listRoles, updateRolePasswordPolicy } from './roles-repo.ts';
+import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 
 export type RolesService = ReturnType<typeof createRolesService>;
 
@@ -22,6 +23,7 @@ export function createRolesService(deps: { db: Db; clock: Clock }) {
           name: definition.name,
           builtIn: true,
           permissions: [...definition.permissions],
+          passwordPolicy: null,
         };
         await insertRole(executor, { ...role, nameCanonical: canonicalName(role.name), createdAt });
         roles.push(role);
@@ -41,8 +43,12 @@ export function createRolesService(deps: { db: Db; clock: Clock }) {
       return role;
     },
 
-    listRoles(tenantId: string): Promise<Role[]> {
-      return listRoles(deps.db, tenantId);
+    listRoles(tenantId: string, executor: Executor = deps.db): Promise<Role[]> {
+      return listRoles(executor, tenantId);
+    },
+
+    async setPasswordPolicy(tenantId: string, roleId: string, policy: PasswordPolicy | null, executor: Executor = deps.db): Promise<void> {
+      if (!(await updateRolePasswordPolicy(executor, tenantId, roleId, policy))) throw new AppError('ROLE_NOT_FOUND', { details: { roleId } });
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import type { Permission } from '@lanyard/contracts/permissions';
 
 export interface Role {
@@ -6,6 +7,8 @@ export interface Role {
   name: string;
   builtIn: boolean;
   permissions: Permission[];
+  /** Overrides the tenant's password policy for this role's members; null = the tenant's. */
+  passwordPolicy: PasswordPolicy | null;
 }
 
 /** "Same or lower role": an administrator may grant a role only if they hold every permission in it. */

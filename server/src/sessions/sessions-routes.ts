@@ -1,30 +1,41 @@
 import { loginBodySchema, loginResponseSchema } from '@lanyard/contracts/api';
+import { errorBodySchema } from '@lanyard/contracts/common';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/fastify-types.ts';
 import { clearSessionCookie, readSessionToken, setSessionCookie, type CookieSettings } from '../http/authentication.ts';
 import { errorResponses, noContent } from '../http/openapi.ts';
+import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { RequestMeta, SessionsService } from './sessions-service.ts';
+import type { SignInService } from './sign-in-service.ts';
 
-function requestMeta(request: FastifyRequest): RequestMeta {
+export function requestMeta(request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: request.headers['user-agent'] };
 }
 
-export function registerSessionRoutes(app: App, deps: { sessions: SessionsService; cookie: CookieSettings }): void {
+export const rateLimitedResponse = { 429: errorBodySchema.describe('RATE_LIMITED (with Retry-After)') };
+
+export function registerSessionRoutes(
+  app: App,
+  deps: { sessions: SessionsService; signIn: SignInService; cookie: CookieSettings; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'> },
+): void {
   app.post(
     '/api/v1/auth/login',
     {
+      onRequest: rateLimit(deps.rateLimiter, { name: 'login', ...deps.authRateLimit }),
       schema: {
         tags: ['sign-in'],
         summary: 'Sign in with username and password; sets the session cookie',
         body: loginBodySchema,
-        response: { 200: loginResponseSchema, ...errorResponses },
+        response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
-      const started = await deps.sessions.login(request.body.username, request.body.password, requestMeta(request));
+      const started = await deps.signIn.login(request.body.username, request.body.password, requestMeta(request));
       setSessionCookie(reply, deps.cookie, started.token);
       return reply.header('cache-control', 'no-store').send({
         mfaRequired: false as const,
+        passwordChangeRequired: started.passwordChangeRequired,
         tenant: { id: started.tenant.id, name: started.tenant.name },
       });
     },

@@ -5,13 +5,19 @@ import { HOUR, MINUTE } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
-import type { PasswordHasher } from '../passwords/password-hasher.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
-import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { sessionState, touchIntervalMs } from './sessions.ts';
-import { deleteSession, deleteSessionByTokenHash, findSessionByTokenHash, insertSession, touchSession } from './sessions-repo.ts';
+import {
+  clearPasswordChangeRequired,
+  deleteSession,
+  deleteSessionByTokenHash,
+  deleteUserSessions,
+  findSessionByTokenHash,
+  insertSession,
+  touchSession,
+} from './sessions-repo.ts';
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
@@ -23,44 +29,30 @@ export interface RequestMeta {
 export interface StartedSession {
   /** The cookie value. Only its keyed hash is stored. */
   token: string;
+  sessionId: string;
   expiresAt: Date;
   tenant: Tenant;
+  passwordChangeRequired: boolean;
 }
 
-export function createSessionsService(deps: {
-  db: Db;
-  clock: Clock;
-  secrets: SecretHasher;
-  hasher: PasswordHasher;
-  users: UsersService;
-  tenants: TenantsService;
-}) {
-  const invalidCredentials = (): AppError => new AppError('AUTH_INVALID_CREDENTIALS');
-
+/** Console sessions: server-side, identified by a random cookie value stored only as a keyed hash. */
+export function createSessionsService(deps: { db: Db; clock: Clock; secrets: SecretHasher; users: UsersService }) {
   return {
-    /**
-     * Password sign-in into the user's default tenant. An unknown user, a wrong password, an account that
-     * is not active or has no password: all answer AUTH_INVALID_CREDENTIALS after the same argon2 work.
-     */
-    async login(username: string, password: string, meta: RequestMeta): Promise<StartedSession> {
-      const user = await deps.users.findUserByUsername(username);
-      if (user === undefined || user.passwordHash === null) {
-        await deps.hasher.verifyAgainstDummy(password);
-        throw invalidCredentials();
-      }
-      const verified = await deps.hasher.verify(user.passwordHash, password);
-      if (!verified || user.status !== 'active') throw invalidCredentials();
-      const membership = await deps.users.findMembership(user.defaultTenantId, user.id);
-      if (membership === undefined) throw invalidCredentials();
-      const tenant = await deps.tenants.getTenant(user.defaultTenantId);
-
+    /** Opens a session in a tenant, with the tenant's idle and absolute timeouts. */
+    async start(
+      userId: string,
+      tenant: Tenant,
+      meta: RequestMeta & { passwordChangeRequired: boolean },
+      executor: Executor = deps.db,
+    ): Promise<StartedSession> {
       const now = deps.clock.now();
       const token = newSecretToken();
+      const sessionId = newId(now.getTime());
       const expiresAt = new Date(now.getTime() + tenant.settings.session.absoluteHours * HOUR);
-      await insertSession(deps.db, {
-        id: newId(now.getTime()),
+      await insertSession(executor, {
+        id: sessionId,
         token_hash: deps.secrets.hash(token),
-        user_id: user.id,
+        user_id: userId,
         tenant_id: tenant.id,
         created_at: now,
         last_seen_at: now,
@@ -68,8 +60,9 @@ export function createSessionsService(deps: {
         idle_timeout_seconds: (tenant.settings.session.idleMinutes * MINUTE) / 1000,
         ip: meta.ip ?? null,
         user_agent: meta.userAgent?.slice(0, 512) ?? null,
+        password_change_required: meta.passwordChangeRequired,
       });
-      return { token, expiresAt, tenant };
+      return { token, sessionId, expiresAt, tenant, passwordChangeRequired: meta.passwordChangeRequired };
     },
 
     /** Resolves a session cookie to a principal, or throws AUTH_REQUIRED / AUTH_SESSION_EXPIRED. */
@@ -91,11 +84,28 @@ export function createSessionsService(deps: {
       }
       if (now.getTime() - session.last_seen_at.getTime() >= touchIntervalMs) await touchSession(deps.db, session.id, now);
       const permissions = new Set<Permission>(membership.role.permissions.filter(isPermission));
-      return { kind: 'session', userId: user.id, tenantId: session.tenant_id, sessionId: session.id, roleId: membership.role.id, permissions };
+      return {
+        kind: 'session',
+        userId: user.id,
+        tenantId: session.tenant_id,
+        sessionId: session.id,
+        roleId: membership.role.id,
+        permissions,
+        passwordChangeRequired: session.password_change_required,
+      };
     },
 
     async logout(token: string): Promise<void> {
       await deleteSessionByTokenHash(deps.db, deps.secrets.hash(token));
+    },
+
+    /** Signs a user out everywhere (optionally keeping the session that asked). */
+    revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor: Executor = deps.db): Promise<number> {
+      return deleteUserSessions(executor, userId, exceptSessionId);
+    },
+
+    clearPasswordChangeRequired(sessionId: string, executor: Executor = deps.db): Promise<void> {
+      return clearPasswordChangeRequired(executor, sessionId);
     },
   };
 }

@@ -21,7 +21,7 @@ describe('sign-in', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie whose value is stored only as a hash', async () => {
     const response = await loginRequest({ username: 'anne.shirley', password: strongPassword });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ mfaRequired: false, tenant: { id: user.tenant.id, name: 'Sessions Tenant' } });
+    expect(response.json()).toEqual({ mfaRequired: false, passwordChangeRequired: false, tenant: { id: user.tenant.id, name: 'Sessions Tenant' } });
     const cookie = response.cookies.find((entry) => entry.name === 'lanyard_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -21,6 +21,8 @@ export interface RolesTable {
   name_canonical: string;
   built_in: boolean;
   permissions: string[];
+  /** A password policy that overrides the tenant's for members of this role; null = the tenant's. */
+  password_policy: Json<unknown> | null;
   created_at: Timestamp;
 }
 
@@ -45,6 +47,9 @@ export interface UsersTable {
   password_hash: string | null;
   password_changed_at: Timestamp | null;
   default_tenant_id: string;
+  failed_login_count: Generated<number>;
+  locked_until: Timestamp | null;
+  password_must_change: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -80,6 +85,7 @@ export interface SessionsTable {
   idle_timeout_seconds: number;
   ip: string | null;
   user_agent: string | null;
+  password_change_required: boolean;
 }
 
 export interface OutboxMessagesTable {
@@ -125,6 +131,40 @@ export interface SigningKeysTable {
   publish_until: Timestamp | null;
 }
 
+export type AuditResult = 'success' | 'failure';
+
+export interface AuditEventsTable {
+  id: string;
+  tenant_id: string | null;
+  actor_user_id: string | null;
+  action: string;
+  result: AuditResult;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: Json<Record<string, unknown>>;
+  occurred_at: Timestamp;
+}
+
+export interface PasswordHistoryTable {
+  /** UUIDv7: orders entries even when two changes share a timestamp. */
+  id: string;
+  user_id: string;
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  token_hash: Uint8Array;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  requested_by: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   roles: RolesTable;
@@ -136,6 +176,9 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   access_keys: AccessKeysTable;
   signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
+  password_history: PasswordHistoryTable;
+  password_resets: PasswordResetsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -148,3 +191,5 @@ export type SessionRow = Selectable<SessionsTable>;
 export type OutboxMessageRow = Selectable<OutboxMessagesTable>;
 export type AccessKeyRow = Selectable<AccessKeysTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type PasswordResetRow = Selectable<PasswordResetsTable>;

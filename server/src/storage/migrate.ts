@@ -1,11 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './db.ts';
 import * as directory from './migrations/0001-directory.ts';
+import * as passwordsAndAudit from './migrations/0002-passwords-and-audit.ts';
 import * as accessKeys from './migrations/0003-access-keys.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
+  '0002-passwords-and-audit': passwordsAndAudit,
   '0003-access-keys': accessKeys,
 };
 

@@ -40,3 +40,7 @@ export async function countTenants(db: Executor): Promise<number> {
   const row = await db.selectFrom('tenants').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+export async function updateTenantSettings(db: Executor, tenantId: string, settings: unknown): Promise<void> {
+  await db.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', tenantId).execute();
+}

@@ -5,7 +5,8 @@ import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName, parseTenantSettings, type Tenant } from './tenants.ts';
-import { countTenants, findTenant, findTenantByCanonicalName, insertTenant } from './tenants-repo.ts';
+import { countTenants, findTenant, findTenantByCanonicalName, insertTenant, updateTenantSettings } from './tenants-repo.ts';
+import type { TenantSettings } from './tenants.ts';
 
 export type TenantsService = ReturnType<typeof createTenantsService>;
 
@@ -46,6 +47,14 @@ export function createTenantsService(deps: { db: Db; clock: Clock; region: strin
       const tenant = await findTenantByCanonicalName(deps.db, canonicalName(name));
       if (tenant === undefined) throw new AppError('TENANT_NOT_FOUND', { details: { tenant: name } });
       return tenant;
+    },
+
+    /** Replaces settings with a validated copy; returns the tenant as it is now. */
+    async updateSettings(tenantId: string, change: (settings: TenantSettings) => TenantSettings, executor: Executor = deps.db): Promise<Tenant> {
+      const tenant = await this.getTenant(tenantId, executor);
+      const settings = parseTenantSettings(change(tenant.settings));
+      await updateTenantSettings(executor, tenantId, settings);
+      return { ...tenant, settings };
     },
 
     countTenants(executor: Executor = deps.db): Promise<number> {

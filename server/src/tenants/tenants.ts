@@ -21,6 +21,13 @@ export const tenantSettingsSchema = z.object({
       tokenLifetimeMinutes: z.int().min(1).max(maxTokenLifetimeMinutes).default(15),
     })
     .prefault({}),
+  lockout: z
+    .object({
+      maxFailures: z.int().min(1).max(100).default(6),
+      lockMinutes: z.int().min(1).max(1440).default(30),
+    })
+    .prefault({}),
+  passwordResetLifetimeMinutes: z.int().min(5).max(1440).default(60),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

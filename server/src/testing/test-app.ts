@@ -10,7 +10,6 @@ import { createDeps, type Deps } from '../deps.ts';
 import type { App } from '../http/fastify-types.ts';
 import { logRedactPaths, logSerializers } from '../http/logging.ts';
 import { TestClock } from '../kernel/clock.ts';
-import type { StorageTarget } from '../storage/db.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -28,10 +27,11 @@ export interface ReceivedEmail {
 export interface TestApp {
   app: App;
   deps: Deps;
+  storage: 'pglite' | 'postgres';
+  /** Another instance of Lanyard on the same database (PostgreSQL only: PGlite belongs to one process). */
+  secondInstance(): Promise<{ app: App; deps: Deps; close(): Promise<void> }>;
   clock: TestClock;
   config: Readonly<Config>;
-  /** The database this app runs on: a second instance (createPeerApp) can share it on PostgreSQL. */
-  storage: StorageTarget;
   /** Everything the app logged, one JSON line each. */
   logLines(): string[];
   /** Delivers the outbox (the real file transport) and parses every email written so far. */
@@ -43,7 +43,8 @@ export interface TestApp {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lanyard-test-'));
   const database = await createTestDatabase();
-  const config = loadConfig({ LANYARD_DATA_DIR: dataDir, LANYARD_PUBLIC_URL: testOrigin, LANYARD_LOG_LEVEL: 'info', ...env });
+  // Many tests sign in repeatedly from one address; the tests of rate limiting set their own limit.
+  const config = loadConfig({ LANYARD_DATA_DIR: dataDir, LANYARD_PUBLIC_URL: testOrigin, LANYARD_LOG_LEVEL: 'info', LANYARD_AUTH_RATE_LIMIT: '100000', ...env });
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -62,12 +63,25 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   return {
     app,
     deps,
+    storage: database.kind,
+    async secondInstance() {
+      if (database.target.kind !== 'postgres') throw new Error('a second instance needs PostgreSQL');
+      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher: { size: 2 } });
+      const otherApp = await buildApp(otherDeps, { consoleDir: path.join(dataDir, 'no-console/') });
+      return {
+        app: otherApp,
+        deps: otherDeps,
+        async close() {
+          await otherApp.close();
+          await otherDeps.close();
+        },
+      };
+    },
     clock,
     config,
-    storage: database.target,
     logLines: () => [...lines],
     async mailbox() {
-      await deps.mail.deliverDue();
+      while ((await deps.mail.deliverDue()) > 0);
       const files = (await readdir(outboxDir).catch(() => [] as string[])).filter((file) => file.endsWith('.eml')).sort();
       return Promise.all(
         files.map(async (file) => {
@@ -87,27 +101,3 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   };
 }
 
-export interface PeerApp {
-  app: App;
-  deps: Deps;
-  close(): Promise<void>;
-}
-
-/**
- * A second, independent instance on the same database, configuration, master key and clock, as a second
- * server behind a load balancer would be. Only meaningful on PostgreSQL: PGlite cannot be shared.
- */
-export async function createPeerApp(t: TestApp): Promise<PeerApp> {
-  if (t.storage.kind !== 'postgres') throw new Error('a peer instance needs a shared PostgreSQL database');
-  const logger = pino({ level: 'warn', serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } });
-  const deps = await createDeps(t.config, { clock: t.clock, logger, storage: t.storage, masterKey: testMasterKey, hasher: { size: 1 } });
-  const app = await buildApp(deps, { consoleDir: path.join(t.config.dataDir, 'no-console/') });
-  return {
-    app,
-    deps,
-    async close() {
-      await app.close();
-      await deps.close();
-    },
-  };
-}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MINUTE, SECOND } from '../kernel/clock.ts';
 import { signJwt } from '../kernel/jwt.ts';
 import { accessTokenFor, addAccessKey, exchangeAccessKey, login, signedInUser, type CreatedKey, type SignedInUser } from '../testing/journeys.ts';
-import { createPeerApp, createTestApp, testOrigin, type PeerApp, type TestApp } from '../testing/test-app.ts';
+import { createTestApp, testOrigin, type TestApp } from '../testing/test-app.ts';
 import { testStorageKind } from '../testing/test-database.ts';
 
 let t: TestApp;
@@ -137,11 +137,19 @@ describe('exchanging an access key for a token', () => {
   it('audits failed exchanges, naming the key but never the secret', async () => {
     const wrong = `${key.accessKeySecret.slice(0, 40)}zzz`;
     await exchangeAccessKey(t, key.accessKeyId, wrong);
-    const audit = t
-      .logLines()
-      .map((line) => JSON.parse(line) as { audit?: Record<string, unknown> })
-      .filter((line) => line.audit?.action === 'token.issue' && line.audit.targetId === key.accessKeyId);
-    expect(audit.at(-1)?.audit).toMatchObject({ result: 'failure', tenantId: admin.tenant.id, actorUserId: supervisor.userId, details: { reason: 'wrong-secret' } });
+    const events = await t.deps.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'token.issue')
+      .where('target_id', '=', key.accessKeyId)
+      .orderBy('id', 'desc')
+      .execute();
+    expect(events[0]).toMatchObject({ result: 'failure', tenant_id: admin.tenant.id, actor_user_id: supervisor.userId, ip: '127.0.0.1', details: { reason: 'wrong-secret' } });
+    const unknown = await t.deps.db.selectFrom('audit_events').selectAll().where('action', '=', 'token.issue').where('target_id', '=', 'LAKAAAAAAAAAAAAAAAAAAAA').execute();
+    expect(unknown[0]).toMatchObject({ result: 'failure', tenant_id: null, details: { reason: 'unknown-key' } });
+    const everything = JSON.stringify(await t.deps.db.selectFrom('audit_events').selectAll().execute());
+    expect(everything).not.toContain(wrong);
+    expect(everything).not.toContain(key.accessKeySecret);
     for (const line of t.logLines()) {
       expect(line).not.toContain(wrong);
       expect(line).not.toContain(key.accessKeySecret);
@@ -365,9 +373,9 @@ describe('signing keys', () => {
 });
 
 describe.runIf(testStorageKind === 'postgres')('two instances on one PostgreSQL database', () => {
-  let peer: PeerApp;
+  let peer: Awaited<ReturnType<TestApp['secondInstance']>>;
   beforeAll(async () => {
-    peer = await createPeerApp(t);
+    peer = await t.secondInstance();
   });
   afterAll(async () => peer?.close());
 

@@ -1,0 +1,50 @@
+import type { AuditResult } from '../storage/database.ts';
+
+/**
+ * Security events Lanyard records. Stable strings: audit consumers filter on them, so they are only ever
+ * added, never renamed.
+ */
+export const auditActions = [
+  'auth.login.succeeded',
+  'auth.login.failed',
+  'auth.logout',
+  'auth.lockout',
+  'user.unlocked',
+  'user.invited',
+  'invitation.resent',
+  'invitation.accepted',
+  'password.changed',
+  'password.reset.requested',
+  'password.reset.completed',
+  'policy.changed',
+  'accessKey.created',
+  'accessKey.stateChanged',
+  'accessKey.deleted',
+  'token.issue.failed',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
+
+export interface AuditEventInput {
+  tenantId: string | null;
+  actorUserId: string | null;
+  action: AuditAction | (string & {});
+  result: AuditResult;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+  ip?: string | null | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+export interface AuditEvent {
+  id: string;
+  tenantId: string | null;
+  actorUserId: string | null;
+  action: string;
+  result: AuditResult;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  occurredAt: Date;
+}

@@ -1,0 +1,324 @@
+import {
+  evaluatePassword,
+  failedRules,
+  passwordPolicyPresets,
+  type PasswordPolicy,
+  type PasswordRuleId,
+} from '@lanyard/contracts/password-policy';
+import type { AuditService } from '../audit/audit-service.ts';
+import { AppError } from '../errors/app-error.ts';
+import { DAY, MINUTE, type Clock } from '../kernel/clock.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Principal } from '../kernel/principal.ts';
+import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
+import type { MailService } from '../mail/mail-service.ts';
+import { passwordChangedEmail, passwordResetEmail } from '../mail/templates.ts';
+import type { RolesService } from '../roles/roles-service.ts';
+import type { RequestMeta, SessionsService } from '../sessions/sessions-service.ts';
+import type { Db, Executor } from '../storage/db.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+import type { User } from '../users/users.ts';
+import type { UsersService } from '../users/users-service.ts';
+import type { PasswordBlocklist } from './blocklist.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash } from './passwords.ts';
+import {
+  clearFailedLogins,
+  consumePasswordReset,
+  findCredentialState,
+  findPasswordResetByTokenHash,
+  insertPasswordReset,
+  listPasswordHistory,
+  recordFailedLogin,
+  replacePassword,
+  retireOpenResets,
+  updatePasswordHash,
+} from './passwords-repo.ts';
+
+export type PasswordsService = ReturnType<typeof createPasswordsService>;
+
+export function resetPasswordUrl(publicUrl: URL, token: string): string {
+  return new URL(`reset-password/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
+}
+
+export function createPasswordsService(deps: {
+  db: Db;
+  clock: Clock;
+  publicUrl: URL;
+  secrets: SecretHasher;
+  hasher: PasswordHasher;
+  blocklist: () => Promise<PasswordBlocklist>;
+  mail: MailService;
+  audit: AuditService;
+  tenants: TenantsService;
+  roles: RolesService;
+  users: UsersService;
+  sessions: SessionsService;
+}) {
+  const invalidCredentials = (): AppError => new AppError('AUTH_INVALID_CREDENTIALS');
+
+  /** The member's effective policy in a tenant: their role's override, else the tenant's. */
+  const policyFor = async (tenantId: string, userId: string, executor: Executor = deps.db): Promise<PasswordPolicy> => {
+    const { membership } = await deps.users.getMember(tenantId, userId, executor);
+    const [tenant, role] = await Promise.all([deps.tenants.getTenant(tenantId, executor), deps.roles.getRole(tenantId, membership.role.id, executor)]);
+    return effectivePolicy(tenant.settings.passwordPolicy, role.passwordPolicy);
+  };
+
+  /** Every rule, including the ones only the server knows: common passwords and the user's history. */
+  const failedRulesFor = async (policy: PasswordPolicy, user: User, password: string, withHistory: boolean): Promise<PasswordRuleId[]> => {
+    const blocklist = policy.blocklist ? await deps.blocklist() : undefined;
+    let reused: boolean | undefined;
+    if (withHistory && (policy.historyCount > 0 || policy.historyDays > 0)) {
+      const state = await findCredentialState(deps.db, user.id);
+      const since = policy.historyDays > 0 ? new Date(deps.clock.now().getTime() - policy.historyDays * DAY) : undefined;
+      // The current password counts as the most recent one.
+      const earlier = await listPasswordHistory(deps.db, user.id, Math.max(policy.historyCount - 1, 0), since);
+      const candidates = [...(state?.passwordHash === null || state === undefined ? [] : [state.passwordHash]), ...earlier];
+      reused = false;
+      for (const hash of candidates) {
+        if (await deps.hasher.verify(hash, password)) {
+          reused = true;
+          break;
+        }
+      }
+    }
+    return failedRules(
+      evaluatePassword(policy, password, {
+        username: user.username,
+        email: user.email,
+        isCommon: blocklist === undefined ? undefined : (value) => blocklist.has(value),
+        reused,
+      }),
+    );
+  };
+
+  const assertAcceptable = async (policy: PasswordPolicy, user: User, password: string): Promise<void> => {
+    const failed = await failedRulesFor(policy, user, password, true);
+    if (failed.length > 0) throw new AppError('PASSWORD_POLICY_VIOLATED', { details: { failedRules: failed } });
+  };
+
+  /** Issues a reset link for an active user and queues the email, in `trx`. */
+  const issueReset = async (trx: Executor, user: User, tenantId: string, requestedBy: string | null, meta: { ip?: string | undefined }) => {
+    const tenant = await deps.tenants.getTenant(tenantId, trx);
+    const now = deps.clock.now();
+    const token = newSecretToken();
+    const expiresAt = new Date(now.getTime() + tenant.settings.passwordResetLifetimeMinutes * MINUTE);
+    await retireOpenResets(trx, user.id, now);
+    await insertPasswordReset(trx, { id: newId(now.getTime()), tenantId, userId: user.id, tokenHash: deps.secrets.hash(token), createdAt: now, expiresAt, requestedBy });
+    const url = resetPasswordUrl(deps.publicUrl, token);
+    await deps.mail.enqueue(trx, {
+      ...passwordResetEmail({ firstName: user.firstName, username: user.username, url, expiresAt }),
+      tenantId,
+      to: user.email,
+    });
+    await deps.audit.record(trx, {
+      tenantId,
+      actorUserId: requestedBy ?? user.id,
+      action: 'password.reset.requested',
+      result: 'success',
+      targetType: 'user',
+      targetId: user.id,
+      ip: meta.ip,
+      details: { byAdministrator: requestedBy !== null },
+    });
+    return { url, expiresAt };
+  };
+
+  const describeReset = async (token: string, executor: Executor = deps.db) => {
+    const reset = await findPasswordResetByTokenHash(executor, deps.secrets.hash(token));
+    if (reset === undefined) throw new AppError('RESET_LINK_NOT_FOUND');
+    if (reset.used_at !== null) throw new AppError('RESET_LINK_USED');
+    if (reset.expires_at.getTime() <= deps.clock.now().getTime()) throw new AppError('RESET_LINK_EXPIRED');
+    const user = await deps.users.getUser(reset.user_id, executor);
+    const passwordPolicy = await policyFor(reset.tenant_id, reset.user_id, executor);
+    return { reset, user, passwordPolicy };
+  };
+
+  /** Stores a new password, signs the user out elsewhere, audits and notifies; all in one transaction. */
+  const storeNewPassword = async (
+    trx: Executor,
+    user: User,
+    tenantId: string,
+    passwordHash: string,
+    options: { keepSessionId: string | undefined; action: 'password.changed' | 'password.reset.completed'; ip: string | undefined },
+  ): Promise<void> => {
+    const now = deps.clock.now();
+    await replacePassword(trx, user.id, passwordHash, now);
+    await deps.sessions.revokeUserSessions(user.id, options.keepSessionId, trx);
+    if (options.keepSessionId !== undefined) await deps.sessions.clearPasswordChangeRequired(options.keepSessionId, trx);
+    await deps.audit.record(trx, { tenantId, actorUserId: user.id, action: options.action, result: 'success', targetType: 'user', targetId: user.id, ip: options.ip });
+    const tenant = await deps.tenants.getTenant(tenantId, trx);
+    await deps.mail.enqueue(trx, {
+      ...passwordChangedEmail({ firstName: user.firstName, tenantName: tenant.name, changedAt: now, ip: options.ip }),
+      tenantId,
+      to: user.email,
+    });
+  };
+
+  return {
+    policyFor,
+
+    /**
+     * Checks a sign-in password. Counts failures toward lockout (atomically, shared by every instance),
+     * refuses locked and inactive accounts with the same answer, rehashes when parameters rose, and says
+     * whether the password must be changed (expired, flagged, or no longer meeting the policy).
+     */
+    async checkSignInPassword(
+      user: User | undefined,
+      attemptedUsername: string,
+      password: string,
+      meta: RequestMeta,
+    ): Promise<{ passwordChangeRequired: boolean }> {
+      const fail = async (tenantId: string | null, reason: string): Promise<never> => {
+        await deps.audit.record(deps.db, {
+          tenantId,
+          actorUserId: user?.id ?? null,
+          action: 'auth.login.failed',
+          result: 'failure',
+          targetType: 'user',
+          targetId: user?.id,
+          ip: meta.ip,
+          details: { reason, ...(user === undefined ? { username: attemptedUsername.slice(0, 254) } : {}) },
+        });
+        throw invalidCredentials();
+      };
+      const state = user === undefined ? undefined : await findCredentialState(deps.db, user.id);
+      if (user === undefined || state?.passwordHash == null) {
+        await deps.hasher.verifyAgainstDummy(password);
+        return fail(user?.defaultTenantId ?? null, user === undefined ? 'unknown-user' : 'no-password');
+      }
+      const tenant = await deps.tenants.getTenant(user.defaultTenantId);
+      const now = deps.clock.now();
+      const locked = state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime();
+      const verified = await deps.hasher.verify(state.passwordHash, password);
+      if (locked) return fail(tenant.id, 'locked');
+      if (!verified) {
+        const { maxFailures, lockMinutes } = tenant.settings.lockout;
+        const counted = await recordFailedLogin(deps.db, user.id, now, maxFailures, new Date(now.getTime() + lockMinutes * MINUTE));
+        if (counted.failedLoginCount === maxFailures) {
+          await deps.audit.record(deps.db, {
+            tenantId: tenant.id,
+            actorUserId: null,
+            action: 'auth.lockout',
+            result: 'success',
+            targetType: 'user',
+            targetId: user.id,
+            ip: meta.ip,
+            details: { failures: maxFailures, lockedUntil: counted.lockedUntil?.toISOString() },
+          });
+        }
+        return fail(tenant.id, 'wrong-password');
+      }
+      if (user.status !== 'active') return fail(tenant.id, `status-${user.status}`);
+
+      if (state.failedLoginCount > 0 || state.lockedUntil !== null) await clearFailedLogins(deps.db, user.id);
+      if (needsRehash(state.passwordHash, deps.hasher.parameters)) {
+        await updatePasswordHash(deps.db, user.id, await deps.hasher.hash(password));
+      }
+      const policy = await policyFor(tenant.id, user.id);
+      const breaksPolicy = (await failedRulesFor(policy, user, password, false)).length > 0;
+      return { passwordChangeRequired: state.passwordMustChange || isPasswordExpired(policy, state.passwordChangedAt, now) || breaksPolicy };
+    },
+
+    /** The first password of an invited user must meet the policy too (history does not apply yet). */
+    async assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy> {
+      const policy = await policyFor(tenantId, user.id);
+      const failed = await failedRulesFor(policy, user, password, false);
+      if (failed.length > 0) throw new AppError('PASSWORD_POLICY_VIOLATED', { details: { failedRules: failed } });
+      return policy;
+    },
+
+    /** Change password (needs the current one); other sessions are signed out and an email follows. */
+    async changePassword(principal: Principal, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
+      const user = await deps.users.getUser(principal.userId);
+      const state = await findCredentialState(deps.db, user.id);
+      if (state?.passwordHash == null || !(await deps.hasher.verify(state.passwordHash, currentPassword))) {
+        await deps.audit.record(deps.db, {
+          tenantId: principal.tenantId,
+          actorUserId: user.id,
+          action: 'password.changed',
+          result: 'failure',
+          targetType: 'user',
+          targetId: user.id,
+          ip: meta.ip,
+          details: { reason: 'current-password-incorrect' },
+        });
+        throw new AppError('CURRENT_PASSWORD_INCORRECT');
+      }
+      await assertAcceptable(await policyFor(principal.tenantId, user.id), user, newPassword);
+      const passwordHash = await deps.hasher.hash(newPassword);
+      await deps.db.transaction().execute((trx) =>
+        storeNewPassword(trx, user, principal.tenantId, passwordHash, { keepSessionId: principal.kind === 'session' ? principal.sessionId : undefined, action: 'password.changed', ip: meta.ip }),
+      );
+    },
+
+    /** Forgotten password: the same answer whether or not the account exists. */
+    async requestReset(username: string, meta: RequestMeta): Promise<void> {
+      const user = await deps.users.findUserByUsername(username);
+      if (user === undefined || user.status !== 'active') return;
+      if ((await deps.users.findMembership(user.defaultTenantId, user.id)) === undefined) return;
+      await deps.db.transaction().execute((trx) => issueReset(trx, user, user.defaultTenantId, null, meta));
+    },
+
+    /** An administrator sends a reset link to a member of their tenant. */
+    async sendResetAsAdministrator(actor: Principal, userId: string, meta: RequestMeta): Promise<{ expiresAt: Date }> {
+      return deps.db.transaction().execute(async (trx) => {
+        const { user } = await deps.users.getMember(actor.tenantId, userId, trx);
+        if (user.status !== 'active') throw new AppError('USER_NOT_ACTIVE', { details: { userId, status: user.status } });
+        const { expiresAt } = await issueReset(trx, user, actor.tenantId, actor.userId, meta);
+        return { expiresAt };
+      });
+    },
+
+    describeReset: (token: string) => describeReset(token),
+
+    /** Sets a new password from a reset link: single use, also lifts a lockout, signs out everywhere. */
+    async resetPassword(token: string, newPassword: string, meta: RequestMeta): Promise<void> {
+      const { reset, user, passwordPolicy } = await describeReset(token);
+      await assertAcceptable(passwordPolicy, user, newPassword);
+      const passwordHash = await deps.hasher.hash(newPassword);
+      await deps.db.transaction().execute(async (trx) => {
+        const consumed = await consumePasswordReset(trx, reset.id, deps.clock.now());
+        if (consumed === undefined) {
+          await describeReset(token, trx);
+          throw new AppError('RESET_LINK_USED');
+        }
+        await storeNewPassword(trx, user, reset.tenant_id, passwordHash, { keepSessionId: undefined, action: 'password.reset.completed', ip: meta.ip });
+        await retireOpenResets(trx, user.id, deps.clock.now());
+      });
+    },
+
+    async unlock(actor: Principal, userId: string, meta: RequestMeta): Promise<void> {
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.users.getMember(actor.tenantId, userId, trx);
+        await clearFailedLogins(trx, userId);
+        await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'user.unlocked', result: 'success', targetType: 'user', targetId: userId, ip: meta.ip });
+      });
+    },
+
+    async getPolicySettings(tenantId: string) {
+      const [tenant, roles] = await Promise.all([deps.tenants.getTenant(tenantId), deps.roles.listRoles(tenantId)]);
+      return {
+        tenantPolicy: tenant.settings.passwordPolicy,
+        roles: roles.map((role) => ({ id: role.id, name: role.name, passwordPolicy: role.passwordPolicy })),
+        presets: passwordPolicyPresets.map((preset) => ({ id: preset.id, name: preset.name, policy: preset.policy })),
+      };
+    },
+
+    async setTenantPolicy(actor: Principal, policy: PasswordPolicy, meta: RequestMeta): Promise<void> {
+      if (!isConsistentPolicy(policy)) throw new AppError('PASSWORD_POLICY_INVALID');
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.tenants.updateSettings(actor.tenantId, (settings) => ({ ...settings, passwordPolicy: policy }), trx);
+        await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'policy.changed', result: 'success', targetType: 'tenant', targetId: actor.tenantId, ip: meta.ip, details: { passwordPolicy: policy } });
+      });
+    },
+
+    async setRolePolicy(actor: Principal, roleId: string, policy: PasswordPolicy | null, meta: RequestMeta): Promise<void> {
+      if (policy !== null && !isConsistentPolicy(policy)) throw new AppError('PASSWORD_POLICY_INVALID');
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.roles.setPasswordPolicy(actor.tenantId, roleId, policy, trx);
+        await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'policy.changed', result: 'success', targetType: 'role', targetId: roleId, ip: meta.ip, details: { passwordPolicy: policy } });
+      });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
+import { DAY } from '../kernel/clock.ts';
+import type { Argon2Parameters } from './password-hasher.ts';
+
+/** A member's policy: their role's override, else the tenant's ("different for each person or groups"). */
+export function effectivePolicy(tenantPolicy: PasswordPolicy, rolePolicy: PasswordPolicy | null): PasswordPolicy {
+  return rolePolicy ?? tenantPolicy;
+}
+
+/** A policy an administrator can save: the minimum must not exceed the maximum. */
+export function isConsistentPolicy(policy: PasswordPolicy): boolean {
+  return policy.minLength <= policy.maxLength;
+}
+
+export function isPasswordExpired(policy: PasswordPolicy, changedAt: Date | null, now: Date): boolean {
+  if (policy.expiryDays === 0 || changedAt === null) return false;
+  return now.getTime() - changedAt.getTime() >= policy.expiryDays * DAY;
+}
+
+/** The argon2 parameters recorded in a PHC string, or undefined if it is not argon2id. */
+export function phcParameters(phc: string): Argon2Parameters | undefined {
+  const match = /^\$argon2id\$v=\d+\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(phc);
+  if (match === null) return undefined;
+  return { memoryCost: Number(match[1]), timeCost: Number(match[2]), parallelism: Number(match[3]) };
+}
+
+/** A stored hash is rehashed at the next sign-in when the configured parameters are stronger. */
+export function needsRehash(phc: string, configured: Argon2Parameters): boolean {
+  const stored = phcParameters(phc);
+  if (stored === undefined) return true;
+  return stored.memoryCost < configured.memoryCost || stored.timeCost < configured.timeCost || stored.parallelism < configured.parallelism;
+}

@@ -1,0 +1,47 @@
+import { AppError } from '../errors/app-error.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { PasswordsService } from '../passwords/passwords-service.ts';
+import type { Db } from '../storage/db.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+import type { UsersService } from '../users/users-service.ts';
+import type { RequestMeta, SessionsService, StartedSession } from './sessions-service.ts';
+
+export type SignInService = ReturnType<typeof createSignInService>;
+
+/**
+ * Password sign-in into the user's default tenant. Every refusal (unknown user, wrong password, locked,
+ * not active, no membership) answers AUTH_INVALID_CREDENTIALS after the same argon2 work.
+ */
+export function createSignInService(deps: {
+  db: Db;
+  users: UsersService;
+  tenants: TenantsService;
+  passwords: PasswordsService;
+  sessions: SessionsService;
+  audit: AuditService;
+}) {
+  return {
+    async login(username: string, password: string, meta: RequestMeta): Promise<StartedSession> {
+      const user = await deps.users.findUserByUsername(username);
+      const { passwordChangeRequired } = await deps.passwords.checkSignInPassword(user, username, password, meta);
+      const account = user as NonNullable<typeof user>;
+      const membership = await deps.users.findMembership(account.defaultTenantId, account.id);
+      if (membership === undefined) throw new AppError('AUTH_INVALID_CREDENTIALS');
+      const tenant = await deps.tenants.getTenant(account.defaultTenantId);
+      return deps.db.transaction().execute(async (trx) => {
+        const started = await deps.sessions.start(account.id, tenant, { ...meta, passwordChangeRequired }, trx);
+        await deps.audit.record(trx, {
+          tenantId: tenant.id,
+          actorUserId: account.id,
+          action: 'auth.login.succeeded',
+          result: 'success',
+          targetType: 'user',
+          targetId: account.id,
+          ip: meta.ip,
+          details: { method: 'password', passwordChangeRequired },
+        });
+        return started;
+      });
+    },
+  };
+}
