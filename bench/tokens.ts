@@ -50,7 +50,7 @@ async function serve(): Promise<void> {
     LANYARD_PUBLIC_URL: 'http://127.0.0.1:1',
     LANYARD_LOG_LEVEL: 'warn',
   });
-  const deps = await createDeps(config, { logger: pino({ level: 'warn' }), storage: { kind: 'postgres', url: url.href, maxConnections: 20 } });
+  const deps = await createDeps(config, { logger: pino({ level: 'error' }), storage: { kind: 'postgres', url: url.href, maxConnections: 20 } });
   await migrateToLatest(deps.db);
   await deps.signingKeys.ensureKey();
   const app = await buildApp(deps);
