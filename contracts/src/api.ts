@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, idSchema, passwordInput, personNameSchema, tokenSchema, usernameSchema } from './common.ts';
+import { emailSchema, idSchema, passwordInput, personNameSchema, singleLine, tokenSchema, usernameSchema } from './common.ts';
 import { passwordPolicySchema } from './password-policy.ts';
 
 /** Request and response shapes of the HTTP API, shared by the server (validation, OpenAPI) and the console. */
@@ -90,6 +90,64 @@ export const inviteUserResponseSchema = z.object({
   invitation: invitationSummarySchema,
 });
 
+// --- Access keys (My Profile › Access Keys) and tokens ---
+export const accessKeyStateSchema = z.enum(['active', 'inactive']);
+export type AccessKeyState = z.infer<typeof accessKeyStateSchema>;
+
+/** Access Key IDs are public: `LAK` and 20 characters of base32 (100 random bits). */
+export const accessKeyIdSchema = z.string().regex(/^LAK[A-Z2-7]{20}$/, 'An Access Key ID is LAK followed by 20 characters A–Z and 2–7');
+/** A presented secret: bounded before it is hashed, never logged. */
+export const accessKeySecretInput = z.string().min(1).max(256).refine((value) => !value.includes('\u0000'));
+
+export const accessKeyDescriptionSchema = singleLine(256).trim();
+
+export const accessKeySchema = z.object({
+  id: idSchema,
+  accessKeyId: z.string(),
+  description: z.string().nullable(),
+  state: accessKeyStateSchema,
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  lastUsedIp: z.string().nullable(),
+  expiresAt: z.iso.datetime().nullable(),
+});
+export type AccessKey = z.infer<typeof accessKeySchema>;
+
+/** The create answer: the only one that ever holds the Secret Access Key. */
+export const createdAccessKeySchema = accessKeySchema.extend({ accessKeySecret: z.string() });
+export type CreatedAccessKey = z.infer<typeof createdAccessKeySchema>;
+
+export const accessKeyListSchema = z.object({ items: z.array(accessKeySchema), limit: z.int() });
+export type AccessKeyList = z.infer<typeof accessKeyListSchema>;
+
+export const createAccessKeyBodySchema = z.strictObject({
+  description: accessKeyDescriptionSchema.optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateAccessKeyBody = z.infer<typeof createAccessKeyBodySchema>;
+
+export const updateAccessKeyBodySchema = z
+  .strictObject({ state: accessKeyStateSchema.optional(), description: accessKeyDescriptionSchema.optional() })
+  .refine((body) => body.state !== undefined || body.description !== undefined, { message: 'Give a state or a description' });
+export type UpdateAccessKeyBody = z.infer<typeof updateAccessKeyBodySchema>;
+
+export const adminAccessKeySchema = accessKeySchema.extend({ user: z.object({ id: idSchema, username: z.string() }) });
+export const adminAccessKeyListSchema = z.object({ items: z.array(adminAccessKeySchema) });
+
+export const adminUpdateAccessKeyBodySchema = z.strictObject({ state: accessKeyStateSchema });
+
+/** `POST /authentication/v1/token/access-key` (SPEC §4a). */
+export const accessKeyTokenBodySchema = z.strictObject({ accessKeyId: z.string().min(1).max(64), accessKeySecret: accessKeySecretInput });
+export type AccessKeyTokenBody = z.infer<typeof accessKeyTokenBodySchema>;
+
+/** RFC 6749 §5.1 token answer, shared by both exchange endpoints. */
+export const tokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.int(),
+});
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+export type AdminAccessKeyList = z.infer<typeof adminAccessKeyListSchema>;
 // --- Audit ---
 export const auditEventSchema = z.object({
   id: idSchema,

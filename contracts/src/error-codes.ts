@@ -44,6 +44,14 @@ export const errorCodes = {
   TEAM_NOT_FOUND: { status: 404, message: 'No such team.' },
   TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
 
+  // Access keys and tokens
+  ACCESS_KEY_NOT_FOUND: { status: 404, message: 'No such access key.' },
+  ACCESS_KEY_LIMIT_REACHED: { status: 409, message: 'You have reached the maximum number of access keys. Delete one to add another.' },
+  ACCESS_KEY_INVALID_CREDENTIALS: { status: 401, message: 'The access key ID or secret access key is incorrect, or the key is not active.' },
+  ACCESS_KEY_EXPIRY_INVALID: { status: 422, message: 'The expiry date must be in the future.' },
+  TOKEN_INVALID: { status: 401, message: 'The access token is invalid, expired or revoked.' },
+  OAUTH_INVALID_REQUEST: { status: 400, message: 'The OAuth request is malformed: a parameter is missing or repeated, or the client authenticated twice.' },
+  OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'Only grant_type=client_credentials is supported.' },
   // Abuse protection
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
 

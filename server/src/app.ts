@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -20,6 +21,7 @@ import { registerProfileRoutes } from './profile/profile-routes.ts';
 import { registerRoleRoutes } from './roles/roles-routes.ts';
 import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
+import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './users/users-routes.ts';
 
 export interface BuildOptions {
@@ -49,7 +51,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);
-  const guards = createGuards({ sessions: deps.sessions, cookie });
+  const guards = createGuards({ sessions: deps.sessions, tokens: deps.tokens, cookie });
 
   app.addHook('onRequest', createCsrfCheck(config.publicUrl.origin, cookie.name));
   app.addHook('onSend', async (request, reply) => {
@@ -73,6 +75,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });
   registerTeamRoutes(app, { teams: deps.teams, guards });
+  registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });
+  await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
   registerAuditRoutes(app, { audit: deps.audit, guards });
   await registerConsole(app, options.consoleDir);
 

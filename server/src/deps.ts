@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createAccessKeysService } from './access-keys/access-keys-service.ts';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { createAuditService } from './audit/audit-service.ts';
@@ -6,7 +7,8 @@ import { createInvitationsService } from './invitations/invitations-service.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
-import { createSecretHasher } from './kernel/secrets.ts';
+import { createEncryptor } from './kernel/encryption.ts';
+import { createSecretHasher, deriveKey } from './kernel/secrets.ts';
 import { createMailService } from './mail/mail-service.ts';
 import { createFileTransport, type MailTransport } from './mail/mail-transport.ts';
 import { createSmtpTransport } from './mail/smtp-transport.ts';
@@ -20,6 +22,10 @@ import { createPasswordsService } from './passwords/passwords-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
+import { createLocalNotifications, createPostgresNotifications, type Notifications } from './storage/notifications.ts';
+import { createSigningKeysService } from './tokens/signing-keys-service.ts';
+import { createTokensService } from './tokens/tokens-service.ts';
+import { audienceFor } from './tokens/tokens.ts';
 import { createUsersService } from './users/users-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
 
@@ -44,6 +50,12 @@ export interface Deps {
   mail: ReturnType<typeof createMailService>;
   audit: ReturnType<typeof createAuditService>;
   rateLimiter: RateLimiter;
+  notifications: Notifications;
+  accessKeys: ReturnType<typeof createAccessKeysService>;
+  signingKeys: ReturnType<typeof createSigningKeysService>;
+  tokens: ReturnType<typeof createTokensService>;
+  /** The `iss` of access tokens and the base of the OAuth endpoints: LANYARD_PUBLIC_URL's origin. */
+  issuer: string;
   hasherStats: PasswordHasher['stats'];
   /** How many password-hashing requests may be in flight at once (the hash pool's workers plus queue). */
   hashingCapacity: number;
@@ -110,6 +122,14 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   // Build the common-password list in the background now, so the first sign-in does not wait for it.
   void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region });
+  const notifications =
+    storage.kind === 'postgres'
+      ? await createPostgresNotifications(storage.url, (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection'))
+      : createLocalNotifications();
+  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, audit, rateLimiter, notifications, logger });
+  const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
+  const issuer = config.publicUrl.origin;
+  const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, accessKeys });
 
   return {
     config,
@@ -128,9 +148,17 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mail,
     audit,
     rateLimiter,
+    notifications,
+    accessKeys,
+    signingKeys,
+    tokens,
+    issuer,
     hasherStats: () => hasher.stats(),
     hashingCapacity: hasher.capacity,
     async close() {
+      accessKeys.close();
+      signingKeys.close();
+      await notifications.close();
       await mail.close();
       await rateLimiter.close();
       await hasher.close();

@@ -14,6 +14,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   const deps = await createDeps(config);
   const applied = await migrateToLatest(deps.db);
   if (applied.length > 0) deps.logger.info({ migrations: applied }, 'database migrated');
+  await deps.signingKeys.ensureKey();
   deps.mail.start();
   await bootstrapIfEmpty({ ...deps, admin: config.bootstrapAdmin });
   const app = await buildApp(deps, { consoleDir });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { inviteUserBodySchema } from '@lanyard/contracts/api';
+import { accessKeyTokenBodySchema, inviteUserBodySchema } from '@lanyard/contracts/api';
 import { personNameSchema } from '@lanyard/contracts/common';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
@@ -18,6 +18,11 @@ Commands:
   user invite --tenant <name> --username <u> --email <e> --role <role>
               [--first-name <f>] [--last-name <l>]
                                      Invite a user and print their first-access link
+  token [--key-id <id>] [--secret <secret>]
+                                     Exchange an access key for an access token and print it
+                                     (or LANYARD_ACCESS_KEY_ID / LANYARD_ACCESS_KEY_SECRET)
+  signing-keys rotate                A new token signing key takes over; the previous one stays
+                                     published in the JWKS until its tokens have expired
 
 Configuration comes from LANYARD_* environment variables (see docs/configuration.md).`;
 
@@ -102,6 +107,31 @@ async function run(argv: string[]): Promise<number> {
         return deps.invitations.inviteUser(tenant.id, { ...input, roleId: found.id });
       });
       process.stdout.write(`Invited ${issued.user.username} <${issued.user.email}>. First-access link (valid until ${issued.invitation.expiresAt.toISOString()}):\n${issued.url}\n`);
+      return 0;
+    }
+    case 'token': {
+      const { values } = parseArgs({ args: rest, options: { 'key-id': { type: 'string' }, secret: { type: 'string' } }, strict: true });
+      const accessKeyId = values['key-id'] ?? config.accessKey.id;
+      const accessKeySecret = values.secret ?? config.accessKey.secret;
+      if (accessKeyId === undefined || accessKeySecret === undefined) {
+        throw new UsageError('token needs --key-id and --secret (or LANYARD_ACCESS_KEY_ID and LANYARD_ACCESS_KEY_SECRET)');
+      }
+      const body = validate(accessKeyTokenBodySchema, { accessKeyId, accessKeySecret });
+      const answer = await withDeps(config, (deps) => deps.tokens.issue(body.accessKeyId, body.accessKeySecret, { ip: undefined }));
+      // Only the token on stdout, so scripts can capture it: TOKEN=$(lanyard token).
+      process.stdout.write(`${answer.access_token}\n`);
+      process.stderr.write(`Token valid for ${answer.expires_in} s.\n`);
+      return 0;
+    }
+    case 'signing-keys': {
+      if (rest[0] !== 'rotate' || rest.length !== 1) break;
+      const rotated = await withDeps(config, async (deps) => {
+        await deps.signingKeys.ensureKey();
+        return deps.signingKeys.rotate();
+      });
+      process.stdout.write(
+        `New signing key ${rotated.kid} signs from now on.${rotated.previous.length > 0 ? ` Still published until their tokens expire: ${rotated.previous.join(', ')}.` : ''}\n`,
+      );
       return 0;
     }
     default:

@@ -40,6 +40,8 @@ const envSchema = z
     LANYARD_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@localhost'),
     LANYARD_TRUST_PROXY: z.string().optional(),
     LANYARD_SECURE_COOKIES: booleanFlag.optional(),
+    LANYARD_ACCESS_KEY_ID: z.string().max(64).optional(),
+    LANYARD_ACCESS_KEY_SECRET: z.string().max(256).optional(),
     LANYARD_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   });
 
@@ -70,6 +72,8 @@ export interface Config {
   /** Addresses of reverse proxies whose X-Forwarded-For is believed; empty means none. */
   trustProxy: string[];
   secureCookies: boolean;
+  /** Credentials `lanyard token` uses when --key-id / --secret are not given. */
+  accessKey: { id: string | undefined; secret: string | undefined };
   /** Requests per minute per client network to each sign-in, forgot and reset endpoint. */
   authRateLimitPerMinute: number;
   version: string;
@@ -115,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdmin: { username: values.LANYARD_BOOTSTRAP_ADMIN, email: values.LANYARD_BOOTSTRAP_ADMIN_EMAIL },
     trustProxy: (values.LANYARD_TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     secureCookies: values.LANYARD_SECURE_COOKIES ?? publicUrl.protocol === 'https:',
+    accessKey: { id: values.LANYARD_ACCESS_KEY_ID, secret: values.LANYARD_ACCESS_KEY_SECRET },
     authRateLimitPerMinute: values.LANYARD_AUTH_RATE_LIMIT,
     version,
   });

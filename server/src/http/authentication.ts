@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { SessionsService } from '../sessions/sessions-service.ts';
+import type { TokensService } from '../tokens/tokens-service.ts';
 
 export interface CookieSettings {
   name: string;
@@ -36,17 +37,32 @@ export interface Guards {
   permission(...permissions: Permission[]): Guard;
 }
 
-export function createGuards(deps: { sessions: SessionsService; cookie: CookieSettings }): Guards {
+const bearerPattern = /^Bearer[ \t]+([A-Za-z0-9._~+/-]+=*)[ \t]*$/i;
+
+/**
+ * Every /api/v1 route accepts a console session (cookie) or an access token (`Authorization: Bearer`),
+ * with the same permission checks. A request that presents a bearer token is judged by it alone.
+ */
+export function createGuards(deps: { sessions: SessionsService; tokens: Pick<TokensService, 'authenticate'>; cookie: CookieSettings }): Guards {
   const signedIn: Guard = async (request, reply) => {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && /^bearer\s/i.test(authorization)) {
+      const match = bearerPattern.exec(authorization);
+      if (match?.[1] === undefined) throw new AppError('TOKEN_INVALID', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+      request.principal = await deps.tokens.authenticate(match[1]);
+      return;
+    }
     const token = readSessionToken(request, deps.cookie);
     if (token === undefined) throw new AppError('AUTH_REQUIRED');
+    let principal: Principal;
     try {
-      request.principal = await deps.sessions.authenticate(token);
+      principal = await deps.sessions.authenticate(token);
     } catch (error) {
       clearSessionCookie(reply, deps.cookie);
       throw error;
     }
-    if (request.principal.passwordChangeRequired && request.routeOptions.config.allowDuringPasswordChange !== true) {
+    request.principal = principal;
+    if (principal.kind === 'session' && principal.passwordChangeRequired && request.routeOptions.config.allowDuringPasswordChange !== true) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED');
     }
   };

@@ -8,9 +8,12 @@ import type { App } from './fastify-types.ts';
 /** Error answers every documented route may give; listed once so each route stays short. */
 export const errorResponses = {
   400: errorBodySchema.describe('VALIDATION_FAILED, MALFORMED_JSON'),
-  401: errorBodySchema.describe('AUTH_REQUIRED, AUTH_SESSION_EXPIRED, AUTH_INVALID_CREDENTIALS'),
+  401: errorBodySchema.describe('AUTH_REQUIRED, AUTH_SESSION_EXPIRED, AUTH_INVALID_CREDENTIALS, TOKEN_INVALID'),
   403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED'),
 } as const;
+
+/** Every guarded /api/v1 route takes either a console session or a bearer token. */
+export const signedInSecurity = [{ session: [] }, { bearer: [] }];
 
 export const noContent = z.null().describe('No content');
 
@@ -28,6 +31,7 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'lanyard_session', description: 'Console session (HttpOnly cookie from /api/v1/auth/login)' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from /oauth/token or /authentication/v1/token/access-key' },
         },
       },
     },

@@ -248,7 +248,7 @@ export function createPasswordsService(deps: {
       await assertAcceptable(await policyFor(principal.tenantId, user.id), user, newPassword);
       const passwordHash = await deps.hasher.hash(newPassword);
       await deps.db.transaction().execute((trx) =>
-        storeNewPassword(trx, user, principal.tenantId, passwordHash, { keepSessionId: principal.sessionId, action: 'password.changed', ip: meta.ip }),
+        storeNewPassword(trx, user, principal.tenantId, passwordHash, { keepSessionId: principal.kind === 'session' ? principal.sessionId : undefined, action: 'password.changed', ip: meta.ip }),
       );
     },
 

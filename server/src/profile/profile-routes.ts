@@ -1,7 +1,7 @@
 import { meSchema } from '@lanyard/contracts/api';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
-import { errorResponses } from '../http/openapi.ts';
+import { errorResponses, signedInSecurity } from '../http/openapi.ts';
 import type { ProfileService } from './profile-service.ts';
 
 export function registerProfileRoutes(app: App, deps: { profile: ProfileService; guards: Guards }): void {
@@ -13,7 +13,7 @@ export function registerProfileRoutes(app: App, deps: { profile: ProfileService;
       schema: {
         tags: ['profile'],
         summary: 'The signed-in user, their role, team, permissions, tenant and system information',
-        security: [{ session: [] }],
+        security: signedInSecurity,
         response: { 200: meSchema, ...errorResponses },
       },
     },

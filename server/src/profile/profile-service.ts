@@ -23,7 +23,7 @@ export function createProfileService(deps: { users: UsersService; tenants: Tenan
         team: membership.team,
         permissions: [...principal.permissions].sort(),
         system: { version: deps.version, region: deps.region },
-        passwordChangeRequired: principal.passwordChangeRequired,
+        passwordChangeRequired: principal.kind === 'session' && principal.passwordChangeRequired,
       };
     },
   };

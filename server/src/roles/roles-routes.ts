@@ -2,7 +2,7 @@ import { roleSchema } from '@lanyard/contracts/api';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
-import { errorResponses } from '../http/openapi.ts';
+import { errorResponses, signedInSecurity } from '../http/openapi.ts';
 import type { RolesService } from './roles-service.ts';
 
 export function registerRoleRoutes(app: App, deps: { roles: RolesService; guards: Guards }): void {
@@ -13,7 +13,7 @@ export function registerRoleRoutes(app: App, deps: { roles: RolesService; guards
       schema: {
         tags: ['administration'],
         summary: "The tenant's roles and their permissions",
-        security: [{ session: [] }],
+        security: signedInSecurity,
         response: { 200: z.object({ items: z.array(roleSchema) }), ...errorResponses },
       },
     },

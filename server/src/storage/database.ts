@@ -107,6 +107,34 @@ export interface OutboxMessagesTable {
   lease_id: Generated<string | null>;
 }
 
+export interface AccessKeysTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  access_key_id: string;
+  secret_hash: Uint8Array;
+  description: string | null;
+  state: 'active' | 'inactive';
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+}
+
+export interface SigningKeysTable {
+  /** The JWK `kid`. */
+  id: string;
+  algorithm: string;
+  public_jwk: Json<Record<string, unknown>>;
+  /** PKCS#8 DER, AES-256-GCM under a key derived from the master key. */
+  private_key_encrypted: Uint8Array;
+  created_at: Timestamp;
+  /** Set when a newer key takes over signing. */
+  retired_at: Timestamp | null;
+  /** After this the key is no longer published: every token it signed has expired. */
+  publish_until: Timestamp | null;
+}
+
 export type AuditResult = 'success' | 'failure';
 
 export interface AuditEventsTable {
@@ -150,6 +178,8 @@ export interface Database {
   invitations: InvitationsTable;
   sessions: SessionsTable;
   outbox_messages: OutboxMessagesTable;
+  access_keys: AccessKeysTable;
+  signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   password_history: PasswordHistoryTable;
   password_resets: PasswordResetsTable;
@@ -163,5 +193,7 @@ export type NewUserRow = Insertable<UsersTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type OutboxMessageRow = Selectable<OutboxMessagesTable>;
+export type AccessKeyRow = Selectable<AccessKeysTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type PasswordResetRow = Selectable<PasswordResetsTable>;

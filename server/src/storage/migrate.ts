@@ -3,12 +3,14 @@ import type { Db } from './db.ts';
 import * as directory from './migrations/0001-directory.ts';
 import * as passwordsAndAudit from './migrations/0002-passwords-and-audit.ts';
 import * as outboxDelivery from './migrations/0003-outbox-delivery.ts';
+import * as accessKeys from './migrations/0004-access-keys.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
   '0001-directory': directory,
   '0002-passwords-and-audit': passwordsAndAudit,
   '0003-outbox-delivery': outboxDelivery,
+  '0004-access-keys': accessKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -3,7 +3,7 @@ import { errorBodySchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
-import { errorResponses } from '../http/openapi.ts';
+import { errorResponses, signedInSecurity } from '../http/openapi.ts';
 import type { TeamsService } from './teams-service.ts';
 
 export function registerTeamRoutes(app: App, deps: { teams: TeamsService; guards: Guards }): void {
@@ -14,7 +14,7 @@ export function registerTeamRoutes(app: App, deps: { teams: TeamsService; guards
       schema: {
         tags: ['administration'],
         summary: "The tenant's teams",
-        security: [{ session: [] }],
+        security: signedInSecurity,
         response: { 200: z.object({ items: z.array(teamSchema) }), ...errorResponses },
       },
     },
@@ -31,7 +31,7 @@ export function registerTeamRoutes(app: App, deps: { teams: TeamsService; guards
       schema: {
         tags: ['administration'],
         summary: 'Create a team',
-        security: [{ session: [] }],
+        security: signedInSecurity,
         body: createTeamBodySchema,
         response: { 201: teamSchema, ...errorResponses, 409: errorBodySchema.describe('TEAM_NAME_TAKEN') },
       },

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { contactCenterDefaultPolicy, passwordPolicySchema } from '@lanyard/contracts/password-policy';
 
+/** The longest access-token lifetime any tenant may choose; a retired signing key stays published this long. */
+export const maxTokenLifetimeMinutes = 60;
+
 /** A tenant's settings, stored as JSON. Missing keys take their defaults, so new settings need no backfill. */
 export const tenantSettingsSchema = z.object({
   passwordPolicy: passwordPolicySchema.default(contactCenterDefaultPolicy),
@@ -11,6 +14,13 @@ export const tenantSettingsSchema = z.object({
     })
     .prefault({}),
   invitationLifetimeHours: z.int().min(1).max(168).default(24),
+  accessKeys: z
+    .object({
+      maxPerUser: z.int().min(1).max(100).default(5),
+      /** Lifetime of access tokens issued for the tenant's keys; bounded so retired signing keys can be unpublished. */
+      tokenLifetimeMinutes: z.int().min(1).max(maxTokenLifetimeMinutes).default(15),
+    })
+    .prefault({}),
   lockout: z
     .object({
       maxFailures: z.int().min(1).max(100).default(6),

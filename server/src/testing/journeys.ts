@@ -1,6 +1,6 @@
 import type { Role } from '../roles/roles.ts';
 import type { Tenant } from '../tenants/tenants.ts';
-import { strongPassword, testOrigin, type TestApp } from './test-app.ts';
+import { strongPassword, type TestApp } from './test-app.ts';
 
 /** Steps many tests share, driven through the public HTTP API wherever a person would use it. */
 
@@ -23,7 +23,7 @@ export async function acceptInvitation(t: TestApp, token: string, password = str
   const response = await t.app.inject({
     method: 'POST',
     url: `/api/v1/invitations/${token}/accept`,
-    headers: { origin: testOrigin },
+    headers: { origin: t.config.publicUrl.origin },
     payload: { password },
   });
   if (response.statusCode !== 204) throw new Error(`accept failed: ${response.statusCode} ${response.body}`);
@@ -33,7 +33,7 @@ export async function login(t: TestApp, username: string, password = strongPassw
   const response = await t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
-    headers: { origin: testOrigin },
+    headers: { origin: t.config.publicUrl.origin },
     payload: { username, password },
   });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
@@ -63,5 +63,36 @@ export async function signedInUser(
   });
   await acceptInvitation(t, tokenFromLink(issued.url));
   const cookie = await login(t, options.username);
-  return { userId: issued.user.id, username: options.username, tenant, cookie, headers: { cookie, origin: testOrigin } };
+  return { userId: issued.user.id, username: options.username, tenant, cookie, headers: { cookie, origin: t.config.publicUrl.origin } };
+}
+
+export interface CreatedKey {
+  id: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  state: string;
+}
+
+/** Adds an access key through My Profile's API as the signed-in user; asserts 201. */
+export async function addAccessKey(t: TestApp, user: SignedInUser, body: Record<string, unknown> = {}): Promise<CreatedKey> {
+  const response = await t.app.inject({ method: 'POST', url: '/api/v1/me/access-keys', headers: user.headers, payload: body });
+  if (response.statusCode !== 201) throw new Error(`add access key failed: ${response.statusCode} ${response.body}`);
+  return response.json<CreatedKey>();
+}
+
+/** Exchanges a key for a token through the JSON endpoint; returns the raw answer. */
+export function exchangeAccessKey(t: Pick<TestApp, 'app'>, accessKeyId: string, accessKeySecret: string, remoteAddress?: string) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/authentication/v1/token/access-key',
+    payload: { accessKeyId, accessKeySecret },
+    ...(remoteAddress === undefined ? {} : { remoteAddress }),
+  });
+}
+
+/** A fresh access token for a key; asserts the exchange succeeded. */
+export async function accessTokenFor(t: Pick<TestApp, 'app'>, key: Pick<CreatedKey, 'accessKeyId' | 'accessKeySecret'>): Promise<string> {
+  const response = await exchangeAccessKey(t, key.accessKeyId, key.accessKeySecret);
+  if (response.statusCode !== 200) throw new Error(`exchange failed: ${response.statusCode} ${response.body}`);
+  return response.json<{ access_token: string }>().access_token;
 }

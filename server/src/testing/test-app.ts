@@ -16,6 +16,7 @@ import { createTestDatabase } from './test-database.ts';
 
 export const testOrigin = 'http://lanyard.test';
 export const strongPassword = 'Correct-Horse-42-battery';
+const testMasterKey = Buffer.alloc(32, 7);
 
 export interface ReceivedEmail {
   to: string;
@@ -56,8 +57,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const clock = new TestClock();
   // Tests fire many parallel requests at a two-worker pool; shedding itself is tested on the hasher directly.
   const hasher = options.hasher ?? { size: 2, maxQueue: 1000 };
-  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher });
+  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: testMasterKey, hasher });
   await migrateToLatest(deps.db);
+  await deps.signingKeys.ensureKey();
   const app = await buildApp(deps, { consoleDir: path.join(dataDir, 'no-console/') });
   const outboxDir = path.join(dataDir, 'outbox');
 
@@ -67,7 +69,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     storage: database.kind,
     async secondInstance() {
       if (database.target.kind !== 'postgres') throw new Error('a second instance needs PostgreSQL');
-      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: Buffer.alloc(32, 7), hasher });
+      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: testMasterKey, hasher });
       const otherApp = await buildApp(otherDeps, { consoleDir: path.join(dataDir, 'no-console/') });
       return {
         app: otherApp,
@@ -101,3 +103,4 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     },
   };
 }
+

@@ -3,7 +3,7 @@ import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
-import { errorResponses } from '../http/openapi.ts';
+import { errorResponses, signedInSecurity } from '../http/openapi.ts';
 import type { InvitationsService, IssuedInvitation } from '../invitations/invitations-service.ts';
 
 function summary(issued: IssuedInvitation) {
@@ -22,7 +22,7 @@ export function registerUserAdminRoutes(app: App, deps: { invitations: Invitatio
       schema: {
         tags: ['administration'],
         summary: 'Invite a user: creates the account and emails a first-access link',
-        security: [{ session: [] }],
+        security: signedInSecurity,
         body: inviteUserBodySchema,
         response: {
           201: inviteUserResponseSchema,
@@ -46,7 +46,7 @@ export function registerUserAdminRoutes(app: App, deps: { invitations: Invitatio
       schema: {
         tags: ['administration'],
         summary: 'Resend the invitation: a new link is emailed and every older link stops working',
-        security: [{ session: [] }],
+        security: signedInSecurity,
         params: z.object({ userId: idSchema }),
         response: {
           201: invitationSummarySchema,

@@ -8,6 +8,7 @@ import { CheckCircleIcon } from '../ui/icons.tsx';
 import { Loading } from '../ui/loading.tsx';
 import { AlertRegion, Message } from '../ui/message.tsx';
 import { PageTitle } from '../ui/page-title.tsx';
+import { Toasts } from '../ui/toasts.tsx';
 import { MeContext } from './me-context.ts';
 import { NoticeContext, type Notice } from './notice.ts';
 import { TopBar } from './top-bar.tsx';
@@ -124,6 +125,7 @@ export function SignedInLayout() {
             </div>
             <Outlet />
           </main>
+          <Toasts />
         </div>
       </NoticeContext>
     </MeContext>

@@ -58,3 +58,12 @@ export function LanyardMark({ className = 'brand-mark' }: IconProps) {
     </svg>
   );
 }
+
+export function CopyIcon({ className = 'icon' }: IconProps) {
+  return (
+    <svg className={className} viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+      <rect x="7" y="7" width="9.5" height="10.5" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M4.5 13V4.5A1.5 1.5 0 0 1 6 3h7" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+    </svg>
+  );
+}

@@ -191,7 +191,7 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
           if (!open) setEditing(null);
         }}
       >
-        <Modal className="modal">
+        <Modal className="modal modal-wide">
           {editing !== null && (
             <RolePolicyDialog
               role={editing}

@@ -5,6 +5,7 @@ import { NotFoundPage } from '../../app/not-found-page.tsx';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { ChangePasswordForm } from '../password/change-password-form.tsx';
+import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { isProfileSection, profileSections, profileTabs, type ProfileSectionKey } from './profile-sections.ts';
 
@@ -56,6 +57,7 @@ function SectionContent({ section }: { section: ProfileSectionKey }) {
   if (section === 'general') return <GeneralTab />;
   if (section === 'account') return <AccountTab />;
   if (section === 'password') return <ChangePasswordSection />;
+  if (section === 'access-keys') return <AccessKeysTab />;
   return <SectionNotAvailable title={profileSections[section].title} />;
 }
 

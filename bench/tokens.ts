@@ -1,0 +1,127 @@
+/**
+ * Token service benchmark (SPEC §6): access-key grants per second and bearer-authenticated GET /api/v1/me
+ * per second, each beside a plain Fastify "hello" route measured in the same run, on PostgreSQL.
+ *
+ *   LANYARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx bench/tokens.ts
+ *
+ * The parent process drives autocannon; a child process (this file with --serve) runs Lanyard on a fresh
+ * database next to the given one, plus a bare Fastify instance with GET /bench/hello, both on 127.0.0.1.
+ * The hello route is registered only here, never in Lanyard's own routes.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon, { type Result } from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import pino from 'pino';
+import { buildApp } from '../server/src/app.ts';
+import { loadConfig } from '../server/src/config/config.ts';
+import { createDeps } from '../server/src/deps.ts';
+import { migrateToLatest } from '../server/src/storage/migrate.ts';
+
+interface Ready {
+  lanyard: string;
+  hello: string;
+  accessKeyId: string;
+  secret: string;
+  token: string;
+}
+
+const adminUrl = process.env.LANYARD_BENCH_DATABASE_URL ?? process.env.LANYARD_TEST_DATABASE_URL;
+const seconds = Number(process.env.LANYARD_BENCH_SECONDS ?? 10);
+const connections = Number(process.env.LANYARD_BENCH_CONNECTIONS ?? 50);
+
+async function serve(): Promise<void> {
+  if (adminUrl === undefined) throw new Error('set LANYARD_BENCH_DATABASE_URL to a PostgreSQL server');
+  const name = `lanyard_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'lanyard-bench-'));
+  const config = loadConfig({
+    LANYARD_DATA_DIR: dataDir,
+    LANYARD_DATABASE_URL: url.href,
+    LANYARD_MASTER_KEY: randomBytes(32).toString('base64'),
+    LANYARD_PUBLIC_URL: 'http://127.0.0.1:1',
+    LANYARD_LOG_LEVEL: 'warn',
+  });
+  const deps = await createDeps(config, { logger: pino({ level: 'error' }), storage: { kind: 'postgres', url: url.href, maxConnections: 20 } });
+  await migrateToLatest(deps.db);
+  await deps.signingKeys.ensureKey();
+  const app = await buildApp(deps);
+
+  // An integrator with one key, set up through the services.
+  const tenant = await deps.tenants.createTenant('Bench');
+  const role = await deps.roles.getRoleByName(tenant.id, 'Supervisor');
+  const issued = await deps.invitations.inviteUser(tenant.id, { username: 'bench', email: 'bench@example.test', firstName: 'B', lastName: 'B', roleId: role.id });
+  await deps.db.updateTable('users').set({ status: 'active' }).where('id', '=', issued.user.id).execute();
+  const principal = { kind: 'session' as const, userId: issued.user.id, tenantId: tenant.id, sessionId: 'bench', roleId: role.id, permissions: new Set(role.permissions), passwordChangeRequired: false };
+  const { key, secret } = await deps.accessKeys.createKey(principal, { description: 'bench' });
+  const { access_token: token } = await deps.tokens.issue(key.accessKeyId, secret, { ip: '127.0.0.1' });
+
+  const hello = Fastify({ logger: false });
+  hello.get('/bench/hello', async () => ({ hello: 'world' }));
+
+  const lanyardAddress = await app.listen({ host: '127.0.0.1', port: 0 });
+  const helloAddress = await hello.listen({ host: '127.0.0.1', port: 0 });
+  const ready: Ready = { lanyard: lanyardAddress, hello: helloAddress, accessKeyId: key.accessKeyId, secret, token };
+  process.send?.(ready);
+
+  process.once('disconnect', () => {
+    void (async () => {
+      await hello.close();
+      await app.close();
+      await deps.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+      await rm(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    })();
+  });
+}
+
+function run(options: autocannon.Options): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration: seconds, pipelining: 1, ...options }, (error: unknown, result) => (error ? reject(error instanceof Error ? error : new Error('autocannon failed')) : resolve(result)));
+  });
+}
+
+function summary(name: string, result: Result) {
+  const failures = result.non2xx + result.errors + result.timeouts;
+  return { name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failures };
+}
+
+async function measure(): Promise<void> {
+  const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['--serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as Ready));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const grantBody = JSON.stringify({ accessKeyId: ready.accessKeyId, accessKeySecret: ready.secret });
+  const scenarios: { name: string; options: autocannon.Options }[] = [
+    { name: 'hello', options: { url: `${ready.hello}/bench/hello` } },
+    { name: 'token grant (POST /authentication/v1/token/access-key)', options: { url: `${ready.lanyard}/authentication/v1/token/access-key`, method: 'POST', headers: { 'content-type': 'application/json' }, body: grantBody } },
+    { name: 'hello (again)', options: { url: `${ready.hello}/bench/hello` } },
+    { name: 'GET /api/v1/me with a bearer token', options: { url: `${ready.lanyard}/api/v1/me`, headers: { authorization: `Bearer ${ready.token}` } } },
+  ];
+  // Warm up every path (JIT, caches, connection pool) before measuring.
+  for (const scenario of scenarios) await run({ ...scenario.options, duration: 2 });
+  const results = [];
+  for (const scenario of scenarios) results.push(summary(scenario.name, await run(scenario.options)));
+  child.disconnect();
+
+  const hello = Math.max(results[0]?.requestsPerSecond ?? 0, results[2]?.requestsPerSecond ?? 0);
+  const grants = results[1];
+  const me = results[3];
+  console.table(results);
+  console.log(`grants: ${grants?.requestsPerSecond}/s = ${(((grants?.requestsPerSecond ?? 0) / hello) * 100).toFixed(1)} % of hello (${hello}/s); p99 ${grants?.p99} ms`);
+  console.log(`GET /api/v1/me: ${me?.requestsPerSecond}/s = ${(((me?.requestsPerSecond ?? 0) / hello) * 100).toFixed(1)} % of hello; p99 ${me?.p99} ms`);
+}
+
+if (process.argv.includes('--serve')) await serve();
+else await measure();

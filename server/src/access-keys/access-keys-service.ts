@@ -1,0 +1,295 @@
+import type { AccessKey, AdminAccessKeyList, CreateAccessKeyBody, UpdateAccessKeyBody } from '@lanyard/contracts/api';
+import type { Logger } from 'pino';
+import type { AuditService } from '../audit/audit-service.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { newId } from '../kernel/ids.ts';
+import type { Principal } from '../kernel/principal.ts';
+import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
+import type { Db, Executor } from '../storage/db.ts';
+import type { Invalidation, Notifications } from '../storage/notifications.ts';
+import { parseTenantSettings } from '../tenants/tenants.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+import {
+  accessKeyIdPattern,
+  credentialCacheTtlMs,
+  lastUsedIntervalMs,
+  newAccessKeyId,
+  toAccessKeyView,
+  unusableReason,
+  type AccessKeyRecord,
+  type Credential,
+} from './access-keys.ts';
+import { countKeys, deleteKey, findCredential, insertKey, listKeysOfTenant, listKeysOfUser, lockMembership, touchLastUsed, updateKey } from './access-keys-repo.ts';
+
+export type AccessKeysService = ReturnType<typeof createAccessKeysService>;
+
+export interface ClientMeta {
+  ip: string | undefined;
+}
+
+/** Failed key authentications allowed per window before further attempts are refused without checking. */
+export const failureLimits = {
+  perKey: { limit: 10, windowMs: 60_000 },
+  perIp: { limit: 30, windowMs: 60_000 },
+};
+
+const accessKeyTopic = 'access-key';
+/** Other domains publish `user` (id = user id) when a user is disabled or changes role, `*` for anything broader. */
+const userTopic = 'user';
+
+export function createAccessKeysService(deps: {
+  db: Db;
+  clock: Clock;
+  secrets: SecretHasher;
+  tenants: TenantsService;
+  audit: AuditService;
+  rateLimiter: RateLimiter;
+  notifications: Notifications;
+  logger: Logger;
+}) {
+  // --- Credential cache: key state + owner status + permissions, trusted for at most a second. ---
+  const cache = new Map<string, { credential: Credential | undefined; loadedAt: number }>();
+  const loading = new Map<string, Promise<Credential | undefined>>();
+  let epoch = 0;
+
+  const forget = (message: Invalidation): void => {
+    epoch += 1;
+    loading.clear();
+    if (message.topic === accessKeyTopic) {
+      cache.delete(message.id);
+    } else if (message.topic === userTopic) {
+      for (const [accessKeyId, entry] of cache) if (entry.credential?.userId === message.id) cache.delete(accessKeyId);
+    } else {
+      cache.clear();
+    }
+  };
+  const unsubscribe = deps.notifications.subscribe(forget);
+
+  const credentialFor = (accessKeyId: string): Promise<Credential | undefined> => {
+    const now = deps.clock.now().getTime();
+    const entry = cache.get(accessKeyId);
+    if (entry !== undefined && now - entry.loadedAt < credentialCacheTtlMs && now >= entry.loadedAt) return Promise.resolve(entry.credential);
+    const pending = loading.get(accessKeyId);
+    if (pending !== undefined) return pending;
+    const startedAt = epoch;
+    const load = findCredential(deps.db, accessKeyId).then((row) => {
+      const credential: Credential | undefined =
+        row === undefined
+          ? undefined
+          : { ...row, tokenLifetimeMinutes: parseTenantSettings(row.tenantSettings).accessKeys.tokenLifetimeMinutes };
+      // A change committed while this load was in flight must not be overwritten by what it read.
+      if (epoch === startedAt) {
+        if (cache.size >= 100_000) cache.clear();
+        cache.set(accessKeyId, { credential, loadedAt: now });
+        loading.delete(accessKeyId);
+      }
+      return credential;
+    });
+    loading.set(accessKeyId, load);
+    load.catch(() => loading.delete(accessKeyId));
+    return load;
+  };
+
+  /** Tells every instance (now, locally; on commit, elsewhere) that a key changed. */
+  const announce = (executor: Executor, accessKeyId: string) => deps.notifications.publish(executor, { topic: accessKeyTopic, id: accessKeyId });
+  const announceLocally = (accessKeyId: string) => deps.notifications.dispatchLocal({ topic: accessKeyTopic, id: accessKeyId });
+
+  // --- Client authentication with rate limits on failures. ---
+  const dummyHash = deps.secrets.hash('lanyard:no-such-access-key');
+  const blockedUntil = new Map<string, number>();
+  let secretVerifications = 0;
+
+  const refuseIfBlocked = (keys: string[]): void => {
+    const now = deps.clock.now().getTime();
+    for (const key of keys) {
+      const until = blockedUntil.get(key);
+      if (until === undefined) continue;
+      if (until > now) throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(Math.ceil((until - now) / 1000)) } });
+      blockedUntil.delete(key);
+    }
+  };
+
+  const recordFailure = async (accessKeyId: string, credential: Credential | undefined, reason: string, meta: ClientMeta, limiterKeys: [string, string]): Promise<AppError> => {
+    await deps.audit.record(deps.db, {
+      tenantId: credential?.tenantId ?? null,
+      actorUserId: credential?.userId ?? null,
+      action: 'token.issue',
+      result: 'failure',
+      targetType: 'accessKey',
+      targetId: accessKeyId.slice(0, 64),
+      ip: meta.ip ?? null,
+      details: { reason },
+    });
+    const [ipKey, keyKey] = limiterKeys;
+    const [byIp, byKey] = await Promise.all([
+      deps.rateLimiter.hit(ipKey, failureLimits.perIp.limit, failureLimits.perIp.windowMs),
+      deps.rateLimiter.hit(keyKey, failureLimits.perKey.limit, failureLimits.perKey.windowMs),
+    ]);
+    const refused = [
+      { key: ipKey, outcome: byIp },
+      { key: keyKey, outcome: byKey },
+    ].filter((entry) => !entry.outcome.allowed);
+    if (refused.length === 0) return new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
+    const retryAfter = Math.max(...refused.map((entry) => entry.outcome.retryAfterSeconds));
+    const now = deps.clock.now().getTime();
+    for (const entry of refused) blockedUntil.set(entry.key, now + entry.outcome.retryAfterSeconds * 1000);
+    if (blockedUntil.size > 100_000) blockedUntil.clear();
+    return new AppError('RATE_LIMITED', { headers: { 'retry-after': String(retryAfter) } });
+  };
+
+  const notFound = (id: string) => new AppError('ACCESS_KEY_NOT_FOUND', { details: { id } });
+
+  const changeKey = async (
+    principal: Principal,
+    id: string,
+    changes: { state?: AccessKeyRecord['state']; description?: string | null },
+    scope: 'own' | 'tenant',
+  ): Promise<AccessKey> => {
+    const updated = await deps.db.transaction().execute(async (trx) => {
+      const record = await updateKey(trx, principal.tenantId, id, changes, scope === 'own' ? principal.userId : undefined);
+      if (record === undefined) throw notFound(id);
+      await announce(trx, record.accessKeyId);
+      await deps.audit.record(trx, {
+        tenantId: principal.tenantId,
+        actorUserId: principal.userId,
+        action: changes.state === undefined ? 'accessKey.update' : 'accessKey.stateChange',
+        result: 'success',
+        targetType: 'accessKey',
+        targetId: record.accessKeyId,
+        details: { ...changes, ownerUserId: record.userId },
+      });
+      return record;
+    });
+    announceLocally(updated.accessKeyId);
+    return toAccessKeyView(updated);
+  };
+
+  const removeKey = async (principal: Principal, id: string, scope: 'own' | 'tenant'): Promise<void> => {
+    const removed = await deps.db.transaction().execute(async (trx) => {
+      const record = await deleteKey(trx, principal.tenantId, id, scope === 'own' ? principal.userId : undefined);
+      if (record === undefined) throw notFound(id);
+      await announce(trx, record.accessKeyId);
+      await deps.audit.record(trx, {
+        tenantId: principal.tenantId,
+        actorUserId: principal.userId,
+        action: 'accessKey.delete',
+        result: 'success',
+        targetType: 'accessKey',
+        targetId: record.accessKeyId,
+        details: { ownerUserId: record.userId },
+      });
+      return record;
+    });
+    announceLocally(removed.accessKeyId);
+  };
+
+  return {
+    /**
+     * Creates a key for the principal in their tenant. The secret is returned here and never again; only
+     * its keyed hash is stored. The membership row is locked while counting, so concurrent creates never
+     * exceed the tenant's limit.
+     */
+    async createKey(principal: Principal, input: CreateAccessKeyBody): Promise<{ key: AccessKey; secret: string }> {
+      const now = deps.clock.now();
+      const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
+      if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) throw new AppError('ACCESS_KEY_EXPIRY_INVALID');
+      const secret = newSecretToken();
+      const record: AccessKeyRecord = {
+        id: newId(now.getTime()),
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        accessKeyId: newAccessKeyId(),
+        description: input.description === undefined || input.description === '' ? null : input.description,
+        state: 'active',
+        createdAt: now,
+        expiresAt,
+        lastUsedAt: null,
+        lastUsedIp: null,
+      };
+      await deps.db.transaction().execute(async (trx) => {
+        const tenant = await deps.tenants.getTenant(principal.tenantId, trx);
+        if (!(await lockMembership(trx, principal.tenantId, principal.userId))) throw new AppError('AUTH_REQUIRED');
+        const limit = tenant.settings.accessKeys.maxPerUser;
+        if ((await countKeys(trx, principal.tenantId, principal.userId)) >= limit) {
+          throw new AppError('ACCESS_KEY_LIMIT_REACHED', { details: { limit } });
+        }
+        await insertKey(trx, record, deps.secrets.hash(secret));
+        await deps.audit.record(trx, {
+          tenantId: principal.tenantId,
+          actorUserId: principal.userId,
+          action: 'accessKey.create',
+          result: 'success',
+          targetType: 'accessKey',
+          targetId: record.accessKeyId,
+        });
+      });
+      announceLocally(record.accessKeyId);
+      return { key: toAccessKeyView(record), secret };
+    },
+
+    async listOwnKeys(principal: Principal): Promise<{ items: AccessKey[]; limit: number }> {
+      const [records, tenant] = await Promise.all([
+        listKeysOfUser(deps.db, principal.tenantId, principal.userId),
+        deps.tenants.getTenant(principal.tenantId),
+      ]);
+      return { items: records.map(toAccessKeyView), limit: tenant.settings.accessKeys.maxPerUser };
+    },
+
+    updateOwnKey(principal: Principal, id: string, body: UpdateAccessKeyBody): Promise<AccessKey> {
+      return changeKey(principal, id, normaliseChanges(body), 'own');
+    },
+
+    deleteOwnKey: (principal: Principal, id: string) => removeKey(principal, id, 'own'),
+
+    async listTenantKeys(principal: Principal): Promise<AdminAccessKeyList> {
+      const records = await listKeysOfTenant(deps.db, principal.tenantId);
+      return { items: records.map((record) => ({ ...toAccessKeyView(record), user: { id: record.userId, username: record.username } })) };
+    },
+
+    updateTenantKey(principal: Principal, id: string, state: AccessKeyRecord['state']): Promise<AccessKey> {
+      return changeKey(principal, id, { state }, 'tenant');
+    },
+
+    deleteTenantKey: (principal: Principal, id: string) => removeKey(principal, id, 'tenant'),
+
+    /**
+     * Checks an Access Key ID and secret. An unknown ID is checked against a dummy hash, so it costs the
+     * same HMAC as a wrong secret, and every refusal is the same ACCESS_KEY_INVALID_CREDENTIALS. Failures
+     * are audited and limited per key and per IP (RATE_LIMITED once exceeded).
+     */
+    async authenticateClient(accessKeyId: string, secret: string, meta: ClientMeta): Promise<Credential> {
+      const limiterKeys: [string, string] = [`key-auth-failures:ip:${meta.ip ?? 'unknown'}`, `key-auth-failures:key:${accessKeyId.slice(0, 64)}`];
+      refuseIfBlocked(limiterKeys);
+      const credential = accessKeyIdPattern.test(accessKeyId) ? await credentialFor(accessKeyId) : undefined;
+      secretVerifications += 1;
+      const matches = deps.secrets.matches(secret, credential?.secretHash ?? dummyHash);
+      const now = deps.clock.now();
+      const reason = credential === undefined ? 'unknown-key' : !matches ? 'wrong-secret' : unusableReason(credential, now);
+      if (credential === undefined || reason !== undefined) throw await recordFailure(accessKeyId, credential, reason ?? 'unknown-key', meta, limiterKeys);
+      if (credential.lastUsedAt === null || now.getTime() - credential.lastUsedAt.getTime() >= lastUsedIntervalMs) {
+        credential.lastUsedAt = now;
+        await touchLastUsed(deps.db, credential.id, now, meta.ip ?? null);
+      }
+      return credential;
+    },
+
+    /** The cached state of a key, for checking tokens issued for it: undefined when it is gone. */
+    credentialFor,
+
+    /** Counters for tests: every authentication costs exactly one HMAC verification. */
+    stats: () => ({ secretVerifications }),
+
+    close(): void {
+      unsubscribe();
+    },
+  };
+}
+
+function normaliseChanges(body: UpdateAccessKeyBody): { state?: AccessKeyRecord['state']; description?: string | null } {
+  const changes: { state?: AccessKeyRecord['state']; description?: string | null } = {};
+  if (body.state !== undefined) changes.state = body.state;
+  if (body.description !== undefined) changes.description = body.description === '' ? null : body.description;
+  return changes;
+}

@@ -1,0 +1,201 @@
+import { accessKeyTokenBodySchema, tokenResponseSchema } from '@lanyard/contracts/api';
+import { errorBodySchema } from '@lanyard/contracts/common';
+import type { ErrorCode } from '@lanyard/contracts/error-codes';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../errors/app-error.ts';
+import type { App } from '../http/fastify-types.ts';
+import { errorResponses } from '../http/openapi.ts';
+import type { SigningKeysService } from './signing-keys-service.ts';
+import type { TokensService } from './tokens-service.ts';
+
+/** Form parameters are single-valued (RFC 6749 §3.2); anything else is ignored, as the RFC requires. */
+const tokenFormSchema = z.object({
+  grant_type: z.string().max(100),
+  client_id: z.string().max(256).optional(),
+  client_secret: z.string().max(256).optional(),
+  scope: z.string().max(2000).optional(),
+});
+const introspectionFormSchema = z.object({
+  token: z.string().max(8192),
+  token_type_hint: z.string().max(100).optional(),
+  client_id: z.string().max(256).optional(),
+  client_secret: z.string().max(256).optional(),
+});
+
+const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).describe('RFC 6749 §5.2 error');
+const introspectionSchema = z
+  .object({
+    active: z.boolean(),
+    token_type: z.string().optional(),
+    client_id: z.string().optional(),
+    scope: z.string().optional(),
+    sub: z.string().optional(),
+    tid: z.string().optional(),
+    akid: z.string().optional(),
+    iss: z.string().optional(),
+    aud: z.string().optional(),
+    jti: z.string().optional(),
+    iat: z.int().optional(),
+    exp: z.int().optional(),
+  })
+  .describe('RFC 7662 §2.2');
+
+const noStore = (reply: FastifyReply): FastifyReply => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replaceAll('+', ' '));
+}
+
+/** client_secret_basic (RFC 6749 §2.3.1: id and secret form-encoded, then Basic) or client_secret_post; never both. */
+function clientCredentials(request: FastifyRequest, body: { client_id?: string | undefined; client_secret?: string | undefined }): { clientId: string; clientSecret: string } {
+  const authorization = request.headers.authorization;
+  const basic = authorization === undefined ? undefined : /^Basic[ \t]+([A-Za-z0-9+/]+=*)[ \t]*$/i.exec(authorization);
+  if (authorization !== undefined && basic === null) throw new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
+  if (basic?.[1] !== undefined) {
+    if (body.client_secret !== undefined) throw new AppError('OAUTH_INVALID_REQUEST');
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
+    try {
+      const clientId = formDecode(decoded.slice(0, colon));
+      if (body.client_id !== undefined && body.client_id !== clientId) throw new AppError('OAUTH_INVALID_REQUEST');
+      return { clientId, clientSecret: formDecode(decoded.slice(colon + 1)) };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('OAUTH_INVALID_REQUEST');
+    }
+  }
+  if (body.client_id === undefined || body.client_secret === undefined) throw new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
+  return { clientId: body.client_id, clientSecret: body.client_secret };
+}
+
+/** The catalogue code behind an error, mapped onto the RFC 6749 §5.2 error of the OAuth endpoints. */
+const oauthErrors: Partial<Record<ErrorCode, { status: number; error: string }>> = {
+  ACCESS_KEY_INVALID_CREDENTIALS: { status: 401, error: 'invalid_client' },
+  OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, error: 'unsupported_grant_type' },
+  OAUTH_INVALID_REQUEST: { status: 400, error: 'invalid_request' },
+  RATE_LIMITED: { status: 429, error: 'temporarily_unavailable' },
+};
+
+function sendOauthError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  noStore(reply);
+  if (error instanceof AppError) {
+    if (error.headers !== undefined) void reply.headers(error.headers);
+    const mapped = oauthErrors[error.code];
+    if (mapped !== undefined) {
+      if (mapped.error === 'invalid_client') void reply.header('www-authenticate', 'Basic realm="lanyard", charset="UTF-8"');
+      return reply.status(mapped.status).send({ error: mapped.error, error_description: error.message });
+    }
+  }
+  const status = (error as FastifyError).statusCode;
+  if (hasZodFastifySchemaValidationErrors(error) || (status !== undefined && status >= 400 && status < 500)) {
+    return reply.status(status === 413 || status === 415 ? status : 400).send({ error: 'invalid_request' });
+  }
+  request.log.error({ err: error }, 'unhandled error on an OAuth endpoint');
+  return reply.status(500).send({ error: 'server_error' });
+}
+
+/**
+ * The token service's HTTP face: the two exchange endpoints, introspection, the JWKS and the
+ * authorization-server metadata (SPEC §3.6, §4a).
+ */
+export async function registerTokenRoutes(app: App, deps: { tokens: TokensService; signingKeys: SigningKeysService; issuer: string }): Promise<void> {
+  app.post(
+    '/authentication/v1/token/access-key',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Exchange an access key for an access token (JSON)',
+        body: accessKeyTokenBodySchema,
+        response: {
+          200: tokenResponseSchema,
+          ...errorResponses,
+          401: errorBodySchema.describe('ACCESS_KEY_INVALID_CREDENTIALS'),
+          429: errorBodySchema.describe('RATE_LIMITED'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const answer = await deps.tokens.issue(request.body.accessKeyId, request.body.accessKeySecret, { ip: request.ip });
+      return noStore(reply).send(answer);
+    },
+  );
+
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { tags: ['tokens'], summary: 'The public keys that verify Lanyard access tokens (JWK Set)' } },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await deps.signingKeys.jwks()),
+  );
+
+  const metadata = {
+    issuer: deps.issuer,
+    token_endpoint: `${deps.issuer}/oauth/token`,
+    jwks_uri: `${deps.issuer}/.well-known/jwks.json`,
+    introspection_endpoint: `${deps.issuer}/oauth/introspect`,
+    grant_types_supported: ['client_credentials'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    service_documentation: `${deps.issuer}/api/docs`,
+  };
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    { schema: { tags: ['tokens'], summary: 'OAuth 2.0 authorization server metadata (RFC 8414)' } },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata),
+  );
+
+  await app.register(async (scope) => {
+    const oauth = scope.withTypeProvider<ZodTypeProvider>();
+    oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
+      const form: Record<string, string> = {};
+      for (const [name, value] of new URLSearchParams(body as string)) {
+        if (Object.hasOwn(form, name)) {
+          done(new AppError('OAUTH_INVALID_REQUEST'), undefined);
+          return;
+        }
+        form[name] = value;
+      }
+      done(null, form);
+    });
+    oauth.setErrorHandler(sendOauthError);
+
+    oauth.post(
+      '/oauth/token',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'OAuth 2.0 client credentials grant: an access key (client_secret_basic or client_secret_post) for an access token',
+          consumes: ['application/x-www-form-urlencoded'],
+          body: tokenFormSchema,
+          response: { 200: tokenResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 429: oauthErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const client = clientCredentials(request, request.body);
+        if (request.body.grant_type !== 'client_credentials') throw new AppError('OAUTH_UNSUPPORTED_GRANT_TYPE');
+        const answer = await deps.tokens.issue(client.clientId, client.clientSecret, { ip: request.ip });
+        return noStore(reply).send(answer);
+      },
+    );
+
+    oauth.post(
+      '/oauth/introspect',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Token introspection (RFC 7662) for resource servers, which authenticate with an access key',
+          consumes: ['application/x-www-form-urlencoded'],
+          body: introspectionFormSchema,
+          response: { 200: introspectionSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 429: oauthErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const client = clientCredentials(request, request.body);
+        const answer = await deps.tokens.introspect(client.clientId, client.clientSecret, request.body.token, { ip: request.ip });
+        return noStore(reply).send(answer);
+      },
+    );
+  });
+}

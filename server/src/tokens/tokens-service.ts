@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { TokenResponse } from '@lanyard/contracts/api';
+import { isPermission, type Permission } from '@lanyard/contracts/permissions';
+import { permissionsOf, unusableReason, type Credential } from '../access-keys/access-keys.ts';
+import type { AccessKeysService, ClientMeta } from '../access-keys/access-keys-service.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { signJwt, verifyJwt } from '../kernel/jwt.ts';
+import type { TokenPrincipal } from '../kernel/principal.ts';
+import type { SigningKeysService } from './signing-keys-service.ts';
+import { checkClaims, type AccessTokenClaims } from './tokens.ts';
+
+export type TokensService = ReturnType<typeof createTokensService>;
+
+export type IntrospectionAnswer =
+  | { active: false }
+  | ({ active: true; token_type: 'Bearer'; client_id: string } & AccessTokenClaims);
+
+const invalidToken = () => new AppError('TOKEN_INVALID', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+
+/**
+ * Access tokens: issued for an access key (client credentials), checked on every bearer request and by
+ * introspection. A token is accepted only while its key is still usable: the key's cached state (a second
+ * old at most, and dropped at once on a change) is consulted on every check, so deactivating or deleting
+ * the key, disabling the user or removing the permission stops tokens already issued.
+ */
+export function createTokensService(deps: {
+  clock: Clock;
+  issuer: string;
+  audience: string;
+  signingKeys: SigningKeysService;
+  accessKeys: AccessKeysService;
+}) {
+  const verify = async (token: string): Promise<{ claims: AccessTokenClaims; credential: Credential } | undefined> => {
+    let result = verifyJwt(token, (kid) => deps.signingKeys.publicKeyFor(kid));
+    if (!result.ok && result.failure === 'unknown-key' && (await deps.signingKeys.reloadForUnknownKid())) {
+      result = verifyJwt(token, (kid) => deps.signingKeys.publicKeyFor(kid));
+    }
+    if (!result.ok) return undefined;
+    const now = deps.clock.now();
+    const claims = checkClaims(result.claims, { issuer: deps.issuer, audience: deps.audience, nowSeconds: Math.floor(now.getTime() / 1000) });
+    if (claims === undefined) return undefined;
+    const credential = await deps.accessKeys.credentialFor(claims.akid);
+    if (credential === undefined || credential.tenantId !== claims.tid || credential.userId !== claims.sub) return undefined;
+    if (unusableReason(credential, now) !== undefined) return undefined;
+    return { claims, credential };
+  };
+
+  return {
+    /** Exchanges an access key for a token (both /oauth/token and /authentication/v1/token/access-key). */
+    async issue(accessKeyId: string, secret: string, meta: ClientMeta): Promise<TokenResponse> {
+      const credential = await deps.accessKeys.authenticateClient(accessKeyId, secret, meta);
+      const signer = await deps.signingKeys.signer();
+      const iat = Math.floor(deps.clock.now().getTime() / 1000);
+      const lifetime = credential.tokenLifetimeMinutes * 60;
+      const claims: AccessTokenClaims = {
+        iss: deps.issuer,
+        aud: deps.audience,
+        sub: credential.userId,
+        tid: credential.tenantId,
+        akid: credential.accessKeyId,
+        jti: randomUUID(),
+        iat,
+        exp: iat + lifetime,
+        scope: [...permissionsOf(credential)].sort().join(' '),
+      };
+      return { access_token: signJwt({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
+    },
+
+    /** Resolves a bearer token to a principal whose permissions are the token's scope narrowed to what the user holds now. */
+    async authenticate(token: string): Promise<TokenPrincipal> {
+      const verified = await verify(token);
+      if (verified === undefined) throw invalidToken();
+      const current = permissionsOf(verified.credential);
+      const permissions = new Set<Permission>();
+      for (const entry of verified.claims.scope.split(' ')) if (isPermission(entry) && current.has(entry)) permissions.add(entry);
+      return {
+        kind: 'token',
+        userId: verified.claims.sub,
+        tenantId: verified.claims.tid,
+        accessKeyId: verified.claims.akid,
+        tokenId: verified.claims.jti,
+        permissions,
+      };
+    },
+
+    /**
+     * RFC 7662. The resource server authenticates with an access key; it learns about tokens of its own
+     * tenant only. Anything else, including a revoked or expired token, is `{active:false}`.
+     */
+    async introspect(clientId: string, clientSecret: string, token: string, meta: ClientMeta): Promise<IntrospectionAnswer> {
+      const client = await deps.accessKeys.authenticateClient(clientId, clientSecret, meta);
+      const verified = await verify(token);
+      if (verified === undefined || verified.claims.tid !== client.tenantId) return { active: false };
+      return { active: true, token_type: 'Bearer', client_id: verified.claims.akid, ...verified.claims };
+    },
+  };
+}

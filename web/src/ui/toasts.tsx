@@ -1,0 +1,43 @@
+import { Button, UNSTABLE_Toast as Toast, UNSTABLE_ToastContent as ToastContent, UNSTABLE_ToastQueue as ToastQueue, UNSTABLE_ToastRegion as ToastRegion } from 'react-aria-components';
+import { flushSync } from 'react-dom';
+import { CheckCircleIcon, WarningIcon } from './icons.tsx';
+
+export interface ToastMessage {
+  tone: 'success' | 'error';
+  text: string;
+}
+
+/** How long a toast stays (SPEC §3.7: 3 s by default); hovering or focusing it pauses it, up to 30 s in all. */
+export const defaultToastMilliseconds = 3000;
+const longestToastMilliseconds = 30_000;
+
+/** One queue for the whole console, so a toast survives the component that raised it. */
+export const toastQueue = new ToastQueue<ToastMessage>({
+  maxVisibleToasts: 3,
+  wrapUpdate: (update) => {
+    flushSync(update);
+  },
+});
+
+export function showToast(message: ToastMessage, timeout = defaultToastMilliseconds): void {
+  const key = toastQueue.add(message, { timeout });
+  // React Aria pauses the timer while the region is hovered or focused; never keep a toast beyond 30 s.
+  window.setTimeout(() => toastQueue.close(key), longestToastMilliseconds);
+}
+
+/** The live region where toasts appear, at the bottom of the screen (seed 000). */
+export function Toasts() {
+  return (
+    <ToastRegion queue={toastQueue} className="toast-region" aria-label="Notifications">
+      {({ toast }) => (
+        <Toast toast={toast} className={`toast toast-${toast.content.tone}`}>
+          {toast.content.tone === 'success' ? <CheckCircleIcon className="icon toast-icon" /> : <WarningIcon className="icon toast-icon" />}
+          <ToastContent className="toast-content">{toast.content.text}</ToastContent>
+          <Button slot="close" className="toast-close" aria-label="Dismiss notification">
+            ×
+          </Button>
+        </Toast>
+      )}
+    </ToastRegion>
+  );
+}
