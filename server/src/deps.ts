@@ -121,11 +121,11 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
   // Build the common-password list in the background now, so the first sign-in does not wait for it.
   void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
-  const profile = createProfileService({ users, tenants, version: config.version, region: config.region });
   const notifications =
     storage.kind === 'postgres'
       ? await createPostgresNotifications(storage.url, (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection'))
       : createLocalNotifications();
+  const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, audit, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
@@ -157,6 +157,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     hashingCapacity: hasher.capacity,
     async close() {
       accessKeys.close();
+      profile.close();
       signingKeys.close();
       await notifications.close();
       await mail.close();

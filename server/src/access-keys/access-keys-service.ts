@@ -8,7 +8,7 @@ import type { Principal } from '../kernel/principal.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import type { Invalidation, Notifications } from '../storage/notifications.ts';
+import { invalidationTopics, type Invalidation, type Notifications } from '../storage/notifications.ts';
 import { parseTenantSettings } from '../tenants/tenants.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import {
@@ -37,7 +37,7 @@ export const failureLimits = {
 
 const accessKeyTopic = 'access-key';
 /** Other domains publish `user` (id = user id) when a user is disabled or changes role, `*` for anything broader. */
-const userTopic = 'user';
+const userTopic = invalidationTopics.user;
 
 export function createAccessKeysService(deps: {
   db: Db;

@@ -15,6 +15,9 @@ import type { Executor } from './db.ts';
  */
 export const invalidationChannel = 'lanyard_invalidation';
 
+/** Topics every domain may publish: `user` (id = a user id) when a user's account, role or status changes; `*` for everything. */
+export const invalidationTopics = { user: 'user', all: '*' } as const;
+
 export interface Invalidation {
   topic: string;
   id: string;
