@@ -31,15 +31,41 @@ export function createTokensService(deps: {
   signingKeys: SigningKeysService;
   accessKeys: AccessKeysService;
 }) {
-  const verify = async (token: string): Promise<{ claims: AccessTokenClaims; credential: Credential } | undefined> => {
+  /**
+   * Tokens whose signature already verified. Integrators send the same token for its whole life, and a
+   * signature that verified once stays valid: only the checks that can change (the signing key still
+   * trusted, expiry, the key's and user's state) run again on every request. Bounded; cleared when full.
+   */
+  const verifiedSignatures = new Map<string, { kid: string; claims: Record<string, unknown> }>();
+  const maxVerifiedSignatures = 10_000;
+
+  const verifySignature = async (token: string): Promise<{ kid: string; claims: Record<string, unknown> } | undefined> => {
+    const known = verifiedSignatures.get(token);
+    if (known !== undefined) {
+      if (deps.signingKeys.publicKeyFor(known.kid) !== undefined) return known;
+      verifiedSignatures.delete(token);
+      return undefined;
+    }
     let result = verifyJwt(token, (kid) => deps.signingKeys.publicKeyFor(kid));
     if (!result.ok && result.failure === 'unknown-key' && (await deps.signingKeys.reloadForUnknownKid())) {
       result = verifyJwt(token, (kid) => deps.signingKeys.publicKeyFor(kid));
     }
     if (!result.ok) return undefined;
+    if (verifiedSignatures.size >= maxVerifiedSignatures) verifiedSignatures.clear();
+    const verified = { kid: result.header.kid, claims: result.claims };
+    verifiedSignatures.set(token, verified);
+    return verified;
+  };
+
+  const verify = async (token: string): Promise<{ claims: AccessTokenClaims; credential: Credential } | undefined> => {
+    const signed = await verifySignature(token);
+    if (signed === undefined) return undefined;
     const now = deps.clock.now();
-    const claims = checkClaims(result.claims, { issuer: deps.issuer, audience: deps.audience, nowSeconds: Math.floor(now.getTime() / 1000) });
-    if (claims === undefined) return undefined;
+    const claims = checkClaims(signed.claims, { issuer: deps.issuer, audience: deps.audience, nowSeconds: Math.floor(now.getTime() / 1000) });
+    if (claims === undefined) {
+      verifiedSignatures.delete(token);
+      return undefined;
+    }
     const credential = await deps.accessKeys.credentialFor(claims.akid);
     if (credential === undefined || credential.tenantId !== claims.tid || credential.userId !== claims.sub) return undefined;
     if (unusableReason(credential, now) !== undefined) return undefined;
