@@ -104,11 +104,11 @@ async function main(): Promise<void> {
     const server = await startServer({ LANYARD_DATABASE_URL: database.url, LANYARD_MASTER_KEY: masterKey, LANYARD_AUTH_RATE_LIMIT: '100000' });
     try {
       // Warm up (connections, JIT, the common-password list).
-      await loginLoad(server.baseUrl, usernames, { connections: cores * 2, seconds: 3 }).done;
+      await loginLoad(server.baseUrl, usernames, { connections: cores * 5, seconds: 3 }).done;
 
-      // Saturated but not overloaded: as many sign-ins in flight as workers plus their queue.
+      // Saturated but not overloaded: as many sign-ins in flight as the server admits (5 per worker).
       const health = healthLoad(server.baseUrl, durationSeconds);
-      const steady = await loginLoad(server.baseUrl, usernames, { connections: cores * 3, seconds: durationSeconds }).done;
+      const steady = await loginLoad(server.baseUrl, usernames, { connections: cores * 5, seconds: durationSeconds }).done;
       const healthSamples = await health;
       const ok = steady.samples.filter((sample) => sample.status === 200);
       const throughput = ok.length / durationSeconds;

@@ -26,7 +26,13 @@ export function createAdmissionGate(capacity: number) {
 
 export type AdmissionGate = ReturnType<typeof createAdmissionGate>;
 
-/** Route options that put a route behind the gate. */
+/**
+ * Route options that put a route behind the gate. The slot is given back in onSend, before the answer
+ * is written: a client that sends its next request the moment it reads the answer must find the slot
+ * free again (onResponse would run after the client already has the answer, so steady load at exactly
+ * the capacity would be shed). onResponse and onRequestAbort cover paths that never reach onSend.
+ */
 export function behind(gate: AdmissionGate) {
-  return { onResponse: gate.leave, onRequestAbort: gate.leave };
+  const leave = async (request: FastifyRequest): Promise<void> => gate.leave(request);
+  return { onSend: leave, onResponse: leave, onRequestAbort: leave };
 }

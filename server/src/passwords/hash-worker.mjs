@@ -1,6 +1,18 @@
 // Runs argon2id off the event loop. Plain JavaScript so it loads in any runner without a TypeScript loader.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { hashSync, verifySync } from '@node-rs/argon2';
+
+// Hashing must never starve the event loop: on Linux a thread can lower its own scheduling priority
+// (setpriority on a thread id affects that thread only), so the main thread always wins the CPU while
+// the workers still use every idle cycle. Elsewhere this is skipped and nothing changes.
+try {
+  const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, 10);
+} catch {
+  // Not Linux, or not permitted: run at normal priority.
+}
 
 parentPort.on('message', (task) => {
   try {
