@@ -1,21 +1,7 @@
-import { Button } from 'react-aria-components';
-import { Link } from 'react-router';
-import { isApiError, messageForCode, messageForError } from '../../api/client.ts';
-import { Message } from '../../ui/message.tsx';
-import { PageTitle } from '../../ui/page-title.tsx';
+import { messageForCode } from '../../api/client.ts';
+import { LinkProblem, type LinkExplanation } from '../../ui/link-problem.tsx';
 
-interface Explanation {
-  heading: string;
-  /** What happened, in the catalogue's words. */
-  summary: string;
-  /** What the person can do about it. */
-  nextStep: string;
-  offerSignIn: boolean;
-  /** Used links are usually the person's own earlier visit: not an error, just information. */
-  tone: 'error' | 'info';
-}
-
-function explain(code: string): Explanation | null {
+function explain(code: string): LinkExplanation | null {
   switch (code) {
     case 'INVITATION_EXPIRED':
       return {
@@ -60,34 +46,5 @@ function explain(code: string): Explanation | null {
 
 /** Why an invitation link cannot be used, and what to do next (SPEC §3.1, seed 002). */
 export function InvitationProblem({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  const explanation = isApiError(error) ? explain(error.code) : null;
-  if (explanation === null) {
-    return (
-      <div className="card card-narrow">
-        <PageTitle title="Invitation could not be opened" />
-        <h1 tabIndex={-1}>Your invitation could not be opened</h1>
-        <Message tone="error" title={messageForError(error)} />
-        <div className="form-actions">
-          <Button className="button button-primary" onPress={onRetry}>
-            Try again
-          </Button>
-        </div>
-      </div>
-    );
-  }
-  return (
-    <div className="card card-narrow">
-      <PageTitle title={explanation.heading} />
-      <h1 tabIndex={-1}>{explanation.heading}</h1>
-      <Message tone={explanation.tone} title={explanation.summary} />
-      <p>{explanation.nextStep}</p>
-      {explanation.offerSignIn && (
-        <p>
-          <Link to="/login" className="button button-primary">
-            Go to sign in
-          </Link>
-        </p>
-      )}
-    </div>
-  );
+  return <LinkProblem error={error} explain={explain} noun="invitation" onRetry={onRetry} />;
 }

@@ -1,14 +1,15 @@
 import type { ResetInfo } from '@lanyard/contracts/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
 import { Link, useNavigate, useParams } from 'react-router';
-import { isApiError, messageForCode, messageForError } from '../../api/client.ts';
+import { isApiError, messageForCode } from '../../api/client.ts';
 import { fetchPasswordReset, resetPassword, resetQueryKey } from '../../api/passwords.ts';
 import type { LoginLocationState } from '../../app/navigation-state.ts';
 import { Loading } from '../../ui/loading.tsx';
-import { AlertRegion, Message, type AlertContent } from '../../ui/message.tsx';
+import { AlertRegion, type AlertContent } from '../../ui/message.tsx';
 import { NewPasswordFields, SavePasswordButton, useNewPassword } from '../../ui/new-password.tsx';
+import { LinkProblem, type LinkExplanation } from '../../ui/link-problem.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 
@@ -89,15 +90,7 @@ function ResetForm({ token, info }: { token: string; info: ResetInfo }) {
   );
 }
 
-interface Explanation {
-  heading: string;
-  summary: string;
-  nextStep: string;
-  tone: 'error' | 'info';
-  offerSignIn: boolean;
-}
-
-function explain(code: string): Explanation | null {
+function explain(code: string): LinkExplanation | null {
   switch (code) {
     case 'RESET_LINK_EXPIRED':
       return {
@@ -134,37 +127,5 @@ function explain(code: string): Explanation | null {
 
 /** Why a reset link cannot be used, and a way to get a new one. */
 function ResetLinkProblem({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  const explanation = isApiError(error) ? explain(error.code) : null;
-  if (explanation === null) {
-    return (
-      <div className="card card-narrow">
-        <PageTitle title="Reset link could not be opened" />
-        <h1 tabIndex={-1}>Your reset link could not be opened</h1>
-        <Message tone="error" title={messageForError(error)} />
-        <div className="form-actions">
-          <Button className="button button-primary" onPress={onRetry}>
-            Try again
-          </Button>
-        </div>
-      </div>
-    );
-  }
-  return (
-    <div className="card card-narrow">
-      <PageTitle title={explanation.heading} />
-      <h1 tabIndex={-1}>{explanation.heading}</h1>
-      <Message tone={explanation.tone} title={explanation.summary} />
-      <p>{explanation.nextStep}</p>
-      <div className="form-actions">
-        {explanation.offerSignIn && (
-          <Link to="/login" className="button button-primary">
-            Go to sign in
-          </Link>
-        )}
-        <Link to="/forgot-password" className={explanation.offerSignIn ? 'button' : 'button button-primary'}>
-          Request a new link
-        </Link>
-      </div>
-    </div>
-  );
+  return <LinkProblem error={error} explain={explain} noun="reset link" onRetry={onRetry} newLink={{ to: '/forgot-password', label: 'Request a new link' }} />;
 }
