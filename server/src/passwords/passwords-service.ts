@@ -17,7 +17,8 @@ import type { RolesService } from '../roles/roles-service.ts';
 import type { RequestMeta, SessionsService } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
-import type { User } from '../users/users.ts';
+import type { Membership, User } from '../users/users.ts';
+import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -36,6 +37,14 @@ import {
 } from './passwords-repo.ts';
 
 export type PasswordsService = ReturnType<typeof createPasswordsService>;
+
+/** What a sign-in has already loaded about the account, so the password check needs no second look-up. */
+export interface SignInAccount {
+  user: User;
+  tenant: Tenant;
+  /** The membership in the user's default tenant; undefined if it is gone. */
+  membership: Membership | undefined;
+}
 
 export function resetPasswordUrl(publicUrl: URL, token: string): string {
   return new URL(`reset-password/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
@@ -59,9 +68,9 @@ export function createPasswordsService(deps: {
 
   /** The member's effective policy in a tenant: their role's override, else the tenant's. */
   const policyFor = async (tenantId: string, userId: string, executor: Executor = deps.db): Promise<PasswordPolicy> => {
-    const { membership } = await deps.users.getMember(tenantId, userId, executor);
-    const [tenant, role] = await Promise.all([deps.tenants.getTenant(tenantId, executor), deps.roles.getRole(tenantId, membership.role.id, executor)]);
-    return effectivePolicy(tenant.settings.passwordPolicy, role.passwordPolicy);
+    const [membership, tenant] = await Promise.all([deps.users.findMembership(tenantId, userId, executor), deps.tenants.getTenant(tenantId, executor)]);
+    if (membership === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
+    return effectivePolicy(tenant.settings.passwordPolicy, membership.role.passwordPolicy);
   };
 
   /** Every rule, including the ones only the server knows: common passwords and the user's history. */
@@ -164,11 +173,12 @@ export function createPasswordsService(deps: {
      * whether the password must be changed (expired, flagged, or no longer meeting the policy).
      */
     async checkSignInPassword(
-      user: User | undefined,
+      account: SignInAccount | undefined,
       attemptedUsername: string,
       password: string,
       meta: RequestMeta,
     ): Promise<{ passwordChangeRequired: boolean }> {
+      const user = account?.user;
       const fail = async (tenantId: string | null, reason: string): Promise<never> => {
         await deps.audit.record(deps.db, {
           tenantId,
@@ -187,7 +197,7 @@ export function createPasswordsService(deps: {
         await deps.hasher.verifyAgainstDummy(password);
         return fail(user?.defaultTenantId ?? null, user === undefined ? 'unknown-user' : 'no-password');
       }
-      const tenant = await deps.tenants.getTenant(user.defaultTenantId);
+      const { tenant, membership } = account as SignInAccount;
       const now = deps.clock.now();
       const locked = state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime();
       const verified = await deps.hasher.verify(state.passwordHash, password);
@@ -210,12 +220,13 @@ export function createPasswordsService(deps: {
         return fail(tenant.id, 'wrong-password');
       }
       if (user.status !== 'active') return fail(tenant.id, `status-${user.status}`);
+      if (membership === undefined) return fail(tenant.id, 'no-membership');
 
       if (state.failedLoginCount > 0 || state.lockedUntil !== null) await clearFailedLogins(deps.db, user.id);
       if (needsRehash(state.passwordHash, deps.hasher.parameters)) {
         await updatePasswordHash(deps.db, user.id, await deps.hasher.hash(password));
       }
-      const policy = await policyFor(tenant.id, user.id);
+      const policy = effectivePolicy(tenant.settings.passwordPolicy, membership.role.passwordPolicy);
       const breaksPolicy = (await failedRulesFor(policy, user, password, false)).length > 0;
       return { passwordChangeRequired: state.passwordMustChange || isPasswordExpired(policy, state.passwordChangedAt, now) || breaksPolicy };
     },

@@ -23,11 +23,15 @@ export function createSignInService(deps: {
   return {
     async login(username: string, password: string, meta: RequestMeta): Promise<StartedSession> {
       const user = await deps.users.findUserByUsername(username);
-      const { passwordChangeRequired } = await deps.passwords.checkSignInPassword(user, username, password, meta);
+      // Everything the check needs is loaded once, here, in parallel.
+      const [membership, tenant] =
+        user === undefined
+          ? [undefined, undefined]
+          : await Promise.all([deps.users.findMembership(user.defaultTenantId, user.id), deps.tenants.getTenant(user.defaultTenantId)]);
+      const signInAccount = user === undefined || tenant === undefined ? undefined : { user, tenant, membership };
+      const { passwordChangeRequired } = await deps.passwords.checkSignInPassword(signInAccount, username, password, meta);
       const account = user as NonNullable<typeof user>;
-      const membership = await deps.users.findMembership(account.defaultTenantId, account.id);
-      if (membership === undefined) throw new AppError('AUTH_INVALID_CREDENTIALS');
-      const tenant = await deps.tenants.getTenant(account.defaultTenantId);
+      if (tenant === undefined) throw new AppError('AUTH_INVALID_CREDENTIALS');
       return deps.db.transaction().execute(async (trx) => {
         const started = await deps.sessions.start(account.id, tenant, { ...meta, passwordChangeRequired }, trx);
         await deps.audit.record(trx, {

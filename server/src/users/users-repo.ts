@@ -1,3 +1,4 @@
+import { passwordPolicySchema } from '@lanyard/contracts/password-policy';
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { UserRow, UserStatus } from '../storage/database.ts';
@@ -70,7 +71,7 @@ export async function findMembership(db: Executor, tenantId: string, userId: str
     .selectFrom('memberships as m')
     .innerJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
     .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
-    .select(['m.tenant_id', 'm.user_id', 'r.id as role_id', 'r.name as role_name', 'r.permissions', 't.id as team_id', 't.name as team_name'])
+    .select(['m.tenant_id', 'm.user_id', 'r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name'])
     .where('m.tenant_id', '=', tenantId)
     .where('m.user_id', '=', userId)
     .executeTakeFirst();
@@ -78,7 +79,12 @@ export async function findMembership(db: Executor, tenantId: string, userId: str
   return {
     tenantId: row.tenant_id,
     userId: row.user_id,
-    role: { id: row.role_id, name: row.role_name, permissions: row.permissions },
+    role: {
+      id: row.role_id,
+      name: row.role_name,
+      permissions: row.permissions,
+      passwordPolicy: row.password_policy === null ? null : passwordPolicySchema.parse(row.password_policy),
+    },
     team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
   };
 }

@@ -1,3 +1,4 @@
+import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import type { UserStatus } from '../storage/database.ts';
 
 export interface User {
@@ -16,6 +17,7 @@ export interface User {
 export interface Membership {
   tenantId: string;
   userId: string;
-  role: { id: string; name: string; permissions: string[] };
+  /** The role, with its password policy override (null = the tenant's). */
+  role: { id: string; name: string; permissions: string[]; passwordPolicy: PasswordPolicy | null };
   team: { id: string; name: string } | null;
 }
