@@ -72,6 +72,11 @@ async function serve(): Promise<void> {
   const ready: Ready = { lanyard: lanyardAddress, hello: helloAddress, accessKeyId: key.accessKeyId, secret, token };
   process.send?.(ready);
 
+  process.on('message', (message) => {
+    if (message !== 'cpu') return;
+    const usage = process.cpuUsage();
+    process.send?.(usage.user + usage.system);
+  });
   process.once('disconnect', () => {
     void (async () => {
       await hello.close();
@@ -91,9 +96,37 @@ function run(options: autocannon.Options): Promise<Result> {
   });
 }
 
-function summary(name: string, result: Result) {
+interface Measured {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  /** The server process's CPU time (user + system) per request: what the route costs, apart from the load generator. */
+  serverCpuMicroseconds: number;
+}
+
+/** Asks the server process for its CPU time so far (user + system, microseconds). */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (message) => resolve(message as number));
+    child.send('cpu');
+  });
+}
+
+async function measureScenario(child: ChildProcess, name: string, options: autocannon.Options): Promise<Measured> {
+  const cpuBefore = await serverCpu(child);
+  const result = await run(options);
+  const cpu = (await serverCpu(child)) - cpuBefore;
   const failures = result.non2xx + result.errors + result.timeouts;
-  return { name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failures };
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures,
+    serverCpuMicroseconds: Math.round(cpu / Math.max(1, result.requests.total)),
+  };
 }
 
 async function measure(): Promise<void> {
@@ -103,24 +136,28 @@ async function measure(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const grantBody = JSON.stringify({ accessKeyId: ready.accessKeyId, accessKeySecret: ready.secret });
-  const scenarios: { name: string; options: autocannon.Options }[] = [
-    { name: 'hello', options: { url: `${ready.hello}/bench/hello` } },
-    { name: 'token grant (POST /authentication/v1/token/access-key)', options: { url: `${ready.lanyard}/authentication/v1/token/access-key`, method: 'POST', headers: { 'content-type': 'application/json' }, body: grantBody } },
-    { name: 'hello (again)', options: { url: `${ready.hello}/bench/hello` } },
-    { name: 'GET /api/v1/me with a bearer token', options: { url: `${ready.lanyard}/api/v1/me`, headers: { authorization: `Bearer ${ready.token}` } } },
-  ];
+  const all = [
+    { key: 'hello', name: 'hello (bare Fastify)', options: { url: `${ready.hello}/bench/hello` } },
+    { key: 'healthz', name: 'Lanyard GET /healthz', options: { url: `${ready.lanyard}/healthz` } },
+    { key: 'grant', name: 'token grant (POST /authentication/v1/token/access-key)', options: { url: `${ready.lanyard}/authentication/v1/token/access-key`, method: 'POST', headers: { 'content-type': 'application/json' }, body: grantBody } },
+    { key: 'hello', name: 'hello (again)', options: { url: `${ready.hello}/bench/hello` } },
+    { key: 'me', name: 'GET /api/v1/me with a bearer token', options: { url: `${ready.lanyard}/api/v1/me`, headers: { authorization: `Bearer ${ready.token}` } } },
+  ] satisfies { key: string; name: string; options: autocannon.Options }[];
+  // LANYARD_BENCH_ONLY=grant,me (keys: hello, healthz, grant, me) measures only those, e.g. for a CPU profile of one path.
+  const only = (process.env.LANYARD_BENCH_ONLY ?? '').split(',').filter(Boolean);
+  const scenarios = only.length === 0 ? all : all.filter((scenario) => only.includes(scenario.key));
   // Warm up every path (JIT, caches, connection pool) before measuring.
   for (const scenario of scenarios) await run({ ...scenario.options, duration: 2 });
-  const results = [];
-  for (const scenario of scenarios) results.push(summary(scenario.name, await run(scenario.options)));
+  const results: (Measured & { key: string })[] = [];
+  for (const scenario of scenarios) results.push({ key: scenario.key, ...(await measureScenario(child, scenario.name, scenario.options)) });
   child.disconnect();
 
-  const hello = Math.max(results[0]?.requestsPerSecond ?? 0, results[2]?.requestsPerSecond ?? 0);
-  const grants = results[1];
-  const me = results[3];
-  console.table(results);
-  console.log(`grants: ${grants?.requestsPerSecond}/s = ${(((grants?.requestsPerSecond ?? 0) / hello) * 100).toFixed(1)} % of hello (${hello}/s); p99 ${grants?.p99} ms`);
-  console.log(`GET /api/v1/me: ${me?.requestsPerSecond}/s = ${(((me?.requestsPerSecond ?? 0) / hello) * 100).toFixed(1)} % of hello; p99 ${me?.p99} ms`);
+  console.table(results.map(({ key: _key, ...row }) => row));
+  const hello = Math.max(0, ...results.filter((result) => result.key === 'hello').map((result) => result.requestsPerSecond));
+  if (hello === 0) return;
+  for (const result of results.filter((entry) => entry.key !== 'hello')) {
+    console.log(`${result.name}: ${result.requestsPerSecond}/s = ${((result.requestsPerSecond / hello) * 100).toFixed(1)} % of hello (${hello}/s); p99 ${result.p99} ms`);
+  }
 }
 
 if (process.argv.includes('--serve')) await serve();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import { createGuards, sessionCookieSettings } from './http/authentication.ts';
 import { registerConsole } from './http/console.ts';
@@ -14,6 +14,7 @@ import { trackInFlightHandlers } from './http/in-flight.ts';
 import { createAdmissionGate } from './http/admission.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { responseSerializerCompiler } from './http/serialization.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
 import { registerPasswordRoutes } from './passwords/passwords-routes.ts';
@@ -44,7 +45,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   trackInFlightHandlers(app);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
   registerErrorHandling(app);
@@ -54,12 +55,13 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   const guards = createGuards({ sessions: deps.sessions, tokens: deps.tokens, cookie });
 
   app.addHook('onRequest', createCsrfCheck(config.publicUrl.origin, cookie.name));
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'same-origin');
     void reply.header('x-frame-options', 'DENY');
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 
   await registerOpenApi(app, config.version);

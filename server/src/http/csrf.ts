@@ -18,19 +18,19 @@ function originOf(value: string): string | undefined {
  * (scripts using the API) pass: without the cookie there is no ambient authority to abuse.
  */
 export function createCsrfCheck(consoleOrigin: string, sessionCookieName: string) {
-  return async (request: FastifyRequest): Promise<void> => {
-    if (!stateChanging.has(request.method)) return;
-    if (/^bearer\s/i.test(request.headers.authorization ?? '')) return;
+  const refusal = (request: FastifyRequest): AppError | undefined => {
+    if (!stateChanging.has(request.method)) return undefined;
+    if (/^bearer\s/i.test(request.headers.authorization ?? '')) return undefined;
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== '') {
-      if (origin !== consoleOrigin) throw new AppError('CSRF_REJECTED');
-      return;
-    }
+    if (origin !== undefined && origin !== '') return origin === consoleOrigin ? undefined : new AppError('CSRF_REJECTED');
     const referer = request.headers.referer;
-    if (referer !== undefined && referer !== '') {
-      if (originOf(referer) !== consoleOrigin) throw new AppError('CSRF_REJECTED');
-      return;
-    }
-    if (request.cookies[sessionCookieName] !== undefined) throw new AppError('CSRF_REJECTED');
+    if (referer !== undefined && referer !== '') return originOf(referer) === consoleOrigin ? undefined : new AppError('CSRF_REJECTED');
+    return request.cookies[sessionCookieName] === undefined ? undefined : new AppError('CSRF_REJECTED');
+  };
+  // A callback hook, not an async one: it runs on every request and has nothing to wait for.
+  return (request: FastifyRequest, _reply: unknown, done: (error?: Error) => void): void => {
+    const error = refusal(request);
+    if (error === undefined) done();
+    else done(error);
   };
 }

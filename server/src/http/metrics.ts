@@ -30,10 +30,20 @@ export function registerMetrics(app: App, sources: { mailStats: () => MailStats 
       for (const outcome of ['sent', 'retried', 'failed'] as const) this.inc({ outcome }, stats[outcome]);
     },
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
-    duration.observe(labels, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 400) errors.inc(labels);
+  // Label sets are few (routes × methods × statuses): each one's series is looked up once, not hashed per request.
+  const series = new Map<string, { duration: { observe(value: number): void }; errors: { inc(): void } | undefined }>();
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let entry = series.get(key);
+    if (entry === undefined) {
+      const labels = { method: request.method, route, status: String(reply.statusCode) };
+      entry = { duration: duration.labels(labels), errors: reply.statusCode >= 400 ? errors.labels(labels) : undefined };
+      series.set(key, entry);
+    }
+    entry.duration.observe(reply.elapsedTime / 1000);
+    entry.errors?.inc();
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     return reply.header('content-type', registry.contentType).send(await registry.metrics());

@@ -21,36 +21,74 @@ export function createProfileService(deps: {
   clock: Clock;
   notifications: Notifications;
 }) {
-  // Hot path: integrations call GET /api/v1/me with bearer tokens many times a second.
+  // Hot path: integrations call GET /api/v1/me with bearer tokens many times a second. One load per member
+  // at a time: the requests that find the entry stale while it is being read wait for that same read.
   const cache = new Map<string, { facts: ProfileFacts; loadedAt: number }>();
+  const loading = new Map<string, Promise<ProfileFacts>>();
+  let epoch = 0;
   const unsubscribe = deps.notifications.subscribe((message) => {
     if (message.topic === invalidationTopics.user) {
+      epoch += 1;
+      loading.clear();
       for (const key of cache.keys()) if (key.endsWith(`:${message.id}`)) cache.delete(key);
     } else if (message.topic === invalidationTopics.all) {
+      epoch += 1;
+      loading.clear();
       cache.clear();
     }
   });
 
-  const load = async (tenantId: string, userId: string): Promise<ProfileFacts> => {
-    const key = `${tenantId}:${userId}`;
-    const now = deps.clock.now().getTime();
-    const cached = cache.get(key);
-    if (cached !== undefined && now - cached.loadedAt < profileCacheMs) return cached.facts;
+  const read = async (tenantId: string, userId: string): Promise<ProfileFacts> => {
     const [user, membership, tenant] = await Promise.all([
       deps.users.getUser(userId),
       deps.users.findMembership(tenantId, userId),
       deps.tenants.getTenant(tenantId),
     ]);
     if (membership === undefined) throw new AppError('AUTH_REQUIRED');
-    const facts: ProfileFacts = {
+    return {
       user: { id: user.id, username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName },
       tenant: { id: tenant.id, name: tenant.name, region: tenant.homeRegion },
       role: { id: membership.role.id, name: membership.role.name },
       team: membership.team,
     };
-    if (cache.size >= 100_000) cache.clear();
-    cache.set(key, { facts, loadedAt: now });
-    return facts;
+  };
+
+  const load = (tenantId: string, userId: string): Promise<ProfileFacts> => {
+    const key = `${tenantId}:${userId}`;
+    const now = deps.clock.now().getTime();
+    const cached = cache.get(key);
+    if (cached !== undefined && now - cached.loadedAt < profileCacheMs && now >= cached.loadedAt) return Promise.resolve(cached.facts);
+    const pending = loading.get(key);
+    if (pending !== undefined) return pending;
+    const startedAt = epoch;
+    const reading = read(tenantId, userId).then(
+      (facts) => {
+        // A change announced while this read was in flight must not be overwritten by what it read.
+        if (epoch === startedAt) {
+          loading.delete(key);
+          if (cache.size >= 100_000) cache.clear();
+          cache.set(key, { facts, loadedAt: now });
+        }
+        return facts;
+      },
+      (error: unknown) => {
+        if (loading.get(key) === reading) loading.delete(key);
+        throw error;
+      },
+    );
+    loading.set(key, reading);
+    return reading;
+  };
+
+  /** The sorted permission list of a permission set; principals of the same token share one set. */
+  const sortedPermissions = new WeakMap<ReadonlySet<string>, string[]>();
+  const permissionListOf = (permissions: ReadonlySet<string>): string[] => {
+    let sorted = sortedPermissions.get(permissions);
+    if (sorted === undefined) {
+      sorted = [...permissions].sort();
+      sortedPermissions.set(permissions, sorted);
+    }
+    return sorted;
   };
 
   return {
@@ -59,7 +97,7 @@ export function createProfileService(deps: {
       const facts = await load(principal.tenantId, principal.userId);
       return {
         ...facts,
-        permissions: [...principal.permissions].sort(),
+        permissions: permissionListOf(principal.permissions),
         system: { version: deps.version, region: deps.region },
         passwordChangeRequired: principal.kind === 'session' && principal.passwordChangeRequired,
       };

@@ -32,18 +32,26 @@ export function createTokensService(deps: {
   accessKeys: AccessKeysService;
 }) {
   /**
-   * Tokens whose signature already verified. Integrators send the same token for its whole life, and a
-   * signature that verified once stays valid: only the checks that can change (the signing key still
-   * trusted, expiry, the key's and user's state) run again on every request. Bounded; cleared when full.
+   * Tokens whose signature and claims already verified. Integrators send the same token for its whole
+   * life, and a signature that verified once stays valid: only what can change (the signing key still
+   * trusted, expiry, the key's and user's state) is checked again on every request. The principal built
+   * for a token is kept with the credential it was built from and rebuilt when that is reloaded, so a
+   * change to the key, the user or their role reaches the token as soon as the credential cache drops it.
+   * Bounded; cleared when full.
    */
-  const verifiedSignatures = new Map<string, { kid: string; claims: Record<string, unknown> }>();
-  const maxVerifiedSignatures = 10_000;
+  interface VerifiedToken {
+    kid: string;
+    claims: AccessTokenClaims;
+    principal?: { from: Credential; value: TokenPrincipal };
+  }
+  const verifiedTokens = new Map<string, VerifiedToken>();
+  const maxVerifiedTokens = 10_000;
 
-  const verifySignature = async (token: string): Promise<{ kid: string; claims: Record<string, unknown> } | undefined> => {
-    const known = verifiedSignatures.get(token);
+  const verifySignature = async (token: string, nowSeconds: number): Promise<VerifiedToken | undefined> => {
+    const known = verifiedTokens.get(token);
     if (known !== undefined) {
-      if (deps.signingKeys.publicKeyFor(known.kid) !== undefined) return known;
-      verifiedSignatures.delete(token);
+      if (deps.signingKeys.publicKeyFor(known.kid) !== undefined && known.claims.exp > nowSeconds) return known;
+      verifiedTokens.delete(token);
       return undefined;
     }
     let result = verifyJwt(token, (kid) => deps.signingKeys.publicKeyFor(kid));
@@ -51,25 +59,52 @@ export function createTokensService(deps: {
       result = verifyJwt(token, (kid) => deps.signingKeys.publicKeyFor(kid));
     }
     if (!result.ok) return undefined;
-    if (verifiedSignatures.size >= maxVerifiedSignatures) verifiedSignatures.clear();
-    const verified = { kid: result.header.kid, claims: result.claims };
-    verifiedSignatures.set(token, verified);
+    const claims = checkClaims(result.claims, { issuer: deps.issuer, audience: deps.audience, nowSeconds });
+    if (claims === undefined) return undefined;
+    if (verifiedTokens.size >= maxVerifiedTokens) verifiedTokens.clear();
+    const verified: VerifiedToken = { kid: result.header.kid, claims };
+    verifiedTokens.set(token, verified);
     return verified;
   };
 
-  const verify = async (token: string): Promise<{ claims: AccessTokenClaims; credential: Credential } | undefined> => {
-    const signed = await verifySignature(token);
-    if (signed === undefined) return undefined;
+  const verify = async (token: string): Promise<{ verified: VerifiedToken; credential: Credential } | undefined> => {
     const now = deps.clock.now();
-    const claims = checkClaims(signed.claims, { issuer: deps.issuer, audience: deps.audience, nowSeconds: Math.floor(now.getTime() / 1000) });
-    if (claims === undefined) {
-      verifiedSignatures.delete(token);
-      return undefined;
-    }
+    const verified = await verifySignature(token, Math.floor(now.getTime() / 1000));
+    if (verified === undefined) return undefined;
+    const { claims } = verified;
     const credential = await deps.accessKeys.credentialFor(claims.akid);
     if (credential === undefined || credential.tenantId !== claims.tid || credential.userId !== claims.sub) return undefined;
     if (unusableReason(credential, now) !== undefined) return undefined;
-    return { claims, credential };
+    return { verified, credential };
+  };
+
+  /** A credential's permissions as a token scope; computed once per loaded credential. */
+  const scopes = new WeakMap<Credential, string>();
+  const scopeOf = (credential: Credential): string => {
+    let scope = scopes.get(credential);
+    if (scope === undefined) {
+      scope = [...permissionsOf(credential)].sort().join(' ');
+      scopes.set(credential, scope);
+    }
+    return scope;
+  };
+
+  /** The token's scope narrowed to what the user holds now. */
+  const principalOf = (verified: VerifiedToken, credential: Credential): TokenPrincipal => {
+    if (verified.principal?.from === credential) return verified.principal.value;
+    const current = permissionsOf(credential);
+    const permissions = new Set<Permission>();
+    for (const entry of verified.claims.scope.split(' ')) if (isPermission(entry) && current.has(entry)) permissions.add(entry);
+    const value: TokenPrincipal = {
+      kind: 'token',
+      userId: verified.claims.sub,
+      tenantId: verified.claims.tid,
+      accessKeyId: verified.claims.akid,
+      tokenId: verified.claims.jti,
+      permissions,
+    };
+    verified.principal = { from: credential, value };
+    return value;
   };
 
   return {
@@ -88,26 +123,16 @@ export function createTokensService(deps: {
         jti: randomUUID(),
         iat,
         exp: iat + lifetime,
-        scope: [...permissionsOf(credential)].sort().join(' '),
+        scope: scopeOf(credential),
       };
-      return { access_token: signJwt({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
+      return { access_token: await signJwt({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
     },
 
     /** Resolves a bearer token to a principal whose permissions are the token's scope narrowed to what the user holds now. */
     async authenticate(token: string): Promise<TokenPrincipal> {
-      const verified = await verify(token);
-      if (verified === undefined) throw invalidToken();
-      const current = permissionsOf(verified.credential);
-      const permissions = new Set<Permission>();
-      for (const entry of verified.claims.scope.split(' ')) if (isPermission(entry) && current.has(entry)) permissions.add(entry);
-      return {
-        kind: 'token',
-        userId: verified.claims.sub,
-        tenantId: verified.claims.tid,
-        accessKeyId: verified.claims.akid,
-        tokenId: verified.claims.jti,
-        permissions,
-      };
+      const checked = await verify(token);
+      if (checked === undefined) throw invalidToken();
+      return principalOf(checked.verified, checked.credential);
     },
 
     /**
@@ -116,9 +141,9 @@ export function createTokensService(deps: {
      */
     async introspect(clientId: string, clientSecret: string, token: string, meta: ClientMeta): Promise<IntrospectionAnswer> {
       const client = await deps.accessKeys.authenticateClient(clientId, clientSecret, meta);
-      const verified = await verify(token);
-      if (verified === undefined || verified.claims.tid !== client.tenantId) return { active: false };
-      return { active: true, token_type: 'Bearer', client_id: verified.claims.akid, ...verified.claims };
+      const checked = await verify(token);
+      if (checked === undefined || checked.verified.claims.tid !== client.tenantId) return { active: false };
+      return { active: true, token_type: 'Bearer', client_id: checked.verified.claims.akid, ...checked.verified.claims };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MINUTE, SECOND } from '../kernel/clock.ts';
-import { signJwt } from '../kernel/jwt.ts';
+import { signJwtSync } from '../kernel/jwt.ts';
 import { accessTokenFor, addAccessKey, exchangeAccessKey, login, signedInUser, type CreatedKey, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, testOrigin, type TestApp } from '../testing/test-app.ts';
 import { testStorageKind } from '../testing/test-database.ts';
@@ -296,17 +296,17 @@ describe('forged tokens', () => {
     const forged: Record<string, string> = {
       'alg none': `${b64({ ...header, alg: 'none' })}.${c}.`,
       'HS256 keyed with the public key': `${hs256Input}.${createHmac('sha256', JSON.stringify(publicPem)).update(hs256Input).digest('base64url')}`,
-      'unknown kid': signJwt(claims, { kid: 'no-such-kid', privateKey: attacker }),
-      'real kid, attacker key': signJwt(claims, { kid: realSigner.kid, privateKey: attacker }),
-      'wrong issuer': signJwt({ ...claims, iss: 'https://evil.example' }, realSigner),
-      'wrong audience': signJwt({ ...claims, aud: 'https://evil.example/api' }, realSigner),
-      expired: signJwt({ ...claims, iat: now - 3600, exp: now - 1 }, realSigner),
-      'issued in the future': signJwt({ ...claims, iat: now + 3600, exp: now + 7200 }, realSigner),
-      'other tenant': signJwt({ ...claims, tid: other.tenant.id }, realSigner),
-      "another tenant's key under this user": signJwt({ ...claims, akid: otherClaims.akid }, realSigner),
-      'another user': signJwt({ ...claims, sub: admin.userId, scope: otherClaims.scope }, realSigner),
+      'unknown kid': signJwtSync(claims, { kid: 'no-such-kid', privateKey: attacker }),
+      'real kid, attacker key': signJwtSync(claims, { kid: realSigner.kid, privateKey: attacker }),
+      'wrong issuer': signJwtSync({ ...claims, iss: 'https://evil.example' }, realSigner),
+      'wrong audience': signJwtSync({ ...claims, aud: 'https://evil.example/api' }, realSigner),
+      expired: signJwtSync({ ...claims, iat: now - 3600, exp: now - 1 }, realSigner),
+      'issued in the future': signJwtSync({ ...claims, iat: now + 3600, exp: now + 7200 }, realSigner),
+      'other tenant': signJwtSync({ ...claims, tid: other.tenant.id }, realSigner),
+      "another tenant's key under this user": signJwtSync({ ...claims, akid: otherClaims.akid }, realSigner),
+      'another user': signJwtSync({ ...claims, sub: admin.userId, scope: otherClaims.scope }, realSigner),
       'tampered payload': `${h}.${b64({ ...claims, scope: `${String(claims.scope)} accessKeys.manage` })}.${s}`,
-      'missing claims': signJwt({ iss: claims.iss, aud: claims.aud, exp: now + 60 }, realSigner),
+      'missing claims': signJwtSync({ iss: claims.iss, aud: claims.aud, exp: now + 60 }, realSigner),
       'DER signature': `${h}.${c}.${sign('sha256', Buffer.from(`${h}.${c}`), realSigner.privateKey).toString('base64url')}`,
       'extra segment': `${genuine}.e30`,
       garbage: 'Zm9v.YmFy.YmF6',
