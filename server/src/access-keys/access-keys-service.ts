@@ -92,9 +92,12 @@ export function createAccessKeysService(deps: {
     return load;
   };
 
-  /** Tells every instance (now, locally; on commit, elsewhere) that a key changed. */
+  /**
+   * Tells every instance that a key changed: `announce` inside the change's transaction, `announceCommitted`
+   * right after it commits (this instance at once; the others through Redis when it carries invalidations).
+   */
   const announce = (executor: Executor, accessKeyId: string) => deps.notifications.publish(executor, { topic: accessKeyTopic, id: accessKeyId });
-  const announceLocally = (accessKeyId: string) => deps.notifications.dispatchLocal({ topic: accessKeyTopic, id: accessKeyId });
+  const announceCommitted = (accessKeyId: string) => deps.notifications.deliverCommitted({ topic: accessKeyTopic, id: accessKeyId });
 
   // --- Client authentication with rate limits on failures. ---
   const dummyHash = deps.secrets.hash('lanyard:no-such-access-key');
@@ -162,7 +165,7 @@ export function createAccessKeysService(deps: {
       });
       return record;
     });
-    announceLocally(updated.accessKeyId);
+    announceCommitted(updated.accessKeyId);
     return toAccessKeyView(updated);
   };
 
@@ -182,7 +185,7 @@ export function createAccessKeysService(deps: {
       });
       return record;
     });
-    announceLocally(removed.accessKeyId);
+    announceCommitted(removed.accessKeyId);
   };
 
   return {
@@ -225,7 +228,7 @@ export function createAccessKeysService(deps: {
           targetId: record.accessKeyId,
         });
       });
-      announceLocally(record.accessKeyId);
+      announceCommitted(record.accessKeyId);
       return { key: toAccessKeyView(record), secret };
     },
 
