@@ -140,7 +140,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
         ? await createPostgresNotifications(storage.url, onListenerProblem)
         : createLocalNotifications();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
-  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, audit, rateLimiter, notifications, logger });
+  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, accessKeys });
