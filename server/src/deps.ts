@@ -22,7 +22,7 @@ import { createPasswordsService } from './passwords/passwords-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
-import { createLocalNotifications, createPostgresNotifications, type Notifications } from './storage/notifications.ts';
+import { createLocalNotifications, createPostgresNotifications, createRedisNotifications, type Notifications } from './storage/notifications.ts';
 import { createSigningKeysService } from './tokens/signing-keys-service.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
 import { audienceFor } from './tokens/tokens.ts';
@@ -66,6 +66,14 @@ export interface DepsOverrides {
   clock?: Clock;
   logger?: Logger;
   storage?: StorageTarget;
+  /**
+   * An open database to share with another instance in this process (tests on PGlite, whose database
+   * belongs to one process). Nothing else is shared: each instance has its own caches and, on PGlite
+   * without Redis, its own local invalidations. `close()` leaves the database open.
+   */
+  db?: Db;
+  /** The Redis channel of cache invalidations (tests give each app its own; Redis channels ignore the database index). */
+  invalidationChannel?: string;
   masterKey?: Buffer;
   mailTransport?: MailTransport;
   hasher?: HasherOptions;
@@ -86,9 +94,11 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const logger = overrides.logger ?? createLogger(config);
   const masterKey = overrides.masterKey ?? config.masterKey ?? (await loadOrCreateMasterKey(config.dataDir));
   const storage = overrides.storage ?? storageTargetFor(config);
-  const db = await openDatabase(
-    storage.kind === 'postgres' ? { ...storage, onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost') } : storage,
-  );
+  const db =
+    overrides.db ??
+    (await openDatabase(
+      storage.kind === 'postgres' ? { ...storage, onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost') } : storage,
+    ));
   const secrets = createSecretHasher(masterKey);
   const hasher = createPasswordHasher(overrides.hasher);
   const transport =
@@ -121,12 +131,16 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
   // Build the common-password list in the background now, so the first sign-in does not wait for it.
   void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
+  // Redis, when configured, carries invalidations instead of LISTEN/NOTIFY (see storage/notifications.ts).
+  const onListenerProblem = (error: Error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection');
   const notifications =
-    storage.kind === 'postgres'
-      ? await createPostgresNotifications(storage.url, (error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection'))
-      : createLocalNotifications();
+    config.redisUrl !== undefined
+      ? await createRedisNotifications(config.redisUrl, { channel: overrides.invalidationChannel, onProblem: onListenerProblem })
+      : storage.kind === 'postgres'
+        ? await createPostgresNotifications(storage.url, onListenerProblem)
+        : createLocalNotifications();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
-  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, audit, rateLimiter, notifications, logger });
+  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, accessKeys });
@@ -163,7 +177,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
       await mail.close();
       await rateLimiter.close();
       await hasher.close();
-      await db.destroy();
+      if (overrides.db === undefined) await db.destroy();
     },
   };
 }

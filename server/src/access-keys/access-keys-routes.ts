@@ -37,7 +37,7 @@ export function registerAccessKeyRoutes(app: App, deps: { accessKeys: AccessKeys
       },
     },
     async (request, reply) => {
-      const { key, secret } = await deps.accessKeys.createKey(principalOf(request), request.body);
+      const { key, secret } = await deps.accessKeys.createKey(principalOf(request), request.body, { ip: request.ip });
       return reply.status(201).header('cache-control', 'no-store').send({ ...key, accessKeySecret: secret });
     },
   );

@@ -5,12 +5,15 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
+import type { MailService } from '../mail/mail-service.ts';
+import { accessKeyCreatedEmail } from '../mail/templates.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { invalidationTopics, type Invalidation, type Notifications } from '../storage/notifications.ts';
 import { parseTenantSettings } from '../tenants/tenants.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
+import type { UsersService } from '../users/users-service.ts';
 import {
   accessKeyIdPattern,
   credentialCacheTtlMs,
@@ -44,7 +47,9 @@ export function createAccessKeysService(deps: {
   clock: Clock;
   secrets: SecretHasher;
   tenants: TenantsService;
+  users: UsersService;
   audit: AuditService;
+  mail: MailService;
   rateLimiter: RateLimiter;
   notifications: Notifications;
   logger: Logger;
@@ -92,9 +97,12 @@ export function createAccessKeysService(deps: {
     return load;
   };
 
-  /** Tells every instance (now, locally; on commit, elsewhere) that a key changed. */
+  /**
+   * Tells every instance that a key changed: `announce` inside the change's transaction, `announceCommitted`
+   * right after it commits (this instance at once; the others through Redis when it carries invalidations).
+   */
   const announce = (executor: Executor, accessKeyId: string) => deps.notifications.publish(executor, { topic: accessKeyTopic, id: accessKeyId });
-  const announceLocally = (accessKeyId: string) => deps.notifications.dispatchLocal({ topic: accessKeyTopic, id: accessKeyId });
+  const announceCommitted = (accessKeyId: string) => deps.notifications.deliverCommitted({ topic: accessKeyTopic, id: accessKeyId });
 
   // --- Client authentication with rate limits on failures. ---
   const dummyHash = deps.secrets.hash('lanyard:no-such-access-key');
@@ -162,7 +170,7 @@ export function createAccessKeysService(deps: {
       });
       return record;
     });
-    announceLocally(updated.accessKeyId);
+    announceCommitted(updated.accessKeyId);
     return toAccessKeyView(updated);
   };
 
@@ -182,16 +190,17 @@ export function createAccessKeysService(deps: {
       });
       return record;
     });
-    announceLocally(removed.accessKeyId);
+    announceCommitted(removed.accessKeyId);
   };
 
   return {
     /**
      * Creates a key for the principal in their tenant. The secret is returned here and never again; only
      * its keyed hash is stored. The membership row is locked while counting, so concurrent creates never
-     * exceed the tenant's limit.
+     * exceed the tenant's limit. The owner is emailed (SPEC §3.10) in the same transaction, so the notice
+     * exists if and only if the key does; it names the Access Key ID, never the secret.
      */
-    async createKey(principal: Principal, input: CreateAccessKeyBody): Promise<{ key: AccessKey; secret: string }> {
+    async createKey(principal: Principal, input: CreateAccessKeyBody, meta: ClientMeta = { ip: undefined }): Promise<{ key: AccessKey; secret: string }> {
       const now = deps.clock.now();
       const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
       if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) throw new AppError('ACCESS_KEY_EXPIRY_INVALID');
@@ -223,9 +232,25 @@ export function createAccessKeysService(deps: {
           result: 'success',
           targetType: 'accessKey',
           targetId: record.accessKeyId,
+          ip: meta.ip ?? null,
+        });
+        const owner = await deps.users.getUser(principal.userId, trx);
+        await deps.mail.enqueue(trx, {
+          ...accessKeyCreatedEmail({
+            firstName: owner.firstName,
+            username: owner.username,
+            tenantName: tenant.name,
+            accessKeyId: record.accessKeyId,
+            description: record.description,
+            createdAt: now,
+            expiresAt,
+            ip: meta.ip,
+          }),
+          tenantId: principal.tenantId,
+          to: owner.email,
         });
       });
-      announceLocally(record.accessKeyId);
+      announceCommitted(record.accessKeyId);
       return { key: toAccessKeyView(record), secret };
     },
 

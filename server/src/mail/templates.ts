@@ -103,6 +103,58 @@ export function passwordChangedEmail(input: { firstName: string; tenantName: str
   return { template: 'password-changed', subject, text, html };
 }
 
+/**
+ * Sent when an access key is added to an account, so the owner notices a key they did not make. It names
+ * the Access Key ID and never the secret (which is shown once, to whoever created the key), and holds no
+ * link: the reader goes to the console themselves.
+ */
+export function accessKeyCreatedEmail(input: {
+  firstName: string;
+  username: string;
+  tenantName: string;
+  accessKeyId: string;
+  description: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  ip?: string | null | undefined;
+}): RenderedEmail {
+  const subject = 'A new access key was added to your Lanyard account';
+  const created = formatUtc(input.createdAt);
+  const where = input.ip === undefined || input.ip === null ? '' : ` from the address ${input.ip}`;
+  const expiry = input.expiresAt === null ? 'It does not expire.' : `It expires at ${formatUtc(input.expiresAt)}.`;
+  const warning =
+    'If you did not add it, deactivate or delete it at once in the console under My Profile › Access Keys, change your password, and contact your administrator: someone else may be using your account.';
+  const text = [
+    `Hello ${input.firstName},`,
+    '',
+    `An access key was added to your ${input.tenantName} account (username: ${input.username}) at ${created}${where}.`,
+    '',
+    `Access Key ID: ${input.accessKeyId}`,
+    ...(input.description === null ? [] : [`Description: ${input.description}`]),
+    expiry,
+    'Programs that hold this key and its secret can act as you with your permissions.',
+    '',
+    warning,
+  ].join('\n');
+  const html = layout(
+    subject,
+    [
+      `Hello ${escapeHtml(input.firstName)},`,
+      `An access key was added to your <strong>${escapeHtml(input.tenantName)}</strong> account (username: <strong>${escapeHtml(input.username)}</strong>) at ${escapeHtml(created)}${escapeHtml(where)}.`,
+      [
+        `Access Key ID: <code>${escapeHtml(input.accessKeyId)}</code>`,
+        ...(input.description === null ? [] : [`Description: ${escapeHtml(input.description)}`]),
+        escapeHtml(expiry),
+      ].join('<br>'),
+      'Programs that hold this key and its secret can act as you with your permissions.',
+      `<strong>${escapeHtml(warning)}</strong>`,
+    ],
+    undefined,
+    'Sent by Lanyard because an access key was added to your account. Lanyard never sends the secret of a key by email.',
+  );
+  return { template: 'access-key-created', subject, text, html };
+}
+
 /** The forgotten-password link: single use, valid until expiresAt (60 minutes unless the tenant says otherwise). */
 export function passwordResetEmail(input: { firstName: string; username: string; url: string; expiresAt: Date }): RenderedEmail {
   const subject = 'Reset your Lanyard password';

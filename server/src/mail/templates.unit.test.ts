@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationEmail, passwordChangedEmail, passwordResetEmail, type RenderedEmail } from './templates.ts';
+import { accessKeyCreatedEmail, invitationEmail, passwordChangedEmail, passwordResetEmail, type RenderedEmail } from './templates.ts';
 
 const hostile = '<script>alert("x")</script> & \'quoted\'';
 const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;';
@@ -50,5 +50,41 @@ describe('email templates', () => {
     expect(email.text).toContain('can be used once and is valid until 2026-01-15 10:00 UTC.');
     expect(email.text).toContain('If you did not ask for this, ignore this email');
     expect(email.html).toContain('If you did not ask for this, ignore this email');
+  });
+
+  it('escapes every value in the access-key-created notice and names the key, the time, the address and what to do', () => {
+    const email = accessKeyCreatedEmail({
+      firstName: hostile,
+      username: hostile,
+      tenantName: hostile,
+      accessKeyId: 'LAKX3J7Q2M5R4T6W8Y2Z3B',
+      description: hostile,
+      createdAt: at,
+      expiresAt: new Date('2026-02-01T00:00:00.000Z'),
+      ip: '<b>203.0.113.9</b>',
+    });
+    expectEscaped(email);
+    expect(email.template).toBe('access-key-created');
+    expect(email.html.split(escaped)).toHaveLength(5); // 4 places: greeting, tenant, username, description
+    expect(email.html).toContain('&lt;b&gt;203.0.113.9&lt;/b&gt;');
+    expect(email.html).not.toContain('<b>203');
+    expect(email.text).toContain('Access Key ID: LAKX3J7Q2M5R4T6W8Y2Z3B');
+    expect(email.html).toContain('LAKX3J7Q2M5R4T6W8Y2Z3B');
+    expect(email.text).toContain('at 2026-01-15 10:00 UTC from the address <b>203.0.113.9</b>.');
+    expect(email.text).toContain('It expires at 2026-02-01 00:00 UTC.');
+    expect(email.text).toContain('If you did not add it, deactivate or delete it at once');
+    expect(email.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('leaves out what is unknown from the access-key-created notice, and never carries a secret it is handed', () => {
+    const secret = 'sk-live-must-never-be-mailed';
+    // A caller passing the whole created key (secret included) must not get it into the email.
+    const input = { firstName: 'Anne', username: 'anne', tenantName: 'Acme', accessKeyId: 'LAKX3J7Q2M5R4T6W8Y2Z3B', description: null, createdAt: at, expiresAt: null, ip: null, accessKeySecret: secret };
+    const email = accessKeyCreatedEmail(input);
+    for (const part of [email.subject, email.text, email.html]) expect(part).not.toContain(secret);
+    expect(email.text).toContain('at 2026-01-15 10:00 UTC.');
+    expect(email.text).not.toContain('from the address');
+    expect(email.text).not.toContain('Description:');
+    expect(email.text).toContain('It does not expire.');
   });
 });

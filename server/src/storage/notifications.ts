@@ -1,19 +1,41 @@
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Executor } from './db.ts';
 
 /**
- * Cache invalidation across instances. A change sends `pg_notify` inside its own transaction, so every
- * instance hears about it exactly when it commits (PostgreSQL delivers notifications on commit and drops
- * them on rollback). Each instance keeps one dedicated connection that LISTENs.
+ * Cache invalidation across instances, in two steps a change always takes:
  *
- * The instance that made the change must not wait for the round trip: it also calls `dispatchLocal` right
- * after its commit. With PGlite there is only one process, so local dispatch is all there is.
+ * 1. `publish(trx, message)` inside the change's transaction;
+ * 2. `deliverCommitted(message)` right after that transaction committed.
  *
- * Topic `*` means "forget everything": it is dispatched when the listening connection was lost, because
- * notifications sent meanwhile are gone.
+ * Which step reaches the other instances depends on the transport:
+ *
+ * - **PostgreSQL** (LISTEN/NOTIFY, the default with `LANYARD_DATABASE_URL`): step 1 sends `pg_notify`, which
+ *   PostgreSQL delivers exactly when the transaction commits and drops on rollback. Each instance keeps one
+ *   dedicated connection that LISTENs.
+ * - **Redis** (pub/sub, whenever `LANYARD_REDIS_URL` is set; it replaces LISTEN/NOTIFY, on PostgreSQL and on
+ *   PGlite alike): Redis cannot take part in a database transaction, so step 1 does nothing and step 2
+ *   PUBLISHes. A rolled-back change never reaches step 2, so it sends nothing; a committed one is published
+ *   within a round trip of the commit. The one gap is a process that dies between its COMMIT and its
+ *   PUBLISH: the other instances then learn nothing, and rely on their caches' own limits (the credential
+ *   and profile caches trust an entry for at most a second; a signing key nobody heard of is loaded when a
+ *   token names it). Redis replaces LISTEN/NOTIFY rather than doubling it: no instance then holds a LISTEN
+ *   connection on the database (which a pooler in transaction mode cannot carry), and each change is sent once.
+ * - **Local** (PGlite without Redis): one process, so step 2's local delivery is all there is.
+ *
+ * Step 2 always also delivers to this instance's listeners at once, so the instance that made the change
+ * never waits for a round trip. (An instance hears its own messages again through the transport; dropping
+ * a cache entry twice is harmless.)
+ *
+ * Topic `*` means "forget everything": it is dispatched when a listening connection was lost and is back,
+ * because messages sent meanwhile are gone.
  */
+/** The PostgreSQL LISTEN/NOTIFY channel. */
 export const invalidationChannel = 'lanyard_invalidation';
+
+/** The Redis pub/sub channel. Channels are not scoped by database index, so tests pass their own. */
+export const redisInvalidationChannel = 'lanyard:invalidation';
 
 /** Topics every domain may publish: `user` (id = a user id) when a user's account, role or status changes; `*` for everything. */
 export const invalidationTopics = { user: 'user', all: '*' } as const;
@@ -26,9 +48,17 @@ export interface Invalidation {
 export type InvalidationListener = (message: Invalidation) => void;
 
 export interface Notifications {
-  /** Sends the invalidation to every instance when the caller's transaction commits. */
+  /**
+   * Step 1, inside the change's transaction: on PostgreSQL, queues the invalidation for every instance on
+   * commit (`pg_notify`); with Redis or locally it does nothing (see `deliverCommitted`).
+   */
   publish(executor: Executor, message: Invalidation): Promise<void>;
-  /** Delivers the invalidation to this instance's listeners now. */
+  /**
+   * Step 2, right after the transaction that called `publish` committed (never after a rollback): delivers
+   * the invalidation to this instance's listeners now and, with Redis, PUBLISHes it to every other instance.
+   */
+  deliverCommitted(message: Invalidation): void;
+  /** Delivers the invalidation to this instance's listeners only, now. */
   dispatchLocal(message: Invalidation): void;
   subscribe(listener: InvalidationListener): () => void;
   close(): Promise<void>;
@@ -67,6 +97,7 @@ export function createLocalNotifications(): Notifications {
   const dispatcher = createDispatcher();
   return {
     publish: async () => {},
+    deliverCommitted: (message) => dispatcher.dispatch(message),
     dispatchLocal: (message) => dispatcher.dispatch(message),
     subscribe(listener) {
       dispatcher.listeners.add(listener);
@@ -123,6 +154,7 @@ export async function createPostgresNotifications(url: string, onProblem: (error
   await connect();
   return {
     publish: sendNotify,
+    deliverCommitted: (message) => dispatcher.dispatch(message),
     dispatchLocal: (message) => dispatcher.dispatch(message),
     subscribe(listener) {
       dispatcher.listeners.add(listener);
@@ -134,6 +166,84 @@ export async function createPostgresNotifications(url: string, onProblem: (error
       const current = client;
       client = undefined;
       await current?.end().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Redis pub/sub: one subscriber connection and one publisher. The subscriber reconnects on its own (after
+ * 0.2 s, backing off to a second) and, once it is subscribed again, dispatches `*`, since messages
+ * published while it was away are lost. A PUBLISH that cannot be sent is queued while the publisher
+ * reconnects; every listener that lost its connection too forgets everything when it is back anyway.
+ *
+ * Fails (like the PostgreSQL listener) when Redis cannot be reached at start, so a wrong URL is noticed
+ * before the instance serves.
+ */
+export async function createRedisNotifications(
+  url: string,
+  options: { channel?: string | undefined; onProblem: (error: Error) => void },
+): Promise<Notifications> {
+  const channel = options.channel ?? redisInvalidationChannel;
+  const dispatcher = createDispatcher();
+  const retryStrategy = (attempt: number) => Math.min(attempt * 200, 1000);
+  const subscriber = new Redis(url, {
+    lazyConnect: true,
+    // Resubscribing is done below, so that `*` is dispatched only once the subscription is back.
+    autoResubscribe: false,
+    maxRetriesPerRequest: null,
+    connectionName: `${channel}:subscriber`,
+    retryStrategy,
+  });
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `${channel}:publisher`, retryStrategy });
+  let subscribed = false;
+  let closed = false;
+
+  subscriber.on('message', (from: string, payload: string) => {
+    if (from !== channel) return;
+    const message = parse(payload);
+    if (message !== undefined) dispatcher.dispatch(message);
+  });
+  subscriber.on('ready', () => {
+    // The first `ready` is the start, which subscribes below; every later one is a reconnection.
+    if (!subscribed || closed) return;
+    subscriber.subscribe(channel).then(
+      () => dispatcher.dispatch({ topic: invalidationTopics.all, id: '' }),
+      // The connection dropped again before the subscription was back; the next `ready` tries again.
+      (error: unknown) => options.onProblem(error instanceof Error ? error : new Error(String(error))),
+    );
+  });
+  subscriber.on('error', (error: Error) => options.onProblem(error));
+  publisher.on('error', (error: Error) => options.onProblem(error));
+
+  try {
+    await Promise.all([subscriber.connect(), publisher.connect()]);
+    await subscriber.subscribe(channel);
+    subscribed = true;
+  } catch (error) {
+    subscriber.disconnect();
+    publisher.disconnect();
+    throw error;
+  }
+
+  return {
+    publish: async () => {},
+    deliverCommitted(message) {
+      dispatcher.dispatch(message);
+      publisher.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+        if (!closed) options.onProblem(error instanceof Error ? error : new Error(String(error)));
+      });
+    },
+    dispatchLocal: (message) => dispatcher.dispatch(message),
+    subscribe(listener) {
+      dispatcher.listeners.add(listener);
+      return () => dispatcher.listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      subscriber.disconnect();
+      // Sends what is still queued when Redis is there; otherwise there is nobody to tell.
+      if (publisher.status === 'ready') await publisher.quit().catch(() => undefined);
+      publisher.disconnect();
     },
   };
 }

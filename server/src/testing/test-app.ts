@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,8 +30,15 @@ export interface TestApp {
   app: App;
   deps: Deps;
   storage: 'pglite' | 'postgres';
-  /** Another instance of Lanyard on the same database (PostgreSQL only: PGlite belongs to one process). */
-  secondInstance(): Promise<{ app: App; deps: Deps; close(): Promise<void> }>;
+  /**
+   * Another instance of Lanyard on the same database, with its own caches. On PostgreSQL it has its own
+   * connections; PGlite belongs to one process, so there it shares the first instance's database handle and
+   * hears invalidations only through Redis (when LANYARD_REDIS_URL is set). By default it shares the first
+   * instance's Redis invalidation channel.
+   */
+  secondInstance(options?: { invalidationChannel?: string }): Promise<{ app: App; deps: Deps; close(): Promise<void> }>;
+  /** The Redis channel this app's invalidations use (unique to it, so parallel test files do not hear each other). */
+  invalidationChannel: string;
   clock: TestClock;
   config: Readonly<Config>;
   /** Everything the app logged, one JSON line each. */
@@ -55,9 +63,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   });
   const logger = pino({ level: 'info', serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } }, sink);
   const clock = new TestClock();
+  const invalidationChannel = uniqueInvalidationChannel();
   // Tests fire many parallel requests at a two-worker pool; shedding itself is tested on the hasher directly.
   const hasher = options.hasher ?? { size: 2, maxQueue: 1000 };
-  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: testMasterKey, hasher });
+  const deps = await createDeps(config, { clock, logger, storage: database.target, masterKey: testMasterKey, hasher, invalidationChannel });
   await migrateToLatest(deps.db);
   await deps.signingKeys.ensureKey();
   const app = await buildApp(deps, { consoleDir: path.join(dataDir, 'no-console/') });
@@ -67,9 +76,17 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     app,
     deps,
     storage: database.kind,
-    async secondInstance() {
-      if (database.target.kind !== 'postgres') throw new Error('a second instance needs PostgreSQL');
-      const otherDeps = await createDeps(config, { clock, logger, storage: database.target, masterKey: testMasterKey, hasher });
+    invalidationChannel,
+    async secondInstance(options = {}) {
+      const otherDeps = await createDeps(config, {
+        clock,
+        logger,
+        storage: database.target,
+        ...(database.target.kind === 'pglite' ? { db: deps.db } : {}),
+        masterKey: testMasterKey,
+        hasher,
+        invalidationChannel: options.invalidationChannel ?? invalidationChannel,
+      });
       const otherApp = await buildApp(otherDeps, { consoleDir: path.join(dataDir, 'no-console/') });
       return {
         app: otherApp,
@@ -104,3 +121,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   };
 }
 
+
+/** A Redis channel for one test app and its second instances only. */
+export function uniqueInvalidationChannel(): string {
+  return `lanyard:test:${randomBytes(6).toString('hex')}:invalidation`;
+}

@@ -121,7 +121,7 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
         await deps.notifications.publish(trx, { topic: signingKeysTopic, id: row.id });
         return before;
       });
-      deps.notifications.dispatchLocal({ topic: signingKeysTopic, id: row.id });
+      deps.notifications.deliverCommitted({ topic: signingKeysTopic, id: row.id });
       await reload();
       return { kid: row.id, previous };
     },
