@@ -104,6 +104,8 @@ interface Measured {
   failures: number;
   /** The server process's CPU time (user + system) per request: what the route costs, apart from the load generator. */
   serverCpuMicroseconds: number;
+  /** The load generator's CPU time per request: it shares the machine's two cores with the server. */
+  clientCpuMicroseconds: number;
 }
 
 /** Asks the server process for its CPU time so far (user + system, microseconds). */
@@ -116,7 +118,9 @@ function serverCpu(child: ChildProcess): Promise<number> {
 
 async function measureScenario(child: ChildProcess, name: string, options: autocannon.Options): Promise<Measured> {
   const cpuBefore = await serverCpu(child);
+  const clientBefore = process.cpuUsage();
   const result = await run(options);
+  const client = process.cpuUsage(clientBefore);
   const cpu = (await serverCpu(child)) - cpuBefore;
   const failures = result.non2xx + result.errors + result.timeouts;
   return {
@@ -126,6 +130,7 @@ async function measureScenario(child: ChildProcess, name: string, options: autoc
     p99: result.latency.p99,
     failures,
     serverCpuMicroseconds: Math.round(cpu / Math.max(1, result.requests.total)),
+    clientCpuMicroseconds: Math.round((client.user + client.system) / Math.max(1, result.requests.total)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
+import { bearerScheme } from './authentication.ts';
 
 const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -20,7 +21,7 @@ function originOf(value: string): string | undefined {
 export function createCsrfCheck(consoleOrigin: string, sessionCookieName: string) {
   const refusal = (request: FastifyRequest): AppError | undefined => {
     if (!stateChanging.has(request.method)) return undefined;
-    if (/^bearer\s/i.test(request.headers.authorization ?? '')) return undefined;
+    if (bearerScheme.test(request.headers.authorization ?? '')) return undefined;
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== '') return origin === consoleOrigin ? undefined : new AppError('CSRF_REJECTED');
     const referer = request.headers.referer;

@@ -80,27 +80,36 @@ export function createProfileService(deps: {
     return reading;
   };
 
-  /** The sorted permission list of a permission set; principals of the same token share one set. */
-  const sortedPermissions = new WeakMap<ReadonlySet<string>, string[]>();
-  const permissionListOf = (permissions: ReadonlySet<string>): string[] => {
-    let sorted = sortedPermissions.get(permissions);
-    if (sorted === undefined) {
-      sorted = [...permissions].sort();
-      sortedPermissions.set(permissions, sorted);
-    }
-    return sorted;
-  };
+  const system = { version: deps.version, region: deps.region };
+  const answerFor = (facts: ProfileFacts, permissions: ReadonlySet<string>, passwordChangeRequired: boolean): Me => ({
+    ...facts,
+    permissions: [...permissions].sort(),
+    system,
+    passwordChangeRequired,
+  });
+  /**
+   * Answers kept for the facts they were built from and the permission set of the principal: a bearer
+   * token's principal keeps one set until its credential is reloaded, so a busy integration gets the same
+   * answer object until either changes. Weak, so they go with the facts.
+   */
+  const answers = new WeakMap<ProfileFacts, WeakMap<ReadonlySet<string>, Me>>();
 
   return {
     /** Everything My Profile › General shows, for the signed-in user in their current tenant. */
     async getMe(principal: Principal): Promise<Me> {
       const facts = await load(principal.tenantId, principal.userId);
-      return {
-        ...facts,
-        permissions: permissionListOf(principal.permissions),
-        system: { version: deps.version, region: deps.region },
-        passwordChangeRequired: principal.kind === 'session' && principal.passwordChangeRequired,
-      };
+      if (principal.kind === 'session' && principal.passwordChangeRequired) return answerFor(facts, principal.permissions, true);
+      let byPermissions = answers.get(facts);
+      if (byPermissions === undefined) {
+        byPermissions = new WeakMap();
+        answers.set(facts, byPermissions);
+      }
+      let answer = byPermissions.get(principal.permissions);
+      if (answer === undefined) {
+        answer = answerFor(facts, principal.permissions, false);
+        byPermissions.set(principal.permissions, answer);
+      }
+      return answer;
     },
 
     close(): void {
