@@ -3,10 +3,11 @@
  *   1. the machine's raw argon2id verification rate, one worker thread per core, nothing else running;
  *   2. sign-in throughput against a `lanyard serve` process on PostgreSQL (target ≥ 90 % of 1), with
  *      `GET /healthz` latency measured at the same time (target p99 ≤ 5 ms);
- *   3. 2× overload: excess sign-ins are shed with 503 + Retry-After (target p99 ≤ 5 ms) while admitted
- *      ones keep p99 ≤ 250 ms.
+ *   3. 2× overload (open loop: arrivals at twice the measured rate, evenly spaced): excess sign-ins are
+ *      shed with 503 + Retry-After (target p99 ≤ 5 ms) while admitted ones keep p99 ≤ 250 ms.
  * Run: node --import tsx bench/login.ts   (LANYARD_BENCH_DATABASE_URL to use another PostgreSQL)
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
@@ -87,9 +88,75 @@ function loginLoad(baseUrl: string, usernames: string[], options: { connections:
   return { done: done.then((result) => ({ result, samples })) };
 }
 
+/**
+ * Open-loop load: sign-ins arrive at an even rate whatever the answers, as users do, on keep-alive
+ * connections (up to 256). autocannon's `overallRate` is not used for this: it sends each second's quota
+ * as fast as it can at the start of the second and then idles, so "2×" would be one burst a second.
+ */
+async function openLoopLoginLoad(baseUrl: string, usernames: string[], ratePerSecond: number, seconds: number): Promise<Sample[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const samples: Sample[] = [];
+  const url = new URL('/api/v1/auth/login', baseUrl);
+  let next = 0;
+  let pending = 0;
+  const send = () => {
+    const body = JSON.stringify({ username: usernames[next++ % usernames.length], password });
+    const startedAt = performance.now();
+    pending += 1;
+    const outgoing = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), origin: baseUrl } }, (response) => {
+      response.resume();
+      response.once('end', () => {
+        samples.push({ status: response.statusCode ?? 0, ms: performance.now() - startedAt });
+        pending -= 1;
+      });
+    });
+    outgoing.once('error', () => {
+      samples.push({ status: 0, ms: performance.now() - startedAt });
+      pending -= 1;
+    });
+    outgoing.end(body);
+  };
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = (performance.now() - start) / 1000;
+      if (elapsed >= seconds) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      const due = Math.floor(elapsed * ratePerSecond);
+      while (sent < due) {
+        send();
+        sent += 1;
+      }
+    }, 1);
+  });
+  while (pending > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  agent.destroy();
+  return samples;
+}
+
 function healthLoad(baseUrl: string, seconds: number) {
   const samples: number[] = [];
   return run({ url: `${baseUrl}/healthz`, connections: 1, overallRate: 50, duration: seconds }, (_status, ms) => samples.push(ms)).then(() => samples);
+}
+
+/** Samples the server's admission and hash-queue gauges every 200 ms while a phase runs. */
+function sampleGauges(baseUrl: string) {
+  const admitted: number[] = [];
+  const queued: number[] = [];
+  const read = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const timer = setInterval(() => {
+    void fetch(`${baseUrl}/metrics`).then(async (response) => {
+      const text = await response.text();
+      admitted.push(read(text, 'lanyard_password_requests_admitted'));
+      queued.push(read(text, 'lanyard_password_hashes_queued'));
+    });
+  }, 200);
+  const mean = (values: number[]) => round(values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length));
+  return { stop: () => (clearInterval(timer), { admittedMean: mean(admitted), queuedMean: mean(queued) }) };
 }
 
 async function main(): Promise<void> {
@@ -108,14 +175,20 @@ async function main(): Promise<void> {
 
       // Saturated but not overloaded: as many sign-ins in flight as the server admits (5 per worker).
       const health = healthLoad(server.baseUrl, durationSeconds);
+      const steadyGauges = sampleGauges(server.baseUrl);
       const steady = await loginLoad(server.baseUrl, usernames, { connections: cores * 5, seconds: durationSeconds }).done;
+      const steadyPool = steadyGauges.stop();
       const healthSamples = await health;
       const ok = steady.samples.filter((sample) => sample.status === 200);
       const throughput = ok.length / durationSeconds;
       const shedSteady = steady.samples.filter((sample) => sample.status === 503).length;
 
-      // 2× overload: offer twice the measured capacity.
-      const overload = await loginLoad(server.baseUrl, usernames, { connections: 64, overallRate: Math.round(throughput * 2), seconds: durationSeconds }).done;
+      // 2× overload: sign-ins arrive at twice the measured capacity, evenly.
+      const overloadGauges = sampleGauges(server.baseUrl);
+      const overloadHealth = healthLoad(server.baseUrl, durationSeconds);
+      const overload = { samples: await openLoopLoginLoad(server.baseUrl, usernames, Math.round(throughput * 2), durationSeconds) };
+      const overloadPool = overloadGauges.stop();
+      const overloadHealthSamples = await overloadHealth;
       const admitted = overload.samples.filter((sample) => sample.status === 200).map((sample) => sample.ms);
       const shed = overload.samples.filter((sample) => sample.status === 503).map((sample) => sample.ms);
       const other = overload.samples.filter((sample) => sample.status !== 200 && sample.status !== 503).length;
@@ -124,7 +197,7 @@ async function main(): Promise<void> {
         rawVerifyPerSecond: round(raw),
         signInPerSecond: round(throughput),
         signInShareOfRaw: `${round((throughput / raw) * 100)} %`,
-        steady: { p50: percentile(ok.map((s) => s.ms), 50), p99: percentile(ok.map((s) => s.ms), 99), shed: shedSteady },
+        steady: { p50: percentile(ok.map((s) => s.ms), 50), p99: percentile(ok.map((s) => s.ms), 99), shed: shedSteady, ...steadyPool },
         healthzDuringSignIns: { requests: healthSamples.length, p50: percentile(healthSamples, 50), p99: percentile(healthSamples, 99) },
         overload2x: {
           offeredPerSecond: Math.round(throughput * 2),
@@ -135,6 +208,8 @@ async function main(): Promise<void> {
           shedP50: percentile(shed, 50),
           shedP99: percentile(shed, 99),
           otherStatuses: other,
+          ...overloadPool,
+          healthz: { p50: percentile(overloadHealthSamples, 50), p99: percentile(overloadHealthSamples, 99) },
         },
       };
       console.log(JSON.stringify(report, null, 2));

@@ -53,7 +53,9 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ['bin/lanyard.js', 'serve'], {
+  // LANYARD_BENCH_SERVER_NODE_ARGS passes node flags to the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`.
+  const nodeArgs = (process.env.LANYARD_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/lanyard.js', 'serve'], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', LANYARD_HOST: '127.0.0.1', LANYARD_PORT: String(port), LANYARD_PUBLIC_URL: baseUrl, LANYARD_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -65,10 +65,10 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   await registerOpenApi(app, config.version);
-  registerMetrics(app, { mailStats: deps.mail.stats });
-  registerHealthRoutes(app, deps);
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);
+  registerMetrics(app, { mailStats: deps.mail.stats, hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) });
+  registerHealthRoutes(app, deps);
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing });
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
   registerSessionRoutes(app, { sessions: deps.sessions, signIn: deps.signIn, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });

@@ -25,7 +25,9 @@ export function registerErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       if (error.headers !== undefined) void reply.headers(error.headers);
-      if (error.status >= 500) request.log.warn({ code: error.code, err: error.cause }, 'request refused');
+      // Shedding under load is the design working, and happens thousands of times a second when it does:
+      // it shows in lanyard_http_errors_total, not as a log line per request.
+      if (error.status >= 500 && error.code !== 'SERVICE_OVERLOADED') request.log.warn({ code: error.code, err: error.cause }, 'request refused');
       return send(reply, request, error.code, error.details);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

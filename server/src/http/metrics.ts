@@ -1,9 +1,19 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MailStats } from '../mail/mail-service.ts';
 import type { App } from './fastify-types.ts';
 
 /** Prometheus metrics at /metrics: process defaults, request counts and latencies by route, email outcomes. */
-export function registerMetrics(app: App, sources: { mailStats: () => MailStats }): Registry {
+export interface HashingStats {
+  /** Requests holding an admission slot (running, queued, or doing their database work). */
+  admitted: number;
+  /** Hashes waiting for a worker. */
+  queued: number;
+  hashes: number;
+  verifications: number;
+  rejected: number;
+}
+
+export function registerMetrics(app: App, sources: { mailStats: () => MailStats; hashing: () => HashingStats }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_' });
   const duration = new Histogram({
@@ -32,6 +42,34 @@ export function registerMetrics(app: App, sources: { mailStats: () => MailStats 
   });
   // Label sets are few (routes × methods × statuses): each one's series is looked up once, not hashed per request.
   const series = new Map<string, { duration: { observe(value: number): void }; errors: { inc(): void } | undefined }>();
+  new Gauge({
+    name: 'lanyard_password_requests_admitted',
+    help: 'Requests that spend argon2 work and hold an admission slot now (the rest are shed with 503)',
+    registers: [registry],
+    collect() {
+      this.set(sources.hashing().admitted);
+    },
+  });
+  new Gauge({
+    name: 'lanyard_password_hashes_queued',
+    help: 'argon2 hashes and verifications waiting for a worker now',
+    registers: [registry],
+    collect() {
+      this.set(sources.hashing().queued);
+    },
+  });
+  new Counter({
+    name: 'lanyard_password_hashes_total',
+    help: 'argon2 work done by this instance: hash (new passwords), verify (sign-ins and checks)',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+    collect() {
+      const stats = sources.hashing();
+      this.reset();
+      this.inc({ operation: 'hash' }, stats.hashes);
+      this.inc({ operation: 'verify' }, stats.verifications);
+    },
+  });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `${request.method} ${reply.statusCode} ${route}`;
