@@ -43,8 +43,10 @@ describe('cache invalidation through Redis between two instances', () => {
     await vi.waitFor(async () => expect((await me(token, peer.app)).json().error?.code).toBe('TOKEN_INVALID'), { timeout: 1000, interval: 10 });
     expect((await exchangeAccessKey(peer, key.accessKeyId, key.accessKeySecret)).json().error.code).toBe('ACCESS_KEY_INVALID_CREDENTIALS');
 
+    // Reactivated: the peer exchanges the key again, and the token from before stays dead.
     expect((await setState(key, 'active')).statusCode).toBe(200);
-    await vi.waitFor(async () => expect((await me(token, peer.app)).statusCode).toBe(200), { timeout: 1000, interval: 10 });
+    await vi.waitFor(async () => expect((await exchangeAccessKey(peer, key.accessKeyId, key.accessKeySecret)).statusCode).toBe(200), { timeout: 1000, interval: 10 });
+    expect((await me(token, peer.app)).json().error.code).toBe('TOKEN_INVALID');
   });
 
   it('an instance listening on another Redis channel keeps its cached key: Redis, not the database, carries the change', async () => {

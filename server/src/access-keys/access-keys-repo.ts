@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { AccessKeyRow } from '../storage/database.ts';
 import type { AccessKeyRecord, Credential } from './access-keys.ts';
 
-function toRecord(row: Omit<AccessKeyRow, 'secret_hash'>): AccessKeyRecord {
+function toRecord(row: Omit<AccessKeyRow, 'secret_hash' | 'token_version'>): AccessKeyRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -113,7 +114,10 @@ export async function updateKey(
   changes: { state?: AccessKeyRecord['state']; description?: string | null },
   userId?: string,
 ): Promise<AccessKeyRecord | undefined> {
-  let query = db.updateTable('access_keys').set(changes).where('tenant_id', '=', tenantId).where('id', '=', id);
+  // Deactivating moves the token version on: tokens issued until now never work again, even once the key
+  // is active again.
+  const set = changes.state === 'inactive' ? { ...changes, token_version: sql<number>`token_version + 1` } : changes;
+  let query = db.updateTable('access_keys').set(set).where('tenant_id', '=', tenantId).where('id', '=', id);
   if (userId !== undefined) query = query.where('user_id', '=', userId);
   const row = await query.returning(publicColumns).executeTakeFirst();
   return row === undefined ? undefined : toRecord(row);
@@ -143,6 +147,7 @@ export async function findCredential(db: Executor, accessKeyId: string): Promise
       'k.state',
       'k.expires_at',
       'k.last_used_at',
+      'k.token_version',
       'u.status as user_status',
       'r.permissions',
       't.settings',
@@ -158,6 +163,7 @@ export async function findCredential(db: Executor, accessKeyId: string): Promise
     secretHash: row.secret_hash,
     state: row.state,
     expiresAt: row.expires_at,
+    tokenVersion: row.token_version,
     lastUsedAt: row.last_used_at,
     userStatus: row.user_status,
     rolePermissions: row.permissions,

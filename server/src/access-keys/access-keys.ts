@@ -59,6 +59,8 @@ export interface Credential {
   state: AccessKeyState;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
+  /** Tokens issued under another version (before a deactivation) are refused. */
+  tokenVersion: number;
   userStatus: string;
   rolePermissions: readonly string[];
   tokenLifetimeMinutes: number;

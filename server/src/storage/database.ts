@@ -119,6 +119,8 @@ export interface AccessKeysTable {
   expires_at: Timestamp | null;
   last_used_at: Timestamp | null;
   last_used_ip: string | null;
+  /** Moves on at every deactivation; tokens name the version they were issued under (`akv`). */
+  token_version: Generated<number>;
 }
 
 export interface SigningKeysTable {

@@ -4,6 +4,7 @@ import * as directory from './migrations/0001-directory.ts';
 import * as passwordsAndAudit from './migrations/0002-passwords-and-audit.ts';
 import * as outboxDelivery from './migrations/0003-outbox-delivery.ts';
 import * as accessKeys from './migrations/0004-access-keys.ts';
+import * as accessKeyTokenVersion from './migrations/0005-access-key-token-version.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-passwords-and-audit': passwordsAndAudit,
   '0003-outbox-delivery': outboxDelivery,
   '0004-access-keys': accessKeys,
+  '0005-access-key-token-version': accessKeyTokenVersion,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -34,6 +34,7 @@ const introspectionSchema = z
     sub: z.string().optional(),
     tid: z.string().optional(),
     akid: z.string().optional(),
+    akv: z.int().optional(),
     iss: z.string().optional(),
     aud: z.string().optional(),
     jti: z.string().optional(),

@@ -74,6 +74,8 @@ export function createTokensService(deps: {
     const { claims } = verified;
     const credential = await deps.accessKeys.credentialFor(claims.akid);
     if (credential === undefined || credential.tenantId !== claims.tid || credential.userId !== claims.sub) return undefined;
+    // Issued before the key was last deactivated: reactivating the key does not revive it.
+    if (claims.akv !== credential.tokenVersion) return undefined;
     if (unusableReason(credential, now) !== undefined) return undefined;
     return { verified, credential };
   };
@@ -124,6 +126,7 @@ export function createTokensService(deps: {
         iat,
         exp: iat + lifetime,
         scope: scopeOf(credential),
+        akv: credential.tokenVersion,
       };
       return { access_token: await signJwt({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
     },

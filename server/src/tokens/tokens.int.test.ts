@@ -65,6 +65,7 @@ describe('exchanging an access key for a token', () => {
       iat: now,
       exp: now + 900,
       scope: 'accessKeys.own.create presence.use profile.edit profile.wfmNotifications support.downloads.view users.view',
+      akv: 0,
     });
   });
 
@@ -213,6 +214,28 @@ describe('bearer tokens and revocation', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/access-keys/${key.id}`, headers: supervisor.headers })).statusCode).toBe(204);
     expect((await me(fresh)).json().error.code).toBe('TOKEN_INVALID');
     expect((await introspect(resourceServer, fresh)).json()).toEqual({ active: false });
+  });
+
+  /** @see a deactivation is how an owner kills a leaked token; turning the key back on must not revive it */
+  it('tokens issued before a deactivation stay refused after the key is active again; new ones work', async () => {
+    const key = await addAccessKey(t, supervisor);
+    const resourceServer = await addAccessKey(t, admin, { description: 'resource server after reactivation' });
+    const leaked = await accessTokenFor(t, key);
+    expect(decode(leaked).claims.akv).toBe(0);
+    expect((await setState(supervisor, key, 'inactive')).statusCode).toBe(200);
+    expect((await setState(supervisor, key, 'active')).statusCode).toBe(200);
+
+    expect((await me(leaked)).json().error.code).toBe('TOKEN_INVALID');
+    expect((await introspect(resourceServer, leaked)).json()).toEqual({ active: false });
+    const fresh = await accessTokenFor(t, key);
+    expect(decode(fresh).claims.akv).toBe(1);
+    expect((await me(fresh)).statusCode).toBe(200);
+    expect((await introspect(resourceServer, fresh)).json()).toMatchObject({ active: true, akid: key.accessKeyId });
+
+    // Changing only the description keeps the key's tokens working.
+    const described = await t.app.inject({ method: 'PATCH', url: `/api/v1/me/access-keys/${key.id}`, headers: supervisor.headers, payload: { description: 'renamed' } });
+    expect(described.statusCode).toBe(200);
+    expect((await me(fresh)).statusCode).toBe(200);
   });
 
   it('a disabled user, or a role that loses the permission, stops keys and tokens within a second', async () => {
@@ -397,8 +420,10 @@ describe.runIf(testStorageKind() === 'postgres')('two instances on one PostgreSQ
     expect((await introspect(resourceServer, token, peer.app)).json()).toEqual({ active: false });
     expect((await exchangeAccessKey(peer, key.accessKeyId, key.accessKeySecret)).statusCode).toBe(401);
 
+    // Reactivated: the peer exchanges the key again, and the token from before stays dead.
     expect((await setState(supervisor, key, 'active')).statusCode).toBe(200);
-    await vi.waitFor(async () => expect((await me(token, peer.app)).statusCode).toBe(200), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => expect((await exchangeAccessKey(peer, key.accessKeyId, key.accessKeySecret)).statusCode).toBe(200), { timeout: 5000, interval: 20 });
+    expect((await me(token, peer.app)).json().error.code).toBe('TOKEN_INVALID');
   });
 
   it('a token signed after a rotation on one instance verifies on the other', async () => {

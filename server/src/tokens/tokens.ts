@@ -11,6 +11,8 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   scope: string;
+  /** The key's token version when the token was issued (0 for tokens from before versions existed). */
+  akv: number;
 }
 
 /** Tokens issued slightly in the future (clock skew between instances) are accepted up to this many seconds. */
@@ -23,14 +25,14 @@ export function audienceFor(issuer: string): string {
 
 /** Validates the claims of a token whose signature was already checked; undefined when any is wrong. */
 export function checkClaims(claims: JwtClaims, expected: { issuer: string; audience: string; nowSeconds: number }): AccessTokenClaims | undefined {
-  const { iss, aud, sub, tid, akid, jti, iat, exp, scope, nbf } = claims;
+  const { iss, aud, sub, tid, akid, jti, iat, exp, scope, nbf, akv = 0 } = claims;
   if (iss !== expected.issuer) return undefined;
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (!audiences.includes(expected.audience)) return undefined;
   if (typeof sub !== 'string' || typeof tid !== 'string' || typeof akid !== 'string' || typeof jti !== 'string') return undefined;
-  if (typeof iat !== 'number' || typeof exp !== 'number' || typeof scope !== 'string') return undefined;
+  if (typeof iat !== 'number' || typeof exp !== 'number' || typeof scope !== 'string' || !Number.isSafeInteger(akv)) return undefined;
   if (exp <= expected.nowSeconds) return undefined;
   if (iat > expected.nowSeconds + clockSkewSeconds) return undefined;
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > expected.nowSeconds + clockSkewSeconds)) return undefined;
-  return { iss, aud: expected.audience, sub, tid, akid, jti, iat, exp, scope };
+  return { iss, aud: expected.audience, sub, tid, akid, jti, iat, exp, scope, akv: akv as number };
 }
