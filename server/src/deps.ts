@@ -8,6 +8,7 @@ import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } fro
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createEncryptor } from './kernel/encryption.ts';
+import { createJwtSigner } from './kernel/jwt-signer.ts';
 import { createSecretHasher, deriveKey } from './kernel/secrets.ts';
 import { createMailService } from './mail/mail-service.ts';
 import { createFileTransport, type MailTransport } from './mail/mail-transport.ts';
@@ -143,7 +144,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
-  const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, accessKeys });
+  const jwtSigner = createJwtSigner();
+  const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, jwtSigner, accessKeys });
 
   return {
     config,
@@ -177,6 +179,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
       await mail.close();
       await rateLimiter.close();
       await hasher.close();
+      await jwtSigner.close();
       if (overrides.db === undefined) await db.destroy();
     },
   };

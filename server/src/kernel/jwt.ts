@@ -2,8 +2,8 @@ import { sign, verify, type KeyObject } from 'node:crypto';
 
 /**
  * Compact JWS with ES256 (RFC 7515, RFC 7518 §3.4), by hand with node:crypto. Verifying is synchronous
- * (tens of microseconds, and each token is verified once: see the tokens service); signing runs on the
- * thread pool. Verification is strict: the header must say exactly ES256 and name a key we hold; anything else (alg "none", HS256,
+ * (tens of microseconds, and each token is verified once: see the tokens service); the server signs on
+ * its own thread (jwt-signer.ts). Verification is strict: the header must say exactly ES256 and name a key we hold; anything else (alg "none", HS256,
  * unknown kid, a DER signature, extra segments) is refused before any claim is read.
  */
 export type JwtClaims = Record<string, unknown>;
@@ -16,27 +16,26 @@ export interface JwtHeader {
 
 const encodeJson = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
-function signingInputOf(claims: JwtClaims, kid: string, typ: string): string {
-  const header: JwtHeader = { alg: 'ES256', typ, kid };
-  return `${encodeJson(header)}.${encodeJson(claims)}`;
+/** `base64url(header).base64url(claims)`: what an ES256 signature covers. */
+export function signingInputOf(claims: JwtClaims, kid: string, typ = 'at+jwt'): string {
+  return `${encodedHeader(kid, typ)}.${encodeJson(claims)}`;
 }
 
-/**
- * Signs on libuv's thread pool, which Lanyard otherwise leaves to the occasional file read (argon2 has its
- * own workers, storage talks over sockets): the ECDSA work (~30 µs) leaves the event loop, which then
- * spends ~7 µs per token, and a busy token endpoint uses the second core.
- */
-export function signJwt(claims: JwtClaims, key: { kid: string; privateKey: KeyObject }, typ = 'at+jwt'): Promise<string> {
-  const signingInput = signingInputOf(claims, key.kid, typ);
-  return new Promise((resolve, reject) => {
-    sign('sha256', Buffer.from(signingInput, 'ascii'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) => {
-      if (error === null) resolve(`${signingInput}.${signature.toString('base64url')}`);
-      else reject(error);
-    });
-  });
+/** Headers repeat (a few signing keys, one or two types): each is encoded once. */
+const encodedHeaders = new Map<string, string>();
+function encodedHeader(kid: string, typ: string): string {
+  const cacheKey = `${kid} ${typ}`;
+  let encoded = encodedHeaders.get(cacheKey);
+  if (encoded === undefined) {
+    const header: JwtHeader = { alg: 'ES256', typ, kid };
+    encoded = encodeJson(header);
+    if (encodedHeaders.size >= 100) encodedHeaders.clear();
+    encodedHeaders.set(cacheKey, encoded);
+  }
+  return encoded;
 }
 
-/** The same signature on the calling thread, for tests and tools that sign a handful of tokens. */
+/** Signs on the calling thread: for tests and tools that sign a handful of tokens (the server uses jwt-signer.ts). */
 export function signJwtSync(claims: JwtClaims, key: { kid: string; privateKey: KeyObject }, typ = 'at+jwt'): string {
   const signingInput = signingInputOf(claims, key.kid, typ);
   const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });

@@ -5,7 +5,8 @@ import { permissionsOf, unusableReason, type Credential } from '../access-keys/a
 import type { AccessKeysService, ClientMeta } from '../access-keys/access-keys-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { signJwt, verifyJwt } from '../kernel/jwt.ts';
+import { verifyJwt } from '../kernel/jwt.ts';
+import type { JwtSigner } from '../kernel/jwt-signer.ts';
 import type { TokenPrincipal } from '../kernel/principal.ts';
 import type { SigningKeysService } from './signing-keys-service.ts';
 import { checkClaims, type AccessTokenClaims } from './tokens.ts';
@@ -29,6 +30,7 @@ export function createTokensService(deps: {
   issuer: string;
   audience: string;
   signingKeys: SigningKeysService;
+  jwtSigner: JwtSigner;
   accessKeys: AccessKeysService;
 }) {
   /**
@@ -128,7 +130,7 @@ export function createTokensService(deps: {
         scope: scopeOf(credential),
         akv: credential.tokenVersion,
       };
-      return { access_token: await signJwt({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
+      return { access_token: await deps.jwtSigner.sign({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
     },
 
     /** Resolves a bearer token to a principal whose permissions are the token's scope narrowed to what the user holds now. */
