@@ -143,6 +143,18 @@ function healthLoad(baseUrl: string, seconds: number) {
   return run({ url: `${baseUrl}/healthz`, connections: 1, overallRate: 50, duration: seconds }, (_status, ms) => samples.push(ms)).then(() => samples);
 }
 
+/**
+ * Waits until the server holds no admitted sign-in: a phase's load generator hangs up on the requests it
+ * still had in flight, and the server finishes them (their hashes included) before the next phase.
+ */
+async function settled(baseUrl: string): Promise<void> {
+  for (;;) {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    if (/^lanyard_password_requests_admitted 0$/m.test(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Samples the server's admission and hash-queue gauges every 200 ms while a phase runs. */
 function sampleGauges(baseUrl: string) {
   const admitted: number[] = [];
@@ -172,6 +184,7 @@ async function main(): Promise<void> {
     try {
       // Warm up (connections, JIT, the common-password list).
       await loginLoad(server.baseUrl, usernames, { connections: cores * 5, seconds: 3 }).done;
+      await settled(server.baseUrl);
 
       // Saturated but not overloaded: as many sign-ins in flight as the server admits (5 per worker).
       const health = healthLoad(server.baseUrl, durationSeconds);
@@ -183,6 +196,7 @@ async function main(): Promise<void> {
       const throughput = ok.length / durationSeconds;
       const shedSteady = steady.samples.filter((sample) => sample.status === 503).length;
 
+      await settled(server.baseUrl);
       // 2× overload: sign-ins arrive at twice the measured capacity, evenly.
       const overloadGauges = sampleGauges(server.baseUrl);
       const overloadHealth = healthLoad(server.baseUrl, durationSeconds);

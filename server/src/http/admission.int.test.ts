@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createTestApp, testOrigin, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -28,5 +29,32 @@ describe('admission to password-hashing routes', () => {
     // The gate reopens once the admitted requests are answered.
     const after = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, payload: { username: 'nobody', password: 'Whatever-123' } });
     expect(after.statusCode).toBe(401);
+  });
+
+  it('keeps the slot of a client that hung up until its work is done', async () => {
+    // Slow hashes (~0.2 s each), so the abandoned sign-ins are still at work when the next one comes.
+    const t = await createTestApp({}, { hasher: { size: 2, maxQueue: 4, parameters: { memoryCost: 65536, timeCost: 6, parallelism: 1 } } });
+    onTestFinished(() => t.close());
+    const admitted = async () => Number(/^lanyard_password_requests_admitted (\S+)$/m.exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]);
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const capacity = t.deps.hashingCapacity;
+    const rejectedBefore = t.deps.hasherStats().rejected;
+    const body = JSON.stringify({ username: 'nobody', password: 'Whatever-123' });
+    const abandoned = Array.from({ length: capacity }, () => {
+      const outgoing = httpRequest(`${address}/api/v1/auth/login`, { method: 'POST', headers: { origin: testOrigin, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      outgoing.on('error', () => undefined);
+      outgoing.end(body);
+      return outgoing;
+    });
+    await vi.waitFor(async () => expect(await admitted()).toBe(capacity), { timeout: 5000, interval: 5 });
+    for (const outgoing of abandoned) outgoing.destroy();
+
+    // Their hashes still fill the pool: a new sign-in is shed at the gate, never refused by a full queue.
+    const meanwhile = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, payload: { username: 'nobody', password: 'Whatever-123' } });
+    expect(meanwhile.json().error.code).toBe('SERVICE_OVERLOADED');
+    await vi.waitFor(async () => expect(await admitted()).toBe(0), { timeout: 10_000, interval: 10 });
+    const after = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, payload: { username: 'nobody', password: 'Whatever-123' } });
+    expect(after.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(t.deps.hasherStats().rejected).toBe(rejectedBefore);
   });
 });
