@@ -15,7 +15,7 @@ import { hashSync } from '@node-rs/argon2';
 import { loadConfig } from '../server/src/config/config.ts';
 import { createDeps } from '../server/src/deps.ts';
 import { migrateToLatest } from '../server/src/storage/migrate.ts';
-import { createScratchDatabase, percentile, round, startServer } from './support.ts';
+import { cpuPerOperation, cpuSnapshot, createScratchDatabase, percentile, round, startServer } from './support.ts';
 
 const durationSeconds = Number(process.env.BENCH_SECONDS ?? 15);
 const cores = availableParallelism();
@@ -189,8 +189,10 @@ async function main(): Promise<void> {
       // Saturated but not overloaded: as many sign-ins in flight as the server admits (5 per worker).
       const health = healthLoad(server.baseUrl, durationSeconds);
       const steadyGauges = sampleGauges(server.baseUrl);
+      const steadyCpuBefore = cpuSnapshot(server.pid);
       const steady = await loginLoad(server.baseUrl, usernames, { connections: cores * 5, seconds: durationSeconds }).done;
       const steadyPool = steadyGauges.stop();
+      const steadyCpu = cpuPerOperation(steadyCpuBefore, cpuSnapshot(server.pid), steady.samples.filter((sample) => sample.status === 200).length);
       const healthSamples = await health;
       const ok = steady.samples.filter((sample) => sample.status === 200);
       const throughput = ok.length / durationSeconds;
@@ -212,6 +214,8 @@ async function main(): Promise<void> {
         signInPerSecond: round(throughput),
         signInShareOfRaw: `${round((throughput / raw) * 100)} %`,
         steady: { p50: percentile(ok.map((s) => s.ms), 50), p99: percentile(ok.map((s) => s.ms), 99), shed: shedSteady, ...steadyPool },
+        // CPU per sign-in; the hash alone costs (cores / raw rate) of it.
+        cpuPerSignIn: { hashAloneMs: round((cores * 1000) / raw, 2), ...steadyCpu },
         healthzDuringSignIns: { requests: healthSamples.length, p50: percentile(healthSamples, 50), p99: percentile(healthSamples, 99) },
         overload2x: {
           offeredPerSecond: Math.round(throughput * 2),

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -46,6 +47,7 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess {
   baseUrl: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -75,12 +77,58 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   }
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** CPU seconds (user + system) used so far, read from /proc: Linux only, empty elsewhere. */
+function procCpuSeconds(statPath: string): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Where the machine's CPU went: the server's main thread, its other threads (hash workers), every
+ * PostgreSQL process, and this process (the load generators). Take one before and one after a phase.
+ */
+export function cpuSnapshot(serverPid: number): { serverMain: number; serverOther: number; postgres: number; loadGenerator: number } {
+  let serverMain = 0;
+  let serverOther = 0;
+  let postgres = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${serverPid}/task`)) {
+      const seconds = procCpuSeconds(`/proc/${serverPid}/task/${tid}/stat`);
+      if (Number(tid) === serverPid) serverMain += seconds;
+      else serverOther += seconds;
+    }
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += procCpuSeconds(`/proc/${pid}/stat`);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  const own = process.cpuUsage();
+  return { serverMain, serverOther, postgres, loadGenerator: (own.user + own.system) / 1e6 };
+}
+
+/** Milliseconds of CPU per operation in each place, between two snapshots. */
+export function cpuPerOperation(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, operations: number) {
+  const per = (key: keyof typeof before) => round(((after[key] - before[key]) * 1000) / Math.max(1, operations), 2);
+  return { serverMainMs: per('serverMain'), serverWorkersMs: per('serverOther'), postgresMs: per('postgres'), loadGeneratorMs: per('loadGenerator') };
 }
 
 /** Percentile of a list of numbers (nearest rank). */
