@@ -1,35 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccessKey, signedInUser, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { startTestSmtpServer, type TestSmtpServer } from '../testing/test-smtp-server.ts';
+import { createMailTestApp, type MailTestApp } from '../testing/mail-test-app.ts';
+import type { TestApp } from '../testing/test-app.ts';
 
 /** SPEC §3.10: the "access key created" notice, through a real SMTP server, once per key and never with the secret. */
-let smtp: TestSmtpServer;
+let mail: MailTestApp;
 let t: TestApp;
 let owner: SignedInUser;
 const ownerAddress = 'key.owner@example.test';
 
 beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-  t = await createTestApp({ LANYARD_SMTP_URL: smtp.url() });
+  mail = await createMailTestApp();
+  t = mail.t;
   owner = await signedInUser(t, { tenantName: 'Key Mail Tenant', username: 'key.owner', role: 'Supervisor' });
   // The invitation email of the setup goes out first, so each test counts only its own.
-  while ((await t.deps.mail.deliverDue()) > 0);
+  await mail.deliverAll();
 });
-afterAll(async () => {
-  await t.close();
-  await smtp.close();
-});
+afterAll(async () => mail.close());
 
-/** Delivers everything due and answers what arrived since `since`, for anyone. */
-async function receivedSince(since: number) {
-  while ((await t.deps.mail.deliverDue()) > 0);
-  return smtp.messages.slice(since);
-}
+/** What arrived since `since`, for anyone. */
+const receivedSince = (since: number) => mail.receivedSince(since);
 
 describe('access key created email over SMTP', () => {
   it('sends the owner exactly one email naming the Access Key ID, the tenant and the address, never the secret', async () => {
-    const before = smtp.messages.length;
+    const before = mail.smtp.messages.length;
     const key = await addAccessKey(t, owner, { description: 'Reporting <export>' });
     const received = await receivedSince(before);
     expect(received).toHaveLength(1);
@@ -51,7 +45,7 @@ describe('access key created email over SMTP', () => {
 
   it('sends nothing when the key is refused, because the email is committed with the key or not at all', async () => {
     await t.deps.db.updateTable('tenants').set({ settings: JSON.stringify({ accessKeys: { maxPerUser: 1 } }) }).where('id', '=', owner.tenant.id).execute();
-    const before = smtp.messages.length;
+    const before = mail.smtp.messages.length;
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/me/access-keys', headers: owner.headers, payload: {} });
     expect(refused.json().error.code).toBe('ACCESS_KEY_LIMIT_REACHED');
     expect(await receivedSince(before)).toEqual([]);

@@ -1,34 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, signedInUser, tokenFromLink, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
-import { startTestSmtpServer, type TestSmtpServer } from '../testing/test-smtp-server.ts';
+import { createMailTestApp, type MailTestApp } from '../testing/mail-test-app.ts';
+import { strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
 
 /** The password emails through a real SMTP server: one message per event, and the links in them work. */
-let smtp: TestSmtpServer;
+let mail: MailTestApp;
 let t: TestApp;
 let agent: SignedInUser;
 
 beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-  t = await createTestApp({ LANYARD_SMTP_URL: smtp.url() });
+  mail = await createMailTestApp();
+  t = mail.t;
   agent = await signedInUser(t, { tenantName: 'SMTP Tenant', username: 'smtp.agent', role: 'Agent' });
   // The invitation email of the setup goes out first, so each test counts only its own.
-  while ((await t.deps.mail.deliverDue()) > 0);
+  await mail.deliverAll();
 });
-afterAll(async () => {
-  await t.close();
-  await smtp.close();
-});
+afterAll(async () => mail.close());
 
-/** Delivers everything due and answers what this user received since `since`. */
-async function receivedSince(since: number) {
-  while ((await t.deps.mail.deliverDue()) > 0);
-  return smtp.messages.slice(since).filter((message) => message.envelopeTo.includes('smtp.agent@example.test'));
-}
+/** What this user received since `since`. */
+const receivedSince = (since: number) => mail.receivedSince(since, 'smtp.agent@example.test');
 
 describe('password emails over SMTP', () => {
   it('sends exactly one reset email, whose link sets the new password once', async () => {
-    const before = smtp.messages.length;
+    const before = mail.smtp.messages.length;
     const forgot = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', headers: { origin: testOrigin }, payload: { username: 'smtp.agent' } });
     expect(forgot.statusCode).toBe(202);
     const received = await receivedSince(before);
@@ -50,7 +44,7 @@ describe('password emails over SMTP', () => {
 
   it('sends exactly one notification when the password is changed', async () => {
     const cookie = await login(t, 'smtp.agent', 'Smtp-Reset-Passw0rd');
-    const before = smtp.messages.length;
+    const before = mail.smtp.messages.length;
     const changed = await t.app.inject({
       method: 'POST',
       url: '/api/v1/me/password',

@@ -78,12 +78,16 @@ function parse(payload: string | undefined): Invalidation | undefined {
   return undefined;
 }
 
+/** This instance's listeners: every transport delivers into one of these. */
 function createDispatcher() {
   const listeners = new Set<InvalidationListener>();
   return {
-    listeners,
-    dispatch(message: Invalidation) {
+    dispatch: (message: Invalidation): void => {
       for (const listener of listeners) listener(message);
+    },
+    subscribe: (listener: InvalidationListener): (() => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }
@@ -99,10 +103,7 @@ export function createLocalNotifications(): Notifications {
     publish: async () => {},
     deliverCommitted: (message) => dispatcher.dispatch(message),
     dispatchLocal: (message) => dispatcher.dispatch(message),
-    subscribe(listener) {
-      dispatcher.listeners.add(listener);
-      return () => dispatcher.listeners.delete(listener);
-    },
+    subscribe: dispatcher.subscribe,
     close: async () => {},
   };
 }
@@ -156,10 +157,7 @@ export async function createPostgresNotifications(url: string, onProblem: (error
     publish: sendNotify,
     deliverCommitted: (message) => dispatcher.dispatch(message),
     dispatchLocal: (message) => dispatcher.dispatch(message),
-    subscribe(listener) {
-      dispatcher.listeners.add(listener);
-      return () => dispatcher.listeners.delete(listener);
-    },
+    subscribe: dispatcher.subscribe,
     async close() {
       closed = true;
       if (retry !== undefined) clearTimeout(retry);
@@ -234,10 +232,7 @@ export async function createRedisNotifications(
       });
     },
     dispatchLocal: (message) => dispatcher.dispatch(message),
-    subscribe(listener) {
-      dispatcher.listeners.add(listener);
-      return () => dispatcher.listeners.delete(listener);
-    },
+    subscribe: dispatcher.subscribe,
     async close() {
       closed = true;
       subscriber.disconnect();
