@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { Db } from '../storage/db.ts';
+import { writeTogether } from '../storage/write-together.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { RequestMeta, SessionsService, StartedSession } from './sessions-service.ts';
@@ -32,9 +33,11 @@ export function createSignInService(deps: {
       const { passwordChangeRequired } = await deps.passwords.checkSignInPassword(signInAccount, username, password, meta);
       const account = user as NonNullable<typeof user>;
       if (tenant === undefined) throw new AppError('AUTH_INVALID_CREDENTIALS');
-      return deps.db.transaction().execute(async (trx) => {
-        const started = await deps.sessions.start(account.id, tenant, { ...meta, passwordChangeRequired }, trx);
-        await deps.audit.record(trx, {
+      // The session and its audit row: one statement, one round trip (see writeTogether).
+      let started: StartedSession | undefined;
+      await writeTogether(deps.db, async (writes) => {
+        started = await deps.sessions.start(account.id, tenant, { ...meta, passwordChangeRequired }, writes);
+        await deps.audit.record(writes, {
           tenantId: tenant.id,
           actorUserId: account.id,
           action: 'auth.login.succeeded',
@@ -44,8 +47,8 @@ export function createSignInService(deps: {
           ip: meta.ip,
           details: { method: 'password', passwordChangeRequired },
         });
-        return started;
       });
+      return started as StartedSession;
     },
   };
 }
