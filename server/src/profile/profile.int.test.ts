@@ -28,10 +28,10 @@ describe('GET /api/v1/me', () => {
   it('forgets a user at once when a change to them is announced', async () => {
     await me();
     await rename('Announced');
-    t.deps.notifications.dispatchLocal({ topic: invalidationTopics.user, id: user.userId });
+    t.deps.notifications.deliverCommitted({ topic: invalidationTopics.user, id: user.userId });
     expect((await me()).user.firstName).toBe('Announced');
     await rename('Everything');
-    t.deps.notifications.dispatchLocal({ topic: invalidationTopics.all, id: '' });
+    t.deps.notifications.deliverCommitted({ topic: invalidationTopics.all, id: '' });
     expect((await me()).user.firstName).toBe('Everything');
   });
 });

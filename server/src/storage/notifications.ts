@@ -58,8 +58,6 @@ export interface Notifications {
    * the invalidation to this instance's listeners now and, with Redis, PUBLISHes it to every other instance.
    */
   deliverCommitted(message: Invalidation): void;
-  /** Delivers the invalidation to this instance's listeners only, now. */
-  dispatchLocal(message: Invalidation): void;
   subscribe(listener: InvalidationListener): () => void;
   close(): Promise<void>;
 }
@@ -102,7 +100,6 @@ export function createLocalNotifications(): Notifications {
   return {
     publish: async () => {},
     deliverCommitted: (message) => dispatcher.dispatch(message),
-    dispatchLocal: (message) => dispatcher.dispatch(message),
     subscribe: dispatcher.subscribe,
     close: async () => {},
   };
@@ -156,7 +153,6 @@ export async function createPostgresNotifications(url: string, onProblem: (error
   return {
     publish: sendNotify,
     deliverCommitted: (message) => dispatcher.dispatch(message),
-    dispatchLocal: (message) => dispatcher.dispatch(message),
     subscribe: dispatcher.subscribe,
     async close() {
       closed = true;
@@ -231,7 +227,6 @@ export async function createRedisNotifications(
         if (!closed) options.onProblem(error instanceof Error ? error : new Error(String(error)));
       });
     },
-    dispatchLocal: (message) => dispatcher.dispatch(message),
     subscribe: dispatcher.subscribe,
     async close() {
       closed = true;
