@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
+import { createShortLivedCache } from '../kernel/short-lived-cache.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { MailService } from '../mail/mail-service.ts';
@@ -55,47 +56,18 @@ export function createAccessKeysService(deps: {
   logger: Logger;
 }) {
   // --- Credential cache: key state + owner status + permissions, trusted for at most a second. ---
-  const cache = new Map<string, { credential: Credential | undefined; loadedAt: number }>();
-  const loading = new Map<string, Promise<Credential | undefined>>();
-  let epoch = 0;
+  const cache = createShortLivedCache<Credential | undefined>({ ttlMs: credentialCacheTtlMs, clock: deps.clock });
+  const unsubscribe = deps.notifications.subscribe((message: Invalidation) => {
+    if (message.topic === accessKeyTopic) cache.forget(message.id);
+    else if (message.topic === userTopic) cache.forgetWhere((credential) => credential?.userId === message.id);
+    else cache.clear();
+  });
 
-  const forget = (message: Invalidation): void => {
-    epoch += 1;
-    loading.clear();
-    if (message.topic === accessKeyTopic) {
-      cache.delete(message.id);
-    } else if (message.topic === userTopic) {
-      for (const [accessKeyId, entry] of cache) if (entry.credential?.userId === message.id) cache.delete(accessKeyId);
-    } else {
-      cache.clear();
-    }
-  };
-  const unsubscribe = deps.notifications.subscribe(forget);
-
-  const credentialFor = (accessKeyId: string): Promise<Credential | undefined> => {
-    const now = deps.clock.now().getTime();
-    const entry = cache.get(accessKeyId);
-    if (entry !== undefined && now - entry.loadedAt < credentialCacheTtlMs && now >= entry.loadedAt) return Promise.resolve(entry.credential);
-    const pending = loading.get(accessKeyId);
-    if (pending !== undefined) return pending;
-    const startedAt = epoch;
-    const load = findCredential(deps.db, accessKeyId).then((row) => {
-      const credential: Credential | undefined =
-        row === undefined
-          ? undefined
-          : { ...row, tokenLifetimeMinutes: parseTenantSettings(row.tenantSettings).accessKeys.tokenLifetimeMinutes };
-      // A change committed while this load was in flight must not be overwritten by what it read.
-      if (epoch === startedAt) {
-        if (cache.size >= 100_000) cache.clear();
-        cache.set(accessKeyId, { credential, loadedAt: now });
-        loading.delete(accessKeyId);
-      }
-      return credential;
+  const credentialFor = (accessKeyId: string): Promise<Credential | undefined> =>
+    cache.get(accessKeyId, async () => {
+      const row = await findCredential(deps.db, accessKeyId);
+      return row === undefined ? undefined : { ...row, tokenLifetimeMinutes: parseTenantSettings(row.tenantSettings).accessKeys.tokenLifetimeMinutes };
     });
-    loading.set(accessKeyId, load);
-    load.catch(() => loading.delete(accessKeyId));
-    return load;
-  };
 
   /**
    * Tells every instance that a key changed: `announce` inside the change's transaction, `announceCommitted`

@@ -1,6 +1,7 @@
 import type { Me } from '@lanyard/contracts/api';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
+import { createShortLivedCache } from '../kernel/short-lived-cache.ts';
 import type { Principal } from '../kernel/principal.ts';
 import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
@@ -21,21 +22,11 @@ export function createProfileService(deps: {
   clock: Clock;
   notifications: Notifications;
 }) {
-  // Hot path: integrations call GET /api/v1/me with bearer tokens many times a second. One load per member
-  // at a time: the requests that find the entry stale while it is being read wait for that same read.
-  const cache = new Map<string, { facts: ProfileFacts; loadedAt: number }>();
-  const loading = new Map<string, Promise<ProfileFacts>>();
-  let epoch = 0;
+  // Hot path: integrations call GET /api/v1/me with bearer tokens many times a second.
+  const cache = createShortLivedCache<ProfileFacts>({ ttlMs: profileCacheMs, clock: deps.clock });
   const unsubscribe = deps.notifications.subscribe((message) => {
-    if (message.topic === invalidationTopics.user) {
-      epoch += 1;
-      loading.clear();
-      for (const key of cache.keys()) if (key.endsWith(`:${message.id}`)) cache.delete(key);
-    } else if (message.topic === invalidationTopics.all) {
-      epoch += 1;
-      loading.clear();
-      cache.clear();
-    }
+    if (message.topic === invalidationTopics.user) cache.forgetWhere((_facts, key) => key.endsWith(`:${message.id}`));
+    else if (message.topic === invalidationTopics.all) cache.clear();
   });
 
   const read = async (tenantId: string, userId: string): Promise<ProfileFacts> => {
@@ -53,32 +44,7 @@ export function createProfileService(deps: {
     };
   };
 
-  const load = (tenantId: string, userId: string): Promise<ProfileFacts> => {
-    const key = `${tenantId}:${userId}`;
-    const now = deps.clock.now().getTime();
-    const cached = cache.get(key);
-    if (cached !== undefined && now - cached.loadedAt < profileCacheMs && now >= cached.loadedAt) return Promise.resolve(cached.facts);
-    const pending = loading.get(key);
-    if (pending !== undefined) return pending;
-    const startedAt = epoch;
-    const reading = read(tenantId, userId).then(
-      (facts) => {
-        // A change announced while this read was in flight must not be overwritten by what it read.
-        if (epoch === startedAt) {
-          loading.delete(key);
-          if (cache.size >= 100_000) cache.clear();
-          cache.set(key, { facts, loadedAt: now });
-        }
-        return facts;
-      },
-      (error: unknown) => {
-        if (loading.get(key) === reading) loading.delete(key);
-        throw error;
-      },
-    );
-    loading.set(key, reading);
-    return reading;
-  };
+  const load = (tenantId: string, userId: string): Promise<ProfileFacts> => cache.get(`${tenantId}:${userId}`, () => read(tenantId, userId));
 
   const system = { version: deps.version, region: deps.region };
   const answerFor = (facts: ProfileFacts, permissions: ReadonlySet<string>, passwordChangeRequired: boolean): Me => ({

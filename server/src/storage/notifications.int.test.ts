@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { uniqueInvalidationChannel } from '../testing/test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { openDatabase, type Db } from './db.ts';
 import { createRedisNotifications, type Invalidation, type Notifications } from './notifications.ts';
@@ -15,8 +15,6 @@ interface Instance {
   received: Invalidation[];
 }
 
-/** Each test its own channel: Redis channels are shared by everything connected, whatever the database index. */
-const uniqueInvalidationChannel = () => `lanyard:test:${randomBytes(6).toString('hex')}:invalidation`;
 
 const open: Instance[] = [];
 

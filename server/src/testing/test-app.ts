@@ -121,8 +121,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   };
 }
 
-
-/** A Redis channel for one test app and its second instances only. */
+/**
+ * A Redis channel for one test app (and its second instances) only: Redis channels are shared by every
+ * connection, whatever the database index, so parallel test files must not share one.
+ */
 export function uniqueInvalidationChannel(): string {
   return `lanyard:test:${randomBytes(6).toString('hex')}:invalidation`;
 }
