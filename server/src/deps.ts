@@ -84,10 +84,10 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, serializers: logSerializers, redact: { paths: logRedactPaths, censor: '[redacted]' } });
 }
 
-export function storageTargetFor(config: Pick<Config, 'databaseUrl' | 'dataDir'>): StorageTarget {
+export function storageTargetFor(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'preparedStatements'>): StorageTarget {
   return config.databaseUrl === undefined
     ? { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') }
-    : { kind: 'postgres', url: config.databaseUrl };
+    : { kind: 'postgres', url: config.databaseUrl, preparedStatements: config.preparedStatements };
 }
 
 export async function createDeps(config: Readonly<Config>, overrides: DepsOverrides = {}): Promise<Deps> {

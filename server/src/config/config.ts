@@ -23,6 +23,7 @@ const envSchema = z
     LANYARD_DATA_DIR: z.string().min(1).default('./data'),
     LANYARD_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LANYARD_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    LANYARD_DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
     LANYARD_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     LANYARD_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     LANYARD_MAIL_FROM: z
@@ -60,6 +61,8 @@ export interface Config {
   dataDir: string;
   publicUrl: URL;
   databaseUrl: string | undefined;
+  /** Whether PostgreSQL connections use named statements (off behind a pooler that cannot keep them). */
+  preparedStatements: boolean;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
   /** From header of every email; by default `Lanyard <no-reply@<public URL host>>`. */
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(values.LANYARD_DATA_DIR),
     publicUrl,
     databaseUrl: values.LANYARD_DATABASE_URL,
+    preparedStatements: values.LANYARD_DATABASE_PREPARED_STATEMENTS,
     redisUrl: values.LANYARD_REDIS_URL,
     smtpUrl: values.LANYARD_SMTP_URL,
     mailFrom: values.LANYARD_MAIL_FROM ?? defaultMailFrom(publicUrl),

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
+import { withPreparedStatements } from './prepared-statements.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -12,7 +13,14 @@ export type Trx = Transaction<Database>;
 export type Executor = Db | Trx;
 
 export type StorageTarget =
-  | { kind: 'postgres'; url: string; maxConnections?: number; onIdleError?: (error: Error) => void }
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** Named statements, each parsed and planned once per connection (default true; see prepared-statements.ts). */
+      preparedStatements?: boolean;
+      onIdleError?: (error: Error) => void;
+    }
   | { kind: 'pglite'; dataDir: string | undefined };
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise PGlite (in memory when dataDir is undefined). */
@@ -22,7 +30,7 @@ export async function openDatabase(target: StorageTarget): Promise<Db> {
     // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
     // replaces it on the next checkout.
     pool.on('error', (error) => target.onIdleError?.(error));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: target.preparedStatements === false ? pool : withPreparedStatements(pool) }) });
   }
   let pglite: PGlite;
   if (target.dataDir === undefined) {
