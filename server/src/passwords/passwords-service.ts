@@ -34,6 +34,7 @@ import {
   replacePassword,
   retireOpenResets,
   updatePasswordHash,
+  type CredentialState,
 } from './passwords-repo.ts';
 
 export type PasswordsService = ReturnType<typeof createPasswordsService>;
@@ -44,6 +45,8 @@ export interface SignInAccount {
   tenant: Tenant;
   /** The membership in the user's default tenant; undefined if it is gone. */
   membership: Membership | undefined;
+  /** The credential columns, read with the user in the same query (not older than this attempt). */
+  credential: CredentialState;
 }
 
 export function resetPasswordUrl(publicUrl: URL, token: string): string {
@@ -192,7 +195,7 @@ export function createPasswordsService(deps: {
         });
         throw invalidCredentials();
       };
-      const state = user === undefined ? undefined : await findCredentialState(deps.db, user.id);
+      const state = account?.credential;
       if (user === undefined || state?.passwordHash == null) {
         await deps.hasher.verifyAgainstDummy(password);
         return fail(user?.defaultTenantId ?? null, user === undefined ? 'unknown-user' : 'no-password');

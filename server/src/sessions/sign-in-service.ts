@@ -23,13 +23,11 @@ export function createSignInService(deps: {
 }) {
   return {
     async login(username: string, password: string, meta: RequestMeta): Promise<StartedSession> {
-      const user = await deps.users.findUserByUsername(username);
-      // Everything the check needs is loaded once, here, in parallel.
-      const [membership, tenant] =
-        user === undefined
-          ? [undefined, undefined]
-          : await Promise.all([deps.users.findMembership(user.defaultTenantId, user.id), deps.tenants.getTenant(user.defaultTenantId)]);
-      const signInAccount = user === undefined || tenant === undefined ? undefined : { user, tenant, membership };
+      // Everything the check needs: the user, membership and credential state in one read, then the tenant.
+      const record = await deps.users.findSignInRecord(username);
+      const user = record?.user;
+      const tenant = user === undefined ? undefined : await deps.tenants.getTenant(user.defaultTenantId);
+      const signInAccount = record === undefined || tenant === undefined ? undefined : { ...record, tenant };
       const { passwordChangeRequired } = await deps.passwords.checkSignInPassword(signInAccount, username, password, meta);
       const account = user as NonNullable<typeof user>;
       if (tenant === undefined) throw new AppError('AUTH_INVALID_CREDENTIALS');

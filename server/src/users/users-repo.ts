@@ -2,7 +2,7 @@ import { passwordPolicySchema } from '@lanyard/contracts/password-policy';
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { UserRow, UserStatus } from '../storage/database.ts';
-import type { Membership, User } from './users.ts';
+import type { Membership, SignInRecord, User } from './users.ts';
 
 function toUser(row: UserRow): User {
   return {
@@ -65,20 +65,16 @@ export async function findUserByCanonicalUsername(db: Executor, usernameCanonica
   return row === undefined ? undefined : toUser(row);
 }
 
-/** The user's membership in one tenant, with role and team; undefined if they do not belong to it. */
-export async function findMembership(db: Executor, tenantId: string, userId: string): Promise<Membership | undefined> {
-  const row = await db
-    .selectFrom('memberships as m')
-    .innerJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
-    .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
-    .select(['m.tenant_id', 'm.user_id', 'r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name'])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.user_id', '=', userId)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
+const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name'] as const;
+
+function toMembership(
+  tenantId: string,
+  userId: string,
+  row: { role_id: string; role_name: string; permissions: string[]; password_policy: unknown; team_id: string | null; team_name: string | null },
+): Membership {
   return {
-    tenantId: row.tenant_id,
-    userId: row.user_id,
+    tenantId,
+    userId,
     role: {
       id: row.role_id,
       name: row.role_name,
@@ -86,6 +82,52 @@ export async function findMembership(db: Executor, tenantId: string, userId: str
       passwordPolicy: row.password_policy === null ? null : passwordPolicySchema.parse(row.password_policy),
     },
     team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
+  };
+}
+
+/** The user's membership in one tenant, with role and team; undefined if they do not belong to it. */
+export async function findMembership(db: Executor, tenantId: string, userId: string): Promise<Membership | undefined> {
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
+    .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
+    .select(membershipColumns)
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toMembership(tenantId, userId, row);
+}
+
+/**
+ * A sign-in's one read: the user, their membership in their default tenant, and the credential columns of
+ * the same row, as they are now (the lockout counters must not be older than this attempt).
+ */
+export async function findSignInRecord(db: Executor, usernameCanonical: string): Promise<SignInRecord | undefined> {
+  const row = await db
+    .selectFrom('users as u')
+    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id'))
+    .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
+    .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
+    .selectAll('u')
+    .select(membershipColumns)
+    .where('u.username_canonical', '=', usernameCanonical)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { role_id: roleId, role_name: roleName, permissions } = row;
+  return {
+    user: toUser(row),
+    membership:
+      roleId === null || roleName === null || permissions === null
+        ? undefined
+        : toMembership(row.default_tenant_id, row.id, { ...row, role_id: roleId, role_name: roleName, permissions }),
+    credential: {
+      userId: row.id,
+      passwordHash: row.password_hash,
+      passwordChangedAt: row.password_changed_at,
+      passwordMustChange: row.password_must_change,
+      failedLoginCount: row.failed_login_count,
+      lockedUntil: row.locked_until,
+    },
   };
 }
 

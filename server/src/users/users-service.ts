@@ -4,10 +4,11 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import type { Membership, User } from './users.ts';
+import type { Membership, SignInRecord, User } from './users.ts';
 import {
   activateWithPassword,
   findMembership,
+  findSignInRecord,
   findUser,
   findUserByCanonicalUsername,
   insertMembership,
@@ -55,6 +56,11 @@ export function createUsersService(deps: { db: Db; clock: Clock }) {
 
     findUserByUsername(username: string): Promise<User | undefined> {
       return findUserByCanonicalUsername(deps.db, canonicalUsername(username));
+    },
+
+    /** Everything a password sign-in checks, read in one query (see SignInRecord). */
+    findSignInRecord(username: string): Promise<SignInRecord | undefined> {
+      return findSignInRecord(deps.db, canonicalUsername(username));
     },
 
     async getUser(userId: string, executor: Executor = deps.db): Promise<User> {

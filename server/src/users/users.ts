@@ -21,3 +21,21 @@ export interface Membership {
   role: { id: string; name: string; permissions: string[]; passwordPolicy: PasswordPolicy | null };
   team: { id: string; name: string } | null;
 }
+
+/**
+ * What a password sign-in reads, in one query: the user, their membership in their default tenant
+ * (undefined if it is gone) and the credential columns of the same row. The passwords domain owns those
+ * columns and decides what they mean; here they are only read.
+ */
+export interface SignInRecord {
+  user: User;
+  membership: Membership | undefined;
+  credential: {
+    userId: string;
+    passwordHash: string | null;
+    passwordChangedAt: Date | null;
+    passwordMustChange: boolean;
+    failedLoginCount: number;
+    lockedUntil: Date | null;
+  };
+}
