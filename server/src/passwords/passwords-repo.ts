@@ -2,20 +2,12 @@ import { sql } from 'kysely';
 import { newId } from '../kernel/ids.ts';
 import type { Executor } from '../storage/db.ts';
 import type { PasswordResetRow } from '../storage/database.ts';
+import { credentialStateOf, type CredentialState } from '../users/users.ts';
 
 /**
  * Credential state: the password columns of `users` (hash, change time, must-change, lockout counters),
  * password history and reset links. Only the passwords domain writes these.
  */
-
-export interface CredentialState {
-  userId: string;
-  passwordHash: string | null;
-  passwordChangedAt: Date | null;
-  passwordMustChange: boolean;
-  failedLoginCount: number;
-  lockedUntil: Date | null;
-}
 
 export async function findCredentialState(db: Executor, userId: string): Promise<CredentialState | undefined> {
   const row = await db
@@ -23,15 +15,7 @@ export async function findCredentialState(db: Executor, userId: string): Promise
     .select(['id', 'password_hash', 'password_changed_at', 'password_must_change', 'failed_login_count', 'locked_until'])
     .where('id', '=', userId)
     .executeTakeFirst();
-  if (row === undefined) return undefined;
-  return {
-    userId: row.id,
-    passwordHash: row.password_hash,
-    passwordChangedAt: row.password_changed_at,
-    passwordMustChange: row.password_must_change,
-    failedLoginCount: row.failed_login_count,
-    lockedUntil: row.locked_until,
-  };
+  return row === undefined ? undefined : credentialStateOf(row);
 }
 
 /**

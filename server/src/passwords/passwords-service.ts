@@ -17,7 +17,7 @@ import type { RolesService } from '../roles/roles-service.ts';
 import type { RequestMeta, SessionsService } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
-import type { Membership, User } from '../users/users.ts';
+import type { CredentialState, Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
@@ -34,7 +34,6 @@ import {
   replacePassword,
   retireOpenResets,
   updatePasswordHash,
-  type CredentialState,
 } from './passwords-repo.ts';
 
 export type PasswordsService = ReturnType<typeof createPasswordsService>;

@@ -2,7 +2,7 @@ import { passwordPolicySchema } from '@lanyard/contracts/password-policy';
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { UserRow, UserStatus } from '../storage/database.ts';
-import type { Membership, SignInRecord, User } from './users.ts';
+import { credentialStateOf, type Membership, type SignInRecord, type User } from './users.ts';
 
 function toUser(row: UserRow): User {
   return {
@@ -120,14 +120,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
       roleId === null || roleName === null || permissions === null
         ? undefined
         : toMembership(row.default_tenant_id, row.id, { ...row, role_id: roleId, role_name: roleName, permissions }),
-    credential: {
-      userId: row.id,
-      passwordHash: row.password_hash,
-      passwordChangedAt: row.password_changed_at,
-      passwordMustChange: row.password_must_change,
-      failedLoginCount: row.failed_login_count,
-      lockedUntil: row.locked_until,
-    },
+    credential: credentialStateOf(row),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
-import type { UserStatus } from '../storage/database.ts';
+import type { UserRow, UserStatus } from '../storage/database.ts';
 
 export interface User {
   id: string;
@@ -30,12 +30,28 @@ export interface Membership {
 export interface SignInRecord {
   user: User;
   membership: Membership | undefined;
-  credential: {
-    userId: string;
-    passwordHash: string | null;
-    passwordChangedAt: Date | null;
-    passwordMustChange: boolean;
-    failedLoginCount: number;
-    lockedUntil: Date | null;
+  credential: CredentialState;
+}
+
+/** The password columns of a users row: hash, change time, must-change flag and lockout counters. Only the passwords domain writes them. */
+export interface CredentialState {
+  userId: string;
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  passwordMustChange: boolean;
+  failedLoginCount: number;
+  lockedUntil: Date | null;
+}
+
+export function credentialStateOf(
+  row: Pick<UserRow, 'id' | 'password_hash' | 'password_changed_at' | 'password_must_change' | 'failed_login_count' | 'locked_until'>,
+): CredentialState {
+  return {
+    userId: row.id,
+    passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at,
+    passwordMustChange: row.password_must_change,
+    failedLoginCount: row.failed_login_count,
+    lockedUntil: row.locked_until,
   };
 }
