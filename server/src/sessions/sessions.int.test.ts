@@ -62,6 +62,39 @@ describe('sign-in', () => {
     expect((bodies[0] as { error: { code: string } }).error.code).toBe('AUTH_INVALID_CREDENTIALS');
   });
 
+  it('refuses a user whose membership in their default tenant is gone, after the same argon2 work, and records why', async () => {
+    const leaver = await signedInUser(t, { tenant: user.tenant, username: 'josie.pye', role: 'Agent' });
+    await t.deps.db.deleteFrom('memberships').where('user_id', '=', leaver.userId).execute();
+    const sessionsOf = async () => (await t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', leaver.userId).execute()).length;
+    const sessionsBefore = await sessionsOf();
+    const before = t.deps.hasherStats().verifications;
+    const response = await loginRequest({ username: 'josie.pye', password: strongPassword });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(response.cookies).toHaveLength(0);
+    expect(t.deps.hasherStats().verifications - before).toBe(1);
+    const failure = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['details'])
+      .where('action', '=', 'auth.login.failed')
+      .where('target_id', '=', leaver.userId)
+      .executeTakeFirstOrThrow();
+    expect(failure.details).toMatchObject({ reason: 'no-membership' });
+    expect(await sessionsOf()).toBe(sessionsBefore);
+  });
+
+  it('reads the role, its permissions and the team of the default tenant in the sign-in read', async () => {
+    const team = await t.deps.teams.createTeam(user.tenant.id, 'Night shift');
+    await signedInUser(t, { tenant: user.tenant, username: 'diana.barry', role: 'Supervisor', teamId: team.id });
+    const record = await t.deps.users.findSignInRecord('DIANA.BARRY');
+    expect(record?.user.username).toBe('diana.barry');
+    expect(record?.membership).toMatchObject({ tenantId: user.tenant.id, role: { name: 'Supervisor' }, team: { id: team.id, name: 'Night shift' } });
+    expect(record?.membership?.role.permissions.length).toBeGreaterThan(0);
+    expect(record?.credential).toMatchObject({ userId: record?.user.id, failedLoginCount: 0, lockedUntil: null, passwordMustChange: false });
+    expect(record?.credential.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(await t.deps.users.findSignInRecord('nobody.at.all')).toBeUndefined();
+  });
+
   it('refuses malformed sign-in bodies with VALIDATION_FAILED', async () => {
     for (const payload of [{ username: 'anne.shirley' }, { username: 1, password: 'x' }, { username: 'a\u0000b', password: 'x' }, { username: 'a', password: 'x', remember: true }]) {
       const response = await loginRequest(payload);
