@@ -119,7 +119,14 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
     membership:
       roleId === null || roleName === null || permissions === null
         ? undefined
-        : toMembership(row.default_tenant_id, row.id, { ...row, role_id: roleId, role_name: roleName, permissions }),
+        : toMembership(row.default_tenant_id, row.id, {
+            role_id: roleId,
+            role_name: roleName,
+            permissions,
+            password_policy: row.password_policy,
+            team_id: row.team_id,
+            team_name: row.team_name,
+          }),
     credential: credentialStateOf(row),
   };
 }
