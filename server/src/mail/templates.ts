@@ -72,6 +72,11 @@ export function invitationEmail(input: {
   return { template: 'invitation', subject, text, html };
 }
 
+/** " from the address 192.0.2.1" for a security notice, or nothing when the address is unknown. */
+function fromAddress(ip: string | null | undefined): string {
+  return ip === undefined || ip === null ? '' : ` from the address ${ip}`;
+}
+
 /**
  * Sent after a password change (by the user, or through a reset link): the account owner learns of it
  * either way. The password service signs out the other sessions before sending it.
@@ -79,7 +84,7 @@ export function invitationEmail(input: {
 export function passwordChangedEmail(input: { firstName: string; tenantName: string; changedAt: Date; ip?: string | null | undefined }): RenderedEmail {
   const subject = 'Your Lanyard password was changed';
   const changed = formatUtc(input.changedAt);
-  const where = input.ip === undefined || input.ip === null ? '' : ` from the address ${input.ip}`;
+  const where = fromAddress(input.ip);
   const warning = 'If you did not change it, reset your password and contact your administrator at once: someone else may be using your account.';
   const text = [
     `Hello ${input.firstName},`,
@@ -120,7 +125,7 @@ export function accessKeyCreatedEmail(input: {
 }): RenderedEmail {
   const subject = 'A new access key was added to your Lanyard account';
   const created = formatUtc(input.createdAt);
-  const where = input.ip === undefined || input.ip === null ? '' : ` from the address ${input.ip}`;
+  const where = fromAddress(input.ip);
   const expiry = input.expiresAt === null ? 'It does not expire.' : `It expires at ${formatUtc(input.expiresAt)}.`;
   const warning =
     'If you did not add it, deactivate or delete it at once in the console under My Profile › Access Keys, change your password, and contact your administrator: someone else may be using your account.';
