@@ -5,9 +5,9 @@ import { register } from 'tsx/esm/api';
 
 // V8 optimises a function once it has run "enough" bytecode; its default threshold suits pages that run
 // briefly. A sign-in runs once per request through thousands of functions, and at the rates a password
-// hash allows (about a hundred a second per two cores) much of that path stayed unoptimised for minutes.
-// A threshold eight times lower optimises it within seconds: 20 % less CPU per sign-in on the event loop
-// (bench/login.ts, docs/benchmarks.md). Set before any of the server's code is loaded.
+// hash allows (about a hundred a second per two cores) much of that path still ran unoptimised after 30 s.
+// A threshold eight times lower optimises it within seconds: 10-25 % less CPU per sign-in on the event
+// loop in alternating runs (bench/login.ts, docs/benchmarks.md). Set before the server's code is loaded.
 setFlagsFromString('--interrupt-budget=8192');
 
 register();

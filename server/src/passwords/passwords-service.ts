@@ -17,7 +17,7 @@ import type { RolesService } from '../roles/roles-service.ts';
 import type { RequestMeta, SessionsService } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
-import type { CredentialState, Membership, User } from '../users/users.ts';
+import type { SignInRecord, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
@@ -38,15 +38,11 @@ import {
 
 export type PasswordsService = ReturnType<typeof createPasswordsService>;
 
-/** What a sign-in has already loaded about the account, so the password check needs no second look-up. */
-export interface SignInAccount {
-  user: User;
-  tenant: Tenant;
-  /** The membership in the user's default tenant; undefined if it is gone. */
-  membership: Membership | undefined;
-  /** The credential columns, read with the user in the same query (not older than this attempt). */
-  credential: CredentialState;
-}
+/**
+ * What a sign-in has already loaded about the account (user, default-tenant membership and credential
+ * columns in one read, then the tenant), so the password check needs no second look-up.
+ */
+export type SignInAccount = SignInRecord & { tenant: Tenant };
 
 export function resetPasswordUrl(publicUrl: URL, token: string): string {
   return new URL(`reset-password/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
