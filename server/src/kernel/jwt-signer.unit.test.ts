@@ -19,12 +19,15 @@ describe('the token signing thread', () => {
       expect(verified).toMatchObject({ ok: true, header: { alg: 'ES256', typ: 'at+jwt', kid: index % 3 === 0 ? 'k2' : 'k1' }, claims: { sub: `user-${index}`, n: index } });
     });
     expect(new Set(tokens).size).toBe(200);
+    // Low-S only (see jwt.ts lowS): with 200 signatures, a signer that did not normalise would fail here.
+    const halfOrder = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n >> 1n;
+    for (const token of tokens) expect(BigInt(`0x${Buffer.from(token.split('.')[2] ?? '', 'base64url').subarray(32).toString('hex')}`) <= halfOrder).toBe(true);
   });
 
   it('signs again after a pause, in later turns of the event loop', async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const token = await signer.sign({ sub: 'later' }, first, 'JWT');
-    expect(verifyJwt(token, publicKeyFor)).toMatchObject({ ok: true, header: { typ: 'JWT' }, claims: { sub: 'later' } });
+    expect(verifyJwt(token, publicKeyFor, 'JWT')).toMatchObject({ ok: true, header: { typ: 'JWT' }, claims: { sub: 'later' } });
   });
 
   it('refuses to sign once closed', async () => {

@@ -300,6 +300,14 @@ describe('bearer tokens and revocation', () => {
   });
 });
 
+/** The other valid ECDSA encoding of a P-256 signature: (r, n − s). */
+function highSTwin(signaturePart: string): string {
+  const order = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const signature = Buffer.from(signaturePart, 'base64url');
+  const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
+  return Buffer.concat([signature.subarray(0, 32), Buffer.from((order - s).toString(16).padStart(64, '0'), 'hex')]).toString('base64url');
+}
+
 describe('forged tokens', () => {
   it('are all refused by the API and by introspection', async () => {
     const key = await addAccessKey(t, supervisor);
@@ -333,6 +341,9 @@ describe('forged tokens', () => {
       'DER signature': `${h}.${c}.${sign('sha256', Buffer.from(`${h}.${c}`), realSigner.privateKey).toString('base64url')}`,
       'extra segment': `${genuine}.e30`,
       garbage: 'Zm9v.YmFy.YmF6',
+      'typ JWT (not an access token)': signJwtSync(claims, realSigner, 'JWT'),
+      'no typ': `${b64({ alg: header.alg, kid: header.kid })}.${c}.${s}`,
+      'high-S twin of the genuine signature': `${h}.${c}.${highSTwin(s)}`,
     };
     expect((await me(genuine)).statusCode).toBe(200);
     for (const [name, token] of Object.entries(forged)) {
