@@ -28,6 +28,7 @@ export const errorCodes = {
   PASSWORD_POLICY_VIOLATED: { status: 422, message: 'The password does not meet the password rules.' },
   PASSWORD_POLICY_INVALID: { status: 422, message: 'The password policy is not consistent (for example, the minimum length exceeds the maximum).' },
   CURRENT_PASSWORD_INCORRECT: { status: 403, message: 'The current password is incorrect.' },
+  ACCOUNT_LOCKED: { status: 403, message: 'Too many wrong passwords: your account is locked for a while. Try again later, or reset your password.' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Change your password to continue.' },
   RESET_LINK_NOT_FOUND: { status: 404, message: 'This password reset link is not valid.' },
   RESET_LINK_EXPIRED: { status: 410, message: 'This password reset link has expired. Request a new one.' },

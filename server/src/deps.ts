@@ -19,6 +19,7 @@ import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
 import { createSignInService } from './sessions/sign-in-service.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
+import { createQueryCounter } from './storage/query-count.ts';
 import { createPasswordsService } from './passwords/passwords-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
@@ -58,6 +59,8 @@ export interface Deps {
   /** The `iss` of access tokens and the base of the OAuth endpoints: LANYARD_PUBLIC_URL's origin. */
   issuer: string;
   hasherStats: PasswordHasher['stats'];
+  /** Statements run on the database by this instance so far. */
+  statementCount(): number;
   /** How many password-hashing requests may be in flight at once (the hash pool's workers plus queue). */
   hashingCapacity: number;
   close(): Promise<void>;
@@ -95,11 +98,13 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const logger = overrides.logger ?? createLogger(config);
   const masterKey = overrides.masterKey ?? config.masterKey ?? (await loadOrCreateMasterKey(config.dataDir));
   const storage = overrides.storage ?? storageTargetFor(config);
-  const db =
+  const opened =
     overrides.db ??
     (await openDatabase(
       storage.kind === 'postgres' ? { ...storage, onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost') } : storage,
     ));
+  const queryCounter = createQueryCounter();
+  const db = opened.withPlugin(queryCounter.plugin);
   const secrets = createSecretHasher(masterKey);
   const hasher = createPasswordHasher(overrides.hasher);
   const transport =
@@ -127,6 +132,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     roles,
     users,
     sessions,
+    logger,
   });
   const signIn = createSignInService({ db, users, tenants, passwords, sessions, audit });
   const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
@@ -170,8 +176,11 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     tokens,
     issuer,
     hasherStats: () => hasher.stats(),
+    statementCount: () => queryCounter.count(),
     hashingCapacity: hasher.capacity,
     async close() {
+      // Queued forgot-password requests are handled (and their emails queued) before the database closes.
+      await passwords.close();
       accessKeys.close();
       profile.close();
       signingKeys.close();

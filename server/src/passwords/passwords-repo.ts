@@ -18,18 +18,23 @@ export async function findCredentialState(db: Executor, userId: string): Promise
   return row === undefined ? undefined : credentialStateOf(row);
 }
 
+/** What counting one password attempt found: whether it may be verified, and whether it set the lock. */
+export interface PasswordAttempt {
+  /** False when the account is locked: the attempt must not be verified against the real hash. */
+  admitted: boolean;
+  /** This attempt was the last one the window allows, and locked the account until `lockedUntil`. */
+  locksNow: boolean;
+  lockedUntil: Date | null;
+}
+
 /**
- * Counts one failed sign-in, atomically (the row lock serialises concurrent attempts on every instance).
- * A lock that has run out starts a fresh count; reaching `maxFailures` locks until `lockedUntil`.
- * Returns the new count and lock, so exactly one caller sees the count reach the threshold.
+ * Counts one password attempt *before* it is verified, atomically (the row lock serialises concurrent
+ * attempts on every instance), so at most `maxFailures` verifications ever start per lock window however
+ * many arrive at once. The count starts afresh when a lock has run out; the attempt that reaches
+ * `maxFailures` sets the lock (it is still verified, and a success lifts it again); attempts past it are not
+ * admitted. The count only goes back to 0 on a success, an unlock or a new password.
  */
-export async function recordFailedLogin(
-  db: Executor,
-  userId: string,
-  now: Date,
-  maxFailures: number,
-  lockedUntil: Date,
-): Promise<{ failedLoginCount: number; lockedUntil: Date | null }> {
+export async function countPasswordAttempt(db: Executor, userId: string, now: Date, maxFailures: number, lockedUntil: Date): Promise<PasswordAttempt> {
   const expiredLock = sql<boolean>`(locked_until is not null and locked_until <= ${now})`;
   const nextCount = sql<number>`case when ${expiredLock} then 1 else failed_login_count + 1 end`;
   const row = await db
@@ -44,7 +49,7 @@ export async function recordFailedLogin(
     .where('id', '=', userId)
     .returning(['failed_login_count', 'locked_until'])
     .executeTakeFirstOrThrow();
-  return { failedLoginCount: row.failed_login_count, lockedUntil: row.locked_until };
+  return { admitted: row.failed_login_count <= maxFailures, locksNow: row.failed_login_count === maxFailures, lockedUntil: row.locked_until };
 }
 
 export async function clearFailedLogins(db: Executor, userId: string): Promise<void> {
@@ -121,6 +126,18 @@ export async function consumePasswordReset(db: Executor, id: string, now: Date):
     .where('expires_at', '>', now)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Reset links the account asked for itself (not sent by an administrator) since `since`, used or not. */
+export async function countRecentSelfServiceResets(db: Executor, userId: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('password_resets')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('user_id', '=', userId)
+    .where('requested_by', 'is', null)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** A newer link (or a completed reset) makes every other open link of the user useless. */

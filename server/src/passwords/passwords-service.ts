@@ -7,7 +7,9 @@ import {
 } from '@lanyard/contracts/password-policy';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
-import { DAY, MINUTE, type Clock } from '../kernel/clock.ts';
+import type { Logger } from 'pino';
+import { createBackgroundQueue } from '../kernel/background-queue.ts';
+import { DAY, HOUR, MINUTE, type Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
@@ -26,11 +28,13 @@ import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash } f
 import {
   clearFailedLogins,
   consumePasswordReset,
+  countPasswordAttempt,
+  countRecentSelfServiceResets,
   findCredentialState,
   findPasswordResetByTokenHash,
   insertPasswordReset,
   listPasswordHistory,
-  recordFailedLogin,
+  type PasswordAttempt,
   replacePassword,
   retireOpenResets,
   updatePasswordHash,
@@ -43,6 +47,9 @@ export type PasswordsService = ReturnType<typeof createPasswordsService>;
  * columns in one read, then the tenant), so the password check needs no second look-up.
  */
 export type SignInAccount = SignInRecord & { tenant: Tenant };
+
+/** Reset links one account can be sent through the forgot-password form in an hour. */
+export const maxSelfServiceResetsPerHour = 3;
 
 export function resetPasswordUrl(publicUrl: URL, token: string): string {
   return new URL(`reset-password/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
@@ -61,8 +68,31 @@ export function createPasswordsService(deps: {
   roles: RolesService;
   users: UsersService;
   sessions: SessionsService;
+  logger: Pick<Logger, 'error' | 'warn'>;
 }) {
   const invalidCredentials = (): AppError => new AppError('AUTH_INVALID_CREDENTIALS');
+
+  /** Counts a password attempt against the account's lockout before any hash runs (see countPasswordAttempt). */
+  const admitPasswordAttempt = (userId: string, tenant: Tenant): Promise<PasswordAttempt> => {
+    const now = deps.clock.now();
+    const { maxFailures, lockMinutes } = tenant.settings.lockout;
+    return countPasswordAttempt(deps.db, userId, now, maxFailures, new Date(now.getTime() + lockMinutes * MINUTE));
+  };
+
+  /** The wrong attempt that used up the window locked the account: audited once, by that request alone. */
+  const auditLockout = async (tenant: Tenant, userId: string, attempt: PasswordAttempt, meta: RequestMeta): Promise<void> => {
+    if (!attempt.locksNow) return;
+    await deps.audit.record(deps.db, {
+      tenantId: tenant.id,
+      actorUserId: null,
+      action: 'auth.lockout',
+      result: 'success',
+      targetType: 'user',
+      targetId: userId,
+      ip: meta.ip,
+      details: { failures: tenant.settings.lockout.maxFailures, lockedUntil: attempt.lockedUntil?.toISOString() },
+    });
+  };
 
   /** The member's effective policy in a tenant: their role's override, else the tenant's. */
   const policyFor = async (tenantId: string, userId: string, executor: Executor = deps.db): Promise<PasswordPolicy> => {
@@ -162,6 +192,38 @@ export function createPasswordsService(deps: {
     });
   };
 
+  /**
+   * One queued forgot-password request. Only an active member gets a link, and at most
+   * `maxSelfServiceResetsPerHour` of them an hour, so nobody can fill a mailbox through the form; the
+   * requester cannot tell either case from a sent link.
+   */
+  const processResetRequest = async ({ username, ip }: { username: string; ip: string | undefined }): Promise<void> => {
+    const user = await deps.users.findUserByUsername(username);
+    if (user === undefined || user.status !== 'active') return;
+    if ((await deps.users.findMembership(user.defaultTenantId, user.id)) === undefined) return;
+    await deps.db.transaction().execute(async (trx) => {
+      const since = new Date(deps.clock.now().getTime() - HOUR);
+      if ((await countRecentSelfServiceResets(trx, user.id, since)) >= maxSelfServiceResetsPerHour) {
+        await deps.audit.record(trx, {
+          tenantId: user.defaultTenantId,
+          actorUserId: null,
+          action: 'password.reset.requested',
+          result: 'failure',
+          targetType: 'user',
+          targetId: user.id,
+          ip,
+          details: { reason: 'too-many-requests', limitPerHour: maxSelfServiceResetsPerHour },
+        });
+        return;
+      }
+      await issueReset(trx, user, user.defaultTenantId, null, { ip });
+    });
+  };
+  const resetRequests = createBackgroundQueue({
+    run: processResetRequest,
+    onError: (error) => deps.logger.error({ err: error }, 'password reset request failed'),
+  });
+
   return {
     policyFor,
 
@@ -197,30 +259,19 @@ export function createPasswordsService(deps: {
       }
       const { tenant, membership } = account as SignInAccount;
       const now = deps.clock.now();
-      const locked = state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime();
-      const verified = await deps.hasher.verify(state.passwordHash, password);
-      if (locked) return fail(tenant.id, 'locked');
-      if (!verified) {
-        const { maxFailures, lockMinutes } = tenant.settings.lockout;
-        const counted = await recordFailedLogin(deps.db, user.id, now, maxFailures, new Date(now.getTime() + lockMinutes * MINUTE));
-        if (counted.failedLoginCount === maxFailures) {
-          await deps.audit.record(deps.db, {
-            tenantId: tenant.id,
-            actorUserId: null,
-            action: 'auth.lockout',
-            result: 'success',
-            targetType: 'user',
-            targetId: user.id,
-            ip: meta.ip,
-            details: { failures: maxFailures, lockedUntil: counted.lockedUntil?.toISOString() },
-          });
-        }
+      const attempt = await admitPasswordAttempt(user.id, tenant);
+      if (!attempt.admitted) {
+        // Locked: the real hash is not tried, but the work is the same as for any other refusal.
+        await deps.hasher.verifyAgainstDummy(password);
+        return fail(tenant.id, 'locked');
+      }
+      if (!(await deps.hasher.verify(state.passwordHash, password))) {
+        await auditLockout(tenant, user.id, attempt, meta);
         return fail(tenant.id, 'wrong-password');
       }
       if (user.status !== 'active') return fail(tenant.id, `status-${user.status}`);
       if (membership === undefined) return fail(tenant.id, 'no-membership');
 
-      if (state.failedLoginCount > 0 || state.lockedUntil !== null) await clearFailedLogins(deps.db, user.id);
       if (needsRehash(state.passwordHash, deps.hasher.parameters)) {
         await updatePasswordHash(deps.db, user.id, await deps.hasher.hash(password));
       }
@@ -228,6 +279,9 @@ export function createPasswordsService(deps: {
       const breaksPolicy = (await failedRulesFor(policy, user, password, false)).length > 0;
       return { passwordChangeRequired: state.passwordMustChange || isPasswordExpired(policy, state.passwordChangedAt, now) || breaksPolicy };
     },
+
+    /** A right password resets the account's attempt count: part of the sign-in's own write (see writeTogether). */
+    clearPasswordAttempts: (executor: Executor, userId: string) => clearFailedLogins(executor, userId),
 
     /** The first password of an invited user must meet the policy too (history does not apply yet). */
     async assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy> {
@@ -241,7 +295,7 @@ export function createPasswordsService(deps: {
     async changePassword(principal: Principal, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
       const user = await deps.users.getUser(principal.userId);
       const state = await findCredentialState(deps.db, user.id);
-      if (state?.passwordHash == null || !(await deps.hasher.verify(state.passwordHash, currentPassword))) {
+      const refuse = async (reason: string, code: 'CURRENT_PASSWORD_INCORRECT' | 'ACCOUNT_LOCKED'): Promise<never> => {
         await deps.audit.record(deps.db, {
           tenantId: principal.tenantId,
           actorUserId: user.id,
@@ -250,10 +304,24 @@ export function createPasswordsService(deps: {
           targetType: 'user',
           targetId: user.id,
           ip: meta.ip,
-          details: { reason: 'current-password-incorrect' },
+          details: { reason },
         });
-        throw new AppError('CURRENT_PASSWORD_INCORRECT');
+        throw new AppError(code);
+      };
+      if (state?.passwordHash == null) return refuse('no-password', 'CURRENT_PASSWORD_INCORRECT');
+      // The current password is guessed against the same counter as a sign-in: a stolen session must not
+      // become a way around the lockout.
+      const tenant = await deps.tenants.getTenant(principal.tenantId);
+      const attempt = await admitPasswordAttempt(user.id, tenant);
+      if (!attempt.admitted) {
+        await deps.hasher.verifyAgainstDummy(currentPassword);
+        return refuse('locked', 'ACCOUNT_LOCKED');
       }
+      if (!(await deps.hasher.verify(state.passwordHash, currentPassword))) {
+        await auditLockout(tenant, user.id, attempt, meta);
+        return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
+      }
+      await clearFailedLogins(deps.db, user.id);
       await assertAcceptable(await policyFor(principal.tenantId, user.id), user, newPassword);
       const passwordHash = await deps.hasher.hash(newPassword);
       await deps.db.transaction().execute((trx) =>
@@ -261,13 +329,18 @@ export function createPasswordsService(deps: {
       );
     },
 
-    /** Forgotten password: the same answer whether or not the account exists. */
+    /**
+     * Forgotten password: the same answer whether or not the account exists, after the same work — none:
+     * the request is only queued, and looking the account up, issuing the link and queuing the email
+     * happen after the answer has gone (see processResetRequest).
+     */
     async requestReset(username: string, meta: RequestMeta): Promise<void> {
-      const user = await deps.users.findUserByUsername(username);
-      if (user === undefined || user.status !== 'active') return;
-      if ((await deps.users.findMembership(user.defaultTenantId, user.id)) === undefined) return;
-      await deps.db.transaction().execute((trx) => issueReset(trx, user, user.defaultTenantId, null, meta));
+      if (!resetRequests.offer({ username, ip: meta.ip })) deps.logger.warn({ pending: resetRequests.pending() }, 'password reset requests dropped: queue full');
     },
+
+    /** Resolves once every queued forgot-password request has been handled (tests, shutdown). */
+    resetRequestsIdle: () => resetRequests.idle(),
+    close: () => resetRequests.close(),
 
     /** An administrator sends a reset link to a member of their tenant. */
     async sendResetAsAdministrator(actor: Principal, userId: string, meta: RequestMeta): Promise<{ expiresAt: Date }> {

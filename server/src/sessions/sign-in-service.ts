@@ -31,10 +31,11 @@ export function createSignInService(deps: {
       const { passwordChangeRequired } = await deps.passwords.checkSignInPassword(signInAccount, username, password, meta);
       const account = user as NonNullable<typeof user>;
       if (tenant === undefined) throw new AppError('AUTH_INVALID_CREDENTIALS');
-      // The session and its audit row: one statement, one round trip (see writeTogether).
+      // The session, the reset attempt count and the audit row: one statement, one round trip (see writeTogether).
       let started: StartedSession | undefined;
       await writeTogether(deps.db, async (writes) => {
         started = await deps.sessions.start(account.id, tenant, { ...meta, passwordChangeRequired }, writes);
+        await deps.passwords.clearPasswordAttempts(writes, account.id);
         await deps.audit.record(writes, {
           tenantId: tenant.id,
           actorUserId: account.id,

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUR, MINUTE } from '../kernel/clock.ts';
+import { login, signedInUser, type SignedInUser } from '../testing/journeys.ts';
+import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
+import { maxSelfServiceResetsPerHour } from './passwords-service.ts';
+
+/**
+ * The lockout is exact: an attempt is counted before its hash runs, so no burst, on any number of
+ * instances, gets more than the threshold's worth of verifications against the real hash.
+ */
+let t: TestApp;
+let admin: SignedInUser;
+let counter = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await signedInUser(t, { tenantName: 'Lockout Tenant', username: 'lock.admin' });
+});
+afterAll(async () => t.close());
+
+async function freshAgent(prefix: string): Promise<SignedInUser> {
+  counter += 1;
+  return signedInUser(t, { tenant: admin.tenant, username: `${prefix}.${counter}`, role: 'Agent' });
+}
+
+type Instance = Pick<TestApp, 'app' | 'deps'>;
+
+const loginAttempt = (instance: Instance, username: string, password: string, remoteAddress: string) =>
+  instance.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, remoteAddress, payload: { username, password } });
+
+/** Verifications against a real hash (not the dummy one) done by these instances so far. */
+const realVerifications = (instances: Instance[]) =>
+  instances.reduce((sum, instance) => sum + instance.deps.hasherStats().verifications - instance.deps.hasherStats().dummyVerifications, 0);
+
+const credentialRow = (userId: string) =>
+  t.deps.db.selectFrom('users').select(['failed_login_count', 'locked_until']).where('id', '=', userId).executeTakeFirstOrThrow();
+
+const auditActions = async (userId: string, action: string) =>
+  t.deps.db.selectFrom('audit_events').select(['result', 'details']).where('target_id', '=', userId).where('action', '=', action).orderBy('id').execute();
+
+/** Waits (bounded) until the account's attempt count reaches `count`. */
+async function untilCounted(userId: string, count: number): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 5) {
+    if ((await credentialRow(userId)).failed_login_count >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`attempt count never reached ${count}`);
+}
+
+describe('an exact lockout', () => {
+  it('starts at most 6 real verifications for 50 parallel wrong attempts across two instances, and refuses the right password once 6 are counted', async () => {
+    const agent = await freshAgent('burst');
+    const second = await t.secondInstance();
+    try {
+      const instances: Instance[] = [t, second];
+      const before = realVerifications(instances);
+      const wrong = Array.from({ length: 50 }, (_, index) =>
+        loginAttempt(instances[index % 2] as Instance, agent.username, `Wrong-Password-${index}`, `10.9.0.${index}`),
+      );
+      // The right password while the burst is still being verified, as soon as the threshold is counted.
+      await untilCounted(agent.userId, 6);
+      const right = await loginAttempt(second, agent.username, strongPassword, '10.9.1.1');
+      const responses = await Promise.all(wrong);
+      expect(right.statusCode).toBe(401);
+      expect(right.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+      expect(right.cookies).toHaveLength(0);
+      for (const response of responses) expect(response.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+      expect(realVerifications(instances) - before).toBe(6);
+
+      const row = await credentialRow(agent.userId);
+      expect(row.failed_login_count).toBe(51);
+      expect(row.locked_until?.getTime()).toBe(t.clock.now().getTime() + 30 * MINUTE);
+      expect(await auditActions(agent.userId, 'auth.lockout')).toHaveLength(1);
+      const failures = await auditActions(agent.userId, 'auth.login.failed');
+      const reasons = failures.map((event) => (event.details as { reason: string }).reason);
+      expect(reasons.filter((reason) => reason === 'wrong-password')).toHaveLength(6);
+      expect(reasons.filter((reason) => reason === 'locked')).toHaveLength(45);
+      // Every refusal cost the same argon2 work: locked attempts were verified against the dummy hash.
+      expect((await loginAttempt(t, agent.username, strongPassword, '10.9.1.2')).statusCode).toBe(401);
+      t.clock.advance(30 * MINUTE);
+      await expect(login(t, agent.username)).resolves.toBeTruthy();
+      expect(await credentialRow(agent.userId)).toEqual({ failed_login_count: 0, locked_until: null });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('lets the right password through while fewer than 6 are counted, and a success starts the count afresh', async () => {
+    const agent = await freshAgent('success');
+    for (let index = 0; index < 5; index += 1) expect((await loginAttempt(t, agent.username, `Wrong-${index}-Password`, '10.9.2.1')).statusCode).toBe(401);
+    expect((await credentialRow(agent.userId)).failed_login_count).toBe(5);
+    await expect(login(t, agent.username)).resolves.toBeTruthy();
+    expect(await credentialRow(agent.userId)).toEqual({ failed_login_count: 0, locked_until: null });
+    for (let index = 0; index < 5; index += 1) expect((await loginAttempt(t, agent.username, `Wrong-${index}-Password`, '10.9.2.1')).statusCode).toBe(401);
+    await expect(login(t, agent.username)).resolves.toBeTruthy();
+  });
+
+  it('counts wrong current passwords on change toward the same lockout', async () => {
+    const agent = await freshAgent('change');
+    const change = (currentPassword: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/password',
+        headers: { cookie: agent.cookie, origin: testOrigin },
+        payload: { currentPassword, newPassword: 'Another-Strong-Passw0rd' },
+      });
+    for (let index = 0; index < 6; index += 1) expect((await change(`Not-My-Password-${index}`)).json().error.code).toBe('CURRENT_PASSWORD_INCORRECT');
+    const before = realVerifications([t]);
+    const locked = await change(strongPassword);
+    expect(locked.statusCode).toBe(403);
+    expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
+    expect(realVerifications([t]) - before).toBe(0);
+    // The same counter: signing in is refused too, and the password did not change.
+    expect((await loginAttempt(t, agent.username, strongPassword, '10.9.3.1')).statusCode).toBe(401);
+    expect(await auditActions(agent.userId, 'auth.lockout')).toHaveLength(1);
+    t.clock.advance(30 * MINUTE);
+    await expect(login(t, agent.username)).resolves.toBeTruthy();
+  });
+});
+
+describe('forgotten password', () => {
+  const forgot = (username: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', headers: { origin: testOrigin }, payload: { username } });
+
+  /** Statements and hashes an instance spent between a request and its answer. */
+  async function workOf(username: string) {
+    await t.deps.passwords.resetRequestsIdle();
+    const statements = t.deps.statementCount();
+    const { hashes, verifications } = t.deps.hasherStats();
+    const response = await forgot(username);
+    const work = { statements: t.deps.statementCount() - statements, hashes: t.deps.hasherStats().hashes - hashes, verifications: t.deps.hasherStats().verifications - verifications };
+    await t.deps.passwords.resetRequestsIdle();
+    return { response, work };
+  }
+
+  it('does the same work before answering, whether or not the account exists', async () => {
+    const agent = await freshAgent('forgot');
+    const unknown = await workOf('no.such.person');
+    const known = await workOf(agent.username);
+    expect(known.work).toEqual(unknown.work);
+    expect(known.response.statusCode).toBe(202);
+    expect(known.response.body).toBe(unknown.response.body);
+    // …and the real account did get its link, after the answer.
+    const emails = await t.mailbox();
+    expect(emails.filter((email) => email.to.includes(`${agent.username}@example.test`) && email.subject.includes('Reset'))).toHaveLength(1);
+  });
+
+  it(`sends at most ${maxSelfServiceResetsPerHour} reset emails per account an hour, with the same answer`, async () => {
+    const agent = await freshAgent('flood');
+    const resetsTo = async () => (await t.mailbox()).filter((email) => email.to.includes(`${agent.username}@example.test`) && email.subject.includes('Reset'));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => forgot(agent.username)));
+    expect(new Set(answers.map((answer) => `${answer.statusCode} ${answer.body}`)).size).toBe(1);
+    expect(await resetsTo()).toHaveLength(maxSelfServiceResetsPerHour);
+    const refused = (await auditActions(agent.userId, 'password.reset.requested')).filter((event) => event.result === 'failure');
+    expect(refused).toHaveLength(20 - maxSelfServiceResetsPerHour);
+    t.clock.advance(HOUR + MINUTE);
+    await forgot(agent.username);
+    expect(await resetsTo()).toHaveLength(maxSelfServiceResetsPerHour + 1);
+  });
+});
