@@ -69,8 +69,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   const hashing = createAdmissionGate(deps.hashingCapacity);
   registerMetrics(app, { mailStats: deps.mail.stats, hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) });
   registerHealthRoutes(app, deps);
-  registerInvitationRoutes(app, { invitations: deps.invitations, hashing });
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
+  registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });
   registerSessionRoutes(app, { sessions: deps.sessions, signIn: deps.signIn, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerProfileRoutes(app, { profile: deps.profile, guards });

@@ -69,4 +69,22 @@ describe('cache invalidation through Redis between two instances', () => {
       await stranger.close();
     }
   });
+
+  it('a key blocked for failures on one instance is refused on the other before its secret is checked', async () => {
+    const key = await addAccessKey(t, supervisor);
+    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    for (let attempt = 1; attempt <= 10; attempt += 1) expect((await exchangeAccessKey(t, key.accessKeyId, 'wrong-secret', ip)).statusCode).toBe(401);
+    expect((await exchangeAccessKey(t, key.accessKeyId, 'wrong-secret', ip)).json().error.code).toBe('RATE_LIMITED');
+    // The peer has seen no failure of its own; the block reaches it through Redis, and the right secret is refused.
+    await vi.waitFor(
+      async () => {
+        const blocked = await exchangeAccessKey(peer, key.accessKeyId, key.accessKeySecret, '192.0.2.200');
+        expect(blocked.statusCode).toBe(429);
+        expect(blocked.json().error.code).toBe('RATE_LIMITED');
+      },
+      { timeout: 1000, interval: 10 },
+    );
+    const audited = await t.deps.db.selectFrom('audit_events').select('id').where('action', '=', 'token.issue').where('result', '=', 'success').where('target_id', '=', key.accessKeyId).execute();
+    expect(audited).toHaveLength(0);
+  });
 });

@@ -40,6 +40,12 @@ export const failureLimits = {
 };
 
 const accessKeyTopic = 'access-key';
+/**
+ * A failure limit was reached: id = `<blocked until, ms since epoch> <limiter key>`. The counts already live
+ * in the shared rate limiter (Redis, when configured); this tells every other instance to refuse the key or
+ * network at once too, before it spends an HMAC on it, instead of only after its own next failure.
+ */
+const blockTopic = 'access-key-block';
 /** Other domains publish `user` (id = user id) when a user is disabled or changes role, `*` for anything broader. */
 const userTopic = invalidationTopics.user;
 
@@ -58,7 +64,8 @@ export function createAccessKeysService(deps: {
   // --- Credential cache: key state + owner status + permissions, trusted for at most a second. ---
   const cache = createShortLivedCache<Credential | undefined>({ ttlMs: credentialCacheTtlMs, clock: deps.clock });
   const unsubscribe = deps.notifications.subscribe((message: Invalidation) => {
-    if (message.topic === accessKeyTopic) cache.forget(message.id);
+    if (message.topic === blockTopic) block(message.id);
+    else if (message.topic === accessKeyTopic) cache.forget(message.id);
     else if (message.topic === userTopic) cache.forgetWhere((credential) => credential?.userId === message.id);
     else cache.clear();
   });
@@ -79,6 +86,14 @@ export function createAccessKeysService(deps: {
   // --- Client authentication with rate limits on failures. ---
   const dummyHash = deps.secrets.hash('lanyard:no-such-access-key');
   const blockedUntil = new Map<string, number>();
+  const block = (announced: string): void => {
+    const separator = announced.indexOf(' ');
+    const until = Number(announced.slice(0, separator));
+    const key = announced.slice(separator + 1);
+    if (separator <= 0 || !Number.isSafeInteger(until) || key === '') return;
+    if ((blockedUntil.get(key) ?? 0) < until) blockedUntil.set(key, until);
+    if (blockedUntil.size > 100_000) blockedUntil.clear();
+  };
   let secretVerifications = 0;
 
   const refuseIfBlocked = (keys: string[]): void => {
@@ -114,8 +129,11 @@ export function createAccessKeysService(deps: {
     if (refused.length === 0) return new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
     const retryAfter = Math.max(...refused.map((entry) => entry.outcome.retryAfterSeconds));
     const now = deps.clock.now().getTime();
-    for (const entry of refused) blockedUntil.set(entry.key, now + entry.outcome.retryAfterSeconds * 1000);
-    if (blockedUntil.size > 100_000) blockedUntil.clear();
+    for (const entry of refused) {
+      const until = now + entry.outcome.retryAfterSeconds * 1000;
+      // Only the failure that reached the limit tells the others; later refusals on this instance never get here.
+      if ((blockedUntil.get(entry.key) ?? 0) < until) deps.notifications.deliverCommitted({ topic: blockTopic, id: `${until} ${entry.key}` });
+    }
     return new AppError('RATE_LIMITED', { headers: { 'retry-after': String(retryAfter) } });
   };
 

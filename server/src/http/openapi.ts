@@ -12,6 +12,12 @@ export const errorResponses = {
   403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED'),
 } as const;
 
+/** Routes behind a rate limit or the password-hashing admission gate. */
+export const rateLimitedResponse = {
+  429: errorBodySchema.describe('RATE_LIMITED (with Retry-After)'),
+  503: errorBodySchema.describe('SERVICE_OVERLOADED (with Retry-After): shed before any work'),
+};
+
 /** Every guarded /api/v1 route takes either a console session or a bearer token. */
 export const signedInSecurity = [{ session: [] }, { bearer: [] }];
 

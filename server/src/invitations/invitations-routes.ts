@@ -3,7 +3,9 @@ import { errorBodySchema, tokenSchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import type { App } from '../http/fastify-types.ts';
 import { behind, type AdmissionGate } from '../http/admission.ts';
-import { errorResponses, noContent } from '../http/openapi.ts';
+import { errorResponses, noContent, rateLimitedResponse } from '../http/openapi.ts';
+import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { InvitationsService } from './invitations-service.ts';
 
 const params = z.object({ token: tokenSchema });
@@ -14,15 +16,19 @@ const invitationErrors = {
 };
 
 /** First access: a person follows the link in their invitation email and sets their first password. */
-export function registerInvitationRoutes(app: App, deps: { invitations: InvitationsService; hashing: AdmissionGate }): void {
+export function registerInvitationRoutes(
+  app: App,
+  deps: { invitations: InvitationsService; hashing: AdmissionGate; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'> },
+): void {
   app.get(
     '/api/v1/invitations/:token',
     {
+      onRequest: rateLimit(deps.rateLimiter, { name: 'invitation-lookup', ...deps.authRateLimit }),
       schema: {
         tags: ['invitations'],
         summary: 'Describe a pending invitation (username, tenant, password rules, expiry)',
         params,
-        response: { 200: invitationInfoSchema, ...invitationErrors },
+        response: { 200: invitationInfoSchema, ...invitationErrors, ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
@@ -42,14 +48,14 @@ export function registerInvitationRoutes(app: App, deps: { invitations: Invitati
   app.post(
     '/api/v1/invitations/:token/accept',
     {
-      onRequest: deps.hashing.enter,
+      onRequest: [rateLimit(deps.rateLimiter, { name: 'invitation-accept', ...deps.authRateLimit }), deps.hashing.enter],
       ...behind(deps.hashing),
       schema: {
         tags: ['invitations'],
         summary: 'Accept an invitation by setting the first password',
         params,
         body: acceptInvitationBodySchema,
-        response: { 204: noContent, ...invitationErrors, 422: errorBodySchema.describe('PASSWORD_POLICY_VIOLATED with details.failedRules') },
+        response: { 204: noContent, ...invitationErrors, 422: errorBodySchema.describe('PASSWORD_POLICY_VIOLATED with details.failedRules'), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {

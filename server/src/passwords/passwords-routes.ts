@@ -12,11 +12,11 @@ import { errorBodySchema, idSchema, tokenSchema } from '@lanyard/contracts/commo
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
-import { errorResponses, noContent } from '../http/openapi.ts';
+import { errorResponses, noContent, rateLimitedResponse } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { behind, type AdmissionGate } from '../http/admission.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
-import { rateLimitedResponse, requestMeta } from '../sessions/sessions-routes.ts';
+import { requestMeta } from '../sessions/sessions-routes.ts';
 import type { PasswordsService } from './passwords-service.ts';
 
 const resetErrors = {
@@ -90,11 +90,12 @@ export function registerPasswordRoutes(
   app.get(
     '/api/v1/auth/password/reset/:token',
     {
+      onRequest: rateLimit(deps.rateLimiter, { name: 'reset-lookup', ...deps.authRateLimit }),
       schema: {
         tags: ['passwords'],
         summary: 'Describe a reset link (username, password rules, expiry)',
         params: z.object({ token: tokenSchema }),
-        response: { 200: resetInfoSchema, ...errorResponses, ...resetErrors },
+        response: { 200: resetInfoSchema, ...errorResponses, ...resetErrors, ...rateLimitedResponse },
       },
     },
     async (request, reply) => {

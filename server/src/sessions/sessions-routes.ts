@@ -1,9 +1,8 @@
 import { loginBodySchema, loginResponseSchema } from '@lanyard/contracts/api';
-import { errorBodySchema } from '@lanyard/contracts/common';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/fastify-types.ts';
 import { clearSessionCookie, readSessionToken, setSessionCookie, type CookieSettings } from '../http/authentication.ts';
-import { errorResponses, noContent } from '../http/openapi.ts';
+import { errorResponses, noContent, rateLimitedResponse } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { behind, type AdmissionGate } from '../http/admission.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
@@ -14,10 +13,6 @@ export function requestMeta(request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: request.headers['user-agent'] };
 }
 
-export const rateLimitedResponse = {
-  429: errorBodySchema.describe('RATE_LIMITED (with Retry-After)'),
-  503: errorBodySchema.describe('SERVICE_OVERLOADED (with Retry-After): shed before any work'),
-};
 
 export function registerSessionRoutes(
   app: App,
