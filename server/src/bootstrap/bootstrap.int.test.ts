@@ -22,6 +22,8 @@ describe('first start', () => {
     const [email] = await t.mailbox();
     expect(email?.to).toContain('ops@example.test');
     expect(email?.links).toContain(issued?.url);
+    // The first administrator has no name yet: greeted without one, never as "Hello Lanyard,".
+    expect(email?.text.split('\n')[0]).toBe('Hello,');
 
     await acceptInvitation(t, tokenFromLink(issued?.url ?? ''));
     const cookie = await login(t, 'root.admin');

@@ -26,7 +26,8 @@ export async function bootstrapIfEmpty(deps: {
     const administrator = await deps.roles.getRoleByName(tenant.id, 'Administrator', trx);
     return deps.invitations.inviteUser(
       tenant.id,
-      { username: deps.admin.username, email: deps.admin.email, firstName: 'Lanyard', lastName: 'Administrator', roleId: administrator.id },
+      // The first administrator has no name until they give one: emails greet them without one ("Hello,").
+      { username: deps.admin.username, email: deps.admin.email, firstName: '', lastName: '', roleId: administrator.id },
       undefined,
       trx,
     );

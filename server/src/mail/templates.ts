@@ -39,6 +39,12 @@ ${button}
 </body></html>`;
 }
 
+/** "Hello Anne," — or just "Hello," for an account without a name (such as the first administrator). */
+export function greeting(firstName: string): string {
+  const name = firstName.trim();
+  return name === '' ? 'Hello,' : `Hello ${name},`;
+}
+
 export function invitationEmail(input: {
   firstName: string;
   username: string;
@@ -49,7 +55,7 @@ export function invitationEmail(input: {
   const subject = `You're invited to ${input.tenantName}`;
   const expires = formatUtc(input.expiresAt);
   const text = [
-    `Hello ${input.firstName},`,
+    greeting(input.firstName),
     '',
     `You have been invited to ${input.tenantName}.`,
     `Your username: ${input.username}`,
@@ -62,7 +68,7 @@ export function invitationEmail(input: {
   const html = layout(
     subject,
     [
-      `Hello ${escapeHtml(input.firstName)},`,
+      escapeHtml(greeting(input.firstName)),
       `You have been invited to <strong>${escapeHtml(input.tenantName)}</strong>.`,
       `Your username: <strong>${escapeHtml(input.username)}</strong>`,
       `The link can be used once and is valid until ${escapeHtml(expires)}. After that, ask your administrator for a new one.`,
@@ -87,7 +93,7 @@ export function passwordChangedEmail(input: { firstName: string; tenantName: str
   const where = fromAddress(input.ip);
   const warning = 'If you did not change it, reset your password and contact your administrator at once: someone else may be using your account.';
   const text = [
-    `Hello ${input.firstName},`,
+    greeting(input.firstName),
     '',
     `The password of your ${input.tenantName} account was changed at ${changed}${where}.`,
     'Your other sessions were signed out.',
@@ -97,7 +103,7 @@ export function passwordChangedEmail(input: { firstName: string; tenantName: str
   const html = layout(
     subject,
     [
-      `Hello ${escapeHtml(input.firstName)},`,
+      escapeHtml(greeting(input.firstName)),
       `The password of your <strong>${escapeHtml(input.tenantName)}</strong> account was changed at ${escapeHtml(changed)}${escapeHtml(where)}.`,
       'Your other sessions were signed out.',
       `<strong>${escapeHtml(warning)}</strong>`,
@@ -130,7 +136,7 @@ export function accessKeyCreatedEmail(input: {
   const warning =
     'If you did not add it, deactivate or delete it at once in the console under My Profile › Access Keys, change your password, and contact your administrator: someone else may be using your account.';
   const text = [
-    `Hello ${input.firstName},`,
+    greeting(input.firstName),
     '',
     `An access key was added to your ${input.tenantName} account (username: ${input.username}) at ${created}${where}.`,
     '',
@@ -144,7 +150,7 @@ export function accessKeyCreatedEmail(input: {
   const html = layout(
     subject,
     [
-      `Hello ${escapeHtml(input.firstName)},`,
+      escapeHtml(greeting(input.firstName)),
       `An access key was added to your <strong>${escapeHtml(input.tenantName)}</strong> account (username: <strong>${escapeHtml(input.username)}</strong>) at ${escapeHtml(created)}${escapeHtml(where)}.`,
       [
         `Access Key ID: <code>${escapeHtml(input.accessKeyId)}</code>`,
@@ -166,7 +172,7 @@ export function passwordResetEmail(input: { firstName: string; username: string;
   const expires = formatUtc(input.expiresAt);
   const ignore = 'If you did not ask for this, ignore this email: your password stays as it is and the link expires on its own.';
   const text = [
-    `Hello ${input.firstName},`,
+    greeting(input.firstName),
     '',
     `Someone asked to reset the password of your account (username: ${input.username}).`,
     '',
@@ -179,7 +185,7 @@ export function passwordResetEmail(input: { firstName: string; username: string;
   const html = layout(
     subject,
     [
-      `Hello ${escapeHtml(input.firstName)},`,
+      escapeHtml(greeting(input.firstName)),
       `Someone asked to reset the password of your account (username: <strong>${escapeHtml(input.username)}</strong>).`,
       `The link can be used once and is valid until ${escapeHtml(expires)}.`,
       escapeHtml(ignore),

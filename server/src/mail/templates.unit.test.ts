@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessKeyCreatedEmail, invitationEmail, passwordChangedEmail, passwordResetEmail, type RenderedEmail } from './templates.ts';
+import { accessKeyCreatedEmail, greeting, invitationEmail, passwordChangedEmail, passwordResetEmail, type RenderedEmail } from './templates.ts';
 
 const hostile = '<script>alert("x")</script> & \'quoted\'';
 const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;';
@@ -16,6 +16,15 @@ function expectEscaped(email: RenderedEmail): void {
 }
 
 describe('email templates', () => {
+  it('greet a person by first name, and an account without a name without one', () => {
+    expect(greeting('Anne')).toBe('Hello Anne,');
+    expect(greeting('  ')).toBe('Hello,');
+    const unnamed = invitationEmail({ firstName: '', username: 'admin', tenantName: 'Default', url: 'https://lanyard.test/first-access/x', expiresAt: at });
+    expect(unnamed.text.split('\n')[0]).toBe('Hello,');
+    expect(unnamed.html).toContain('Hello,');
+    expect(unnamed.html).not.toContain('Hello ,');
+  });
+
   it('escapes every value in the invitation HTML', () => {
     const email = invitationEmail({ firstName: hostile, username: hostile, tenantName: hostile, url: hostileUrl, expiresAt: at });
     expectEscaped(email);
