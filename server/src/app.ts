@@ -16,6 +16,7 @@ import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { responseSerializerCompiler } from './http/serialization.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
+import { registerLoginRoutes } from './login/login-routes.ts';
 import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
 import { registerPasswordRoutes } from './passwords/passwords-routes.ts';
 import { registerProfileRoutes } from './profile/profile-routes.ts';
@@ -71,7 +72,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerHealthRoutes(app, deps);
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });
-  registerSessionRoutes(app, { sessions: deps.sessions, signIn: deps.signIn, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerLoginRoutes(app, { login: deps.login, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerSessionRoutes(app, { sessions: deps.sessions, cookie });
   registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerProfileRoutes(app, { profile: deps.profile, guards });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });

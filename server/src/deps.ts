@@ -17,7 +17,8 @@ import { createPasswordHasher, type HasherOptions, type PasswordHasher } from '.
 import { createProfileService } from './profile/profile-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
-import { createSignInService } from './sessions/sign-in-service.ts';
+import { createLoginService, type LoginService } from './login/login-service.ts';
+import { createPasswordMethod } from './login/password-method.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
 import { createQueryCounter } from './storage/query-count.ts';
 import { createPasswordsService } from './passwords/passwords-service.ts';
@@ -46,7 +47,7 @@ export interface Deps {
   users: ReturnType<typeof createUsersService>;
   invitations: ReturnType<typeof createInvitationsService>;
   sessions: ReturnType<typeof createSessionsService>;
-  signIn: ReturnType<typeof createSignInService>;
+  login: LoginService;
   passwords: ReturnType<typeof createPasswordsService>;
   profile: ReturnType<typeof createProfileService>;
   mail: ReturnType<typeof createMailService>;
@@ -134,7 +135,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     sessions,
     logger,
   });
-  const signIn = createSignInService({ db, users, tenants, passwords, sessions, audit });
+  const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
   const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
   // Build the common-password list in the background now, so the first sign-in does not wait for it.
   void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
@@ -164,7 +165,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     users,
     invitations,
     sessions,
-    signIn,
+    login,
     passwords,
     profile,
     mail,

@@ -16,7 +16,7 @@ import { errorResponses, noContent, rateLimitedResponse } from '../http/openapi.
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { behind, type AdmissionGate } from '../http/admission.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
-import { requestMeta } from '../sessions/sessions-routes.ts';
+import { requestMeta } from '../http/request-meta.ts';
 import type { PasswordsService } from './passwords-service.ts';
 
 const resetErrors = {

@@ -16,10 +16,11 @@ import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { MailService } from '../mail/mail-service.ts';
 import { passwordChangedEmail, passwordResetEmail } from '../mail/templates.ts';
 import type { RolesService } from '../roles/roles-service.ts';
-import type { RequestMeta, SessionsService } from '../sessions/sessions-service.ts';
+import type { RequestMeta } from '../kernel/request-meta.ts';
+import type { SessionsService } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
-import type { SignInRecord, User } from '../users/users.ts';
+import type { CredentialState, Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
@@ -41,12 +42,6 @@ import {
 } from './passwords-repo.ts';
 
 export type PasswordsService = ReturnType<typeof createPasswordsService>;
-
-/**
- * What a sign-in has already loaded about the account (user, default-tenant membership and credential
- * columns in one read, then the tenant), so the password check needs no second look-up.
- */
-export type SignInAccount = SignInRecord & { tenant: Tenant };
 
 /** Reset links one account can be sent through the forgot-password form in an hour. */
 export const maxSelfServiceResetsPerHour = 3;
@@ -70,7 +65,6 @@ export function createPasswordsService(deps: {
   sessions: SessionsService;
   logger: Pick<Logger, 'error' | 'warn'>;
 }) {
-  const invalidCredentials = (): AppError => new AppError('AUTH_INVALID_CREDENTIALS');
 
   /** Counts a password attempt against the account's lockout before any hash runs (see countPasswordAttempt). */
   const admitPasswordAttempt = (userId: string, tenant: Tenant): Promise<PasswordAttempt> => {
@@ -80,8 +74,7 @@ export function createPasswordsService(deps: {
   };
 
   /** The wrong attempt that used up the window locked the account: audited once, by that request alone. */
-  const auditLockout = async (tenant: Tenant, userId: string, attempt: PasswordAttempt, meta: RequestMeta): Promise<void> => {
-    if (!attempt.locksNow) return;
+  const recordLockout = async (tenant: Tenant, userId: string, lockedUntil: Date | null, meta: RequestMeta): Promise<void> => {
     await deps.audit.record(deps.db, {
       tenantId: tenant.id,
       actorUserId: null,
@@ -90,7 +83,7 @@ export function createPasswordsService(deps: {
       targetType: 'user',
       targetId: userId,
       ip: meta.ip,
-      details: { failures: tenant.settings.lockout.maxFailures, lockedUntil: attempt.lockedUntil?.toISOString() },
+      details: { failures: tenant.settings.lockout.maxFailures, lockedUntil: lockedUntil?.toISOString() },
     });
   };
 
@@ -227,57 +220,25 @@ export function createPasswordsService(deps: {
   return {
     policyFor,
 
-    /**
-     * Checks a sign-in password. Counts failures toward lockout (atomically, shared by every instance),
-     * refuses locked and inactive accounts with the same answer, rehashes when parameters rose, and says
-     * whether the password must be changed (expired, flagged, or no longer meeting the policy).
-     */
-    async checkSignInPassword(
-      account: SignInAccount | undefined,
-      attemptedUsername: string,
-      password: string,
-      meta: RequestMeta,
-    ): Promise<{ passwordChangeRequired: boolean }> {
-      const user = account?.user;
-      const fail = async (tenantId: string | null, reason: string): Promise<never> => {
-        await deps.audit.record(deps.db, {
-          tenantId,
-          actorUserId: user?.id ?? null,
-          action: 'auth.login.failed',
-          result: 'failure',
-          targetType: 'user',
-          targetId: user?.id,
-          ip: meta.ip,
-          details: { reason, ...(user === undefined ? { username: attemptedUsername.slice(0, 254) } : {}) },
-        });
-        throw invalidCredentials();
-      };
-      const state = account?.credential;
-      if (user === undefined || state?.passwordHash == null) {
-        await deps.hasher.verifyAgainstDummy(password);
-        return fail(user?.defaultTenantId ?? null, user === undefined ? 'unknown-user' : 'no-password');
-      }
-      const { tenant, membership } = account as SignInAccount;
-      const now = deps.clock.now();
-      const attempt = await admitPasswordAttempt(user.id, tenant);
-      if (!attempt.admitted) {
-        // Locked: the real hash is not tried, but the work is the same as for any other refusal.
-        await deps.hasher.verifyAgainstDummy(password);
-        return fail(tenant.id, 'locked');
-      }
-      if (!(await deps.hasher.verify(state.passwordHash, password))) {
-        await auditLockout(tenant, user.id, attempt, meta);
-        return fail(tenant.id, 'wrong-password');
-      }
-      if (user.status !== 'active') return fail(tenant.id, `status-${user.status}`);
-      if (membership === undefined) return fail(tenant.id, 'no-membership');
+    admitPasswordAttempt,
+    recordLockout,
 
-      if (needsRehash(state.passwordHash, deps.hasher.parameters)) {
+    /**
+     * After a sign-in password was verified: rehashes when the parameters rose, and says whether the
+     * password must be changed (expired, flagged, or no longer meeting the member's policy).
+     */
+    async afterVerifiedSignIn(
+      account: { user: User; credential: CredentialState; tenant: Tenant; membership: Membership },
+      password: string,
+    ): Promise<{ passwordChangeRequired: boolean }> {
+      const { user, credential, tenant, membership } = account;
+      if (credential.passwordHash !== null && needsRehash(credential.passwordHash, deps.hasher.parameters)) {
         await updatePasswordHash(deps.db, user.id, await deps.hasher.hash(password));
       }
       const policy = effectivePolicy(tenant.settings.passwordPolicy, membership.role.passwordPolicy);
       const breaksPolicy = (await failedRulesFor(policy, user, password, false)).length > 0;
-      return { passwordChangeRequired: state.passwordMustChange || isPasswordExpired(policy, state.passwordChangedAt, now) || breaksPolicy };
+      const expired = isPasswordExpired(policy, credential.passwordChangedAt, deps.clock.now());
+      return { passwordChangeRequired: credential.passwordMustChange || expired || breaksPolicy };
     },
 
     /** A right password resets the account's attempt count: part of the sign-in's own write (see writeTogether). */
@@ -318,7 +279,7 @@ export function createPasswordsService(deps: {
         return refuse('locked', 'ACCOUNT_LOCKED');
       }
       if (!(await deps.hasher.verify(state.passwordHash, currentPassword))) {
-        await auditLockout(tenant, user.id, attempt, meta);
+        if (attempt.locksNow) await recordLockout(tenant, user.id, attempt.lockedUntil, meta);
         return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
       }
       await clearFailedLogins(deps.db, user.id);

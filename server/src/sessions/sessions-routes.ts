@@ -1,53 +1,12 @@
-import { loginBodySchema, loginResponseSchema } from '@lanyard/contracts/api';
-import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/fastify-types.ts';
-import { clearSessionCookie, readSessionToken, setSessionCookie, type CookieSettings } from '../http/authentication.ts';
-import { errorResponses, noContent, rateLimitedResponse } from '../http/openapi.ts';
-import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
-import { behind, type AdmissionGate } from '../http/admission.ts';
-import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
-import type { RequestMeta, SessionsService } from './sessions-service.ts';
-import type { SignInService } from './sign-in-service.ts';
-
-export function requestMeta(request: FastifyRequest): RequestMeta {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] };
-}
-
+import { clearSessionCookie, readSessionToken, type CookieSettings } from '../http/authentication.ts';
+import { errorResponses, noContent } from '../http/openapi.ts';
+import type { SessionsService } from './sessions-service.ts';
 
 export function registerSessionRoutes(
   app: App,
-  deps: {
-    sessions: SessionsService;
-    signIn: SignInService;
-    cookie: CookieSettings;
-    rateLimiter: RateLimiter;
-    authRateLimit: Omit<RateLimitRule, 'name'>;
-    hashing: AdmissionGate;
-  },
+  deps: { sessions: SessionsService; cookie: CookieSettings },
 ): void {
-  app.post(
-    '/api/v1/auth/login',
-    {
-      onRequest: [rateLimit(deps.rateLimiter, { name: 'login', ...deps.authRateLimit }), deps.hashing.enter],
-      ...behind(deps.hashing),
-      schema: {
-        tags: ['sign-in'],
-        summary: 'Sign in with username and password; sets the session cookie',
-        body: loginBodySchema,
-        response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
-      },
-    },
-    async (request, reply) => {
-      const started = await deps.signIn.login(request.body.username, request.body.password, requestMeta(request));
-      setSessionCookie(reply, deps.cookie, started.token);
-      return reply.header('cache-control', 'no-store').send({
-        mfaRequired: false as const,
-        passwordChangeRequired: started.passwordChangeRequired,
-        tenant: { id: started.tenant.id, name: started.tenant.name },
-      });
-    },
-  );
-
   app.post(
     '/api/v1/auth/logout',
     { schema: { tags: ['sign-in'], summary: 'Sign out: ends the session and clears the cookie', response: { 204: noContent, ...errorResponses } } },

@@ -4,6 +4,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { HOUR, MINUTE } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
+import type { RequestMeta } from '../kernel/request-meta.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
@@ -21,10 +22,6 @@ import {
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
-export interface RequestMeta {
-  ip: string | undefined;
-  userAgent: string | undefined;
-}
 
 export interface StartedSession {
   /** The cookie value. Only its keyed hash is stored. */

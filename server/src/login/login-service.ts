@@ -1,0 +1,83 @@
+import type { AuditService } from '../audit/audit-service.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { RequestMeta } from '../kernel/request-meta.ts';
+import type { PasswordsService } from '../passwords/passwords-service.ts';
+import type { SessionsService, StartedSession } from '../sessions/sessions-service.ts';
+import type { Db } from '../storage/db.ts';
+import { writeTogether } from '../storage/write-together.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+import type { UsersService } from '../users/users-service.ts';
+import { refusalDetails, type MethodResult, type SignInCandidate } from './login.ts';
+import type { PasswordMethod } from './password-method.ts';
+
+/**
+ * Sign-in, from the username to the session. Loads the candidate once, hands it to a method (password
+ * today; TOTP and OpenID Connect next), and writes every `auth.login.*` audit row. Every refusal answers
+ * AUTH_INVALID_CREDENTIALS after the same argon2 work, whatever the reason.
+ */
+export interface LoginService {
+  /** Password sign-in into the user's default tenant: a session, or AUTH_INVALID_CREDENTIALS. */
+  loginWithPassword(username: string, password: string, meta: RequestMeta): Promise<StartedSession>;
+}
+
+export function createLoginService(deps: {
+  db: Db;
+  users: Pick<UsersService, 'findSignInRecord'>;
+  tenants: Pick<TenantsService, 'getTenant'>;
+  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'recordLockout'>;
+  sessions: Pick<SessionsService, 'start'>;
+  audit: Pick<AuditService, 'record'>;
+  password: PasswordMethod;
+}): LoginService {
+  /** User, membership and credential state in one read, then the tenant (see users.findSignInRecord). */
+  const loadCandidate = async (username: string): Promise<SignInCandidate | undefined> => {
+    const record = await deps.users.findSignInRecord(username);
+    if (record === undefined) return undefined;
+    const tenant = await deps.tenants.getTenant(record.user.defaultTenantId);
+    return { ...record, tenant };
+  };
+
+  const refuse = async (result: Extract<MethodResult, { ok: false }>, attemptedUsername: string, meta: RequestMeta): Promise<never> => {
+    const { candidate } = result;
+    if (candidate !== undefined && result.lockedUntil !== undefined) {
+      await deps.passwords.recordLockout(candidate.tenant, candidate.user.id, result.lockedUntil, meta);
+    }
+    await deps.audit.record(deps.db, {
+      tenantId: candidate?.tenant.id ?? null,
+      actorUserId: candidate?.user.id ?? null,
+      action: 'auth.login.failed',
+      result: 'failure',
+      targetType: 'user',
+      targetId: candidate?.user.id,
+      ip: meta.ip,
+      details: refusalDetails(result.reason, candidate, attemptedUsername),
+    });
+    throw new AppError('AUTH_INVALID_CREDENTIALS');
+  };
+
+  return {
+    async loginWithPassword(username, password, meta) {
+      const result = await deps.password.check(await loadCandidate(username), password);
+      if (!result.ok) return refuse(result, username, meta);
+      const { account, passwordChangeRequired } = result;
+      // The session, the reset attempt count and the audit row: one statement, one round trip (see writeTogether).
+      let started: StartedSession | undefined;
+      await writeTogether(deps.db, async (writes) => {
+        started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired }, writes);
+        await deps.passwords.clearPasswordAttempts(writes, account.user.id);
+        await deps.audit.record(writes, {
+          tenantId: account.tenant.id,
+          actorUserId: account.user.id,
+          action: 'auth.login.succeeded',
+          result: 'success',
+          targetType: 'user',
+          targetId: account.user.id,
+          ip: meta.ip,
+          details: { method: 'password', passwordChangeRequired },
+        });
+      });
+      if (started === undefined) throw new Error('writeTogether did not run the session write');
+      return started;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { CredentialState, Membership, User } from '../users/users.ts';
+import type { Tenant } from '../tenants/tenants.ts';
+
+/**
+ * What a sign-in has loaded about the account before any method runs: the user, their default-tenant
+ * membership (undefined if it is gone), the credential columns of the same row, and the tenant.
+ */
+export interface SignInCandidate {
+  user: User;
+  membership: Membership | undefined;
+  credential: CredentialState;
+  tenant: Tenant;
+}
+
+/** A candidate a method accepted: the membership is known to exist. */
+export interface SignedInAccount extends SignInCandidate {
+  membership: Membership;
+}
+
+/** Why a sign-in was refused. Logged and audited only: the answer is always AUTH_INVALID_CREDENTIALS. */
+export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | `status-${User['status']}`;
+
+/** The outcome of one sign-in method: a tagged result the compiler narrows, never a throw. */
+export type MethodResult =
+  | { ok: true; account: SignedInAccount; passwordChangeRequired: boolean }
+  | {
+      ok: false;
+      reason: SignInRefusal;
+      /** The account the attempt named, when it exists. */
+      candidate: SignInCandidate | undefined;
+      /** This wrong attempt used up the lockout window and locked the account until then. */
+      lockedUntil?: Date | null;
+    };
+
+/** The audit details of a refusal: the attempted username only when no account matched (bounded). */
+export function refusalDetails(reason: SignInRefusal, candidate: SignInCandidate | undefined, attemptedUsername: string): Record<string, unknown> {
+  return { reason, ...(candidate === undefined ? { username: attemptedUsername.slice(0, 254) } : {}) };
+}

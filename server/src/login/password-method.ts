@@ -1,0 +1,42 @@
+import type { PasswordHasher } from '../passwords/password-hasher.ts';
+import type { PasswordsService } from '../passwords/passwords-service.ts';
+import type { MethodResult, SignInCandidate } from './login.ts';
+
+/**
+ * The password method: the one place that decides whether a password signs a candidate in. Every refusal
+ * costs the same argon2 work (unknown users and locked accounts are verified against the dummy hash), and an
+ * attempt is counted against the lockout before its hash runs. It writes no audit row and throws nothing for a
+ * refusal: the login service records what it returns.
+ */
+export interface PasswordMethod {
+  /** Checks `password` for the candidate (undefined: no such username). */
+  check(candidate: SignInCandidate | undefined, password: string): Promise<MethodResult>;
+}
+
+export function createPasswordMethod(deps: {
+  hasher: Pick<PasswordHasher, 'verify' | 'verifyAgainstDummy'>;
+  passwords: Pick<PasswordsService, 'admitPasswordAttempt' | 'afterVerifiedSignIn'>;
+}): PasswordMethod {
+  return {
+    async check(candidate, password) {
+      const passwordHash = candidate?.credential.passwordHash ?? null;
+      if (candidate === undefined || passwordHash === null) {
+        await deps.hasher.verifyAgainstDummy(password);
+        return { ok: false, reason: candidate === undefined ? 'unknown-user' : 'no-password', candidate };
+      }
+      const attempt = await deps.passwords.admitPasswordAttempt(candidate.user.id, candidate.tenant);
+      if (!attempt.admitted) {
+        await deps.hasher.verifyAgainstDummy(password);
+        return { ok: false, reason: 'locked', candidate };
+      }
+      if (!(await deps.hasher.verify(passwordHash, password))) {
+        return { ok: false, reason: 'wrong-password', candidate, ...(attempt.locksNow ? { lockedUntil: attempt.lockedUntil } : {}) };
+      }
+      const { user, membership } = candidate;
+      if (user.status !== 'active') return { ok: false, reason: `status-${user.status}`, candidate };
+      if (membership === undefined) return { ok: false, reason: 'no-membership', candidate };
+      const { passwordChangeRequired } = await deps.passwords.afterVerifiedSignIn({ ...candidate, membership }, password);
+      return { ok: true, account: { ...candidate, membership }, passwordChangeRequired };
+    },
+  };
+}
