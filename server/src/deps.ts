@@ -21,6 +21,7 @@ import { createLoginService, type LoginService } from './login/login-service.ts'
 import { createPasswordMethod } from './login/password-method.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
 import { createQueryCounter } from './storage/query-count.ts';
+import { createSingleUseLinksService, type SingleUseLinksService } from './links/links-service.ts';
 import { createPasswordsService } from './passwords/passwords-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
@@ -48,6 +49,7 @@ export interface Deps {
   invitations: ReturnType<typeof createInvitationsService>;
   sessions: ReturnType<typeof createSessionsService>;
   login: LoginService;
+  links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
   profile: ReturnType<typeof createProfileService>;
   mail: ReturnType<typeof createMailService>;
@@ -120,11 +122,11 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
   const users = createUsersService({ db, clock });
   const sessions = createSessionsService({ db, clock, secrets, users });
+  const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
   const passwords = createPasswordsService({
     db,
     clock,
-    publicUrl: config.publicUrl,
-    secrets,
+    links,
     hasher,
     blocklist: loadPasswordBlocklist,
     mail,
@@ -136,7 +138,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     logger,
   });
   const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
-  const invitations = createInvitationsService({ db, clock, publicUrl: config.publicUrl, secrets, hasher, mail, audit, passwords, tenants, roles, teams, users });
+  const invitations = createInvitationsService({ db, clock, links, hasher, mail, audit, passwords, tenants, roles, teams, users });
   // Build the common-password list in the background now, so the first sign-in does not wait for it.
   void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   // Redis, when configured, carries invalidations instead of LISTEN/NOTIFY (see storage/notifications.ts).
@@ -166,6 +168,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     invitations,
     sessions,
     login,
+    links,
     passwords,
     profile,
     mail,

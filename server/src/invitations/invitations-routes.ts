@@ -39,7 +39,7 @@ export function registerInvitationRoutes(
         firstName: user.firstName,
         lastName: user.lastName,
         tenant: { id: tenant.id, name: tenant.name },
-        expiresAt: invitation.expires_at.toISOString(),
+        expiresAt: invitation.expiresAt.toISOString(),
         passwordPolicy,
       });
     },

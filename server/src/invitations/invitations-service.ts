@@ -3,9 +3,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { HOUR } from '../kernel/clock.ts';
-import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
-import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { MailService } from '../mail/mail-service.ts';
 import { invitationEmail } from '../mail/templates.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
@@ -13,14 +11,13 @@ import type { PasswordsService } from '../passwords/passwords-service.ts';
 import { canGrant } from '../roles/roles.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import type { InvitationRow } from '../storage/database.ts';
+import type { SingleUseLink } from '../links/links.ts';
+import type { SingleUseLinksService } from '../links/links-service.ts';
 import type { TeamsService } from '../teams/teams-service.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { User } from '../users/users.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { firstAccessUrl, invitationState } from './invitations.ts';
-import { consumeInvitation, findInvitationByTokenHash, insertInvitation, revokeOpenInvitations } from './invitations-repo.ts';
 
 export type InvitationsService = ReturnType<typeof createInvitationsService>;
 
@@ -41,23 +38,17 @@ export interface IssuedInvitation {
 }
 
 export interface InvitationDescription {
-  invitation: InvitationRow;
+  invitation: SingleUseLink;
   user: User;
   tenant: Tenant;
   passwordPolicy: PasswordPolicy;
 }
 
-const stateErrors = {
-  accepted: 'INVITATION_USED',
-  revoked: 'INVITATION_REVOKED',
-  expired: 'INVITATION_EXPIRED',
-} as const;
 
 export function createInvitationsService(deps: {
   db: Db;
   clock: Clock;
-  publicUrl: URL;
-  secrets: SecretHasher;
+  links: SingleUseLinksService;
   hasher: PasswordHasher;
   mail: MailService;
   audit: AuditService;
@@ -67,32 +58,28 @@ export function createInvitationsService(deps: {
   teams: TeamsService;
   users: UsersService;
 }) {
+  const links = deps.links.kind({
+    purpose: 'invitation',
+    route: 'first-access',
+    errors: { notFound: 'INVITATION_NOT_FOUND', expired: 'INVITATION_EXPIRED', used: 'INVITATION_USED', replaced: 'INVITATION_REVOKED' },
+  });
+
   /** Creates a fresh link for a user, stores only its hash and queues the email, all in `trx`. */
   const issue = async (trx: Executor, tenant: Tenant, user: User, invitedBy: string | null): Promise<IssuedInvitation> => {
-    const createdAt = deps.clock.now();
-    const token = newSecretToken();
-    const expiresAt = new Date(createdAt.getTime() + tenant.settings.invitationLifetimeHours * HOUR);
-    const id = newId(createdAt.getTime());
-    await insertInvitation(trx, { id, tenantId: tenant.id, userId: user.id, tokenHash: deps.secrets.hash(token), invitedBy, createdAt, expiresAt });
-    const url = firstAccessUrl(deps.publicUrl, token);
+    const expiresAt = new Date(deps.clock.now().getTime() + tenant.settings.invitationLifetimeHours * HOUR);
+    const { link, url } = await links.create(trx, { tenantId: tenant.id, userId: user.id, createdBy: invitedBy, expiresAt });
     await deps.mail.enqueue(trx, {
       ...invitationEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, url, expiresAt }),
       tenantId: tenant.id,
       to: user.email,
     });
-    return { user, invitation: { id, expiresAt }, url };
+    return { user, invitation: { id: link.id, expiresAt }, url };
   };
 
   /** Looks a token up and refuses it unless it is pending now. */
   const describe = async (token: string, executor: Executor = deps.db): Promise<InvitationDescription> => {
-    const invitation = await findInvitationByTokenHash(executor, deps.secrets.hash(token));
-    if (invitation === undefined) throw new AppError('INVITATION_NOT_FOUND');
-    const state = invitationState(invitation, deps.clock.now());
-    if (state !== 'pending') throw new AppError(stateErrors[state]);
-    const [user, tenant] = await Promise.all([
-      deps.users.getUser(invitation.user_id, executor),
-      deps.tenants.getTenant(invitation.tenant_id, executor),
-    ]);
+    const invitation = await links.describe(token, executor);
+    const [user, tenant] = await Promise.all([deps.users.getUser(invitation.userId, executor), deps.tenants.getTenant(invitation.tenantId, executor)]);
     return { invitation, user, tenant, passwordPolicy: await deps.passwords.policyFor(tenant.id, user.id, executor) };
   };
 
@@ -135,7 +122,7 @@ export function createInvitationsService(deps: {
         const { user } = await deps.users.getMember(tenantId, userId, trx);
         if (user.status !== 'invited') throw new AppError('INVITATION_NOT_PENDING', { details: { userId } });
         const tenant = await deps.tenants.getTenant(tenantId, trx);
-        await revokeOpenInvitations(trx, tenantId, userId, deps.clock.now());
+        await links.replaceOpen(trx, userId, tenantId);
         const issued = await issue(trx, tenant, user, actor?.userId ?? null);
         await deps.audit.record(trx, { tenantId, actorUserId: actor?.userId ?? null, action: 'invitation.resent', result: 'success', targetType: 'user', targetId: userId });
         return issued;
@@ -150,20 +137,15 @@ export function createInvitationsService(deps: {
       await deps.passwords.assertFirstPasswordAcceptable(tenant.id, user, password);
       const passwordHash = await deps.hasher.hash(password);
       await deps.db.transaction().execute(async (trx) => {
-        const consumed = await consumeInvitation(trx, invitation.id, deps.clock.now());
-        if (consumed === undefined) {
-          // Lost a race or crossed the expiry while hashing: report the state as it is now.
-          await describe(token, trx);
-          throw new AppError('INVITATION_USED');
-        }
-        await deps.users.activateWithPassword(invitation.user_id, passwordHash, trx);
+        await links.consume(trx, token, invitation);
+        await deps.users.activateWithPassword(invitation.userId, passwordHash, trx);
         await deps.audit.record(trx, {
-          tenantId: invitation.tenant_id,
-          actorUserId: invitation.user_id,
+          tenantId: invitation.tenantId,
+          actorUserId: invitation.userId,
           action: 'invitation.accepted',
           result: 'success',
           targetType: 'user',
-          targetId: invitation.user_id,
+          targetId: invitation.userId,
         });
       });
     },

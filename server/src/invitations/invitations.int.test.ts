@@ -64,7 +64,7 @@ describe('invitations and first access', () => {
   it('stores only a keyed hash of the token', async () => {
     const issued = await invite();
     const token = tokenFromLink(issued.url);
-    const rows = await t.deps.db.selectFrom('invitations').selectAll().execute();
+    const rows = await t.deps.db.selectFrom('single_use_links').selectAll().where('purpose', '=', 'invitation').execute();
     expect(rows).toHaveLength(1);
     expect(Buffer.from(rows[0]?.token_hash ?? []).toString('utf8')).not.toContain(token);
     expect(Buffer.from(rows[0]?.token_hash ?? []).toString('base64url')).not.toBe(token);
@@ -196,8 +196,8 @@ describe('invitations and first access', () => {
     const row = await userRow(issued.user.id);
     expect(row.status).toBe('invited');
     expect(row.password_hash).toBeNull();
-    expect(await t.deps.db.selectFrom('invitations').select('accepted_at').where('user_id', '=', issued.user.id).executeTakeFirst()).toEqual({
-      accepted_at: null,
+    expect(await t.deps.db.selectFrom('single_use_links').select('used_at').where('user_id', '=', issued.user.id).executeTakeFirst()).toEqual({
+      used_at: null,
     });
   });
 

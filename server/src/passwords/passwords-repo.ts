@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
 import { newId } from '../kernel/ids.ts';
 import type { Executor } from '../storage/db.ts';
-import type { PasswordResetRow } from '../storage/database.ts';
 import { credentialStateOf, type CredentialState } from '../users/users.ts';
 
 /**
- * Credential state: the password columns of `users` (hash, change time, must-change, lockout counters),
- * password history and reset links. Only the passwords domain writes these.
+ * Credential state: the password columns of `users` (hash, change time, must-change, lockout counters)
+ * and password history. Only the passwords domain writes these; reset links are single-use links (links/).
  */
 
 export async function findCredentialState(db: Executor, userId: string): Promise<CredentialState | undefined> {
@@ -91,56 +90,4 @@ export async function listPasswordHistory(db: Executor, userId: string, count: n
       ? []
       : await db.selectFrom('password_history').select('password_hash').where('user_id', '=', userId).where('created_at', '>=', since).execute();
   return [...new Set([...recent, ...withinDays].map((row) => row.password_hash))];
-}
-
-export async function insertPasswordReset(
-  db: Executor,
-  reset: { id: string; tenantId: string; userId: string; tokenHash: Buffer; createdAt: Date; expiresAt: Date; requestedBy: string | null },
-): Promise<void> {
-  await db
-    .insertInto('password_resets')
-    .values({
-      id: reset.id,
-      tenant_id: reset.tenantId,
-      user_id: reset.userId,
-      token_hash: reset.tokenHash,
-      created_at: reset.createdAt,
-      expires_at: reset.expiresAt,
-      used_at: null,
-      requested_by: reset.requestedBy,
-    })
-    .execute();
-}
-
-export async function findPasswordResetByTokenHash(db: Executor, tokenHash: Buffer): Promise<PasswordResetRow | undefined> {
-  return db.selectFrom('password_resets').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-}
-
-/** Consumes a reset link if it is unused and unexpired at `now`: exactly one concurrent caller wins. */
-export async function consumePasswordReset(db: Executor, id: string, now: Date): Promise<PasswordResetRow | undefined> {
-  return db
-    .updateTable('password_resets')
-    .set({ used_at: now })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/** Reset links the account asked for itself (not sent by an administrator) since `since`, used or not. */
-export async function countRecentSelfServiceResets(db: Executor, userId: string, since: Date): Promise<number> {
-  const row = await db
-    .selectFrom('password_resets')
-    .select((eb) => eb.fn.countAll<string>().as('count'))
-    .where('user_id', '=', userId)
-    .where('requested_by', 'is', null)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
-/** A newer link (or a completed reset) makes every other open link of the user useless. */
-export async function retireOpenResets(db: Executor, userId: string, now: Date): Promise<void> {
-  await db.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }

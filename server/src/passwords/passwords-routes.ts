@@ -100,7 +100,7 @@ export function registerPasswordRoutes(
     },
     async (request, reply) => {
       const { reset, user, passwordPolicy } = await deps.passwords.describeReset(request.params.token);
-      return reply.header('cache-control', 'no-store').send({ username: user.username, email: user.email, expiresAt: reset.expires_at.toISOString(), passwordPolicy });
+      return reply.header('cache-control', 'no-store').send({ username: user.username, email: user.email, expiresAt: reset.expiresAt.toISOString(), passwordPolicy });
     },
   );
 

@@ -10,9 +10,8 @@ import { AppError } from '../errors/app-error.ts';
 import type { Logger } from 'pino';
 import { createBackgroundQueue } from '../kernel/background-queue.ts';
 import { DAY, HOUR, MINUTE, type Clock } from '../kernel/clock.ts';
-import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
-import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
+import type { SingleUseLinksService } from '../links/links-service.ts';
 import type { MailService } from '../mail/mail-service.ts';
 import { passwordChangedEmail, passwordResetEmail } from '../mail/templates.ts';
 import type { RolesService } from '../roles/roles-service.ts';
@@ -28,16 +27,11 @@ import type { PasswordHasher } from './password-hasher.ts';
 import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash } from './passwords.ts';
 import {
   clearFailedLogins,
-  consumePasswordReset,
   countPasswordAttempt,
-  countRecentSelfServiceResets,
   findCredentialState,
-  findPasswordResetByTokenHash,
-  insertPasswordReset,
   listPasswordHistory,
   type PasswordAttempt,
   replacePassword,
-  retireOpenResets,
   updatePasswordHash,
 } from './passwords-repo.ts';
 
@@ -46,15 +40,10 @@ export type PasswordsService = ReturnType<typeof createPasswordsService>;
 /** Reset links one account can be sent through the forgot-password form in an hour. */
 export const maxSelfServiceResetsPerHour = 3;
 
-export function resetPasswordUrl(publicUrl: URL, token: string): string {
-  return new URL(`reset-password/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
-}
-
 export function createPasswordsService(deps: {
   db: Db;
   clock: Clock;
-  publicUrl: URL;
-  secrets: SecretHasher;
+  links: SingleUseLinksService;
   hasher: PasswordHasher;
   blocklist: () => Promise<PasswordBlocklist>;
   mail: MailService;
@@ -65,6 +54,12 @@ export function createPasswordsService(deps: {
   sessions: SessionsService;
   logger: Pick<Logger, 'error' | 'warn'>;
 }) {
+  // A replaced reset link answers RESET_LINK_USED, as it always has: there is no separate code for it.
+  const resetLinks = deps.links.kind({
+    purpose: 'password-reset',
+    route: 'reset-password',
+    errors: { notFound: 'RESET_LINK_NOT_FOUND', expired: 'RESET_LINK_EXPIRED', used: 'RESET_LINK_USED', replaced: 'RESET_LINK_USED' },
+  });
 
   /** Counts a password attempt against the account's lockout before any hash runs (see countPasswordAttempt). */
   const admitPasswordAttempt = (userId: string, tenant: Tenant): Promise<PasswordAttempt> => {
@@ -130,12 +125,9 @@ export function createPasswordsService(deps: {
   /** Issues a reset link for an active user and queues the email, in `trx`. */
   const issueReset = async (trx: Executor, user: User, tenantId: string, requestedBy: string | null, meta: { ip?: string | undefined }) => {
     const tenant = await deps.tenants.getTenant(tenantId, trx);
-    const now = deps.clock.now();
-    const token = newSecretToken();
-    const expiresAt = new Date(now.getTime() + tenant.settings.passwordResetLifetimeMinutes * MINUTE);
-    await retireOpenResets(trx, user.id, now);
-    await insertPasswordReset(trx, { id: newId(now.getTime()), tenantId, userId: user.id, tokenHash: deps.secrets.hash(token), createdAt: now, expiresAt, requestedBy });
-    const url = resetPasswordUrl(deps.publicUrl, token);
+    const expiresAt = new Date(deps.clock.now().getTime() + tenant.settings.passwordResetLifetimeMinutes * MINUTE);
+    await resetLinks.replaceOpen(trx, user.id);
+    const { url } = await resetLinks.create(trx, { tenantId, userId: user.id, createdBy: requestedBy, expiresAt });
     await deps.mail.enqueue(trx, {
       ...passwordResetEmail({ firstName: user.firstName, username: user.username, url, expiresAt }),
       tenantId,
@@ -155,12 +147,9 @@ export function createPasswordsService(deps: {
   };
 
   const describeReset = async (token: string, executor: Executor = deps.db) => {
-    const reset = await findPasswordResetByTokenHash(executor, deps.secrets.hash(token));
-    if (reset === undefined) throw new AppError('RESET_LINK_NOT_FOUND');
-    if (reset.used_at !== null) throw new AppError('RESET_LINK_USED');
-    if (reset.expires_at.getTime() <= deps.clock.now().getTime()) throw new AppError('RESET_LINK_EXPIRED');
-    const user = await deps.users.getUser(reset.user_id, executor);
-    const passwordPolicy = await policyFor(reset.tenant_id, reset.user_id, executor);
+    const reset = await resetLinks.describe(token, executor);
+    const user = await deps.users.getUser(reset.userId, executor);
+    const passwordPolicy = await policyFor(reset.tenantId, reset.userId, executor);
     return { reset, user, passwordPolicy };
   };
 
@@ -196,7 +185,7 @@ export function createPasswordsService(deps: {
     if ((await deps.users.findMembership(user.defaultTenantId, user.id)) === undefined) return;
     await deps.db.transaction().execute(async (trx) => {
       const since = new Date(deps.clock.now().getTime() - HOUR);
-      if ((await countRecentSelfServiceResets(trx, user.id, since)) >= maxSelfServiceResetsPerHour) {
+      if ((await resetLinks.countSelfRequested(trx, user.id, since)) >= maxSelfServiceResetsPerHour) {
         await deps.audit.record(trx, {
           tenantId: user.defaultTenantId,
           actorUserId: null,
@@ -321,13 +310,9 @@ export function createPasswordsService(deps: {
       await assertAcceptable(passwordPolicy, user, newPassword);
       const passwordHash = await deps.hasher.hash(newPassword);
       await deps.db.transaction().execute(async (trx) => {
-        const consumed = await consumePasswordReset(trx, reset.id, deps.clock.now());
-        if (consumed === undefined) {
-          await describeReset(token, trx);
-          throw new AppError('RESET_LINK_USED');
-        }
-        await storeNewPassword(trx, user, reset.tenant_id, passwordHash, { keepSessionId: undefined, action: 'password.reset.completed', ip: meta.ip });
-        await retireOpenResets(trx, user.id, deps.clock.now());
+        await resetLinks.consume(trx, token, reset);
+        await storeNewPassword(trx, user, reset.tenantId, passwordHash, { keepSessionId: undefined, action: 'password.reset.completed', ip: meta.ip });
+        await resetLinks.replaceOpen(trx, user.id);
       });
     },
 

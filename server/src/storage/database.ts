@@ -62,18 +62,6 @@ export interface MembershipsTable {
   created_at: Timestamp;
 }
 
-export interface InvitationsTable {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  token_hash: Uint8Array;
-  invited_by: string | null;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-  accepted_at: Timestamp | null;
-  revoked_at: Timestamp | null;
-}
-
 export interface SessionsTable {
   id: string;
   token_hash: Uint8Array;
@@ -160,15 +148,17 @@ export interface PasswordHistoryTable {
   created_at: Timestamp;
 }
 
-export interface PasswordResetsTable {
+export interface SingleUseLinksTable {
   id: string;
+  purpose: string;
   tenant_id: string;
   user_id: string;
   token_hash: Uint8Array;
+  created_by: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
-  requested_by: string | null;
+  replaced_at: Timestamp | null;
 }
 
 export interface Database {
@@ -177,14 +167,13 @@ export interface Database {
   teams: TeamsTable;
   users: UsersTable;
   memberships: MembershipsTable;
-  invitations: InvitationsTable;
   sessions: SessionsTable;
   outbox_messages: OutboxMessagesTable;
   access_keys: AccessKeysTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   password_history: PasswordHistoryTable;
-  password_resets: PasswordResetsTable;
+  single_use_links: SingleUseLinksTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -192,10 +181,9 @@ export type RoleRow = Selectable<RolesTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
-export type InvitationRow = Selectable<InvitationsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type OutboxMessageRow = Selectable<OutboxMessagesTable>;
 export type AccessKeyRow = Selectable<AccessKeysTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
-export type PasswordResetRow = Selectable<PasswordResetsTable>;
+export type SingleUseLinkRow = Selectable<SingleUseLinksTable>;

@@ -5,6 +5,7 @@ import * as passwordsAndAudit from './migrations/0002-passwords-and-audit.ts';
 import * as outboxDelivery from './migrations/0003-outbox-delivery.ts';
 import * as accessKeys from './migrations/0004-access-keys.ts';
 import * as accessKeyTokenVersion from './migrations/0005-access-key-token-version.ts';
+import * as singleUseLinks from './migrations/0006-single-use-links.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-outbox-delivery': outboxDelivery,
   '0004-access-keys': accessKeys,
   '0005-access-key-token-version': accessKeyTokenVersion,
+  '0006-single-use-links': singleUseLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -143,12 +143,12 @@ describe('tenant isolation', () => {
     const agentOfB = await roleNamed(t, adminB.tenant.id, 'Agent');
     const invited = await post(adminB, '/api/v1/admin/users', { username: 'b.pending', email: 'bp@example.test', firstName: 'B', lastName: 'P', roleId: agentOfB.id });
     const userOfB = invited.json().user.id as string;
-    const invitationsBefore = await t.deps.db.selectFrom('invitations').selectAll().where('user_id', '=', userOfB).execute();
+    const invitationsBefore = await t.deps.db.selectFrom('single_use_links').selectAll().where('user_id', '=', userOfB).execute();
 
     const resend = await post(adminA, `/api/v1/admin/users/${userOfB}/invitation`);
     expect(resend.statusCode).toBe(404);
     expect(resend.json().error.code).toBe('USER_NOT_FOUND');
-    expect(await t.deps.db.selectFrom('invitations').selectAll().where('user_id', '=', userOfB).execute()).toEqual(invitationsBefore);
+    expect(await t.deps.db.selectFrom('single_use_links').selectAll().where('user_id', '=', userOfB).execute()).toEqual(invitationsBefore);
 
     const ownResend = await post(adminB, `/api/v1/admin/users/${userOfB}/invitation`);
     expect(ownResend.statusCode).toBe(201);

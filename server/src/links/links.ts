@@ -1,0 +1,36 @@
+/**
+ * Emailed single-use links: a 256-bit random token in a console URL, stored only as a keyed hash, for one
+ * purpose, one user and one tenant, valid until it expires, is used once, or is replaced by a newer link.
+ */
+export type LinkPurpose = 'invitation' | 'password-reset';
+
+export type LinkState = 'pending' | 'used' | 'replaced' | 'expired';
+
+export interface SingleUseLink {
+  id: string;
+  purpose: LinkPurpose;
+  tenantId: string;
+  userId: string;
+  /** Who had it sent (an administrator); null when the person asked themselves or the operator did. */
+  createdBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  replacedAt: Date | null;
+}
+
+/** Where a link stands at a moment; use and replacement win over expiry. */
+export function linkState(link: Pick<SingleUseLink, 'usedAt' | 'replacedAt' | 'expiresAt'>, now: Date): LinkState {
+  if (link.usedAt !== null) return 'used';
+  if (link.replacedAt !== null) return 'replaced';
+  if (link.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'pending';
+}
+
+/**
+ * A console URL under `LANYARD_PUBLIC_URL` (never one built from request headers): `route` is a console
+ * path such as `first-access`, the token its last segment.
+ */
+export function consoleLinkUrl(publicUrl: URL, route: string, token: string): string {
+  return new URL(`${route}/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
+}
