@@ -24,7 +24,7 @@ import { registerRoleRoutes } from './roles/roles-routes.ts';
 import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
-import { registerUserAdminRoutes } from './users/users-routes.ts';
+import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -53,7 +53,10 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);
-  const guards = createGuards({ sessions: deps.sessions, tokens: deps.tokens, cookie });
+  const guards = createGuards({
+    authenticator: { session: (token) => deps.sessions.authenticate(token), bearer: (token) => deps.tokens.authenticate(token) },
+    cookie,
+  });
 
   app.addHook('onRequest', createCsrfCheck(config.publicUrl.origin, cookie.name));
   app.addHook('onSend', (request, reply, payload, done) => {

@@ -1,5 +1,5 @@
 import { buildApp } from './app.ts';
-import { bootstrapIfEmpty } from './bootstrap/bootstrap.ts';
+import { bootstrapIfEmpty } from './bootstrap/bootstrap-service.ts';
 import type { Config } from './config/config.ts';
 import { createDeps } from './deps.ts';
 import { consoleDir } from './http/console.ts';

@@ -1,4 +1,5 @@
-import type { AuditResult } from '../storage/database.ts';
+/** Whether the recorded action happened (success) or was refused (failure). */
+export type AuditResult = 'success' | 'failure';
 
 /**
  * Security events Lanyard records. Stable strings: audit consumers filter on them, so they are only ever

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acceptInvitation, login, tokenFromLink } from '../testing/journeys.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { bootstrapIfEmpty } from './bootstrap.ts';
+import { bootstrapIfEmpty } from './bootstrap-service.ts';
 
 let t: TestApp;
 

@@ -2,8 +2,6 @@ import type { Permission } from '@lanyard/contracts/permissions';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
 import type { Principal } from '../kernel/principal.ts';
-import type { SessionsService } from '../sessions/sessions-service.ts';
-import type { TokensService } from '../tokens/tokens-service.ts';
 
 export interface CookieSettings {
   name: string;
@@ -44,7 +42,18 @@ export const bearerScheme = /^bearer[ \t]/i;
  * Every /api/v1 route accepts a console session (cookie) or an access token (`Authorization: Bearer`),
  * with the same permission checks. A request that presents a bearer token is judged by it alone.
  */
-export function createGuards(deps: { sessions: SessionsService; tokens: Pick<TokensService, 'authenticate'>; cookie: CookieSettings }): Guards {
+/**
+ * What the guards need to turn a credential into a principal. http/ declares it and the composition root
+ * (app.ts) fills it with the sessions and tokens services, so http/ depends on no domain.
+ */
+export interface Authenticator {
+  /** A console session cookie's value → its principal, or AUTH_REQUIRED / AUTH_SESSION_EXPIRED. */
+  session(token: string): Promise<Principal>;
+  /** A bearer access token → its principal, or TOKEN_INVALID. */
+  bearer(token: string): Promise<Principal>;
+}
+
+export function createGuards(deps: { authenticator: Authenticator; cookie: CookieSettings }): Guards {
   const signedIn: Guard = async (request, reply) => {
     const authorization = request.headers.authorization;
     if (authorization !== undefined && bearerScheme.test(authorization)) {
@@ -52,14 +61,14 @@ export function createGuards(deps: { sessions: SessionsService; tokens: Pick<Tok
       // issued, stray characters included, is TOKEN_INVALID there.
       const token = authorization.slice(7).trim();
       if (token === '') throw new AppError('TOKEN_INVALID', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
-      request.principal = await deps.tokens.authenticate(token);
+      request.principal = await deps.authenticator.bearer(token);
       return;
     }
     const token = readSessionToken(request, deps.cookie);
     if (token === undefined) throw new AppError('AUTH_REQUIRED');
     let principal: Principal;
     try {
-      principal = await deps.sessions.authenticate(token);
+      principal = await deps.authenticator.session(token);
     } catch (error) {
       clearSessionCookie(reply, deps.cookie);
       throw error;

@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { MailStats } from '../mail/mail-service.ts';
 import type { App } from './fastify-types.ts';
 
 /** Prometheus metrics at /metrics: process defaults, request counts and latencies by route, email outcomes. */
@@ -11,6 +10,13 @@ export interface HashingStats {
   hashes: number;
   verifications: number;
   rejected: number;
+}
+
+/** Email outcomes counted by this instance's delivery worker. */
+export interface MailStats {
+  sent: number;
+  retried: number;
+  failed: number;
 }
 
 export function registerMetrics(app: App, sources: { mailStats: () => MailStats; hashing: () => HashingStats }): Registry {

@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { canonicalName } from '../tenants/tenants.ts';
+import { canonicalName } from '../kernel/names.ts';
 import type { Role } from './roles.ts';
 import { findRole, findRoleByCanonicalName, insertRole, listRoles, updateRolePasswordPolicy } from './roles-repo.ts';
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';

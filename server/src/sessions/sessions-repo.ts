@@ -1,12 +1,44 @@
 import type { Executor } from '../storage/db.ts';
 import type { SessionRow } from '../storage/database.ts';
+import type { SessionRecord } from './sessions.ts';
 
-export async function insertSession(db: Executor, session: SessionRow): Promise<void> {
-  await db.insertInto('sessions').values(session).execute();
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tenantId: row.tenant_id,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    idleTimeoutSeconds: row.idle_timeout_seconds,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    passwordChangeRequired: row.password_change_required,
+  };
 }
 
-export async function findSessionByTokenHash(db: Executor, tokenHash: Buffer): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+export async function insertSession(db: Executor, session: SessionRecord, tokenHash: Buffer): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      token_hash: tokenHash,
+      user_id: session.userId,
+      tenant_id: session.tenantId,
+      created_at: session.createdAt,
+      last_seen_at: session.lastSeenAt,
+      absolute_expires_at: session.absoluteExpiresAt,
+      idle_timeout_seconds: session.idleTimeoutSeconds,
+      ip: session.ip,
+      user_agent: session.userAgent,
+      password_change_required: session.passwordChangeRequired,
+    })
+    .execute();
+}
+
+export async function findSessionByTokenHash(db: Executor, tokenHash: Buffer): Promise<SessionRecord | undefined> {
+  const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row === undefined ? undefined : toSession(row);
 }
 
 export async function touchSession(db: Executor, id: string, at: Date): Promise<void> {

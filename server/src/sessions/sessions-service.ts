@@ -9,7 +9,7 @@ import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { sessionState, touchIntervalMs } from './sessions.ts';
+import { sessionState, touchIntervalMs, type SessionRecord } from './sessions.ts';
 import {
   clearPasswordChangeRequired,
   deleteSession,
@@ -46,19 +46,19 @@ export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Sec
       const token = newSecretToken();
       const sessionId = newId(now.getTime());
       const expiresAt = new Date(now.getTime() + tenant.settings.session.absoluteHours * HOUR);
-      await insertSession(executor, {
+      const session: SessionRecord = {
         id: sessionId,
-        token_hash: deps.secrets.hash(token),
-        user_id: userId,
-        tenant_id: tenant.id,
-        created_at: now,
-        last_seen_at: now,
-        absolute_expires_at: expiresAt,
-        idle_timeout_seconds: (tenant.settings.session.idleMinutes * MINUTE) / 1000,
+        userId,
+        tenantId: tenant.id,
+        createdAt: now,
+        lastSeenAt: now,
+        absoluteExpiresAt: expiresAt,
+        idleTimeoutSeconds: (tenant.settings.session.idleMinutes * MINUTE) / 1000,
         ip: meta.ip ?? null,
-        user_agent: meta.userAgent?.slice(0, 512) ?? null,
-        password_change_required: meta.passwordChangeRequired,
-      });
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+        passwordChangeRequired: meta.passwordChangeRequired,
+      };
+      await insertSession(executor, session, deps.secrets.hash(token));
       return { token, sessionId, expiresAt, tenant, passwordChangeRequired: meta.passwordChangeRequired };
     },
 
@@ -72,23 +72,23 @@ export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Sec
         throw new AppError('AUTH_SESSION_EXPIRED');
       }
       const [user, membership] = await Promise.all([
-        deps.users.getUser(session.user_id),
-        deps.users.findMembership(session.tenant_id, session.user_id),
+        deps.users.getUser(session.userId),
+        deps.users.findMembership(session.tenantId, session.userId),
       ]);
       if (user.status !== 'active' || membership === undefined) {
         await deleteSession(deps.db, session.id);
         throw new AppError('AUTH_REQUIRED');
       }
-      if (now.getTime() - session.last_seen_at.getTime() >= touchIntervalMs) await touchSession(deps.db, session.id, now);
+      if (now.getTime() - session.lastSeenAt.getTime() >= touchIntervalMs) await touchSession(deps.db, session.id, now);
       const permissions = new Set<Permission>(membership.role.permissions.filter(isPermission));
       return {
         kind: 'session',
         userId: user.id,
-        tenantId: session.tenant_id,
+        tenantId: session.tenantId,
         sessionId: session.id,
         roleId: membership.role.id,
         permissions,
-        passwordChangeRequired: session.password_change_required,
+        passwordChangeRequired: session.passwordChangeRequired,
       };
     },
 

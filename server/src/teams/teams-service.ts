@@ -3,7 +3,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { canonicalName } from '../tenants/tenants.ts';
+import { canonicalName } from '../kernel/names.ts';
 import { findTeam, insertTeam, listTeams, type Team } from './teams-repo.ts';
 
 export type TeamsService = ReturnType<typeof createTeamsService>;

@@ -4,7 +4,8 @@ import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { canonicalName, parseTenantSettings, type Tenant } from './tenants.ts';
+import { canonicalName } from '../kernel/names.ts';
+import { parseTenantSettings, type Tenant } from './tenants.ts';
 import { countTenants, findTenant, findTenantByCanonicalName, insertTenant, updateTenantSettings } from './tenants-repo.ts';
 import type { TenantSettings } from './tenants.ts';
 

@@ -43,7 +43,3 @@ export interface Tenant {
   settings: TenantSettings;
   createdAt: Date;
 }
-
-export function canonicalName(name: string): string {
-  return name.normalize('NFKC').trim().toLowerCase();
-}

@@ -4,7 +4,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { MINUTE } from '../kernel/clock.ts';
 import type { Encryptor } from '../kernel/encryption.ts';
 import { takeTransactionLock, type Db } from '../storage/db.ts';
-import type { SigningKeyRow } from '../storage/database.ts';
+import type { SigningKeyRecord } from './signing-keys.ts';
 import type { Notifications } from '../storage/notifications.ts';
 import { maxTokenLifetimeMinutes } from '../tenants/tenants.ts';
 import { countSigningKeys, insertSigningKey, listPublishedKeys, retireSigningKeys } from './signing-keys-repo.ts';
@@ -46,21 +46,20 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
   let loading: Promise<KeyRing> | undefined;
   let lastUnknownKidReload = 0;
 
-  const toPublished = (row: SigningKeyRow): PublishedKey => {
-    const stored = row.public_jwk as { x: string; y: string };
-    const jwk = { kty: 'EC', crv: 'P-256', x: stored.x, y: stored.y } as const;
+  const toPublished = (key: SigningKeyRecord): PublishedKey => {
+    const jwk = { kty: 'EC', crv: 'P-256', x: key.publicJwk.x, y: key.publicJwk.y } as const;
     const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-    return { kid: row.id, jwk: { ...jwk, kid: row.id, alg: 'ES256', use: 'sig' }, publicKey, publishUntil: row.publish_until };
+    return { kid: key.id, jwk: { ...jwk, kid: key.id, alg: 'ES256', use: 'sig' }, publicKey, publishUntil: key.publishUntil };
   };
 
   const load = async (): Promise<KeyRing> => {
     const rows = await listPublishedKeys(deps.db, deps.clock.now());
     const published = new Map(rows.map((row) => [row.id, toPublished(row)]));
-    const active = rows.find((row) => row.retired_at === null);
+    const active = rows.find((row) => row.retiredAt === null);
     const signer =
       active === undefined
         ? undefined
-        : { kid: active.id, privateKey: createPrivateKey({ key: deps.encryptor.decrypt(active.private_key_encrypted, active.id), format: 'der', type: 'pkcs8' }) };
+        : { kid: active.id, privateKey: createPrivateKey({ key: deps.encryptor.decrypt(active.privateKeyEncrypted, active.id), format: 'der', type: 'pkcs8' }) };
     ring = { signer, published };
     return ring;
   };
@@ -77,7 +76,7 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
     reload().catch((error: unknown) => deps.logger.error({ err: error }, 'could not reload signing keys'));
   });
 
-  const newKeyRow = (): SigningKeyRow => {
+  const newKey = (): SigningKeyRecord => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
     const kid = thumbprint(jwk);
@@ -85,11 +84,11 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
     return {
       id: kid,
       algorithm: 'ES256',
-      public_jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y },
-      private_key_encrypted: deps.encryptor.encrypt(der, kid),
-      created_at: deps.clock.now(),
-      retired_at: null,
-      publish_until: null,
+      publicJwk: { kty: jwk.kty ?? 'EC', crv: jwk.crv ?? 'P-256', x: jwk.x ?? '', y: jwk.y ?? '' },
+      privateKeyEncrypted: deps.encryptor.encrypt(der, kid),
+      createdAt: deps.clock.now(),
+      retiredAt: null,
+      publishUntil: null,
     };
   };
 
@@ -99,7 +98,7 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
       const created = await deps.db.transaction().execute(async (trx) => {
         await takeTransactionLock(trx, signingKeysLock);
         if ((await countSigningKeys(trx)) > 0) return false;
-        await insertSigningKey(trx, newKeyRow());
+        await insertSigningKey(trx, newKey());
         return true;
       });
       if (created) deps.logger.info('created the first token signing key');
@@ -112,10 +111,10 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
      */
     async rotate(): Promise<{ kid: string; previous: string[] }> {
       const now = deps.clock.now();
-      const row = newKeyRow();
+      const row = newKey();
       const previous = await deps.db.transaction().execute(async (trx) => {
         await takeTransactionLock(trx, signingKeysLock);
-        const before = (await listPublishedKeys(trx, now)).filter((key) => key.retired_at === null).map((key) => key.id);
+        const before = (await listPublishedKeys(trx, now)).filter((key) => key.retiredAt === null).map((key) => key.id);
         await retireSigningKeys(trx, now, new Date(now.getTime() + retiredKeyPublicationMs));
         await insertSigningKey(trx, row);
         await deps.notifications.publish(trx, { topic: signingKeysTopic, id: row.id });

@@ -1,5 +1,7 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
-import type { UserRow, UserStatus } from '../storage/database.ts';
+
+/** invited: has not set a first password yet; active: can sign in; disabled: an administrator stopped the account. */
+export type UserStatus = 'invited' | 'active' | 'disabled';
 
 export interface User {
   id: string;
@@ -43,9 +45,17 @@ export interface CredentialState {
   lockedUntil: Date | null;
 }
 
-export function credentialStateOf(
-  row: Pick<UserRow, 'id' | 'password_hash' | 'password_changed_at' | 'password_must_change' | 'failed_login_count' | 'locked_until'>,
-): CredentialState {
+/** The credential columns of a users row, as the repositories that read them select them. */
+export interface CredentialColumns {
+  id: string;
+  password_hash: string | null;
+  password_changed_at: Date | null;
+  password_must_change: boolean;
+  failed_login_count: number;
+  locked_until: Date | null;
+}
+
+export function credentialStateOf(row: CredentialColumns): CredentialState {
   return {
     userId: row.id,
     passwordHash: row.password_hash,

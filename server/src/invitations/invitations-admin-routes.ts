@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
 import { errorResponses, signedInSecurity } from '../http/openapi.ts';
-import type { InvitationsService, IssuedInvitation } from '../invitations/invitations-service.ts';
+import type { InvitationsService, IssuedInvitation } from './invitations-service.ts';
 
 function summary(issued: IssuedInvitation) {
   return {
@@ -13,7 +13,7 @@ function summary(issued: IssuedInvitation) {
   };
 }
 
-/** Administration of users in the administrator's own tenant. The link goes out by email only. */
+/** Inviting users into the administrator's own tenant, and resending invitations. The link goes out by email only. */
 export function registerUserAdminRoutes(app: App, deps: { invitations: InvitationsService; guards: Guards }): void {
   app.post(
     '/api/v1/admin/users',
