@@ -162,11 +162,14 @@ export const auditEventSchema = z.object({
 });
 export type AuditEventView = z.infer<typeof auditEventSchema>;
 
+/** An instant to filter by: ISO 8601 in UTC, year 1 or later (PostgreSQL has no year 0 in ISO form). */
+const auditInstantSchema = z.iso.datetime().refine((value) => !value.startsWith('0000'), { message: 'The year must be 1 or later' });
+
 export const auditQuerySchema = z.strictObject({
   userId: idSchema.optional(),
   action: z.string().max(64).regex(/^[a-zA-Z.]+$/).optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: auditInstantSchema.optional(),
+  to: auditInstantSchema.optional(),
   before: idSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
