@@ -27,7 +27,7 @@ const inviteAs = async (admin: SignedInUser, username: string) => {
   return { userId: response.json().user.id as string, token: tokenFromLink(link) };
 };
 const resend = (admin: SignedInUser, userId: string) => t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${userId}/invitation`, headers: admin.headers });
-const invitationRows = (userId: string) => t.deps.db.selectFrom('invitations').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+const invitationRows = (userId: string) => t.deps.db.selectFrom('single_use_links').selectAll().where('purpose', '=', 'invitation').where('user_id', '=', userId).orderBy('id').execute();
 const outboxRows = () => t.deps.db.selectFrom('outbox_messages').select(['id', 'tenant_id', 'recipient']).orderBy('id').execute();
 
 describe('invitations across tenants', () => {

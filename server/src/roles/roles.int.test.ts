@@ -46,12 +46,12 @@ const request = (who: SignedInUser | undefined, method: 'GET' | 'POST' | 'PUT', 
 
 /** Everything an invitation or a policy change would write. */
 async function storedCounts() {
-  const count = async (table: 'users' | 'memberships' | 'invitations' | 'outbox_messages' | 'audit_events') =>
+  const count = async (table: 'users' | 'memberships' | 'single_use_links' | 'outbox_messages' | 'audit_events') =>
     (await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
   return {
     users: await count('users'),
     memberships: await count('memberships'),
-    invitations: await count('invitations'),
+    invitations: await count('single_use_links'),
     outbox: await count('outbox_messages'),
     audit: await count('audit_events'),
   };

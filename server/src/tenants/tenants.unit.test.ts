@@ -1,6 +1,7 @@
 import { contactCenterDefaultPolicy } from '@lanyard/contracts/password-policy';
 import { describe, expect, it } from 'vitest';
-import { canonicalName, maxTokenLifetimeMinutes, parseTenantSettings } from './tenants.ts';
+import { canonicalName } from '../kernel/names.ts';
+import { maxTokenLifetimeMinutes, parseTenantSettings } from './tenants.ts';
 
 describe('parseTenantSettings', () => {
   const defaults = {
