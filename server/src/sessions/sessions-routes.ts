@@ -3,6 +3,7 @@ import { errorBodySchema } from '@lanyard/contracts/common';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/fastify-types.ts';
 import { clearSessionCookie, readSessionToken, setSessionCookie, type CookieSettings } from '../http/authentication.ts';
+import { validationFailed } from '../http/error-handler.ts';
 import { errorResponses, noContent } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { behind, type AdmissionGate } from '../http/admission.ts';
@@ -41,8 +42,16 @@ export function registerSessionRoutes(
         body: loginBodySchema,
         response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
       },
+      // A body refused at the edge is still a sign-in attempt: counted by the rate limit above (onRequest) and audited here.
+      attachValidation: true,
     },
     async (request, reply) => {
+      if (request.validationError !== undefined) {
+        const body: unknown = request.body;
+        const username = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).username : undefined;
+        await deps.signIn.recordRefusedInput(username, requestMeta(request));
+        throw validationFailed(request.validationError);
+      }
       const started = await deps.signIn.login(request.body.username, request.body.password, requestMeta(request));
       setSessionCookie(reply, deps.cookie, started.token);
       return reply.header('cache-control', 'no-store').send({

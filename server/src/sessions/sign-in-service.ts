@@ -9,6 +9,9 @@ import type { RequestMeta, SessionsService, StartedSession } from './sessions-se
 
 export type SignInService = ReturnType<typeof createSignInService>;
 
+// eslint-disable-next-line no-control-regex -- control characters and lone surrogates are what a refused username may hold
+const unprintable = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
+
 /**
  * Password sign-in into the user's default tenant. Every refusal (unknown user, wrong password, locked,
  * not active, no membership) answers AUTH_INVALID_CREDENTIALS after the same argon2 work.
@@ -22,6 +25,22 @@ export function createSignInService(deps: {
   audit: AuditService;
 }) {
   return {
+    /**
+     * A sign-in refused at the edge (its body failed validation) is still a failed sign-in: it is audited
+     * as auth.login.failed with reason invalid-input and the attempted username made printable.
+     */
+    async recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void> {
+      const username = typeof attemptedUsername === 'string' ? attemptedUsername.slice(0, 254).replaceAll(unprintable, '\ufffd') : undefined;
+      await deps.audit.record(deps.db, {
+        tenantId: null,
+        actorUserId: null,
+        action: 'auth.login.failed',
+        result: 'failure',
+        ip: meta.ip,
+        details: { reason: 'invalid-input', ...(username === undefined ? {} : { username }) },
+      });
+    },
+
     async login(username: string, password: string, meta: RequestMeta): Promise<StartedSession> {
       // Everything the check needs: the user, membership and credential state in one read, then the tenant.
       const record = await deps.users.findSignInRecord(username);
