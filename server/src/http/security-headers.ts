@@ -16,7 +16,9 @@ export function securityHeaders(options: { https: boolean }): Record<string, str
 export const apiDocsContentSecurityPolicy = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  // Swagger UI's bundle injects one fixed <style> element; its hash (for the pinned @fastify/swagger-ui) is
+  // allowed, nothing else inline. e2e/api-docs.e2e.ts fails on any violation, so an upgrade that changes it shows.
+  "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
