@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, idSchema, passwordInput, personNameSchema, singleLine, tokenSchema, usernameSchema } from './common.ts';
+import { displayText, emailSchema, idSchema, passwordInput, personNameSchema, singleLine, teamNameSchema, tokenSchema, usernameInput, usernameSchema } from './common.ts';
 import { passwordPolicySchema } from './password-policy.ts';
 
 /** Request and response shapes of the HTTP API, shared by the server (validation, OpenAPI) and the console. */
@@ -23,7 +23,7 @@ export type AcceptInvitationBody = z.infer<typeof acceptInvitationBodySchema>;
 
 // --- Sign-in ---
 export const loginBodySchema = z.strictObject({
-  username: z.string().min(1).max(254).refine((value) => !value.includes('\u0000')),
+  username: usernameInput,
   password: passwordInput,
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
@@ -67,7 +67,7 @@ export type Role = z.infer<typeof roleSchema>;
 export const teamSchema = z.object({ id: idSchema, name: z.string() });
 export type Team = z.infer<typeof teamSchema>;
 
-export const createTeamBodySchema = z.strictObject({ name: personNameSchema });
+export const createTeamBodySchema = z.strictObject({ name: teamNameSchema });
 
 export const inviteUserBodySchema = z.strictObject({
   username: usernameSchema,
@@ -97,9 +97,9 @@ export type AccessKeyState = z.infer<typeof accessKeyStateSchema>;
 /** Access Key IDs are public: `LAK` and 20 characters of base32 (100 random bits). */
 export const accessKeyIdSchema = z.string().regex(/^LAK[A-Z2-7]{20}$/, 'An Access Key ID is LAK followed by 20 characters A–Z and 2–7');
 /** A presented secret: bounded before it is hashed, never logged. */
-export const accessKeySecretInput = z.string().min(1).max(256).refine((value) => !value.includes('\u0000'));
+export const accessKeySecretInput = singleLine(256).min(1);
 
-export const accessKeyDescriptionSchema = singleLine(256).trim();
+export const accessKeyDescriptionSchema = displayText(256);
 
 export const accessKeySchema = z.object({
   id: idSchema,
@@ -137,7 +137,7 @@ export const adminAccessKeyListSchema = z.object({ items: z.array(adminAccessKey
 export const adminUpdateAccessKeyBodySchema = z.strictObject({ state: accessKeyStateSchema });
 
 /** `POST /authentication/v1/token/access-key` (SPEC §4a). */
-export const accessKeyTokenBodySchema = z.strictObject({ accessKeyId: z.string().min(1).max(64), accessKeySecret: accessKeySecretInput });
+export const accessKeyTokenBodySchema = z.strictObject({ accessKeyId: singleLine(64).min(1), accessKeySecret: accessKeySecretInput });
 export type AccessKeyTokenBody = z.infer<typeof accessKeyTokenBodySchema>;
 
 /** RFC 6749 §5.1 token answer, shared by both exchange endpoints. */
@@ -182,9 +182,7 @@ export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
 
 export const effectivePasswordPolicySchema = z.object({ passwordPolicy: passwordPolicySchema });
 
-export const forgotPasswordBodySchema = z.strictObject({
-  username: z.string().min(1).max(254).refine((value) => !value.includes('\u0000')),
-});
+export const forgotPasswordBodySchema = z.strictObject({ username: usernameInput });
 
 export const resetPasswordBodySchema = z.strictObject({ token: tokenSchema, newPassword: passwordInput });
 export type ResetPasswordBody = z.infer<typeof resetPasswordBodySchema>;

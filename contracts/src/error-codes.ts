@@ -60,6 +60,13 @@ export const errorCodes = {
   SERVICE_OVERLOADED: { status: 503, message: 'Lanyard is busy. Try again in a moment.' },
   SERVICE_NOT_READY: { status: 503, message: 'Lanyard is not ready to serve requests.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+
+  // Request shape, answered before any route is found (appended later)
+  URI_TOO_LONG: { status: 414, message: 'A part of the request path is too long.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  MALFORMED_URL: { status: 400, message: 'The request path is not valid: it holds invalid percent-encoding.' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import { createGuards, sessionCookieSettings } from './http/authentication.ts';
 import { registerConsole } from './http/console.ts';
 import { createCsrfCheck } from './http/csrf.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/error-handler.ts';
 import type { App } from './http/fastify-types.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { trackInFlightHandlers } from './http/in-flight.ts';
+import { edgeValidatorCompiler, refuseForeignCharsets } from './http/input-edge.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createAdmissionGate } from './http/admission.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -35,6 +37,7 @@ export interface BuildOptions {
 export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<App> {
   const { config } = deps;
   const logger: FastifyBaseLogger = deps.logger;
+  const https = config.publicUrl.protocol === 'https:';
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
@@ -42,10 +45,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler({ https }),
+    clientErrorHandler: clientErrorHandler({ https, logger }),
   }).withTypeProvider<ZodTypeProvider>();
 
   trackInFlightHandlers(app);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(edgeValidatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
@@ -59,11 +64,11 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   app.addHook('onRequest', createCsrfCheck(config.publicUrl.origin, cookie.name));
+  app.addHook('preParsing', refuseForeignCharsets);
+  const headers = securityHeaders({ https });
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('referrer-policy', 'same-origin');
-    void reply.header('x-frame-options', 'DENY');
+    void reply.headers(headers);
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     done(null, payload);
   });

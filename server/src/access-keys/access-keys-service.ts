@@ -29,6 +29,9 @@ import { countKeys, deleteKey, findCredential, insertKey, listKeysOfTenant, list
 
 export type AccessKeysService = ReturnType<typeof createAccessKeysService>;
 
+// eslint-disable-next-line no-control-regex -- what the edge refuses never becomes part of a limiter key
+const refusedInKeys = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
+
 export interface ClientMeta {
   ip: string | undefined;
 }
@@ -288,6 +291,19 @@ export function createAccessKeysService(deps: {
         await touchLastUsed(deps.db, credential.id, now, meta.ip ?? null);
       }
       return credential;
+    },
+
+    /**
+     * A key exchange refused for its input (a field the edge refuses, an undecodable form): audited and
+     * counted as a failed authentication like any other, so malformed requests cannot probe for free.
+     * Answers RATE_LIMITED once a limit is exceeded, else undefined (the caller answers the validation error).
+     */
+    async refuseInvalidInput(accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined> {
+      const attempted = typeof accessKeyId === 'string' ? accessKeyId.slice(0, 64).replaceAll(refusedInKeys, '\ufffd') : '';
+      const limiterKeys: [string, string] = [`key-auth-failures:ip:${meta.ip ?? 'unknown'}`, `key-auth-failures:key:${attempted}`];
+      refuseIfBlocked(limiterKeys);
+      const refused = await recordFailure(attempted, undefined, 'invalid-input', meta, limiterKeys);
+      return refused.code === 'RATE_LIMITED' ? refused : undefined;
     },
 
     /** The cached state of a key, for checking tokens issued for it: undefined when it is gone. */

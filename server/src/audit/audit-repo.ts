@@ -17,6 +17,59 @@ function toEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
+/** Longest string kept in an audit row; longer ones are cut (the trail records what happened, not payloads). */
+const maxStoredString = 1024;
+/** Largest details object kept, as JSON; a larger one is replaced by a note saying so. */
+const maxDetailsJson = 16 * 1024;
+const maxDepth = 8;
+
+/**
+ * A string PostgreSQL accepts in text and jsonb: NUL and lone surrogates (which it refuses) become U+FFFD,
+ * and it is cut to `maxStoredString` UTF-16 units without splitting a surrogate pair.
+ */
+export function storableText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL refuses
+  let text = value.replaceAll(/[\u0000\ud800-\udfff]/gu, '\ufffd');
+  if (text.length > maxStoredString) {
+    let end = maxStoredString;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+    text = `${text.slice(0, end)}…`;
+  }
+  return text;
+}
+
+function storableValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value !== 'object') return null;
+  if (depth >= maxDepth) return '[too deep]';
+  if (Array.isArray(value)) return value.slice(0, 100).map((item) => storableValue(item, depth + 1));
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value).slice(0, 100)) {
+    if (item !== undefined) result[storableText(key)] = storableValue(item, depth + 1);
+  }
+  return result;
+}
+
+/**
+ * The details as JSON PostgreSQL will store: whatever a caller hands the audit trail (text from a refused
+ * request, huge or odd values), writing it never fails because of what it contains.
+ */
+export function storableDetails(details: Record<string, unknown>): string {
+  try {
+    const json = JSON.stringify(storableValue(details, 0));
+    return json.length <= maxDetailsJson ? json : JSON.stringify({ truncated: true, bytes: json.length });
+  } catch {
+    return JSON.stringify({ unserialisable: true });
+  }
+}
+
+const storableOrNull = (value: string | null): string | null => (value === null ? null : storableText(value));
+
 export async function insertAuditEvent(db: Executor, event: AuditEvent): Promise<void> {
   await db
     .insertInto('audit_events')
@@ -24,12 +77,12 @@ export async function insertAuditEvent(db: Executor, event: AuditEvent): Promise
       id: event.id,
       tenant_id: event.tenantId,
       actor_user_id: event.actorUserId,
-      action: event.action,
+      action: storableText(event.action),
       result: event.result,
-      target_type: event.targetType,
-      target_id: event.targetId,
-      ip: event.ip,
-      details: JSON.stringify(event.details),
+      target_type: storableOrNull(event.targetType),
+      target_id: storableOrNull(event.targetId),
+      ip: storableOrNull(event.ip),
+      details: storableDetails(event.details),
       occurred_at: event.occurredAt,
     })
     .execute();

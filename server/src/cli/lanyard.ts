@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { accessKeyTokenBodySchema, inviteUserBodySchema } from '@lanyard/contracts/api';
-import { personNameSchema } from '@lanyard/contracts/common';
+import { tenantNameSchema } from '@lanyard/contracts/common';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createDeps, createLogger, type Deps } from '../deps.ts';
@@ -73,7 +73,7 @@ async function run(argv: string[]): Promise<number> {
     case 'tenant': {
       const [sub, name] = rest;
       if (sub !== 'create' || name === undefined) break;
-      const tenantName = validate(personNameSchema, name);
+      const tenantName = validate(tenantNameSchema, name);
       const tenant = await withDeps(config, (deps) => deps.tenants.createTenant(tenantName));
       process.stdout.write(`Created tenant "${tenant.name}" (${tenant.id}) in region ${tenant.homeRegion}.\n`);
       return 0;

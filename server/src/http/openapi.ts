@@ -4,10 +4,13 @@ import { errorBodySchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { App } from './fastify-types.ts';
+import { apiDocsContentSecurityPolicy } from './security-headers.ts';
 
 /** Error answers every documented route may give; listed once so each route stays short. */
 export const errorResponses = {
-  400: errorBodySchema.describe('VALIDATION_FAILED, MALFORMED_JSON'),
+  400: errorBodySchema.describe('VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_URL'),
+  414: errorBodySchema.describe('URI_TOO_LONG'),
+  415: errorBodySchema.describe('UNSUPPORTED_MEDIA_TYPE (a body in a charset other than UTF-8)'),
   401: errorBodySchema.describe('AUTH_REQUIRED, AUTH_SESSION_EXPIRED, AUTH_INVALID_CREDENTIALS, TOKEN_INVALID'),
   403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED'),
 } as const;
@@ -43,6 +46,6 @@ export async function registerOpenApi(app: App, version: string): Promise<void> 
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: apiDocsContentSecurityPolicy });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

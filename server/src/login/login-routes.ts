@@ -2,6 +2,7 @@ import { loginBodySchema, loginResponseSchema } from '@lanyard/contracts/api';
 import { behind, type AdmissionGate } from '../http/admission.ts';
 import { setSessionCookie, type CookieSettings } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
+import { validationFailed } from '../http/error-handler.ts';
 import { errorResponses, rateLimitedResponse } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { requestMeta } from '../http/request-meta.ts';
@@ -29,8 +30,16 @@ export function registerLoginRoutes(
         body: loginBodySchema,
         response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
       },
+      // A body refused at the edge is still a sign-in attempt: counted by the rate limit above (onRequest) and audited here.
+      attachValidation: true,
     },
     async (request, reply) => {
+      if (request.validationError !== undefined) {
+        const body: unknown = request.body;
+        const username = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).username : undefined;
+        await deps.login.recordRefusedInput(username, requestMeta(request));
+        throw validationFailed(request.validationError);
+      }
       const started = await deps.login.loginWithPassword(request.body.username, request.body.password, requestMeta(request));
       setSessionCookie(reply, deps.cookie, started.token);
       return reply.header('cache-control', 'no-store').send({

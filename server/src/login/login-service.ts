@@ -18,7 +18,12 @@ import type { PasswordMethod } from './password-method.ts';
 export interface LoginService {
   /** Password sign-in into the user's default tenant: a session, or AUTH_INVALID_CREDENTIALS. */
   loginWithPassword(username: string, password: string, meta: RequestMeta): Promise<StartedSession>;
+  /** A sign-in whose body was refused at the edge is still a failed sign-in: audited with reason invalid-input. */
+  recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void>;
 }
+
+// eslint-disable-next-line no-control-regex -- control characters and lone surrogates are what a refused username may hold
+const unprintable = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
 
 export function createLoginService(deps: {
   db: Db;
@@ -56,6 +61,18 @@ export function createLoginService(deps: {
   };
 
   return {
+    async recordRefusedInput(attemptedUsername, meta) {
+      const username = typeof attemptedUsername === 'string' ? attemptedUsername.slice(0, 254).replaceAll(unprintable, '\ufffd') : undefined;
+      await deps.audit.record(deps.db, {
+        tenantId: null,
+        actorUserId: null,
+        action: 'auth.login.failed',
+        result: 'failure',
+        ip: meta.ip,
+        details: { reason: 'invalid-input', ...(username === undefined ? {} : { username }) },
+      });
+    },
+
     async loginWithPassword(username, password, meta) {
       const result = await deps.password.check(await loadCandidate(username), password);
       if (!result.ok) return refuse(result, username, meta);

@@ -1,27 +1,28 @@
 import { accessKeyTokenBodySchema, tokenResponseSchema } from '@lanyard/contracts/api';
-import { errorBodySchema } from '@lanyard/contracts/common';
+import { errorBodySchema, refusedCharacter, singleLine } from '@lanyard/contracts/common';
 import type { ErrorCode } from '@lanyard/contracts/error-codes';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
 import type { App } from '../http/fastify-types.ts';
+import { validationFailed } from '../http/error-handler.ts';
 import { errorResponses } from '../http/openapi.ts';
 import type { SigningKeysService } from './signing-keys-service.ts';
 import type { TokensService } from './tokens-service.ts';
 
 /** Form parameters are single-valued (RFC 6749 §3.2); anything else is ignored, as the RFC requires. */
 const tokenFormSchema = z.object({
-  grant_type: z.string().max(100),
-  client_id: z.string().max(256).optional(),
-  client_secret: z.string().max(256).optional(),
-  scope: z.string().max(2000).optional(),
+  grant_type: singleLine(100),
+  client_id: singleLine(256).optional(),
+  client_secret: singleLine(256).optional(),
+  scope: singleLine(2000).optional(),
 });
 const introspectionFormSchema = z.object({
-  token: z.string().max(8192),
-  token_type_hint: z.string().max(100).optional(),
-  client_id: z.string().max(256).optional(),
-  client_secret: z.string().max(256).optional(),
+  token: singleLine(8192),
+  token_type_hint: singleLine(100).optional(),
+  client_id: singleLine(256).optional(),
+  client_secret: singleLine(256).optional(),
 });
 
 const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).describe('RFC 6749 §5.2 error');
@@ -49,6 +50,37 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replaceAll('+', ' '));
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Why a form could not be read (a repeated parameter, percent-encoding that is not UTF-8), by request. */
+const formProblems = new WeakMap<FastifyRequest, string>();
+
+/**
+ * application/x-www-form-urlencoded, decoded strictly: URLSearchParams would turn invalid UTF-8 into U+FFFD
+ * silently, so a form that is not valid UTF-8 is refused instead. What could be read is kept, so the
+ * refusal can still be counted against the client id it names.
+ */
+function parseForm(request: FastifyRequest, body: string): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const [rawName, rawValue] = equals < 0 ? [pair, ''] : [pair.slice(0, equals), pair.slice(equals + 1)];
+    let name: string;
+    let value: string;
+    try {
+      name = formDecode(rawName);
+      value = formDecode(rawValue);
+    } catch {
+      formProblems.set(request, 'invalid-encoding');
+      continue;
+    }
+    if (Object.hasOwn(form, name)) formProblems.set(request, 'repeated-parameter');
+    else form[name] = value;
+  }
+  return form;
+}
+
 /** client_secret_basic (RFC 6749 §2.3.1: id and secret form-encoded, then Basic) or client_secret_post; never both. */
 function clientCredentials(request: FastifyRequest, body: { client_id?: string | undefined; client_secret?: string | undefined }): { clientId: string; clientSecret: string } {
   const authorization = request.headers.authorization;
@@ -56,7 +88,12 @@ function clientCredentials(request: FastifyRequest, body: { client_id?: string |
   if (authorization !== undefined && basic === null) throw new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
   if (basic?.[1] !== undefined) {
     if (body.client_secret !== undefined) throw new AppError('OAUTH_INVALID_REQUEST');
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    let decoded: string;
+    try {
+      decoded = strictUtf8.decode(Buffer.from(basic[1], 'base64'));
+    } catch {
+      throw new AppError('OAUTH_INVALID_REQUEST');
+    }
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
     try {
@@ -74,6 +111,7 @@ function clientCredentials(request: FastifyRequest, body: { client_id?: string |
 
 /** The catalogue code behind an error, mapped onto the RFC 6749 §5.2 error of the OAuth endpoints. */
 const oauthErrors: Partial<Record<ErrorCode, { status: number; error: string }>> = {
+  VALIDATION_FAILED: { status: 400, error: 'invalid_request' },
   ACCESS_KEY_INVALID_CREDENTIALS: { status: 401, error: 'invalid_client' },
   OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, error: 'unsupported_grant_type' },
   OAUTH_INVALID_REQUEST: { status: 400, error: 'invalid_request' },
@@ -90,7 +128,7 @@ function sendOauthError(error: FastifyError | AppError | Error, request: Fastify
       return reply.status(mapped.status).send({ error: mapped.error, error_description: error.message });
     }
   }
-  const status = (error as FastifyError).statusCode;
+  const status = error instanceof AppError ? error.status : (error as FastifyError).statusCode;
   if (hasZodFastifySchemaValidationErrors(error) || (status !== undefined && status >= 400 && status < 500)) {
     return reply.status(status === 413 || status === 415 ? status : 400).send({ error: 'invalid_request' });
   }
@@ -103,6 +141,14 @@ function sendOauthError(error: FastifyError | AppError | Error, request: Fastify
  * authorization-server metadata (SPEC §3.6, §4a).
  */
 export async function registerTokenRoutes(app: App, deps: { tokens: TokensService; signingKeys: SigningKeysService; issuer: string }): Promise<void> {
+  /**
+   * A request refused for its input still counts as a failed client authentication (and is audited):
+   * RATE_LIMITED once the limit is reached, else the refusal itself.
+   */
+  const refuse = async (request: FastifyRequest, clientId: unknown, refusal: AppError): Promise<AppError> =>
+    (await deps.tokens.refuseInvalidInput(clientId, { ip: request.ip })) ?? refusal;
+  const bodyField = (body: unknown, name: string): unknown => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined);
+
   app.post(
     '/authentication/v1/token/access-key',
     {
@@ -117,8 +163,10 @@ export async function registerTokenRoutes(app: App, deps: { tokens: TokensServic
           429: errorBodySchema.describe('RATE_LIMITED'),
         },
       },
+      attachValidation: true,
     },
     async (request, reply) => {
+      if (request.validationError !== undefined) throw await refuse(request, bodyField(request.body, 'accessKeyId'), validationFailed(request.validationError));
       const answer = await deps.tokens.issue(request.body.accessKeyId, request.body.accessKeySecret, { ip: request.ip });
       return noStore(reply).send(answer);
     },
@@ -149,18 +197,25 @@ export async function registerTokenRoutes(app: App, deps: { tokens: TokensServic
 
   await app.register(async (scope) => {
     const oauth = scope.withTypeProvider<ZodTypeProvider>();
-    oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
-      const form: Record<string, string> = {};
-      for (const [name, value] of new URLSearchParams(body as string)) {
-        if (Object.hasOwn(form, name)) {
-          done(new AppError('OAUTH_INVALID_REQUEST'), undefined);
-          return;
-        }
-        form[name] = value;
-      }
-      done(null, form);
+    oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (request, body, done) => {
+      done(null, parseForm(request, body as string));
     });
     oauth.setErrorHandler(sendOauthError);
+
+    /** The client credentials of a form request whose input passed the edge; anything refused is counted first. */
+    const checkedClient = async (
+      request: FastifyRequest & { validationError?: Error & { validationContext?: string } },
+      body: { client_id?: string | undefined; client_secret?: string | undefined },
+    ): Promise<{ clientId: string; clientSecret: string }> => {
+      if (request.validationError !== undefined) throw await refuse(request, bodyField(body, 'client_id'), validationFailed(request.validationError));
+      if (formProblems.has(request)) throw await refuse(request, body.client_id, new AppError('OAUTH_INVALID_REQUEST'));
+      const client = clientCredentials(request, body);
+      // Credentials from the Authorization header pass no schema: the same edge rule applies to them.
+      if (refusedCharacter(client.clientId) !== undefined || refusedCharacter(client.clientSecret) !== undefined) {
+        throw await refuse(request, client.clientId, new AppError('OAUTH_INVALID_REQUEST'));
+      }
+      return client;
+    };
 
     oauth.post(
       '/oauth/token',
@@ -172,9 +227,10 @@ export async function registerTokenRoutes(app: App, deps: { tokens: TokensServic
           body: tokenFormSchema,
           response: { 200: tokenResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 429: oauthErrorSchema },
         },
+        attachValidation: true,
       },
       async (request, reply) => {
-        const client = clientCredentials(request, request.body);
+        const client = await checkedClient(request, request.body);
         if (request.body.grant_type !== 'client_credentials') throw new AppError('OAUTH_UNSUPPORTED_GRANT_TYPE');
         const answer = await deps.tokens.issue(client.clientId, client.clientSecret, { ip: request.ip });
         return noStore(reply).send(answer);
@@ -191,9 +247,10 @@ export async function registerTokenRoutes(app: App, deps: { tokens: TokensServic
           body: introspectionFormSchema,
           response: { 200: introspectionSchema, 400: oauthErrorSchema, 401: oauthErrorSchema, 429: oauthErrorSchema },
         },
+        attachValidation: true,
       },
       async (request, reply) => {
-        const client = clientCredentials(request, request.body);
+        const client = await checkedClient(request, request.body);
         const answer = await deps.tokens.introspect(client.clientId, client.clientSecret, request.body.token, { ip: request.ip });
         return noStore(reply).send(answer);
       },

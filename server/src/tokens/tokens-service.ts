@@ -133,6 +133,9 @@ export function createTokensService(deps: {
       return { access_token: await deps.jwtSigner.sign({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
     },
 
+    /** A token request refused for its input: counted and audited as a failed client authentication (see AccessKeysService). */
+    refuseInvalidInput: (accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined> => deps.accessKeys.refuseInvalidInput(accessKeyId, meta),
+
     /** Resolves a bearer token to a principal whose permissions are the token's scope narrowed to what the user holds now. */
     async authenticate(token: string): Promise<TokenPrincipal> {
       const checked = await verify(token);
