@@ -16,7 +16,7 @@ import { useShowNotice } from '../../app/notice.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
-import { PasswordPolicyFields, policyProblem, summarisePolicy, type PolicyPreset } from './password-policy-form.tsx';
+import { isPolicyValid, PasswordPolicyFields, PolicySaveButton, summarisePolicy, type PolicyPreset } from './password-policy-form.tsx';
 
 type RoleEntry = PasswordPolicySettings['roles'][number];
 
@@ -73,7 +73,6 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
   const showNotice = useShowNotice();
   const [policy, setPolicy] = useState<PasswordPolicy>(settings.tenantPolicy);
   const [problem, setProblem] = useState<string | null>(null);
-  const invalid = policyProblem(policy);
 
   const save = useMutation({
     mutationFn: saveTenantPasswordPolicy,
@@ -86,7 +85,7 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (invalid !== null || save.isPending) return;
+    if (!isPolicyValid(policy) || save.isPending) return;
     setProblem(null);
     save.mutate(policy);
   }
@@ -98,9 +97,7 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
       <Form className="form" onSubmit={submit} aria-labelledby="tenant-policy-heading">
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={settings.presets} />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={invalid !== null || save.isPending}>
-            Save
-          </Button>
+          <PolicySaveButton policy={policy} isPending={save.isPending} />
           {save.isPending && <span className="muted">Saving…</span>}
         </div>
       </Form>
@@ -222,7 +219,6 @@ function RolePolicyDialog({
   const showNotice = useShowNotice();
   const [policy, setPolicy] = useState<PasswordPolicy>(initial);
   const [problem, setProblem] = useState<string | null>(null);
-  const invalid = policyProblem(policy);
 
   const save = useMutation({
     mutationFn: (value: PasswordPolicy) => saveRolePasswordPolicy(role.id, value),
@@ -236,7 +232,7 @@ function RolePolicyDialog({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (invalid !== null || save.isPending) return;
+    if (!isPolicyValid(policy) || save.isPending) return;
     setProblem(null);
     save.mutate(policy);
   }
@@ -255,9 +251,7 @@ function RolePolicyDialog({
       <Form className="form" onSubmit={submit} aria-label={`Password policy for ${role.name}`}>
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={presets} />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={invalid !== null || save.isPending}>
-            Save
-          </Button>
+          <PolicySaveButton policy={policy} isPending={save.isPending} />
           <Button className="button" slot="close">
             Cancel
           </Button>
