@@ -94,9 +94,14 @@ export async function tabUntil(page: Page, isTarget: () => boolean, limit = 15):
   throw new Error(`Focus did not reach the expected element within ${limit} Tab presses.`);
 }
 
-/** One rule of the live password checklist; `data-state` is `met` or `unmet`. */
+/** One rule of the live password checklist; `data-state` is `met`, `unmet`, or `checking` while the server is asked. */
 export function checklistItem(page: Page, rule: string) {
   return page.locator(`.checklist-item[data-rule="${rule}"]`);
+}
+
+/** Waits until no rule of the checklist is still being checked by the server (the common-password rule). */
+export async function checklistSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('.checklist-item[data-state="checking"]') === null, undefined, { timeout: 10_000 });
 }
 
 /** The first-access link the first start prints, with what the invitation says about the administrator. */
