@@ -95,6 +95,13 @@ describe('POST /api/v1/passwords/common-check', () => {
     expect((await check('Limit-check-later', { remoteAddress })).statusCode).toBe(200);
   });
 
+  it('is described in the OpenAPI document with its body and answer', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const operation = document.paths['/api/v1/passwords/common-check'].post;
+    expect(operation.requestBody.content['application/json'].schema.required).toEqual(['password']);
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '429']));
+  });
+
   it('never writes the password to the log, to the audit log or to the database', async () => {
     const secret = 'Unmistakable-Probe-7731';
     const remoteAddress = freshAddress();
