@@ -129,6 +129,12 @@ describe('password policy administration and the forced change in Chromium', () 
     expect(await supervisor.textContent()).toContain('Own policy');
     expect(await supervisor.textContent()).toContain('expires after 90 days');
     await expectAccessible(page, 'password-policy-04-role-own-policy');
+    // At 390 px the role table becomes cards and the page does not overflow.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await roles.getByRole('button', { name: 'Use tenant policy for Supervisor' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectAccessible(page, 'password-policy-04b-role-policies-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await roles.getByRole('button', { name: 'Use tenant policy for Supervisor' }).click();
     await page.getByRole('status').filter({ hasText: 'Supervisor now uses the tenant policy.' }).waitFor();

@@ -128,7 +128,7 @@ export function AccessKeysTab() {
       ) : (
         <div className="table-scroll">
           {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
-          <table className="data-table data-table-stacked" role="table">
+          <table className="data-table table-stacked" role="table">
             <caption className="visually-hidden">Your access keys</caption>
             <thead role="rowgroup">
               <tr role="row">

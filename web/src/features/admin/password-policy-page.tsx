@@ -20,6 +20,9 @@ import { isPolicyValid, PasswordPolicyFields, PolicySaveButton, summarisePolicy,
 
 type RoleEntry = PasswordPolicySettings['roles'][number];
 
+/** The column names of the role table, also the labels of each value when rows are drawn as cards. */
+const columns = { role: 'Role', policy: 'Password policy', actions: 'Actions' };
+
 /** Administration › Security › Password policy (SPEC §3.3): the tenant policy and per-role overrides. */
 export function PasswordPolicyPage() {
   const me = useMe();
@@ -130,25 +133,32 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
       </p>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Role</th>
-              <th scope="col">Password policy</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
+        {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
+        <table className="table table-stacked" role="table">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                {columns.role}
+              </th>
+              <th scope="col" role="columnheader">
+                {columns.policy}
+              </th>
+              <th scope="col" role="columnheader">
+                <span className="visually-hidden">{columns.actions}</span>
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {settings.roles.map((role) => (
-              <tr key={role.id} data-role={role.name}>
-                <th scope="row">{role.name}</th>
-                <td>
+              <tr key={role.id} role="row" data-role={role.name}>
+                <th scope="row" role="rowheader" className="cell-wide">
+                  {role.name}
+                </th>
+                <td role="cell" className="cell-wide" data-label={columns.policy}>
                   <span className="policy-kind">{role.passwordPolicy === null ? 'Uses the tenant policy' : 'Own policy'}</span>
                   {role.passwordPolicy !== null && <span className="muted small policy-summary">{summarisePolicy(role.passwordPolicy)}</span>}
                 </td>
-                <td>
+                <td role="cell" className="cell-wide">
                   <div className="table-actions">
                     <Button
                       className="button button-small"
