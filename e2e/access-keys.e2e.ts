@@ -79,7 +79,9 @@ describe('My Profile › Access Keys in Chromium', () => {
 
     // Step 4: copy the Access Key ID with the copy icon.
     await dialog.getByRole('button', { name: 'Copy Access Key ID' }).press('Enter');
-    await page.getByText('Access Key ID copied.').waitFor();
+    // The toast is found by its accessible name (a non-modal alertdialog labelled by its text).
+    await page.getByRole('alertdialog', { name: 'Access Key ID copied.' }).waitFor();
+    expect(await accessibilityViolations(page, ['aria-dialog-name']), 'every dialog and toast has a name').toBe('');
     expect(await clipboard()).toBe(accessKeyId);
 
     // Steps 5–6: (SHOW SECRET KEY), then Copy.
@@ -88,7 +90,7 @@ describe('My Profile › Access Keys in Chromium', () => {
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await dialog.getByText("You can't see the Secret Access Key again after you close this window.").waitFor();
     await dialog.getByRole('button', { name: 'Copy', exact: true }).press('Enter');
-    await page.getByText('Secret Access Key copied.').waitFor();
+    await page.getByRole('alertdialog', { name: 'Secret Access Key copied.' }).waitFor();
     expect(await clipboard()).toBe(secret);
     await expectAccessible('ak-03-secret-shown');
 
@@ -112,6 +114,16 @@ describe('My Profile › Access Keys in Chromium', () => {
       await page.getByRole('columnheader', { name: header, exact: true }).waitFor();
     }
     await expectAccessible('ak-04-table');
+
+    // At 390 px the rows become cards: nothing overflows the page, and the cells keep their column names.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row.getByRole('switch').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await row.evaluate((element) => getComputedStyle(element).display)).toBe('grid');
+    await page.getByRole('columnheader', { name: 'Access Key ID', exact: true }).waitFor({ state: 'attached' });
+    expect(await row.getByRole('cell').count()).toBe(6);
+    await expectAccessible('ak-04b-table-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // The key works.
     expect((await exchange(accessKeyId, secret)).status).toBe(200);

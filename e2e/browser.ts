@@ -31,9 +31,13 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 /** WCAG 2.0, 2.1 and 2.2 A and AA rules, as SPEC §3.7 requires ("no violations on any page"). */
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-/** Runs axe on the page as it is now and returns a readable report of every violation ('' when none). */
-export async function accessibilityViolations(page: Page): Promise<string> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+/**
+ * Runs axe on the page as it is now and returns a readable report of every violation ('' when none):
+ * the WCAG rules, or only the rules named (best-practice ones such as `aria-dialog-name` included).
+ */
+export async function accessibilityViolations(page: Page, rules?: readonly string[]): Promise<string> {
+  const builder = new AxeBuilder({ page });
+  const results = await (rules === undefined ? builder.withTags(wcagTags) : builder.withRules([...rules])).analyze();
   return results.violations
     .map((violation) => {
       const nodes = violation.nodes

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   activateBootstrapAdmin,
   checklistItem,
+  checklistSettled,
   chooseFromAccountMenu,
   expectAccessible,
   logOut,
@@ -114,6 +115,7 @@ describe('Change Password in Chromium', () => {
     expect(await save.isDisabled()).toBe(true);
     await page.keyboard.press('Backspace');
     expect(await ruleLook(page, 'match')).toEqual({ state: 'met', color: black, icon: 'check' });
+    await checklistSettled(page);
     expect(await page.locator('.checklist-item[data-state="unmet"]').count()).toBe(0);
     expect(await save.isEnabled()).toBe(true);
     await expectAccessible(page, 'change-password-04-ready');
@@ -173,6 +175,7 @@ describe('Change Password in Chromium', () => {
     await field(page, 'Current Password').fill(newPassword);
     await field(page, 'New Password').fill(firstPassword);
     await field(page, 'Confirm New Password').fill(firstPassword);
+    await checklistSettled(page);
     expect(await save.isEnabled()).toBe(true);
     await save.click();
     await page.getByRole('alert').filter({ hasText: 'The password does not meet the password rules.' }).waitFor();

@@ -4,6 +4,7 @@ import type { LanyardServer } from './harness.ts';
 import {
   bootstrapInvitation,
   checklistItem,
+  checklistSettled,
   expectAccessible,
   meStatus,
   startJourney,
@@ -91,6 +92,7 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     expect(await save.isDisabled()).toBe(true);
 
     await page.getByLabel('Confirm New Password', { exact: true }).fill(strongPassword);
+    await checklistSettled(page);
     expect(await page.locator('.checklist-item[data-state="unmet"]').count()).toBe(0);
     expect(await checklistItem(page, 'minLength').textContent()).toContain('Met');
     expect(await save.isEnabled()).toBe(true);

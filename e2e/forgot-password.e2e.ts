@@ -15,7 +15,8 @@ import {
 /**
  * Forgotten password (SPEC §3.3): "Forgot your password?" on the sign-in page, the username, the same
  * confirmation whether or not the account exists, a reset link by email (60 minutes, single use), a new
- * password against the live rules and the server's common-password list, then sign-in.
+ * password against the live rules (the common-password rule asked of the server as one types), then sign-in;
+ * no public page makes a request that answers 401.
  */
 
 const firstPassword = 'Harbour-Lantern-2048';
@@ -41,6 +42,11 @@ describe('forgotten password in Chromium', () => {
     const page = await journey.newPage();
     await page.goto('/login');
     await page.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
+    // A stranger's sign-in page asks nothing that answers 401 (no GET /api/v1/me without a session).
+    await page.getByRole('button', { name: 'Submit' }).waitFor();
+    expect(journey.unauthorizedResponses).toEqual([]);
+    expect(journey.consoleErrors).toEqual([]);
+    await expectAccessible(page, 'forgot-password-00-login');
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await waitForPath(page, '/forgot-password');
     await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
@@ -64,9 +70,11 @@ describe('forgotten password in Chromium', () => {
     const link = email.links.find((candidate) => candidate.startsWith(`${journey.server.baseUrl}/reset-password/`));
     expect(link, `the reset email (${email.file}) holds a link to /reset-password/…`).toBeDefined();
     resetLink = link ?? '';
+    expect(journey.unauthorizedResponses).toEqual([]);
+    expect(journey.consoleErrors).toEqual([]);
   });
 
-  it('sets a new password with the link: the server refuses a common one, then the person signs in', async () => {
+  it('sets a new password with the link: the live check refuses a common one, an uncommon one passes, then the person signs in', async () => {
     expect(resetLink, 'needs the link from the previous step').not.toBe('');
     const page = await journey.newPage();
     await page.goto(resetLink);
@@ -79,24 +87,43 @@ describe('forgotten password in Chromium', () => {
     expect(await save.isDisabled()).toBe(true);
     await expectAccessible(page, 'forgot-password-03-reset-form');
 
-    // "Password1234" meets every rule the console can check…
+    // "Password1234" meets every rule the console checks by itself; the common-password rule is asked of
+    // the server (signed out here) once typing pauses. The answers are held back until the check is seen.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const checked: string[] = [];
+    await page.route('**/api/v1/passwords/common-check', async (route) => {
+      checked.push(route.request().postData() ?? '');
+      await held;
+      await route.continue();
+    });
+    const notCommon = checklistItem(page, 'notCommon');
     await page.getByLabel('New Password', { exact: true }).fill(commonPassword);
     await page.getByLabel('Confirm New Password', { exact: true }).fill(commonPassword);
+    expect(await notCommon.textContent()).toContain('Is not a commonly used password');
+    expect(await notCommon.getAttribute('data-state'), 'pending is not passed').toBe('checking');
+    expect(await notCommon.textContent()).toContain('Checking');
     expect(await page.locator('.checklist-item[data-state="unmet"]').count()).toBe(0);
-    expect(await save.isEnabled()).toBe(true);
-    // …but the server knows it is common, and the checklist shows that rule failing.
-    await save.click();
-    const alert = page.getByRole('alert').filter({ hasText: 'The password does not meet the password rules.' });
-    await alert.waitFor();
-    expect(await alert.textContent()).toContain('Is not a commonly used password');
-    expect(await checklistItem(page, 'notCommon').getAttribute('data-state')).toBe('unmet');
     expect(await save.isDisabled()).toBe(true);
+    await expect.poll(() => checked.length, { timeout: 5000 }).toBe(1);
+    release();
+    await page.locator('.checklist-item[data-rule="notCommon"][data-state="unmet"]').waitFor();
+    expect(await save.isDisabled()).toBe(true);
+    expect(JSON.parse(checked[0] ?? '{}')).toEqual({ password: commonPassword });
     await expectAccessible(page, 'forgot-password-04-common-password');
 
+    // An uncommon one passes, and Save turns on.
     await page.getByLabel('New Password', { exact: true }).fill(resetPassword);
     await page.getByLabel('Confirm New Password', { exact: true }).fill(resetPassword);
-    expect(await checklistItem(page, 'notCommon').count(), 'the server-only rule goes with the refused password').toBe(0);
+    await page.locator('.checklist-item[data-rule="notCommon"][data-state="met"]').waitFor();
+    expect(await page.locator('.checklist-item:not([data-state="met"])').count()).toBe(0);
     expect(await save.isEnabled()).toBe(true);
+    // One question per password, each after typing paused.
+    expect(checked).toHaveLength(2);
+    expect(journey.unauthorizedResponses).toEqual([]);
+    expect(journey.consoleErrors).toEqual([]);
     await save.click();
 
     await waitForPath(page, '/login');

@@ -23,6 +23,10 @@ export interface Journey {
   browser: Browser;
   /** Uncaught errors raised in any page, as `<url>: <message>`. */
   pageErrors: string[];
+  /** Every answer 401 any page received, as `<page path> → <request URL>`. */
+  unauthorizedResponses: string[];
+  /** Every console error any page logged (a failed request logs one too), as `<page path>: <text>`. */
+  consoleErrors: string[];
   /** A page in a fresh browser context (its own cookies), 1280×800, on the server's origin. */
   newPage(): Promise<Page>;
   close(): Promise<void>;
@@ -36,15 +40,25 @@ export async function startJourney(): Promise<Journey> {
   });
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
+  const unauthorizedResponses: string[] = [];
+  const consoleErrors: string[] = [];
   return {
     server,
     browser,
     pageErrors,
+    unauthorizedResponses,
+    consoleErrors,
     async newPage() {
       const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 800 } });
       contexts.push(context);
       const page = await context.newPage();
       page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+      page.on('response', (response) => {
+        if (response.status() === 401) unauthorizedResponses.push(`${new URL(page.url()).pathname} → ${response.url()}`);
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(`${new URL(page.url()).pathname}: ${message.text()}`);
+      });
       return page;
     },
     async close() {
@@ -80,9 +94,14 @@ export async function tabUntil(page: Page, isTarget: () => boolean, limit = 15):
   throw new Error(`Focus did not reach the expected element within ${limit} Tab presses.`);
 }
 
-/** One rule of the live password checklist; `data-state` is `met` or `unmet`. */
+/** One rule of the live password checklist; `data-state` is `met`, `unmet`, or `checking` while the server is asked. */
 export function checklistItem(page: Page, rule: string) {
   return page.locator(`.checklist-item[data-rule="${rule}"]`);
+}
+
+/** Waits until no rule of the checklist is still being checked by the server (the common-password rule). */
+export async function checklistSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('.checklist-item[data-state="checking"]') === null, undefined, { timeout: 10_000 });
 }
 
 /** The first-access link the first start prints, with what the invitation says about the administrator. */

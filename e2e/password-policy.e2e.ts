@@ -66,6 +66,37 @@ describe('password policy administration and the forced change in Chromium', () 
     expect(await tenant.getByRole('checkbox', { name: 'At least one uppercase letter (A, B, C)' }).isChecked()).toBe(true);
     await expectAccessible(page, 'password-policy-01-page');
 
+    // A value out of range is refused where it was typed, never clamped, and nothing is sent.
+    const minimum = tenant.getByLabel('Minimum length');
+    const save = tenant.getByRole('button', { name: 'Save' });
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT') sent.push(request.url());
+    });
+    await minimum.fill('0');
+    await page.keyboard.press('Tab');
+    expect(await minimum.inputValue(), 'the typed value stays').toBe('0');
+    const refusal = tenant.getByText('Enter a whole number from 1 to 256.');
+    await refusal.waitFor();
+    expect(await minimum.getAttribute('aria-invalid')).toBe('true');
+    const refusalId = (await refusal.getAttribute('id')) ?? 'missing';
+    expect(((await minimum.getAttribute('aria-describedby')) ?? '').split(' '), 'the message describes the field').toContain(refusalId);
+    expect(await save.isDisabled()).toBe(true);
+    await tenant.getByText('Save becomes available when every value is valid.').waitFor();
+    await minimum.press('Enter');
+    await expectAccessible(page, 'password-policy-01b-refused-minimum');
+    await minimum.fill('12.5');
+    await page.keyboard.press('Tab');
+    await refusal.waitFor();
+    expect(await minimum.inputValue()).toBe('12.5');
+    expect(await save.isDisabled()).toBe(true);
+    expect(sent, 'nothing was sent').toEqual([]);
+    expect(await tenantPolicy(page)).toMatchObject({ minLength: 12 });
+    await minimum.fill('12');
+    await page.keyboard.press('Tab');
+    await refusal.waitFor({ state: 'detached' });
+    expect(await save.isEnabled()).toBe(true);
+
     await choosePreset(page, tenant, 'NIST SP 800-63B-4');
     expect(await tenant.getByLabel('Minimum length').inputValue()).toBe('15');
     expect(await tenant.getByLabel('Not reused among the last').inputValue()).toBe('0');
@@ -98,6 +129,12 @@ describe('password policy administration and the forced change in Chromium', () 
     expect(await supervisor.textContent()).toContain('Own policy');
     expect(await supervisor.textContent()).toContain('expires after 90 days');
     await expectAccessible(page, 'password-policy-04-role-own-policy');
+    // At 390 px the role table becomes cards and the page does not overflow.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await roles.getByRole('button', { name: 'Use tenant policy for Supervisor' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectAccessible(page, 'password-policy-04b-role-policies-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await roles.getByRole('button', { name: 'Use tenant policy for Supervisor' }).click();
     await page.getByRole('status').filter({ hasText: 'Supervisor now uses the tenant policy.' }).waitFor();

@@ -180,6 +180,15 @@ export const auditPageSchema = z.object({ items: z.array(auditEventSchema), next
 export const changePasswordBodySchema = z.strictObject({ currentPassword: passwordInput, newPassword: passwordInput });
 export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
 
+/** `POST /api/v1/passwords/common-check`: the console's live check of the common-password rule. */
+export const commonPasswordCheckBodySchema = z.strictObject({ password: passwordInput });
+export type CommonPasswordCheckBody = z.infer<typeof commonPasswordCheckBodySchema>;
+export const commonPasswordCheckSchema = z.object({
+  /** The password (after NFKC normalisation, ignoring case) is on Lanyard's list of common and breached passwords. */
+  common: z.boolean(),
+});
+export type CommonPasswordCheck = z.infer<typeof commonPasswordCheckSchema>;
+
 export const effectivePasswordPolicySchema = z.object({ passwordPolicy: passwordPolicySchema });
 
 export const forgotPasswordBodySchema = z.strictObject({ username: usernameInput });

@@ -121,13 +121,18 @@ function containsFolded(haystack: string, needle: string): boolean {
   return folded.length > 0 && haystack.toLowerCase().includes(folded);
 }
 
+/** "1 character", "12 characters". */
+function characterCount(count: number): string {
+  return count === 1 ? '1 character' : `${count} characters`;
+}
+
 /** The wording of each rule, the same on the server, in the console and in documentation. */
 export function passwordRuleLabel(id: PasswordRuleId, policy: Pick<PasswordPolicy, 'minLength' | 'maxLength'>): string {
   switch (id) {
     case 'minLength':
-      return `At least ${policy.minLength} characters`;
+      return `At least ${characterCount(policy.minLength)}`;
     case 'maxLength':
-      return `At most ${policy.maxLength} characters`;
+      return `At most ${characterCount(policy.maxLength)}`;
     case 'uppercase':
       return 'At least one uppercase letter (A, B, C)';
     case 'lowercase':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalUsername } from './common.ts';
-import { contactCenterDefaultPolicy, evaluatePassword, failedRules, type PasswordPolicy } from './password-policy.ts';
+import { contactCenterDefaultPolicy, evaluatePassword, failedRules, passwordRuleLabel, type PasswordPolicy } from './password-policy.ts';
 
 const policy = contactCenterDefaultPolicy;
 const failed = (password: string, context = {}, rules: PasswordPolicy = policy) => failedRules(evaluatePassword(rules, password, context));
@@ -40,6 +40,12 @@ describe('the password rule evaluator', () => {
     const isCommon = (value: string) => value === 'Password1234';
     expect(failed('Password1234', { isCommon })).toEqual(['notCommon']);
     expect(failed('Password1234', { isCommon }, { ...policy, blocklist: false })).toEqual([]);
+  });
+
+  it('counts characters in the singular for one', () => {
+    expect(passwordRuleLabel('minLength', { minLength: 1, maxLength: 64 })).toBe('At least 1 character');
+    expect(passwordRuleLabel('minLength', { minLength: 12, maxLength: 64 })).toBe('At least 12 characters');
+    expect(passwordRuleLabel('maxLength', { minLength: 12, maxLength: 64 })).toBe('At most 64 characters');
   });
 
   it('gives every rule a label for the console checklist', () => {

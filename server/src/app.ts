@@ -82,7 +82,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });
   registerLoginRoutes(app, { login: deps.login, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerSessionRoutes(app, { sessions: deps.sessions, cookie });
-  registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  const checkRateLimit = { limit: config.passwordCheckRateLimitPerMinute, windowMs: 60_000 };
+  registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, checkRateLimit, hashing, consoleOrigin: config.publicUrl.origin });
   registerProfileRoutes(app, { profile: deps.profile, guards });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });

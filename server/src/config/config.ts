@@ -44,6 +44,7 @@ const envSchema = z
     LANYARD_ACCESS_KEY_ID: z.string().max(64).optional(),
     LANYARD_ACCESS_KEY_SECRET: z.string().max(256).optional(),
     LANYARD_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+    LANYARD_PASSWORD_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -79,6 +80,8 @@ export interface Config {
   accessKey: { id: string | undefined; secret: string | undefined };
   /** Requests per minute per client network to each sign-in, forgot and reset endpoint. */
   authRateLimitPerMinute: number;
+  /** Requests per minute per client network to the console's live common-password check. */
+  passwordCheckRateLimitPerMinute: number;
   version: string;
 }
 
@@ -125,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: values.LANYARD_SECURE_COOKIES ?? publicUrl.protocol === 'https:',
     accessKey: { id: values.LANYARD_ACCESS_KEY_ID, secret: values.LANYARD_ACCESS_KEY_SECRET },
     authRateLimitPerMinute: values.LANYARD_AUTH_RATE_LIMIT,
+    passwordCheckRateLimitPerMinute: values.LANYARD_PASSWORD_CHECK_RATE_LIMIT,
     version,
   });
 }

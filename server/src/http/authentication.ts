@@ -5,20 +5,29 @@ import type { Principal } from '../kernel/principal.ts';
 
 export interface CookieSettings {
   name: string;
+  /** A readable companion cookie that only says "this browser has a session", so the console asks GET /api/v1/me only then. */
+  hintName: string;
   secure: boolean;
 }
 
 /** `__Host-` cookies must be Secure, host-only and path=/; over plain http (development) the prefix is dropped. */
 export function sessionCookieSettings(secure: boolean): CookieSettings {
-  return { name: secure ? '__Host-lanyard_session' : 'lanyard_session', secure };
+  const prefix = secure ? '__Host-' : '';
+  return { name: `${prefix}lanyard_session`, hintName: `${prefix}lanyard_signed_in`, secure };
 }
 
+/**
+ * The session cookie (HttpOnly) and its hint (readable by the console, value `1`, no secret), set and
+ * cleared together: a session that ends on the server clears both at the first request that finds it gone.
+ */
 export function setSessionCookie(reply: FastifyReply, cookie: CookieSettings, token: string): void {
   void reply.setCookie(cookie.name, token, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/' });
+  void reply.setCookie(cookie.hintName, '1', { httpOnly: false, sameSite: 'lax', secure: cookie.secure, path: '/' });
 }
 
 export function clearSessionCookie(reply: FastifyReply, cookie: CookieSettings): void {
   void reply.clearCookie(cookie.name, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/' });
+  void reply.clearCookie(cookie.hintName, { httpOnly: false, sameSite: 'lax', secure: cookie.secure, path: '/' });
 }
 
 export function readSessionToken(request: FastifyRequest, cookie: CookieSettings): string | undefined {
@@ -65,7 +74,11 @@ export function createGuards(deps: { authenticator: Authenticator; cookie: Cooki
       return;
     }
     const token = readSessionToken(request, deps.cookie);
-    if (token === undefined) throw new AppError('AUTH_REQUIRED');
+    if (token === undefined) {
+      // A hint without its session (the browser dropped one of them): clear it, so the console stops asking.
+      if (request.cookies[deps.cookie.hintName] !== undefined) clearSessionCookie(reply, deps.cookie);
+      throw new AppError('AUTH_REQUIRED');
+    }
     let principal: Principal;
     try {
       principal = await deps.authenticator.session(token);

@@ -35,3 +35,15 @@ export function createCsrfCheck(consoleOrigin: string, sessionCookieName: string
     else done(error);
   };
 }
+
+/**
+ * For routes only the console calls (such as the live common-password check): the request must carry the
+ * console's own Origin, which browsers send with every POST, so no other site and no header-less client
+ * uses them. A foreign Origin is already refused by the CSRF check above.
+ */
+export function consoleOriginOnly(consoleOrigin: string) {
+  return (request: FastifyRequest, _reply: unknown, done: (error?: Error) => void): void => {
+    if (request.headers.origin === consoleOrigin) done();
+    else done(new AppError('CSRF_REJECTED'));
+  };
+}

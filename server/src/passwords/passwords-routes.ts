@@ -1,5 +1,7 @@
 import {
   changePasswordBodySchema,
+  commonPasswordCheckBodySchema,
+  commonPasswordCheckSchema,
   effectivePasswordPolicySchema,
   forgotPasswordBodySchema,
   passwordPolicySettingsSchema,
@@ -15,6 +17,7 @@ import type { App } from '../http/fastify-types.ts';
 import { errorResponses, noContent, rateLimitedResponse } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { behind, type AdmissionGate } from '../http/admission.ts';
+import { consoleOriginOnly } from '../http/csrf.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import type { PasswordsService } from './passwords-service.ts';
@@ -27,7 +30,15 @@ const policyViolation = { 422: errorBodySchema.describe('PASSWORD_POLICY_VIOLATE
 
 export function registerPasswordRoutes(
   app: App,
-  deps: { passwords: PasswordsService; guards: Guards; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'>; hashing: AdmissionGate },
+  deps: {
+    passwords: PasswordsService;
+    guards: Guards;
+    rateLimiter: RateLimiter;
+    authRateLimit: Omit<RateLimitRule, 'name'>;
+    checkRateLimit: Omit<RateLimitRule, 'name'>;
+    hashing: AdmissionGate;
+    consoleOrigin: string;
+  },
 ): void {
   // --- The signed-in user ---
   app.get(
@@ -66,6 +77,24 @@ export function registerPasswordRoutes(
     async (request, reply) => {
       await deps.passwords.changePassword(principalOf(request), request.body.currentPassword, request.body.newPassword, requestMeta(request));
       return reply.status(204).send(null);
+    },
+  );
+
+  // --- The live checklist (signed in or not: first access and reset use it too) ---
+  app.post(
+    '/api/v1/passwords/common-check',
+    {
+      onRequest: [consoleOriginOnly(deps.consoleOrigin), rateLimit(deps.rateLimiter, { name: 'common-password-check', ...deps.checkRateLimit })],
+      schema: {
+        tags: ['passwords'],
+        summary: 'Whether a password is on the list of common and breached passwords (the console’s live checklist; same origin only)',
+        body: commonPasswordCheckBodySchema,
+        response: { 200: commonPasswordCheckSchema, ...errorResponses, 403: errorBodySchema.describe('CSRF_REJECTED: not from the console’s origin'), ...rateLimitedResponse },
+      },
+    },
+    async (request, reply) => {
+      const common = await deps.passwords.isCommonPassword(request.body.password);
+      return reply.header('cache-control', 'no-store').send({ common });
     },
   );
 

@@ -324,6 +324,14 @@ export function createPasswordsService(deps: {
       });
     },
 
+    /**
+     * Whether a password is on the common-password list: the console ticks that rule live while a new
+     * password is typed. The password is only looked up; it is never kept, logged or audited.
+     */
+    async isCommonPassword(password: string): Promise<boolean> {
+      return (await deps.blocklist()).has(password);
+    },
+
     async getPolicySettings(tenantId: string) {
       const [tenant, roles] = await Promise.all([deps.tenants.getTenant(tenantId), deps.roles.listRoles(tenantId)]);
       return {

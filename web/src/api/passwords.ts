@@ -1,4 +1,5 @@
 import {
+  commonPasswordCheckSchema,
   effectivePasswordPolicySchema,
   passwordPolicySettingsSchema,
   resetInfoSchema,
@@ -20,6 +21,14 @@ export async function fetchMyPasswordPolicy(signal?: AbortSignal): Promise<Passw
 
 export function changeMyPassword(currentPassword: string, newPassword: string): Promise<void> {
   return apiCommand('/me/password', { method: 'POST', body: { currentPassword, newPassword } });
+}
+
+// --- The live checklist ---
+
+/** Whether the server's list of common and breached passwords has this password (signed in or not). */
+export async function isCommonPassword(password: string, signal?: AbortSignal): Promise<boolean> {
+  const answer = await apiRequest('/passwords/common-check', commonPasswordCheckSchema, { method: 'POST', body: { password }, signal });
+  return answer.common;
 }
 
 // --- Forgotten password ---

@@ -1,14 +1,51 @@
 import { evaluatePassword, isPasswordRuleId, passwordRuleLabel, type PasswordPolicy } from '@lanyard/contracts/password-policy';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { isApiError, messageForError } from '../api/client.ts';
+import { isCommonPassword } from '../api/passwords.ts';
 import type { AlertContent } from './message.tsx';
-import { PasswordChecklist, type ChecklistItem } from './password-checklist.tsx';
+import { PasswordChecklist, type ChecklistItem, type ChecklistState } from './password-checklist.tsx';
 import { TextField } from './text-field.tsx';
 
 /** The wording of a rule the server failed, including those only it can check (common, reused). */
 function ruleLabel(id: string, policy: PasswordPolicy): string {
   return isPasswordRuleId(id) ? passwordRuleLabel(id, policy) : id;
+}
+
+/** How long typing must pause before the server is asked whether the password is a common one. */
+const commonCheckDelayMs = 300;
+
+type CommonAnswer = 'common' | 'uncommon' | 'unavailable';
+
+/**
+ * The common-password rule, asked of the server (POST /api/v1/passwords/common-check) once typing pauses
+ * for 300 ms, only for a password that meets the length rules. Answers are kept for this form only, so
+ * going back to an earlier password asks nothing again; until the answer for the current password is in,
+ * the rule is `checking`, which never counts as met.
+ */
+function useCommonPasswordRule(enabled: boolean, password: string): ChecklistState {
+  const [answers, setAnswers] = useState<ReadonlyMap<string, CommonAnswer>>(() => new Map());
+  const known = answers.get(password);
+  useEffect(() => {
+    if (!enabled || known !== undefined) return;
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      isCommonPassword(password, controller.signal).then(
+        (common) => setAnswers((previous) => new Map(previous).set(password, common ? 'common' : 'uncommon')),
+        () => {
+          // Offline, rate limited or overloaded: the rule shows as not checked, and the save checks it.
+          if (!controller.signal.aborted) setAnswers((previous) => new Map(previous).set(password, 'unavailable'));
+        },
+      );
+    }, commonCheckDelayMs);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+  }, [enabled, password, known]);
+  if (!enabled) return 'unmet';
+  if (known === undefined) return 'checking';
+  return known === 'common' ? 'unmet' : known === 'uncommon' ? 'met' : 'unchecked';
 }
 
 interface ServerRejection {
@@ -23,7 +60,7 @@ export interface NewPasswordState {
   started: boolean;
   confirmation: string;
   setConfirmation: (value: string) => void;
-  /** Every rule, each met or not, ending with "Passwords match". */
+  /** Every rule, each met, not met or being checked, ending with "Passwords match". */
   items: ChecklistItem[];
   /** All rules met and the confirmation matches: Save may be pressed. */
   canSave: boolean;
@@ -47,17 +84,25 @@ export function useNewPassword(policy: PasswordPolicy, context: { username: stri
   const [rejection, setRejection] = useState<ServerRejection | null>(null);
 
   const rules = evaluatePassword(policy, password, context);
+  // The common-password rule needs the server; it is asked only once the length rules are met.
+  const lengthMet = rules.every((rule) => (rule.id !== 'minLength' && rule.id !== 'maxLength') || rule.met);
+  const commonRule = useCommonPasswordRule(policy.blocklist && password.length > 0 && lengthMet, password);
   const serverFailed = rejection !== null && rejection.password === password ? rejection.failedRules : [];
   const items: ChecklistItem[] = rules.map((rule) => ({
     id: rule.id,
     label: rule.label,
-    met: rule.met && !serverFailed.includes(rule.id),
+    state: rule.met && !serverFailed.includes(rule.id) ? 'met' : 'unmet',
   }));
-  for (const id of serverFailed) {
-    if (!items.some((item) => item.id === id)) items.push({ id, label: ruleLabel(id, policy), met: false });
+  if (policy.blocklist) {
+    items.push({ id: 'notCommon', label: passwordRuleLabel('notCommon', policy), state: serverFailed.includes('notCommon') ? 'unmet' : commonRule });
   }
-  items.push({ id: 'match', label: 'Passwords match', met: confirmation.length > 0 && confirmation === password });
-  const canSave = items.every((item) => item.met);
+  for (const id of serverFailed) {
+    if (!items.some((item) => item.id === id)) items.push({ id, label: ruleLabel(id, policy), state: 'unmet' });
+  }
+  const matches = confirmation.length > 0 && confirmation === password;
+  items.push({ id: 'match', label: 'Passwords match', state: matches ? 'met' : 'unmet' });
+  // A rule the server could not be asked about now does not hold Save back: the server checks it on save.
+  const canSave = items.every((item) => item.state === 'met' || item.state === 'unchecked');
 
   function explainFailure(error: unknown, submitted: string): AlertContent {
     if (isApiError(error) && error.code === 'PASSWORD_POLICY_VIOLATED') {

@@ -1,22 +1,28 @@
-import { CheckCircleIcon, CrossCircleIcon } from './icons.tsx';
+import { CheckCircleIcon, CrossCircleIcon, InfoIcon } from './icons.tsx';
+
+/**
+ * `checking`: the server is being asked (the common-password rule); it does not count as met.
+ * `unchecked`: the server could not be asked now; it checks the rule again when the password is saved.
+ */
+export type ChecklistState = 'met' | 'unmet' | 'checking' | 'unchecked';
 
 export interface ChecklistItem {
   id: string;
   label: string;
-  met: boolean;
+  state: ChecklistState;
 }
 
-interface PasswordChecklistProps {
-  id: string;
-  title: string;
-  items: readonly ChecklistItem[];
-}
+/** Every string the checklist adds to its items, in one place. */
+const spoken: Record<ChecklistState, string> = { met: 'Met: ', unmet: 'Not met: ', checking: 'Checking: ', unchecked: 'Not checked yet: ' };
+const checkingText = 'Checking…';
+const uncheckedText = 'Could not be checked now; it is checked when you save.';
 
 /**
  * The live password rule list (seed 000: "changes from red with an X in a circle to black with a check
- * in a circle"). Colour is never the only signal: each item has its icon and a spoken "met"/"not met".
+ * in a circle"). Colour is never the only signal: each item has its icon and a spoken "met"/"not met"
+ * ("checking" while the server is asked, with a spinner and the visible word).
  */
-export function PasswordChecklist({ id, title, items }: PasswordChecklistProps) {
+export function PasswordChecklist({ id, title, items }: { id: string; title: string; items: readonly ChecklistItem[] }) {
   const titleId = `${id}-title`;
   return (
     <div className="checklist" id={id}>
@@ -25,11 +31,26 @@ export function PasswordChecklist({ id, title, items }: PasswordChecklistProps) 
       </p>
       <ul aria-labelledby={titleId} className="checklist-items">
         {items.map((item) => (
-          <li key={item.id} className="checklist-item" data-rule={item.id} data-state={item.met ? 'met' : 'unmet'}>
-            {item.met ? <CheckCircleIcon className="icon checklist-icon" /> : <CrossCircleIcon className="icon checklist-icon" />}
+          <li key={item.id} className="checklist-item" data-rule={item.id} data-state={item.state}>
+            {item.state === 'met' ? (
+              <CheckCircleIcon className="icon checklist-icon" />
+            ) : item.state === 'checking' ? (
+              <span className="spinner checklist-icon checklist-spinner" aria-hidden="true" />
+            ) : item.state === 'unchecked' ? (
+              <InfoIcon className="icon checklist-icon" />
+            ) : (
+              <CrossCircleIcon className="icon checklist-icon" />
+            )}
             <span>
-              <span className="visually-hidden">{item.met ? 'Met: ' : 'Not met: '}</span>
+              <span className="visually-hidden">{spoken[item.state]}</span>
               {item.label}
+              {item.state === 'checking' && (
+                <span className="checklist-checking" aria-hidden="true">
+                  {' '}
+                  {checkingText}
+                </span>
+              )}
+              {item.state === 'unchecked' && <span className="checklist-note">{uncheckedText}</span>}
             </span>
           </li>
         ))}

@@ -1,4 +1,4 @@
-import { Button, UNSTABLE_Toast as Toast, UNSTABLE_ToastContent as ToastContent, UNSTABLE_ToastQueue as ToastQueue, UNSTABLE_ToastRegion as ToastRegion } from 'react-aria-components';
+import { Button, Text, UNSTABLE_Toast as Toast, UNSTABLE_ToastContent as ToastContent, UNSTABLE_ToastQueue as ToastQueue, UNSTABLE_ToastRegion as ToastRegion } from 'react-aria-components';
 import { flushSync } from 'react-dom';
 import { CheckCircleIcon, WarningIcon } from './icons.tsx';
 
@@ -25,14 +25,21 @@ export function showToast(message: ToastMessage, timeout = defaultToastMilliseco
   window.setTimeout(() => toastQueue.close(key), longestToastMilliseconds);
 }
 
-/** The live region where toasts appear, at the bottom of the screen (seed 000). */
+/**
+ * The live region where toasts appear, at the bottom of the screen (seed 000). Each toast is a non-modal
+ * `alertdialog` named by its text (aria-labelledby to its title), so it is announced and found by name.
+ */
 export function Toasts() {
   return (
     <ToastRegion queue={toastQueue} className="toast-region" aria-label="Notifications">
       {({ toast }) => (
         <Toast toast={toast} className={`toast toast-${toast.content.tone}`}>
           {toast.content.tone === 'success' ? <CheckCircleIcon className="icon toast-icon" /> : <WarningIcon className="icon toast-icon" />}
-          <ToastContent className="toast-content">{toast.content.text}</ToastContent>
+          <ToastContent className="toast-content">
+            <Text slot="title" className="toast-title">
+              {toast.content.text}
+            </Text>
+          </ToastContent>
           <Button slot="close" className="toast-close" aria-label="Dismiss notification">
             ×
           </Button>

@@ -14,6 +14,16 @@ import { NewAccessKeyDialog } from './new-access-key-dialog.tsx';
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const formatDate = (iso: string | null, none: string) => (iso === null ? none : dateFormat.format(new Date(iso)));
 
+/** The column names, also the labels of each value when the rows are drawn as cards (narrow screens). */
+const columns = {
+  id: 'Access Key ID',
+  description: 'Description',
+  created: 'Created',
+  lastUsed: 'Last used',
+  state: 'State',
+  actions: 'Actions',
+};
+
 function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
   const queryClient = useQueryClient();
   const change = useMutation({
@@ -117,36 +127,41 @@ export function AccessKeysTab() {
         <p>You have no access keys.</p>
       ) : (
         <div className="table-scroll">
-          <table className="data-table">
+          {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
+          <table className="data-table table-stacked" role="table">
             <caption className="visually-hidden">Your access keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Access Key ID</th>
-                <th scope="col">Description</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">{columns.id}</th>
+                <th scope="col" role="columnheader">{columns.description}</th>
+                <th scope="col" role="columnheader">{columns.created}</th>
+                <th scope="col" role="columnheader">{columns.lastUsed}</th>
+                <th scope="col" role="columnheader">{columns.state}</th>
+                <th scope="col" role="columnheader">
+                  <span className="visually-hidden">{columns.actions}</span>
                 </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {items.map((key) => (
-                <tr key={key.id} data-access-key-id={key.accessKeyId}>
-                  <td>
+                <tr key={key.id} role="row" data-access-key-id={key.accessKeyId}>
+                  <td role="cell" className="cell-wide" data-label={columns.id}>
                     <code className="identifier">{key.accessKeyId}</code>
                   </td>
-                  <td>{key.description ?? <span className="muted">None</span>}</td>
-                  <td>{formatDate(key.createdAt, '')}</td>
-                  <td>
+                  <td role="cell" className="cell-wide" data-label={columns.description}>
+                    {key.description ?? <span className="muted">None</span>}
+                  </td>
+                  <td role="cell" data-label={columns.created}>
+                    {formatDate(key.createdAt, '')}
+                  </td>
+                  <td role="cell" data-label={columns.lastUsed}>
                     {formatDate(key.lastUsedAt, 'Never')}
                     {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
                   </td>
-                  <td>
+                  <td role="cell" data-label={columns.state}>
                     <StateSwitch accessKey={key} />
                   </td>
-                  <td>
+                  <td role="cell" className="cell-actions">
                     <Button className="button button-small" aria-label={`Delete access key ${key.accessKeyId}`} onPress={() => setToDelete(key)}>
                       Delete
                     </Button>

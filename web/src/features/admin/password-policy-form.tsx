@@ -1,7 +1,8 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import { Button } from 'react-aria-components';
 import { Checkbox } from '../../ui/checkbox.tsx';
-import { NumberField } from '../../ui/number-field.tsx';
+import { NumberField, withUnit, type Unit } from '../../ui/number-field.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
 
 export interface PolicyPreset {
@@ -10,10 +11,74 @@ export interface PolicyPreset {
   policy: PasswordPolicy;
 }
 
-/** What is wrong with a policy before it is sent, or null (the server answers 422 PASSWORD_POLICY_INVALID too). */
-export function policyProblem(policy: PasswordPolicy): string | null {
-  if (policy.minLength > policy.maxLength) return 'The maximum length must be at least the minimum length.';
-  return null;
+/** Every string this form shows about its values, in one place. */
+const messages = {
+  outOfRange: (min: number, max: number) => `Enter a whole number from ${min} to ${max}.`,
+  maxBelowMin: 'The maximum length must be at least the minimum length.',
+  saveHint: 'Save becomes available when every value is valid.',
+};
+
+const units = {
+  characters: { one: 'character', other: 'characters' },
+  passwords: { one: 'password', other: 'passwords' },
+  days: { one: 'day', other: 'days' },
+} satisfies Record<string, Unit>;
+
+type NumberRule = 'minLength' | 'maxLength' | 'historyCount' | 'historyDays' | 'expiryDays';
+
+/** The range of each number, as the server's schema has it (contracts/src/password-policy.ts). */
+const ranges: Record<NumberRule, { min: number; max: number }> = {
+  minLength: { min: 1, max: 256 },
+  maxLength: { min: 8, max: 1024 },
+  historyCount: { min: 0, max: 24 },
+  historyDays: { min: 0, max: 3650 },
+  expiryDays: { min: 0, max: 3650 },
+};
+
+export type PolicyProblems = Partial<Record<NumberRule, string>>;
+
+/**
+ * What is wrong with each number of a policy before it is sent: empty, not whole, out of range, or a
+ * maximum below the minimum (the server answers 400 VALIDATION_FAILED / 422 PASSWORD_POLICY_INVALID too).
+ */
+export function policyProblems(policy: PasswordPolicy): PolicyProblems {
+  const problems: PolicyProblems = {};
+  for (const [field, range] of Object.entries(ranges) as [NumberRule, { min: number; max: number }][]) {
+    const value = policy[field];
+    if (!Number.isInteger(value) || value < range.min || value > range.max) problems[field] = messages.outOfRange(range.min, range.max);
+  }
+  if (problems.minLength === undefined && problems.maxLength === undefined && policy.minLength > policy.maxLength) {
+    problems.maxLength = messages.maxBelowMin;
+  }
+  return problems;
+}
+
+/** Whether the policy may be sent. */
+export function isPolicyValid(policy: PasswordPolicy): boolean {
+  return Object.keys(policyProblems(policy)).length === 0;
+}
+
+/** Save, disabled while a value is wrong, with the reason linked to it. */
+export function PolicySaveButton({ policy, isPending }: { policy: PasswordPolicy; isPending: boolean }) {
+  const hintId = useId();
+  const valid = isPolicyValid(policy);
+  return (
+    <>
+      <Button
+        type="submit"
+        className="button button-primary"
+        isDisabled={!valid || isPending}
+        {...(valid ? {} : { 'aria-describedby': hintId })}
+      >
+        Save
+      </Button>
+      {!valid && (
+        <p className="field-description" id={hintId}>
+          {messages.saveHint}
+        </p>
+      )}
+    </>
+  );
 }
 
 /** "At least 12 characters; uppercase, lowercase and number; …": one line for a table. */
@@ -26,9 +91,9 @@ export function summarisePolicy(policy: PasswordPolicy): string {
     policy.requireSpecial && 'special character',
   ].filter((kind): kind is string => typeof kind === 'string');
   parts.push(kinds.length === 0 ? 'no character-type rules' : `needs ${kinds.join(', ')}`);
-  if (policy.historyCount > 0) parts.push(`last ${policy.historyCount} not reused`);
-  if (policy.historyDays > 0) parts.push(`not reused within ${policy.historyDays} days`);
-  parts.push(policy.expiryDays > 0 ? `expires after ${policy.expiryDays} days` : 'never expires');
+  if (policy.historyCount > 0) parts.push(policy.historyCount === 1 ? 'last password not reused' : `last ${policy.historyCount} not reused`);
+  if (policy.historyDays > 0) parts.push(`not reused within ${withUnit(policy.historyDays, units.days)}`);
+  parts.push(policy.expiryDays > 0 ? `expires after ${withUnit(policy.expiryDays, units.days)}` : 'never expires');
   return parts.join('; ');
 }
 
@@ -44,7 +109,7 @@ interface PasswordPolicyFieldsProps {
  */
 export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolicyFieldsProps) {
   const [preset, setPreset] = useState<string | null>(null);
-  const problem = policyProblem(value);
+  const problems = policyProblems(value);
 
   function update(patch: Partial<PasswordPolicy>) {
     setPreset(null);
@@ -71,22 +136,23 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
         <div className="field-row">
           <NumberField
             label="Minimum length"
-            unit="characters"
+            unit={units.characters}
             name="minLength"
             value={value.minLength}
-            minValue={1}
-            maxValue={256}
+            minValue={ranges.minLength.min}
+            maxValue={ranges.minLength.max}
+            errorMessage={problems.minLength}
             onChange={(minLength) => update({ minLength })}
           />
           <NumberField
             label="Maximum length"
-            unit="characters"
+            unit={units.characters}
             name="maxLength"
             value={value.maxLength}
-            minValue={8}
-            maxValue={1024}
+            minValue={ranges.maxLength.min}
+            maxValue={ranges.maxLength.max}
             description="Longer passwords are refused, never cut short."
-            errorMessage={problem ?? undefined}
+            errorMessage={problems.maxLength}
             onChange={(maxLength) => update({ maxLength })}
           />
         </div>
@@ -125,32 +191,35 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
         <div className="field-row">
           <NumberField
             label="Not reused among the last"
-            unit="passwords"
+            unit={units.passwords}
             name="historyCount"
             value={value.historyCount}
-            minValue={0}
-            maxValue={24}
+            minValue={ranges.historyCount.min}
+            maxValue={ranges.historyCount.max}
             description="0 to 24; 0 turns this rule off."
+            errorMessage={problems.historyCount}
             onChange={(historyCount) => update({ historyCount })}
           />
           <NumberField
             label="Not reused within"
-            unit="days"
+            unit={units.days}
             name="historyDays"
             value={value.historyDays}
-            minValue={0}
-            maxValue={3650}
+            minValue={ranges.historyDays.min}
+            maxValue={ranges.historyDays.max}
             description="0 to 3650; 0 turns this rule off."
+            errorMessage={problems.historyDays}
             onChange={(historyDays) => update({ historyDays })}
           />
           <NumberField
             label="Expires after"
-            unit="days"
+            unit={units.days}
             name="expiryDays"
             value={value.expiryDays}
-            minValue={0}
-            maxValue={3650}
+            minValue={ranges.expiryDays.min}
+            maxValue={ranges.expiryDays.max}
             description="0 to 3650; 0 means passwords never expire."
+            errorMessage={problems.expiryDays}
             onChange={(expiryDays) => update({ expiryDays })}
           />
         </div>

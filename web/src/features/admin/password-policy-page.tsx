@@ -16,9 +16,12 @@ import { useShowNotice } from '../../app/notice.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
-import { PasswordPolicyFields, policyProblem, summarisePolicy, type PolicyPreset } from './password-policy-form.tsx';
+import { isPolicyValid, PasswordPolicyFields, PolicySaveButton, summarisePolicy, type PolicyPreset } from './password-policy-form.tsx';
 
 type RoleEntry = PasswordPolicySettings['roles'][number];
+
+/** The column names of the role table, also the labels of each value when rows are drawn as cards. */
+const columns = { role: 'Role', policy: 'Password policy', actions: 'Actions' };
 
 /** Administration › Security › Password policy (SPEC §3.3): the tenant policy and per-role overrides. */
 export function PasswordPolicyPage() {
@@ -73,7 +76,6 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
   const showNotice = useShowNotice();
   const [policy, setPolicy] = useState<PasswordPolicy>(settings.tenantPolicy);
   const [problem, setProblem] = useState<string | null>(null);
-  const invalid = policyProblem(policy);
 
   const save = useMutation({
     mutationFn: saveTenantPasswordPolicy,
@@ -86,7 +88,7 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (invalid !== null || save.isPending) return;
+    if (!isPolicyValid(policy) || save.isPending) return;
     setProblem(null);
     save.mutate(policy);
   }
@@ -98,9 +100,7 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
       <Form className="form" onSubmit={submit} aria-labelledby="tenant-policy-heading">
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={settings.presets} />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={invalid !== null || save.isPending}>
-            Save
-          </Button>
+          <PolicySaveButton policy={policy} isPending={save.isPending} />
           {save.isPending && <span className="muted">Saving…</span>}
         </div>
       </Form>
@@ -133,25 +133,32 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
       </p>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Role</th>
-              <th scope="col">Password policy</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
+        {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
+        <table className="table table-stacked" role="table">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">
+                {columns.role}
+              </th>
+              <th scope="col" role="columnheader">
+                {columns.policy}
+              </th>
+              <th scope="col" role="columnheader">
+                <span className="visually-hidden">{columns.actions}</span>
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {settings.roles.map((role) => (
-              <tr key={role.id} data-role={role.name}>
-                <th scope="row">{role.name}</th>
-                <td>
+              <tr key={role.id} role="row" data-role={role.name}>
+                <th scope="row" role="rowheader" className="cell-wide">
+                  {role.name}
+                </th>
+                <td role="cell" className="cell-wide" data-label={columns.policy}>
                   <span className="policy-kind">{role.passwordPolicy === null ? 'Uses the tenant policy' : 'Own policy'}</span>
                   {role.passwordPolicy !== null && <span className="muted small policy-summary">{summarisePolicy(role.passwordPolicy)}</span>}
                 </td>
-                <td>
+                <td role="cell" className="cell-wide">
                   <div className="table-actions">
                     <Button
                       className="button button-small"
@@ -222,7 +229,6 @@ function RolePolicyDialog({
   const showNotice = useShowNotice();
   const [policy, setPolicy] = useState<PasswordPolicy>(initial);
   const [problem, setProblem] = useState<string | null>(null);
-  const invalid = policyProblem(policy);
 
   const save = useMutation({
     mutationFn: (value: PasswordPolicy) => saveRolePasswordPolicy(role.id, value),
@@ -236,7 +242,7 @@ function RolePolicyDialog({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (invalid !== null || save.isPending) return;
+    if (!isPolicyValid(policy) || save.isPending) return;
     setProblem(null);
     save.mutate(policy);
   }
@@ -255,9 +261,7 @@ function RolePolicyDialog({
       <Form className="form" onSubmit={submit} aria-label={`Password policy for ${role.name}`}>
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={presets} />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={invalid !== null || save.isPending}>
-            Save
-          </Button>
+          <PolicySaveButton policy={policy} isPending={save.isPending} />
           <Button className="button" slot="close">
             Cancel
           </Button>
