@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { MailStats } from '../mail/mail-service.ts';
+import type { MailStats } from '../mail/delivery-worker.ts';
 import type { App } from './fastify-types.ts';
 
 /** Prometheus metrics at /metrics: process defaults, request counts and latencies by route, email outcomes. */

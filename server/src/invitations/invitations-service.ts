@@ -6,7 +6,7 @@ import { HOUR } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
-import type { MailService } from '../mail/mail-service.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import { invitationEmail } from '../mail/templates.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
@@ -59,7 +59,7 @@ export function createInvitationsService(deps: {
   publicUrl: URL;
   secrets: SecretHasher;
   hasher: PasswordHasher;
-  mail: MailService;
+  mail: Outbox;
   audit: AuditService;
   passwords: PasswordsService;
   tenants: TenantsService;

@@ -13,7 +13,7 @@ import { DAY, HOUR, MINUTE, type Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
-import type { MailService } from '../mail/mail-service.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import { passwordChangedEmail, passwordResetEmail } from '../mail/templates.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { RequestMeta, SessionsService } from '../sessions/sessions-service.ts';
@@ -62,7 +62,7 @@ export function createPasswordsService(deps: {
   secrets: SecretHasher;
   hasher: PasswordHasher;
   blocklist: () => Promise<PasswordBlocklist>;
-  mail: MailService;
+  mail: Outbox;
   audit: AuditService;
   tenants: TenantsService;
   roles: RolesService;
