@@ -10,8 +10,9 @@ import { loadOrCreateMasterKey } from './kernel/master-key.ts';
 import { createEncryptor } from './kernel/encryption.ts';
 import { createJwtSigner } from './kernel/jwt-signer.ts';
 import { createSecretHasher, deriveKey } from './kernel/secrets.ts';
-import { createMailService } from './mail/mail-service.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './mail/delivery-worker.ts';
 import { createFileTransport, type MailTransport } from './mail/mail-transport.ts';
+import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { createSmtpTransport } from './mail/smtp-transport.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createProfileService } from './profile/profile-service.ts';
@@ -52,7 +53,8 @@ export interface Deps {
   links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
   profile: ReturnType<typeof createProfileService>;
-  mail: ReturnType<typeof createMailService>;
+  /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
+  mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
   rateLimiter: RateLimiter;
   notifications: Notifications;
@@ -114,7 +116,9 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     overrides.mailTransport ??
     (config.smtpUrl === undefined ? createFileTransport(path.join(config.dataDir, 'outbox'), logger) : createSmtpTransport(config.smtpUrl));
 
-  const mail = createMailService({ db, clock, logger, transport, from: config.mailFrom });
+  const mailWorker = createDeliveryWorker({ db, clock, logger, transport, from: config.mailFrom });
+  const outbox = createOutbox({ clock, onEnqueued: () => mailWorker.poke() });
+  const mail = { ...outbox, ...mailWorker };
   const audit = createAuditService({ db, clock });
   const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl);
   const roles = createRolesService({ db, clock });
@@ -129,7 +133,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     links,
     hasher,
     blocklist: loadPasswordBlocklist,
-    mail,
+    mail: outbox,
     audit,
     tenants,
     roles,
@@ -138,7 +142,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     logger,
   });
   const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
-  const invitations = createInvitationsService({ db, clock, links, hasher, mail, audit, passwords, tenants, roles, teams, users });
+  const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
   // Build the common-password list in the background now, so the first sign-in does not wait for it.
   void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   // Redis, when configured, carries invalidations instead of LISTEN/NOTIFY (see storage/notifications.ts).
@@ -150,7 +154,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
         ? await createPostgresNotifications(storage.url, onListenerProblem)
         : createLocalNotifications();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
-  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail, rateLimiter, notifications, logger });
+  const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const jwtSigner = createJwtSigner();

@@ -6,7 +6,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { createShortLivedCache } from '../kernel/short-lived-cache.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
-import type { MailService } from '../mail/mail-service.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import { accessKeyCreatedEmail } from '../mail/templates.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
@@ -59,7 +59,7 @@ export function createAccessKeysService(deps: {
   tenants: TenantsService;
   users: UsersService;
   audit: AuditService;
-  mail: MailService;
+  mail: Outbox;
   rateLimiter: RateLimiter;
   notifications: Notifications;
   logger: Logger;

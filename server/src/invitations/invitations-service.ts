@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { HOUR } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
-import type { MailService } from '../mail/mail-service.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import { invitationEmail } from '../mail/templates.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
@@ -50,7 +50,7 @@ export function createInvitationsService(deps: {
   clock: Clock;
   links: SingleUseLinksService;
   hasher: PasswordHasher;
-  mail: MailService;
+  mail: Outbox;
   audit: AuditService;
   passwords: PasswordsService;
   tenants: TenantsService;

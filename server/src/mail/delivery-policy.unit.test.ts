@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MINUTE, SECOND } from '../kernel/clock.ts';
-import { pauseDelayMs, retryDelayMs } from './mail-service.ts';
+import { pauseDelayMs, retryDelayMs } from './delivery-worker.ts';
 import { classifySmtpError } from './smtp-transport.ts';
 
 function smtpError(fields: { code?: string; responseCode?: number; command?: string }, message = 'failed'): Error {

@@ -5,7 +5,7 @@ import { roleNamed, tokenFromLink } from '../testing/journeys.ts';
 import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
 import { testStorageKind } from '../testing/test-database.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../testing/test-smtp-server.ts';
-import { createMailService, messageIdOf, pausePolicy, retryPolicy } from './mail-service.ts';
+import { createDeliveryWorker, messageIdOf, pausePolicy, retryPolicy } from './delivery-worker.ts';
 import { claimDueMessages } from './outbox-repo.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
 
@@ -85,7 +85,7 @@ describe('email delivery through SMTP', () => {
     await enqueue(t, 'ann@example.test');
     const [row] = await outbox(t);
     const transport = createSmtpTransport(smtp.url());
-    const service = createMailService({ db: t.deps.db, clock: t.clock, logger: t.deps.logger, transport, from: t.config.mailFrom });
+    const service = createDeliveryWorker({ db: t.deps.db, clock: t.clock, logger: t.deps.logger, transport, from: t.config.mailFrom });
     cleanups.push(() => service.close());
     expect(await t.deps.mail.deliverDue()).toBe(1);
     // Pretend the first send was never recorded (a crash after the server accepted it): it goes again.
@@ -190,7 +190,7 @@ describe('email delivery through SMTP', () => {
     expect(smtp.messages).toHaveLength(0);
 
     // The operator fixes the password and restarts: the queued message goes out.
-    const fixed = createMailService({
+    const fixed = createDeliveryWorker({
       db: t.deps.db,
       clock: t.clock,
       logger: t.deps.logger,
@@ -293,7 +293,7 @@ describe.runIf(testStorageKind() === 'postgres')('several instances (PostgreSQL)
     const smtp = await smtpServer();
     const t = await appSendingTo(smtp.url());
     const workers = [1, 2, 3].map(() => {
-      const worker = createMailService({
+      const worker = createDeliveryWorker({
         db: t.deps.db,
         clock: t.clock,
         logger: t.deps.logger,

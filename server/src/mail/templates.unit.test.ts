@@ -97,3 +97,57 @@ describe('email templates', () => {
     expect(email.text).toContain('It does not expire.');
   });
 });
+
+/** The lines a reader sees in the HTML body (below the heading, which is the subject), unescaped. */
+function htmlLines(html: string): string[] {
+  const body = html.slice(html.indexOf('</h1>') + '</h1>'.length);
+  return body
+    .replaceAll('<br>', '\n')
+    .replaceAll('</p>', '\n')
+    .replaceAll(/<[^>]+>/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+function textLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== '--');
+}
+
+describe('text and HTML', () => {
+  const buttonFallback = 'If the button does not work, copy this link into your browser:';
+  const everyEmail: [string, RenderedEmail][] = [
+    ['invitation', invitationEmail({ firstName: hostile, username: hostile, tenantName: hostile, url: hostileUrl, expiresAt: at })],
+    ['invitation without a name', invitationEmail({ firstName: '', username: 'admin', tenantName: 'Default', url: 'https://lanyard.test/first-access/x', expiresAt: at })],
+    ['password changed', passwordChangedEmail({ firstName: hostile, tenantName: hostile, changedAt: at, ip: '<b>203.0.113.9</b>' })],
+    ['password changed, address unknown', passwordChangedEmail({ firstName: 'Anne', tenantName: 'Acme', changedAt: at, ip: null })],
+    ['password reset', passwordResetEmail({ firstName: hostile, username: hostile, url: hostileUrl, expiresAt: at })],
+    [
+      'access key created',
+      accessKeyCreatedEmail({ firstName: hostile, username: hostile, tenantName: hostile, accessKeyId: 'LAKX3J7Q2M5R4T6W8Y2Z3B', description: hostile, createdAt: at, expiresAt: at, ip: '192.0.2.1' }),
+    ],
+    [
+      'access key created, without description, expiry or address',
+      accessKeyCreatedEmail({ firstName: 'Anne', username: 'anne', tenantName: 'Acme', accessKeyId: 'LAKX3J7Q2M5R4T6W8Y2Z3B', description: null, createdAt: at, expiresAt: null, ip: null }),
+    ],
+  ];
+
+  it.each(everyEmail)('carry the same sentences, in the same order: %s', (_variant, email) => {
+    const html = htmlLines(email.html);
+    const text = textLines(email.text);
+    expect(text.length).toBeGreaterThan(4);
+    // The one line only the HTML has says how to do without its button; the text has no button.
+    const withoutFallback = html.filter((line) => line !== buttonFallback);
+    expect(html.length - withoutFallback.length).toBe(email.text.includes('https://') ? 1 : 0);
+    expect(withoutFallback).toEqual(text);
+    expect(email.html).toContain(`<title>${email.subject.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')}</title>`);
+  });
+});

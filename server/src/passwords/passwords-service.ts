@@ -12,7 +12,7 @@ import { createBackgroundQueue } from '../kernel/background-queue.ts';
 import { DAY, HOUR, MINUTE, type Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { SingleUseLinksService } from '../links/links-service.ts';
-import type { MailService } from '../mail/mail-service.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import { passwordChangedEmail, passwordResetEmail } from '../mail/templates.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
@@ -46,7 +46,7 @@ export function createPasswordsService(deps: {
   links: SingleUseLinksService;
   hasher: PasswordHasher;
   blocklist: () => Promise<PasswordBlocklist>;
-  mail: MailService;
+  mail: Outbox;
   audit: AuditService;
   tenants: TenantsService;
   roles: RolesService;
