@@ -98,7 +98,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const db =
     overrides.db ??
     (await openDatabase(
-      storage.kind === 'postgres' ? { ...storage, onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost') } : storage,
+      storage.kind === 'postgres' ? { ...storage, onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost') } : storage,
     ));
   const secrets = createSecretHasher(masterKey);
   const hasher = createPasswordHasher(overrides.hasher);
@@ -108,7 +108,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
 
   const mail = createMailService({ db, clock, logger, transport, from: config.mailFrom });
   const audit = createAuditService({ db, clock });
-  const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl);
+  const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl, (error) => logger.warn({ err: error }, 'rate-limit store lost its connection'));
   const roles = createRolesService({ db, clock });
   const teams = createTeamsService({ db, clock });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
