@@ -24,6 +24,7 @@ import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './users/users-routes.ts';
+import { withinRequestScope } from './storage/database-faults.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -49,6 +50,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
   registerErrorHandling(app);
+  // First of all hooks, so the whole request runs in it (see storage/database-faults.ts).
+  app.addHook('onRequest', (_request, _reply, done) => withinRequestScope(done));
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);

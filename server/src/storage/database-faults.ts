@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { AppError } from '../errors/app-error.ts';
 
@@ -68,12 +69,29 @@ export function databaseFaultOf(error: unknown): DatabaseFault | undefined {
 
 const retryAfter = { 'retry-after': '1' };
 
+/** Per request: whether a write of it may already be applied (an autocommit write or a COMMIT succeeded). */
+const requestScope = new AsyncLocalStorage<{ applied: boolean }>();
+
+/**
+ * Runs `next` (the rest of a request) in a scope of its own, so that a fault after one of its writes was
+ * applied answers SERVICE_OUTCOME_UNKNOWN whatever the failing statement is: SERVICE_NOT_READY promises
+ * that nothing of the request was applied.
+ */
+export function withinRequestScope(next: () => void): void {
+  requestScope.run({ applied: false }, next);
+}
+
+function noteApplied(): void {
+  const scope = requestScope.getStore();
+  if (scope !== undefined) scope.applied = true;
+}
+
 /**
  * The answer to a fault: SERVICE_NOT_READY when nothing can have been applied, SERVICE_OUTCOME_UNKNOWN when
  * it may have been (a COMMIT or an autocommit write whose connection died after it was sent).
  */
 export function faultToAppError(fault: DatabaseFault, stage: StatementStage, cause: unknown): AppError {
-  const unknown = fault === 'lost' && (stage === 'commit' || stage === 'write');
+  const unknown = (fault === 'lost' && (stage === 'commit' || stage === 'write')) || requestScope.getStore()?.applied === true;
   return new AppError(unknown ? 'SERVICE_OUTCOME_UNKNOWN' : 'SERVICE_NOT_READY', { cause, headers: retryAfter });
 }
 
@@ -107,7 +125,7 @@ class GuardedConnection implements DatabaseConnection {
   ) {}
 
   current(): DatabaseConnection {
-    if (this.inner === undefined) throw new AppError('SERVICE_NOT_READY', { headers: retryAfter });
+    if (this.inner === undefined) throw faultToAppError('unavailable', 'read', undefined);
     return this.inner;
   }
 
@@ -115,7 +133,9 @@ class GuardedConnection implements DatabaseConnection {
     const read = !this.inTransaction && isReadStatement(query.sql);
     const stage: StatementStage = this.inTransaction ? 'in-transaction' : read ? 'read' : 'write';
     try {
-      return await this.current().executeQuery<R>(query);
+      const result = await this.current().executeQuery<R>(query);
+      if (stage === 'write') noteApplied();
+      return result;
     } catch (error) {
       const fault = databaseFaultOf(error);
       if (fault === undefined) throw error;
@@ -155,8 +175,8 @@ class GuardedDriver implements Driver {
     try {
       return await this.inner.acquireConnection();
     } catch (error) {
-      // Whatever stops a connection being had, nothing ran.
-      throw new AppError('SERVICE_NOT_READY', { cause: error, headers: retryAfter });
+      // Whatever stops a connection being had, nothing ran on it.
+      throw faultToAppError('unavailable', 'read', error);
     }
   }
 
@@ -184,6 +204,7 @@ class GuardedDriver implements Driver {
     const guarded = connection as GuardedConnection;
     try {
       await this.inner.commitTransaction(guarded.current());
+      noteApplied();
     } catch (error) {
       throw classifyDatabaseError(error, 'commit');
     } finally {
