@@ -161,12 +161,20 @@ describe.runIf(testStorageKind() === 'postgres')('PostgreSQL connections lost un
       expect(ready.json()).toEqual({ status: 'not-ready', reason: 'database unreachable' });
       expect(await login(owner.username)).toEqual({ status: 503, code: 'SERVICE_NOT_READY', retryAfter: '1' });
       expect(await invite('during-outage', role.id)).toEqual({ status: 503, code: 'SERVICE_NOT_READY', retryAfter: '1' });
+      // Longer than the LISTEN connection's first attempt to come back, which therefore fails.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
     } finally {
       await admin.query(`alter database ${database} allow_connections true`);
     }
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     expect(await login(owner.username)).toMatchObject({ status: 200 });
     expect(await usersNamed(['during-outage'])).toEqual(new Set());
+    // The cache-invalidation listener keeps trying until it is back.
+    const listening = async () =>
+      (await admin.query(`select 1 from pg_stat_activity where datname = $1 and query like 'listen %'`, [database])).rowCount ?? 0;
+    const deadline = Date.now() + 10_000;
+    while ((await listening()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await listening()).toBe(1);
   });
 
   it('names a statement on a client whose backend was already terminated not-sent', async () => {

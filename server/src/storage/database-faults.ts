@@ -147,6 +147,9 @@ class GuardedConnection implements DatabaseConnection {
   /** Gives the dead connection back (the pool drops it) and runs the read once on a fresh one. */
   private async retry<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     await this.driver.releaseInner(this);
+    // A termination or restart ends every connection at once: let the pool hear of the others first, so
+    // the repeat does not get one of them from the idle list.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       this.inner = await this.driver.acquireInner();
       return await this.inner.executeQuery<R>(query);
