@@ -65,11 +65,17 @@ async function seed(databaseUrl: string, masterKey: string, dataDir: string): Pr
   }
 }
 
-/** Every answer, by kind: `200`, `503 SERVICE_NOT_READY`, `transport error`, … */
-const answers = new Map<string, number>();
+type Kind = 'sign-in' | 'token grant' | 'key create' | 'key deactivate' | 'key delete';
+/** Every answer, by kind of request and answer: `2xx`, `503 SERVICE_NOT_READY`, `transport error`, … */
+const answers = new Map<string, Map<string, number>>();
+function count(kind: Kind, answer: string): void {
+  const byAnswer = answers.get(kind) ?? new Map<string, number>();
+  byAnswer.set(answer, (byAnswer.get(answer) ?? 0) + 1);
+  answers.set(kind, byAnswer);
+}
 let lastSuccessAt = 0;
 
-async function call(url: string, init: RequestInit): Promise<{ status: number; code: string | undefined; body: unknown; cookie: string | undefined }> {
+async function call(kind: Kind, url: string, init: RequestInit): Promise<{ status: number; code: string | undefined; body: unknown; cookie: string | undefined }> {
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
@@ -81,12 +87,12 @@ async function call(url: string, init: RequestInit): Promise<{ status: number; c
     }
     const code = (body as { error?: { code?: string } } | undefined)?.error?.code;
     const key = response.status >= 500 ? `${response.status} ${code ?? '(no code)'}` : `${Math.floor(response.status / 100)}xx`;
-    answers.set(key, (answers.get(key) ?? 0) + 1);
+    count(kind, key);
     if (response.ok) lastSuccessAt = performance.now();
     const cookie = response.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session='))?.split(';')[0];
     return { status: response.status, code, body, cookie };
   } catch {
-    answers.set('transport error', (answers.get('transport error') ?? 0) + 1);
+    count(kind, 'transport error');
     return { status: 0, code: undefined, body: undefined, cookie: undefined };
   }
 }
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
     });
     const base = server.baseUrl;
     const json = { 'content-type': 'application/json', origin: base };
-    const signIn = (username: string) => call(`${base}/api/v1/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ username, password }) });
+    const signIn = (username: string) => call('sign-in', `${base}/api/v1/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ username, password }) });
 
     // Writers sign in before the load starts.
     const writerCookies: string[] = [];
@@ -147,19 +153,19 @@ async function main(): Promise<void> {
     };
     const grantLoad = async () => {
       const body = JSON.stringify({ accessKeyId: seeded.grantKey.accessKeyId, accessKeySecret: seeded.grantKey.secret });
-      while (running()) await call(`${base}/authentication/v1/token/access-key`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      while (running()) await call('token grant', `${base}/authentication/v1/token/access-key`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     };
     const writeLoad = async (worker: number) => {
       const headers = { ...json, cookie: writerCookies[worker] ?? '' };
       for (let round = 0; running(); round += 1) {
         const life: KeyLife = { description: `w${worker}-${round}`, create: 'other' };
         lives.push(life);
-        const created = await call(`${base}/api/v1/me/access-keys`, { method: 'POST', headers, body: JSON.stringify({ description: life.description }) });
+        const created = await call('key create', `${base}/api/v1/me/access-keys`, { method: 'POST', headers, body: JSON.stringify({ description: life.description }) });
         life.create = outcomeOf(created, 201);
         const id = (created.body as { id?: string } | undefined)?.id;
         if (life.create !== 'ok' || id === undefined) continue;
-        life.deactivate = outcomeOf(await call(`${base}/api/v1/me/access-keys/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ state: 'inactive' }) }), 200);
-        life.remove = outcomeOf(await call(`${base}/api/v1/me/access-keys/${id}`, { method: 'DELETE', headers: { origin: base, cookie: headers.cookie } }), 204);
+        life.deactivate = outcomeOf(await call('key deactivate', `${base}/api/v1/me/access-keys/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ state: 'inactive' }) }), 200);
+        life.remove = outcomeOf(await call('key delete', `${base}/api/v1/me/access-keys/${id}`, { method: 'DELETE', headers: { origin: base, cookie: headers.cookie } }), 204);
       }
     };
     const terminator = async () => {
@@ -229,16 +235,18 @@ async function main(): Promise<void> {
       if (life.remove !== undefined) check(life.remove, removed);
     }
 
-    const otherServerErrors = [...answers].filter(([key]) => key.startsWith('5') && !key.startsWith('503 SERVICE_')).reduce((sum, [, count]) => sum + count, 0);
+    const all = [...answers.values()].flatMap((byAnswer) => [...byAnswer]);
+    const otherServerErrors = all.filter(([key]) => key.startsWith('5') && !key.startsWith('503 SERVICE_')).reduce((sum, [, number]) => sum + number, 0);
+    const columns = [...new Set(all.map(([key]) => key))].sort();
     console.log(`\n${seconds} s mixed load (${signInWorkers} sign-in, ${grantWorkers} token-grant, ${writeWorkers} access-key writers), backends terminated every ${terminateEverySeconds} s`);
-    console.table([...answers].sort(([a], [b]) => a.localeCompare(b)).map(([answer, count]) => ({ answer, count })));
+    console.table([...answers].map(([kind, byAnswer]) => ({ request: kind, ...Object.fromEntries(columns.map((column) => [column, byAnswer.get(column) ?? 0])) })));
     console.table([
       { measure: 'terminations (backends ended)', value: `${terminations} (${terminated})` },
       { measure: 'other 5xx (target 0)', value: otherServerErrors },
       { measure: 'process exits (target 0)', value: exits },
-      { measure: 'acknowledged writes found afterwards (target all)', value: `${acknowledgedFound} of ${acknowledged}` },
-      { measure: 'SERVICE_NOT_READY writes found applied (target 0)', value: `${refusedFound} of ${refused}` },
-      { measure: 'SERVICE_OUTCOME_UNKNOWN writes found applied', value: `${unknownFound} of ${unknown}` },
+      { measure: 'acknowledged writes whose effect is found afterwards (target all)', value: `${acknowledgedFound} of ${acknowledged}` },
+      { measure: 'SERVICE_NOT_READY writes whose effect is found (target 0)', value: `${refusedFound} of ${refused}` },
+      { measure: 'SERVICE_OUTCOME_UNKNOWN writes whose effect is found', value: `${unknownFound} of ${unknown}` },
       { measure: '/readyz probes not ready (every 100 ms)', value: notReadyProbes },
       { measure: 'first 2xx after a termination, ms (max)', value: recoveries.length === 0 ? 'n/a' : Math.round(Math.max(...recoveries)) },
     ]);

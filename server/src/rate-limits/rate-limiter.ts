@@ -62,7 +62,9 @@ export function createRedisRateLimiter(url: string, onProblem: (error: Error) =>
       return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(Math.max(ttl, 0) / 1000)) };
     },
     async close() {
-      await redis.quit();
+      // QUIT would wait for a Redis that is not there.
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
     },
   };
 }

@@ -243,7 +243,9 @@ class GuardedDriver implements Driver {
 
   private async inTransaction(connection: DatabaseConnection, step: (inner: DatabaseConnection) => Promise<void> | undefined): Promise<void> {
     try {
-      await step((connection as GuardedConnection).current());
+      const running = step((connection as GuardedConnection).current());
+      if (running === undefined) throw new Error('Savepoints are not supported by this driver');
+      await running;
     } catch (error) {
       throw classifyDatabaseError(error, 'in-transaction');
     }
