@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import { createGuards, sessionCookieSettings } from './http/authentication.ts';
@@ -50,8 +50,13 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
   registerErrorHandling(app);
-  // First of all hooks, so the whole request runs in it (see storage/database-faults.ts).
-  app.addHook('onRequest', (_request, _reply, done) => withinRequestScope(done));
+  // Every route handler runs in a scope of its own (see storage/database-faults.ts). Must be registered before any route.
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function scoped(this: ThisParameterType<RouteHandlerMethod>, request, reply) {
+      return withinRequestScope(() => handler.call(this, request, reply));
+    };
+  });
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);

@@ -73,12 +73,12 @@ const retryAfter = { 'retry-after': '1' };
 const requestScope = new AsyncLocalStorage<{ applied: boolean }>();
 
 /**
- * Runs `next` (the rest of a request) in a scope of its own, so that a fault after one of its writes was
+ * Runs `next` (a request's handler) in a scope of its own, so that a fault after one of its writes was
  * applied answers SERVICE_OUTCOME_UNKNOWN whatever the failing statement is: SERVICE_NOT_READY promises
  * that nothing of the request was applied.
  */
-export function withinRequestScope(next: () => void): void {
-  requestScope.run({ applied: false }, next);
+export function withinRequestScope<T>(next: () => T): T {
+  return requestScope.run({ applied: false }, next);
 }
 
 function noteApplied(): void {
