@@ -48,6 +48,8 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   baseUrl: string;
   pid: number;
+  /** Whether the process has ended (by itself, or after stop()). */
+  hasExited(): boolean;
   stop(): Promise<void>;
 }
 
@@ -78,8 +80,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   return {
     baseUrl,
     pid: child.pid ?? 0,
+    hasExited: () => exited,
     stop: () =>
       new Promise((resolve) => {
+        if (exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

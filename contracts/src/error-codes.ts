@@ -59,6 +59,7 @@ export const errorCodes = {
   // Service
   SERVICE_OVERLOADED: { status: 503, message: 'Lanyard is busy. Try again in a moment.' },
   SERVICE_NOT_READY: { status: 503, message: 'Lanyard is not ready to serve requests.' },
+  SERVICE_OUTCOME_UNKNOWN: { status: 503, message: 'The request may or may not have been applied; check before retrying.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 
   // Request shape, answered before any route is found (appended later)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import { createGuards, sessionCookieSettings } from './http/authentication.ts';
@@ -27,6 +27,7 @@ import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
+import { withinRequestScope } from './storage/database-faults.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -55,6 +56,13 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
   registerErrorHandling(app);
+  // Every route handler runs in a scope of its own (see storage/database-faults.ts). Must be registered before any route.
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function scoped(this: ThisParameterType<RouteHandlerMethod>, request, reply) {
+      return withinRequestScope(() => handler.call(this, request, reply));
+    };
+  });
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);

@@ -106,7 +106,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const opened =
     overrides.db ??
     (await openDatabase(
-      storage.kind === 'postgres' ? { ...storage, onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost') } : storage,
+      storage.kind === 'postgres' ? { ...storage, onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost') } : storage,
     ));
   const queryCounter = createQueryCounter();
   const db = opened.withPlugin(queryCounter.plugin);
@@ -120,7 +120,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const outbox = createOutbox({ clock, onEnqueued: () => mailWorker.poke() });
   const mail = { ...outbox, ...mailWorker };
   const audit = createAuditService({ db, clock });
-  const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl);
+  const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl, (error) => logger.warn({ err: error }, 'rate-limit store lost its connection'));
   const roles = createRolesService({ db, clock });
   const teams = createTeamsService({ db, clock });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 
 export interface RateLimitDecision {
@@ -45,17 +46,25 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}
 `;
 
-/** Shared by every instance: one Redis counter per key and window, created with its expiry atomically. */
-export function createRedisRateLimiter(url: string): RateLimiter {
+/**
+ * Shared by every instance: one Redis counter per key and window, created with its expiry atomically. While
+ * Redis cannot be reached, a hit answers SERVICE_NOT_READY (the client reconnects by itself).
+ */
+export function createRedisRateLimiter(url: string, onProblem: (error: Error) => void = () => undefined): RateLimiter {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', onProblem);
   return {
     async hit(key, limit, windowMs) {
-      const [count, ttl] = (await redis.eval(hitScript, 1, `lanyard:rl:${key}`, windowMs)) as [number, number];
+      const [count, ttl] = (await redis.eval(hitScript, 1, `lanyard:rl:${key}`, windowMs).catch((error: unknown) => {
+        throw new AppError('SERVICE_NOT_READY', { cause: error, headers: { 'retry-after': '1' } });
+      })) as [number, number];
       const allowed = count <= limit;
       return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(Math.max(ttl, 0) / 1000)) };
     },
     async close() {
-      await redis.quit();
+      // QUIT would wait for a Redis that is not there.
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
     },
   };
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { withDatabaseFaults } from './database-faults.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
 import { withPreparedStatements } from './prepared-statements.ts';
 
@@ -19,7 +20,8 @@ export type StorageTarget =
       maxConnections?: number;
       /** Named statements, each parsed and planned once per connection (default true; see prepared-statements.ts). */
       preparedStatements?: boolean;
-      onIdleError?: (error: Error) => void;
+      /** A connection was lost (idle or in use); the pool replaces it at the next checkout. */
+      onConnectionError?: (error: Error) => void;
     }
   | { kind: 'pglite'; dataDir: string | undefined };
 
@@ -27,10 +29,13 @@ export type StorageTarget =
 export async function openDatabase(target: StorageTarget): Promise<Db> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
-    // An idle connection dropped by the server (restart, failover) must not crash the process; the pool
-    // replaces it on the next checkout.
-    pool.on('error', (error) => target.onIdleError?.(error));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: target.preparedStatements === false ? pool : withPreparedStatements(pool) }) });
+    // A connection dropped by the server (restart, failover, pg_terminate_backend) must not crash the
+    // process. `pg` emits 'error' on the client, and the pool listens only while the client is idle, so
+    // every client gets a listener of its own for its whole life; the idle one's report is that one's.
+    pool.on('connect', (client) => client.on('error', (error) => target.onConnectionError?.(error)));
+    pool.on('error', () => undefined);
+    const wrapped = withPreparedStatements(pool, target.preparedStatements === false ? { maxStatements: 0 } : {});
+    return new Kysely<Database>({ dialect: withDatabaseFaults(new PostgresDialect({ pool: wrapped }), { retryReads: true }) });
   }
   let pglite: PGlite;
   if (target.dataDir === undefined) {
@@ -39,7 +44,7 @@ export async function openDatabase(target: StorageTarget): Promise<Db> {
     await mkdir(path.dirname(target.dataDir), { recursive: true });
     pglite = new PGlite(target.dataDir);
   }
-  return new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+  return new Kysely<Database>({ dialect: withDatabaseFaults(new PgliteDialect(pglite), { retryReads: false }) });
 }
 
 /** Serialises work across instances: held until the transaction ends. */

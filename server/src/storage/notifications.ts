@@ -127,22 +127,38 @@ export async function createPostgresNotifications(url: string, onProblem: (error
       scheduleReconnect(next);
     });
     next.on('end', () => scheduleReconnect(next));
-    await next.connect();
-    await next.query(`listen ${invalidationChannel}`);
+    try {
+      await next.connect();
+      await next.query(`listen ${invalidationChannel}`);
+    } catch (error) {
+      void next.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      void next.end().catch(() => undefined);
+      return;
+    }
     client = next;
   };
 
-  const scheduleReconnect = (lost: pg.Client): void => {
-    if (closed || client !== lost || retry !== undefined) return;
-    client = undefined;
-    void lost.end().catch(() => undefined);
+  /** After the listening client was lost (or, with none, after a failed attempt), tries again in a second, until it is back. */
+  const scheduleReconnect = (lost: pg.Client | undefined): void => {
+    if (closed || retry !== undefined) return;
+    if (lost !== undefined) {
+      if (client !== lost) return;
+      client = undefined;
+      void lost.end().catch(() => undefined);
+    }
     retry = setTimeout(() => {
-      retry = undefined;
       connect().then(
-        () => dispatcher.dispatch({ topic: '*', id: '' }),
+        () => {
+          retry = undefined;
+          if (!closed) dispatcher.dispatch({ topic: '*', id: '' });
+        },
         (error: unknown) => {
+          retry = undefined;
           onProblem(error instanceof Error ? error : new Error(String(error)));
-          if (client === undefined && !closed) scheduleReconnect(lost);
+          scheduleReconnect(undefined);
         },
       );
     }, 1000);

@@ -1,5 +1,6 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
+import { databaseFaultOf } from './database-faults.ts';
 
 /** Statements worth naming: the ones PostgreSQL plans. Transaction control and DDL are sent as they are. */
 const plannable = /^\s*(?:select|insert|update|delete|with)\b/i;
@@ -30,8 +31,10 @@ export interface PreparedStatementsOptions {
  * query is repeated unnamed, and every statement gets a fresh name, so each connection prepares it again.
  * Inside a transaction the repeat cannot succeed, and the transaction fails as it would have anyway.
  *
- * Off with LANYARD_DATABASE_PREPARED_STATEMENTS=false, for a pooler in transaction mode that does not keep
- * named statements per client (PgBouncer before 1.21).
+ * Off with LANYARD_DATABASE_PREPARED_STATEMENTS=false (`maxStatements: 0`), for a pooler in transaction
+ * mode that does not keep named statements per client (PgBouncer before 1.21).
+ *
+ * Either way a client whose connection failed is closed when it is given back, never reused.
  */
 export function withPreparedStatements(pool: pg.Pool, options: PreparedStatementsOptions = {}): PostgresPool {
   const maxStatements = options.maxStatements ?? 1_000;
@@ -72,12 +75,23 @@ export function withPreparedStatements(pool: pg.Pool, options: PreparedStatement
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     let wrapper = wrappers.get(client);
     if (wrapper === undefined) {
+      // A client whose connection failed is given back with its error, so the pool closes it instead of
+      // handing it out again: `pg` may not have noticed yet that the server ended the session.
+      let lost: Error | undefined;
+      const noticing = async <T>(running: Promise<T>): Promise<T> => {
+        try {
+          return await running;
+        } catch (error) {
+          if (databaseFaultOf(error) !== undefined) lost = error as Error;
+          throw error;
+        }
+      };
       wrapper = {
         query: ((sqlOrCursor: string | PostgresCursor<unknown>, parameters?: readonly unknown[]) =>
           typeof sqlOrCursor === 'string'
-            ? query(client, sqlOrCursor, parameters ?? [])
+            ? noticing(query(client, sqlOrCursor, parameters ?? []))
             : client.query(sqlOrCursor as unknown as pg.Submittable)) as PostgresPoolClient['query'],
-        release: () => client.release(),
+        release: () => client.release(lost),
       };
       wrappers.set(client, wrapper);
     }

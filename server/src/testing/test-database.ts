@@ -22,6 +22,11 @@ export function testStorageKind(): TestDatabase['kind'] {
   return env.LANYARD_TEST_STORAGE === 'postgres' && url !== undefined && url !== '' ? 'postgres' : 'pglite';
 }
 
+/** The PostgreSQL server's URL the test databases are created next to (to act on them from outside), if any. */
+export function testServerUrl(): string | undefined {
+  return testStorageKind() === 'postgres' ? env.LANYARD_TEST_DATABASE_URL : undefined;
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = env.LANYARD_TEST_DATABASE_URL;
   if (testStorageKind() === 'pglite' || url === undefined) {
