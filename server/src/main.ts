@@ -39,29 +39,6 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     deps.mail.start();
     await bootstrapIfEmpty({ ...deps, admin: config.bootstrapAdmin });
     const app = await buildApp(deps, { consoleDir });
-    await app.listen({ host: config.host, port: config.port });
-    if (lock !== undefined) {
-      // `lanyard` commands started beside this server send their work here (cli/control-channel.ts).
-      const socket = await prepareControlSocket(config.dataDir);
-      if (socket === undefined) {
-        deps.logger.warn({ dataDir: config.dataDir }, 'the data directory path is too long for a control socket: stop the server to run lanyard commands');
-      } else {
-        control = createControlServer(deps);
-        await listenOnSocket(control, socket);
-        await lock.announceSocket(socket);
-      }
-    }
-    deps.logger.info(
-      {
-        url: config.publicUrl.href,
-        region: config.region,
-        storage: config.databaseUrl === undefined ? 'pglite' : 'postgres',
-        mail: deps.mail.describeTransport(),
-        startupMs: Math.round(performance.now() - started),
-      },
-      `Lanyard ${config.version} is serving the console at ${config.publicUrl.href}`,
-    );
-
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -85,8 +62,32 @@ export async function serve(config: Readonly<Config>): Promise<void> {
           process.exit(1);
         });
     };
+    // Before listening: once /readyz can answer, a SIGTERM must already shut down gracefully.
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    await app.listen({ host: config.host, port: config.port });
+    if (lock !== undefined && !stopping) {
+      // `lanyard` commands started beside this server send their work here (cli/control-channel.ts).
+      const socket = await prepareControlSocket(config.dataDir);
+      if (socket === undefined) {
+        deps.logger.warn({ dataDir: config.dataDir }, 'the data directory path is too long for a control socket: stop the server to run lanyard commands');
+      } else {
+        control = createControlServer(deps);
+        await listenOnSocket(control, socket);
+        await lock.announceSocket(socket);
+      }
+    }
+    deps.logger.info(
+      {
+        url: config.publicUrl.href,
+        region: config.region,
+        storage: config.databaseUrl === undefined ? 'pglite' : 'postgres',
+        mail: deps.mail.describeTransport(),
+        startupMs: Math.round(performance.now() - started),
+      },
+      `Lanyard ${config.version} is serving the console at ${config.publicUrl.href}`,
+    );
+
   } catch (error) {
     control?.close();
     lock?.release();
