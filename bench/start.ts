@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,17 +25,32 @@ interface Start {
   kind: 'first' | 'later';
   wallMs: number;
   startupMs: number | undefined;
+  /** CPU seconds (user + system) of npm, the build check or build, and the server, start to exit. */
+  cpuSeconds: number | undefined;
   load: number;
+}
+
+/**
+ * CPU time of this process's reaped children (cutime + cstime, Linux): each process adds its own reaped
+ * children's, so after `npm start` exits this covers the whole tree. Unlike wall clock it hardly depends
+ * on what else the machine is running.
+ */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function timeStart(kind: Start['kind'], dataDir: string): Promise<Start> {
   const port = await freePort();
   const load = loadavg()[0] ?? 0;
+  const cpuBefore = childrenCpuSeconds();
   const began = performance.now();
-  // Its own process group, so the stop below reaches npm, the shell and the server alike.
   const child = spawn('npm', ['start'], {
     cwd: repoRoot,
-    detached: true,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -66,10 +82,22 @@ async function timeStart(kind: Start['kind'], dataDir: string): Promise<Start> {
     }
     if (wallMs === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  process.kill(-(child.pid ?? 0), 'SIGTERM');
+  // The "serving" log line (with startupMs) follows readiness by a moment.
+  for (let waited = 0; !output.includes('startupMs') && waited < 5_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+  // Stop the server itself (its pid is in the data directory's lock): it shuts down gracefully, then the
+  // shell and npm exit in turn, each reaped by its parent, so the CPU count above covers them all.
+  const serverPid = (JSON.parse(readFileSync(path.join(dataDir, 'lanyard.lock'), 'utf8')) as { pid: number }).pid;
+  process.kill(serverPid, 'SIGTERM');
   await exit;
+  const cpuAfter = childrenCpuSeconds();
   const startupMs = /"startupMs":(\d+)/.exec(output)?.[1];
-  return { kind, wallMs, startupMs: startupMs === undefined ? undefined : Number(startupMs), load };
+  return {
+    kind,
+    wallMs,
+    startupMs: startupMs === undefined ? undefined : Number(startupMs),
+    cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+    load,
+  };
 }
 
 function summary(starts: Start[], kind: Start['kind']): string {
@@ -88,7 +116,7 @@ for (let round = 0; round < rounds; round += 1) {
       const start = await timeStart(kind, dataDir);
       starts.push(start);
       process.stdout.write(
-        `${kind.padEnd(5)} ${(start.wallMs / 1000).toFixed(2)} s to ready (server's startupMs ${start.startupMs ?? '?'}; load average ${start.load.toFixed(1)})\n`,
+        `${kind.padEnd(5)} ${(start.wallMs / 1000).toFixed(2)} s to ready (server's startupMs ${start.startupMs ?? '?'}; ${start.cpuSeconds?.toFixed(2) ?? '?'} CPU s; load average ${start.load.toFixed(1)})\n`,
       );
     }
   } finally {

@@ -133,7 +133,7 @@ describe('the lanyard command', () => {
     const invited = await lanyard('user', 'invite', '--tenant', 'acme support', '--username', 'gilbert.blythe', '--email', 'gilbert@example.test', '--role', 'Agent');
     expect(invited.code).toBe(0);
     expect(invited.stdout).toMatch(/https:\/\/id\.example\.test\/first-access\/[A-Za-z0-9_-]{43}/);
-  }, 120_000);
+  }, 300_000);
 
   it('refuses bad input with a message and a non-zero exit, changing nothing', async () => {
     const badEmail = await lanyard('user', 'invite', '--tenant', 'Acme Support', '--username', 'x', '--email', 'bad', '--role', 'Agent');
@@ -144,7 +144,7 @@ describe('the lanyard command', () => {
     const duplicate = await lanyard('tenant', 'create', 'ACME SUPPORT');
     expect(duplicate.stderr).toContain('TENANT_NAME_TAKEN');
     expect((await lanyard('nonsense')).code).toBe(2);
-  }, 120_000);
+  }, 300_000);
 
   it('exchanges an access key for a token, from options or from the environment, and rotates signing keys', async () => {
     // Set up an active user with a key directly on the same database, as the console would (the CLI is not running now).
@@ -183,7 +183,7 @@ describe('the lanyard command', () => {
     const newKid = (JSON.parse(Buffer.from(after.stdout.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
     expect(newKid).not.toBe(header.kid);
     expect(rotated.stdout).toContain(newKid);
-  }, 180_000);
+  }, 300_000);
 });
 
 if (testStorageKind() === 'pglite') {
