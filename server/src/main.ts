@@ -32,7 +32,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   if (lock !== undefined) process.once('exit', () => lock.release());
   let control: net.Server | undefined;
   try {
-    const deps = await createDeps(config);
+    const deps = await createDeps(config, { deferWarmUp: true });
     const applied = await migrateToLatest(deps.db);
     if (applied.length > 0) deps.logger.info({ migrations: applied }, 'database migrated');
     await deps.signingKeys.ensureKey();
@@ -66,6 +66,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     await app.listen({ host: config.host, port: config.port });
+    deps.warmUp();
     if (lock !== undefined && !stopping) {
       // `lanyard` commands started beside this server send their work here (cli/control-channel.ts).
       const socket = await prepareControlSocket(config.dataDir);

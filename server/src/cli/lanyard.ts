@@ -4,11 +4,9 @@ import { accessKeyTokenBodySchema, inviteUserBodySchema } from '@lanyard/contrac
 import { personNameSchema } from '@lanyard/contracts/common';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { createDeps, createLogger, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { AppError } from '../errors/app-error.ts';
-import { serve } from '../main.ts';
 import { currentHolder, DataDirInUseError, tryLockDataDir, type LockHolder } from '../storage/data-dir-lock.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
 import { executeCommand, type CommandOutput, type CommandRequest } from './commands.ts';
 import { sendCommand } from './control-channel.ts';
 
@@ -56,7 +54,9 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** Runs a one-off command against a migrated database, then releases everything. Logs only warnings. */
 async function withDeps<T>(config: Readonly<Config>, work: (deps: Deps, migrationsApplied: string[]) => Promise<T>): Promise<T> {
-  const deps = await createDeps(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }) });
+  // Loaded on demand: a command handed to a running server needs none of the services.
+  const [{ createDeps, createLogger }, { migrateToLatest }] = await Promise.all([import('../deps.ts'), import('../storage/migrate.ts')]);
+  const deps = await createDeps(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }), deferWarmUp: true });
   try {
     const applied = await migrateToLatest(deps.db);
     const result = await work(deps, applied);
@@ -140,9 +140,11 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig(undefined, packageVersion());
 
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const { serve } = await import('../main.ts');
       await serve(config);
       return -1;
+    }
     case 'migrate': {
       if (rest.length !== 0) break;
       const outcome = await withDataDir(config, () => withDeps(config, async (_deps, migrationsApplied) => migrationsApplied));
