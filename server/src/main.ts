@@ -65,10 +65,9 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     // Before listening: once /readyz can answer, a SIGTERM must already shut down gracefully.
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    await app.listen({ host: config.host, port: config.port });
-    deps.warmUp();
     if (lock !== undefined && !stopping) {
-      // `lanyard` commands started beside this server send their work here (cli/control-channel.ts).
+      // `lanyard` commands started beside this server send their work here (cli/control-channel.ts); open
+      // before HTTP, so that once /readyz answers, so does the socket.
       const socket = await prepareControlSocket(config.dataDir);
       if (socket === undefined) {
         deps.logger.warn({ dataDir: config.dataDir }, 'the data directory path is too long for a control socket: stop the server to run lanyard commands');
@@ -78,6 +77,8 @@ export async function serve(config: Readonly<Config>): Promise<void> {
         await lock.announceSocket(socket);
       }
     }
+    await app.listen({ host: config.host, port: config.port });
+    deps.warmUp();
     deps.logger.info(
       {
         url: config.publicUrl.href,
