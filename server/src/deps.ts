@@ -68,6 +68,8 @@ export interface Deps {
   statementCount(): number;
   /** How many password-hashing requests may be in flight at once (the hash pool's workers plus queue). */
   hashingCapacity: number;
+  /** Starts building, in the background, what the first requests would otherwise wait for (idempotent). */
+  warmUp(): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,12 @@ export interface DepsOverrides {
   masterKey?: Buffer;
   mailTransport?: MailTransport;
   hasher?: HasherOptions;
+  /**
+   * Leave the background work that only speeds up the first requests (building the common-password list,
+   * ~2 s of CPU) until `warmUp()` is called: the server calls it once it listens, so a start on two cores
+   * does not share them with it; a one-off command never needs it.
+   */
+  deferWarmUp?: boolean;
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -143,8 +151,9 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   });
   const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
   const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
-  // Build the common-password list in the background now, so the first sign-in does not wait for it.
-  void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
+  // Build the common-password list in the background, so the first sign-in does not wait for it.
+  const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
+  if (overrides.deferWarmUp !== true) warmUp();
   // Redis, when configured, carries invalidations instead of LISTEN/NOTIFY (see storage/notifications.ts).
   const onListenerProblem = (error: Error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection');
   const notifications =
@@ -186,6 +195,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     hasherStats: () => hasher.stats(),
     statementCount: () => queryCounter.count(),
     hashingCapacity: hasher.capacity,
+    warmUp,
     async close() {
       // Queued forgot-password requests are handled (and their emails queued) before the database closes.
       await passwords.close();

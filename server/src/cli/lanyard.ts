@@ -4,10 +4,11 @@ import { accessKeyTokenBodySchema, inviteUserBodySchema } from '@lanyard/contrac
 import { tenantNameSchema } from '@lanyard/contracts/common';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { createDeps, createLogger, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { AppError } from '../errors/app-error.ts';
-import { serve } from '../main.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
+import { currentHolder, DataDirInUseError, tryLockDataDir, type LockHolder } from '../storage/data-dir-lock.ts';
+import { executeCommand, type CommandOutput, type CommandRequest } from './commands.ts';
+import { sendCommand } from './control-channel.ts';
 
 const usage = `Usage: lanyard <command> [options]
 
@@ -33,6 +34,17 @@ function packageVersion(): string {
 
 class UsageError extends Error {}
 
+/** An AppError the server answered for a forwarded command. */
+class ForwardedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** The CLI validates its input with the same schemas as the API. */
 function validate<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -42,7 +54,9 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** Runs a one-off command against a migrated database, then releases everything. Logs only warnings. */
 async function withDeps<T>(config: Readonly<Config>, work: (deps: Deps, migrationsApplied: string[]) => Promise<T>): Promise<T> {
-  const deps = await createDeps(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }) });
+  // Loaded on demand: a command handed to a running server needs none of the services.
+  const [{ createDeps, createLogger }, { migrateToLatest }] = await Promise.all([import('../deps.ts'), import('../storage/migrate.ts')]);
+  const deps = await createDeps(config, { logger: createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }), deferWarmUp: true });
   try {
     const applied = await migrateToLatest(deps.db);
     const result = await work(deps, applied);
@@ -51,6 +65,70 @@ async function withDeps<T>(config: Readonly<Config>, work: (deps: Deps, migratio
   } finally {
     await deps.close();
   }
+}
+
+/**
+ * Embedded mode: the data directory belongs to one process (storage/data-dir-lock.ts). When it is free,
+ * the command takes it for its run; when a server holds it, `work` is not run and the holder is returned.
+ * On PostgreSQL nothing is locked: many processes share the database.
+ */
+async function withDataDir<T>(config: Readonly<Config>, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false; holder: LockHolder }> {
+  if (config.databaseUrl !== undefined) return { ran: true, result: await work() };
+  const attempt = await tryLockDataDir(config.dataDir, 'command');
+  if (!attempt.acquired) {
+    if (attempt.holder.kind === 'command') throw new DataDirInUseError(config.dataDir, attempt.holder);
+    return { ran: false, holder: attempt.holder };
+  }
+  const { lock } = attempt;
+  process.once('exit', () => lock.release());
+  try {
+    return { ran: true, result: await work() };
+  } finally {
+    lock.release();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Hands the command to the server that owns the data directory; waits while it is still starting. */
+async function forward(config: Readonly<Config>, holder: LockHolder, request: CommandRequest): Promise<CommandOutput> {
+  const deadline = Date.now() + 30_000;
+  let current: LockHolder | undefined = holder;
+  let noted = false;
+  for (;;) {
+    if (current?.socket !== undefined) {
+      try {
+        const answer = await sendCommand(current.socket, request);
+        if (answer.ok) return answer.output;
+        throw new ForwardedError(answer.error.code, answer.error.message, answer.error.details);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (error instanceof ForwardedError || (code !== 'ENOENT' && code !== 'ECONNREFUSED')) throw error;
+      }
+    }
+    if (current === undefined) throw new UsageError(`The server that used ${config.dataDir} has stopped; run the command again.`);
+    if (current.kind !== 'server') throw new DataDirInUseError(config.dataDir, current);
+    if (Date.now() > deadline) {
+      throw new UsageError(
+        `The Lanyard server (pid ${current.pid}) owns ${config.dataDir} but does not accept commands${current.socket === undefined ? ' (it is still starting, or its data directory path is too long for a control socket)' : ''}. Stop it and run the command again.`,
+      );
+    }
+    if (!noted) {
+      process.stderr.write(`Waiting for the Lanyard server (pid ${current.pid}) to finish starting…\n`);
+      noted = true;
+    }
+    await sleep(250);
+    current = await currentHolder(config.dataDir);
+  }
+}
+
+/** Runs a directory command here, or on the embedded server that owns the data directory. */
+async function runCommand(config: Readonly<Config>, request: CommandRequest): Promise<number> {
+  const outcome = await withDataDir(config, () => withDeps(config, (deps) => executeCommand(deps, request)));
+  const output = outcome.ran ? outcome.result : await forward(config, outcome.holder, request);
+  process.stdout.write(output.stdout);
+  if (output.stderr !== undefined) process.stderr.write(output.stderr);
+  return 0;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -62,21 +140,28 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig(undefined, packageVersion());
 
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const { serve } = await import('../main.ts');
       await serve(config);
       return -1;
+    }
     case 'migrate': {
-      const applied = await withDeps(config, async (_deps, migrationsApplied) => migrationsApplied);
+      if (rest.length !== 0) break;
+      const outcome = await withDataDir(config, () => withDeps(config, async (_deps, migrationsApplied) => migrationsApplied));
+      if (!outcome.ran) {
+        process.stderr.write(
+          `The Lanyard server (pid ${outcome.holder.pid}) owns ${config.dataDir} and migrated its database when it started. Stop it first to run migrate by hand.\n`,
+        );
+        return 1;
+      }
+      const applied = outcome.result;
       process.stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied: ${applied.join(', ')}\n`);
       return 0;
     }
     case 'tenant': {
       const [sub, name] = rest;
-      if (sub !== 'create' || name === undefined) break;
-      const tenantName = validate(tenantNameSchema, name);
-      const tenant = await withDeps(config, (deps) => deps.tenants.createTenant(tenantName));
-      process.stdout.write(`Created tenant "${tenant.name}" (${tenant.id}) in region ${tenant.homeRegion}.\n`);
-      return 0;
+      if (sub !== 'create' || name === undefined || rest.length !== 2) break;
+      return runCommand(config, { command: 'tenant create', name: validate(tenantNameSchema, name) });
     }
     case 'user': {
       const [sub, ...options] = rest;
@@ -93,21 +178,15 @@ async function run(argv: string[]): Promise<number> {
         },
         strict: true,
       });
-      const { tenant: tenantName, username, email, role } = values;
-      if (tenantName === undefined || username === undefined || email === undefined || role === undefined) break;
-      const input = validate(inviteUserBodySchema.omit({ roleId: true, teamId: true }), {
+      const { tenant, username, email, role } = values;
+      if (tenant === undefined || username === undefined || email === undefined || role === undefined) break;
+      const user = validate(inviteUserBodySchema.omit({ roleId: true, teamId: true }), {
         username,
         email,
         firstName: values['first-name'] ?? username,
         lastName: values['last-name'] ?? username,
       });
-      const issued = await withDeps(config, async (deps) => {
-        const tenant = await deps.tenants.getTenantByName(tenantName);
-        const found = await deps.roles.getRoleByName(tenant.id, role);
-        return deps.invitations.inviteUser(tenant.id, { ...input, roleId: found.id });
-      });
-      process.stdout.write(`Invited ${issued.user.username} <${issued.user.email}>. First-access link (valid until ${issued.invitation.expiresAt.toISOString()}):\n${issued.url}\n`);
-      return 0;
+      return runCommand(config, { command: 'user invite', tenant, role, user });
     }
     case 'token': {
       const { values } = parseArgs({ args: rest, options: { 'key-id': { type: 'string' }, secret: { type: 'string' } }, strict: true });
@@ -116,23 +195,11 @@ async function run(argv: string[]): Promise<number> {
       if (accessKeyId === undefined || accessKeySecret === undefined) {
         throw new UsageError('token needs --key-id and --secret (or LANYARD_ACCESS_KEY_ID and LANYARD_ACCESS_KEY_SECRET)');
       }
-      const body = validate(accessKeyTokenBodySchema, { accessKeyId, accessKeySecret });
-      const answer = await withDeps(config, (deps) => deps.tokens.issue(body.accessKeyId, body.accessKeySecret, { ip: undefined }));
-      // Only the token on stdout, so scripts can capture it: TOKEN=$(lanyard token).
-      process.stdout.write(`${answer.access_token}\n`);
-      process.stderr.write(`Token valid for ${answer.expires_in} s.\n`);
-      return 0;
+      return runCommand(config, { command: 'token', key: validate(accessKeyTokenBodySchema, { accessKeyId, accessKeySecret }) });
     }
     case 'signing-keys': {
       if (rest[0] !== 'rotate' || rest.length !== 1) break;
-      const rotated = await withDeps(config, async (deps) => {
-        await deps.signingKeys.ensureKey();
-        return deps.signingKeys.rotate();
-      });
-      process.stdout.write(
-        `New signing key ${rotated.kid} signs from now on.${rotated.previous.length > 0 ? ` Still published until their tokens expire: ${rotated.previous.join(', ')}.` : ''}\n`,
-      );
-      return 0;
+      return runCommand(config, { command: 'signing-keys rotate' });
     }
     default:
       break;
@@ -148,7 +215,8 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${usage}\n`);
-    else if (error instanceof AppError) process.stderr.write(`${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}\n`);
+    else if (error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof AppError || error instanceof ForwardedError) process.stderr.write(`${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
