@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { AccessKeyRow } from '../storage/database.ts';
-import type { AccessKeyRecord, Credential } from './access-keys.ts';
+import type { AccessKeyRecord } from './access-keys.ts';
 
-function toRecord(row: Omit<AccessKeyRow, 'secret_hash' | 'token_version'>): AccessKeyRecord {
+export function toRecord(row: Omit<AccessKeyRow, 'secret_hash' | 'token_version'>): AccessKeyRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -19,7 +19,7 @@ function toRecord(row: Omit<AccessKeyRow, 'secret_hash' | 'token_version'>): Acc
 }
 
 /** Every column but the secret hash: nothing that lists or shows keys can leak it. */
-const publicColumns = [
+export const publicColumns = [
   'id',
   'tenant_id',
   'user_id',
@@ -31,21 +31,6 @@ const publicColumns = [
   'last_used_at',
   'last_used_ip',
 ] as const;
-
-/**
- * Locks the membership row until the transaction ends, so concurrent creates for one user are serialised
- * and the count that follows is exact. False when there is no such membership.
- */
-export async function lockMembership(trx: Executor, tenantId: string, userId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom('memberships')
-    .select('user_id')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .forUpdate()
-    .executeTakeFirst();
-  return row !== undefined;
-}
 
 export async function countKeys(db: Executor, tenantId: string, userId: string): Promise<number> {
   const row = await db
@@ -87,18 +72,6 @@ export async function listKeysOfUser(db: Executor, tenantId: string, userId: str
   return rows.map(toRecord);
 }
 
-export async function listKeysOfTenant(db: Executor, tenantId: string): Promise<(AccessKeyRecord & { username: string })[]> {
-  const rows = await db
-    .selectFrom('access_keys as k')
-    .innerJoin('users as u', 'u.id', 'k.user_id')
-    .select(publicColumns.map((column) => `k.${column}` as const))
-    .select('u.username')
-    .where('k.tenant_id', '=', tenantId)
-    .orderBy('k.id')
-    .execute();
-  return rows.map((row) => ({ ...toRecord(row), username: row.username }));
-}
-
 /** A key of the tenant (and of the user, when given); another tenant's key is simply not found. */
 export async function findKey(db: Executor, tenantId: string, id: string, userId?: string): Promise<AccessKeyRecord | undefined> {
   let query = db.selectFrom('access_keys').select(publicColumns).where('tenant_id', '=', tenantId).where('id', '=', id);
@@ -128,47 +101,6 @@ export async function deleteKey(db: Executor, tenantId: string, id: string, user
   if (userId !== undefined) query = query.where('user_id', '=', userId);
   const row = await query.returning(publicColumns).executeTakeFirst();
   return row === undefined ? undefined : toRecord(row);
-}
-
-/** The key with its owner's status, role permissions and tenant's token lifetime, in one round trip. */
-export async function findCredential(db: Executor, accessKeyId: string): Promise<(Omit<Credential, 'tokenLifetimeMinutes'> & { tenantSettings: unknown }) | undefined> {
-  const row = await db
-    .selectFrom('access_keys as k')
-    .innerJoin('users as u', 'u.id', 'k.user_id')
-    .innerJoin('memberships as m', (join) => join.onRef('m.tenant_id', '=', 'k.tenant_id').onRef('m.user_id', '=', 'k.user_id'))
-    .innerJoin('roles as r', (join) => join.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))
-    .innerJoin('tenants as t', 't.id', 'k.tenant_id')
-    .select([
-      'k.id',
-      'k.access_key_id',
-      'k.tenant_id',
-      'k.user_id',
-      'k.secret_hash',
-      'k.state',
-      'k.expires_at',
-      'k.last_used_at',
-      'k.token_version',
-      'u.status as user_status',
-      'r.permissions',
-      't.settings',
-    ])
-    .where('k.access_key_id', '=', accessKeyId)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
-  return {
-    id: row.id,
-    accessKeyId: row.access_key_id,
-    tenantId: row.tenant_id,
-    userId: row.user_id,
-    secretHash: row.secret_hash,
-    state: row.state,
-    expiresAt: row.expires_at,
-    tokenVersion: row.token_version,
-    lastUsedAt: row.last_used_at,
-    userStatus: row.user_status,
-    rolePermissions: row.permissions,
-    tenantSettings: row.settings,
-  };
 }
 
 export async function touchLastUsed(db: Executor, id: string, at: Date, ip: string | null): Promise<void> {

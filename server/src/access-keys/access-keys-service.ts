@@ -25,7 +25,8 @@ import {
   type AccessKeyRecord,
   type Credential,
 } from './access-keys.ts';
-import { countKeys, deleteKey, findCredential, insertKey, listKeysOfTenant, listKeysOfUser, lockMembership, touchLastUsed, updateKey } from './access-keys-repo.ts';
+import { findCredential, listKeysOfTenant } from './access-keys-read.ts';
+import { countKeys, deleteKey, insertKey, listKeysOfUser, touchLastUsed, updateKey } from './access-keys-repo.ts';
 
 export type AccessKeysService = ReturnType<typeof createAccessKeysService>;
 
@@ -212,7 +213,7 @@ export function createAccessKeysService(deps: {
       };
       await deps.db.transaction().execute(async (trx) => {
         const tenant = await deps.tenants.getTenant(principal.tenantId, trx);
-        if (!(await lockMembership(trx, principal.tenantId, principal.userId))) throw new AppError('AUTH_REQUIRED');
+        if (!(await deps.users.lockMembership(principal.tenantId, principal.userId, trx))) throw new AppError('AUTH_REQUIRED');
         const limit = tenant.settings.accessKeys.maxPerUser;
         if ((await countKeys(trx, principal.tenantId, principal.userId)) >= limit) {
           throw new AppError('ACCESS_KEY_LIMIT_REACHED', { details: { limit } });

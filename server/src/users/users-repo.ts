@@ -144,3 +144,18 @@ export async function activateWithPassword(db: Executor, userId: string, passwor
     .where('id', '=', userId)
     .execute();
 }
+
+/**
+ * Locks the membership row until the transaction ends, so that work counted per member (their access keys)
+ * is serialised across instances. False when there is no such membership.
+ */
+export async function lockMembership(trx: Executor, tenantId: string, userId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}

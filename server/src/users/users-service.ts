@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Membership, SignInRecord, User } from './users.ts';
 import {
+  lockMembership,
   activateWithPassword,
   findMembership,
   findSignInRecord,
@@ -61,6 +62,11 @@ export function createUsersService(deps: { db: Db; clock: Clock }) {
     /** Everything a password sign-in checks, read in one query (see SignInRecord). */
     findSignInRecord(username: string): Promise<SignInRecord | undefined> {
       return findSignInRecord(deps.db, canonicalUsername(username));
+    },
+
+    /** Locks the membership row until `trx` ends (serialises per-member counts); false when there is none. */
+    lockMembership(tenantId: string, userId: string, trx: Executor): Promise<boolean> {
+      return lockMembership(trx, tenantId, userId);
     },
 
     async getUser(userId: string, executor: Executor = deps.db): Promise<User> {
