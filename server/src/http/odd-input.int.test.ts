@@ -86,8 +86,11 @@ let admin: SignedInUser;
 let bearer: string;
 let document: { paths: Record<string, Record<string, Operation>> };
 
-/** Moves on a refusal by design (sessions are touched, keys record their last use); not part of the comparison. */
-const volatileColumns = new Set(['last_seen_at', 'last_used_at', 'last_used_ip']);
+/**
+ * Moves on a refusal by design, so not part of the comparison: sessions are touched, keys record their last
+ * use, and every password attempt (a wrong current password included) is counted toward the lockout.
+ */
+const volatileColumns = new Set(['last_seen_at', 'last_used_at', 'last_used_ip', 'failed_login_count', 'locked_until']);
 
 async function fingerprint(): Promise<Record<string, string>> {
   const digest: Record<string, string> = {};
