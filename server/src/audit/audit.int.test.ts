@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
@@ -63,6 +64,7 @@ describe('the audit trail', () => {
     await expect(t.deps.db.updateTable('audit_events').set({ action: 'tampered' }).where('tenant_id', '=', adminA.tenant.id).execute()).rejects.toThrow(/append-only/);
     await expect(t.deps.db.updateTable('audit_events').set({ details: JSON.stringify({}) }).execute()).rejects.toThrow(/append-only/);
     await expect(t.deps.db.deleteFrom('audit_events').where('tenant_id', '=', adminA.tenant.id).execute()).rejects.toThrow(/append-only/);
+    await expect(sql`truncate audit_events`.execute(t.deps.db)).rejects.toThrow(/append-only/);
     await expect(
       t.deps.db.transaction().execute(async (trx) => {
         await t.deps.audit.record(trx, { tenantId: adminA.tenant.id, actorUserId: null, action: 'user.unlocked', result: 'success' });

@@ -6,6 +6,7 @@ import * as outboxDelivery from './migrations/0003-outbox-delivery.ts';
 import * as accessKeys from './migrations/0004-access-keys.ts';
 import * as accessKeyTokenVersion from './migrations/0005-access-key-token-version.ts';
 import * as singleUseLinks from './migrations/0006-single-use-links.ts';
+import * as auditNoTruncate from './migrations/0007-audit-no-truncate.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-access-keys': accessKeys,
   '0005-access-key-token-version': accessKeyTokenVersion,
   '0006-single-use-links': singleUseLinks,
+  '0007-audit-no-truncate': auditNoTruncate,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
