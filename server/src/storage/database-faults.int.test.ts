@@ -31,6 +31,7 @@ describe.runIf(testStorageKind() === 'postgres')('PostgreSQL connections lost un
   let admin: pg.Client;
   let database: string;
   let owner: SignedInUser;
+  const signers: string[] = [];
 
   /** Ends every session of the test database but the admin's own (the outside probe's statement). */
   const terminateBackends = async (): Promise<number> => {
@@ -95,6 +96,9 @@ describe.runIf(testStorageKind() === 'postgres')('PostgreSQL connections lost un
     admin.on('error', () => undefined);
     await admin.connect();
     owner = await signedInUser(t, { username: 'marilla' });
+    // One account per connection: parallel sign-ins of one account are counted against its lockout before
+    // they are verified (issue 9), so a load on one account would meet the lockout, not the faults.
+    for (let index = 1; index < 8; index += 1) signers.push((await signedInUser(t, { tenant: owner.tenant, username: `loader.${index}`, role: 'Agent' })).username);
   });
 
   afterAll(async () => {
@@ -107,8 +111,8 @@ describe.runIf(testStorageKind() === 'postgres')('PostgreSQL connections lost un
     const { result: answers, terminated } = await underTerminations(150, async () => {
       const all: Answer[] = [];
       await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          for (let round = 0; round < 12; round += 1) all.push(await login(owner.username));
+        [owner.username, ...signers].map(async (username) => {
+          for (let round = 0; round < 12; round += 1) all.push(await login(username));
         }),
       );
       return all;
