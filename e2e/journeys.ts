@@ -131,8 +131,16 @@ export async function activateBootstrapAdmin(server: LanyardServer, password: st
   return admin;
 }
 
-export function fullNameOf(admin: Pick<BootstrapAdmin, 'firstName' | 'lastName'>): string {
-  return `${admin.firstName} ${admin.lastName}`.trim();
+/** The name the console shows for a person: first and last name, or the username when they have none. */
+export function fullNameOf(admin: Pick<BootstrapAdmin, 'firstName' | 'lastName' | 'username'>): string {
+  const name = `${admin.firstName} ${admin.lastName}`.trim();
+  return name === '' ? admin.username : name;
+}
+
+/** The initials the console shows: of the name, or the username's first letter when there is no name. */
+export function initialsOf(admin: Pick<BootstrapAdmin, 'firstName' | 'lastName' | 'username'>): string {
+  const fromName = `${admin.firstName.charAt(0)}${admin.lastName.charAt(0)}`.toUpperCase();
+  return fromName === '' ? admin.username.charAt(0).toUpperCase() : fromName;
 }
 
 /** Signs in on /login with Username, Password and Submit (seed 002), and waits to leave the page. */
@@ -146,13 +154,13 @@ export async function signIn(page: Page, username: string, password: string): Pr
 }
 
 /** Opens the initials menu in the top bar and picks an item, with the mouse as the seed describes. */
-export async function chooseFromAccountMenu(page: Page, admin: Pick<BootstrapAdmin, 'firstName' | 'lastName'>, item: string): Promise<void> {
+export async function chooseFromAccountMenu(page: Page, admin: Pick<BootstrapAdmin, 'firstName' | 'lastName' | 'username'>, item: string): Promise<void> {
   await page.getByRole('button', { name: `Account menu, ${fullNameOf(admin)}` }).click();
   await page.getByRole('menu').waitFor();
   await page.getByRole('menuitem', { name: item }).click();
 }
 
-export async function logOut(page: Page, admin: Pick<BootstrapAdmin, 'firstName' | 'lastName'>): Promise<void> {
+export async function logOut(page: Page, admin: Pick<BootstrapAdmin, 'firstName' | 'lastName' | 'username'>): Promise<void> {
   await chooseFromAccountMenu(page, admin, 'Log out');
   await waitForPath(page, '/login');
   await page.getByText('You have signed out.').waitFor();
