@@ -15,12 +15,12 @@ import type { MessageId } from '../../i18n/messages.ts';
 
 /** The column names, also the labels of each value when the rows are drawn as cards (narrow screens). */
 const columnMessages = {
-  id: 'accessKeys.column.id',
-  description: 'accessKeys.column.description',
-  created: 'accessKeys.column.created',
-  lastUsed: 'accessKeys.column.lastUsed',
-  state: 'accessKeys.column.state',
-  actions: 'accessKeys.column.actions',
+  id: 'keys.column.id',
+  description: 'keys.column.description',
+  created: 'keys.column.created',
+  lastUsed: 'keys.column.lastUsed',
+  state: 'keys.column.state',
+  actions: 'keys.column.actions',
 } as const satisfies Record<string, MessageId>;
 
 function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
@@ -31,7 +31,7 @@ function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
     onSuccess: async (updated) => {
       showToast({
         tone: 'success',
-        text: intl.formatMessage({ id: 'accessKeys.stateChanged' }, { accessKeyId: updated.accessKeyId, state: updated.state }),
+        text: intl.formatMessage({ id: 'keys.stateChanged' }, { accessKeyId: updated.accessKeyId, state: updated.state }),
       });
       await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
@@ -46,12 +46,12 @@ function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
       onChange={(value) => {
         if (!change.isPending) change.mutate(value);
       }}
-      aria-label={intl.formatMessage({ id: 'accessKeys.stateLabel' }, { accessKeyId: accessKey.accessKeyId })}
+      aria-label={intl.formatMessage({ id: 'keys.stateLabel' }, { accessKeyId: accessKey.accessKeyId })}
     >
       <span className="switch-track" aria-hidden="true">
         <span className="switch-thumb" />
       </span>
-      <span className="switch-label">{intl.formatMessage({ id: 'accessKeys.state' }, { state: active ? 'active' : 'inactive' })}</span>
+      <span className="switch-label">{intl.formatMessage({ id: 'keys.state' }, { state: active ? 'active' : 'inactive' })}</span>
     </Switch>
   );
 }
@@ -73,7 +73,7 @@ export function AccessKeysTab() {
     onSuccess: async (key) => {
       setCreated(key);
       setDescription('');
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'accessKeys.added' }) });
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.added' }) });
       await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
   });
@@ -81,7 +81,7 @@ export function AccessKeysTab() {
     mutationFn: (key: AccessKey) => deleteAccessKey(key.id),
     onSuccess: async (_result, key) => {
       setToDelete(null);
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'accessKeys.deleted' }, { accessKeyId: key.accessKeyId }) });
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.deleted' }, { accessKeyId: key.accessKeyId }) });
       await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
     onError: (error) => {
@@ -93,7 +93,7 @@ export function AccessKeysTab() {
   if (keys.isPending) return <Loading />;
   if (keys.isError) {
     return (
-      <Message tone="error" title={intl.formatMessage({ id: 'accessKeys.loadFailed' })}>
+      <Message tone="error" title={intl.formatMessage({ id: 'keys.loadFailed' })}>
         <p>{messageForError(intl, keys.error)}</p>
       </Message>
     );
@@ -112,8 +112,8 @@ export function AccessKeysTab() {
 
   return (
     <section aria-labelledby="access-keys-heading" className="panel-section access-keys">
-      <h2 id="access-keys-heading">{intl.formatMessage({ id: 'accessKeys.heading' })}</h2>
-      <p>{intl.formatMessage({ id: 'accessKeys.intro' })}</p>
+      <h2 id="access-keys-heading">{intl.formatMessage({ id: 'keys.heading' })}</h2>
+      <p>{intl.formatMessage({ id: 'keys.intro' })}</p>
 
       <Form
         className="add-key-form"
@@ -122,24 +122,24 @@ export function AccessKeysTab() {
           add.mutate();
         }}
       >
-        <TextField label={intl.formatMessage({ id: 'accessKeys.description' })} value={description} onChange={setDescription} maxLength={256} />
+        <TextField label={intl.formatMessage({ id: 'keys.description' })} value={description} onChange={setDescription} maxLength={256} />
         <Button type="submit" className="button button-primary" isDisabled={atLimit} isPending={add.isPending}>
-          {intl.formatMessage({ id: 'accessKeys.add' })}
+          {intl.formatMessage({ id: 'keys.add' })}
         </Button>
       </Form>
       <p className="muted small" id="key-count">
-        {intl.formatMessage({ id: 'accessKeys.count' }, { count: items.length, limit })}
-        {atLimit && intl.formatMessage({ id: 'accessKeys.atLimit' })}
+        {intl.formatMessage({ id: 'keys.count' }, { count: items.length, limit })}
+        {atLimit && intl.formatMessage({ id: 'keys.atLimit' })}
       </p>
       <AlertRegion message={add.isError ? { tone: 'error', title: messageForError(intl, add.error) } : null} />
 
       {items.length === 0 ? (
-        <p>{intl.formatMessage({ id: 'accessKeys.none' })}</p>
+        <p>{intl.formatMessage({ id: 'keys.none' })}</p>
       ) : (
         <div className="table-scroll">
           {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
           <table className="data-table table-stacked" role="table">
-            <caption className="visually-hidden">{intl.formatMessage({ id: 'accessKeys.caption' })}</caption>
+            <caption className="visually-hidden">{intl.formatMessage({ id: 'keys.caption' })}</caption>
             <thead role="rowgroup">
               <tr role="row">
                 <th scope="col" role="columnheader">{columns.id}</th>
@@ -159,20 +159,20 @@ export function AccessKeysTab() {
                     <code className="identifier">{key.accessKeyId}</code>
                   </td>
                   <td role="cell" className="cell-wide" data-label={columns.description}>
-                    {key.description ?? <span className="muted">{intl.formatMessage({ id: 'accessKeys.noDescription' })}</span>}
+                    {key.description ?? <span className="muted">{intl.formatMessage({ id: 'keys.noDescription' })}</span>}
                   </td>
                   <td role="cell" data-label={columns.created}>
                     {formatDate(key.createdAt)}
                   </td>
                   <td role="cell" data-label={columns.lastUsed}>
-                    {key.lastUsedAt === null ? intl.formatMessage({ id: 'accessKeys.neverUsed' }) : formatDate(key.lastUsedAt)}
+                    {key.lastUsedAt === null ? intl.formatMessage({ id: 'keys.neverUsed' }) : formatDate(key.lastUsedAt)}
                     {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
                   </td>
                   <td role="cell" data-label={columns.state}>
                     <StateSwitch accessKey={key} />
                   </td>
                   <td role="cell" className="cell-actions">
-                    <Button className="button button-small" aria-label={intl.formatMessage({ id: 'accessKeys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>
+                    <Button className="button button-small" aria-label={intl.formatMessage({ id: 'keys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>
                       {intl.formatMessage({ id: 'app.delete' })}
                     </Button>
                   </td>

@@ -29,11 +29,11 @@ export function DeleteAccessKeyDialog({
           {accessKey !== null && (
             <>
               <Heading slot="title" id="delete-key-heading" level={2}>
-                {intl.formatMessage({ id: 'accessKeys.deleteDialog.heading' })}
+                {intl.formatMessage({ id: 'keys.deleteDialog.heading' })}
               </Heading>
               <p>
                 <FormattedMessage
-                  id="accessKeys.deleteDialog.body"
+                  id="keys.deleteDialog.body"
                   values={{ accessKeyId: accessKey.accessKeyId, code: (chunks) => <code className="identifier">{chunks}</code> }}
                 />
               </p>

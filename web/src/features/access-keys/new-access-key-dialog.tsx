@@ -36,19 +36,19 @@ export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccess
           {created !== null && (
             <>
               <Heading slot="title" id="new-key-heading" level={2}>
-                {intl.formatMessage({ id: 'accessKeys.newDialog.heading' })}
+                {intl.formatMessage({ id: 'keys.newDialog.heading' })}
               </Heading>
               <dl className="pairs key-pairs">
                 <div>
-                  <dt>{intl.formatMessage({ id: 'accessKeys.newDialog.id' })}</dt>
+                  <dt>{intl.formatMessage({ id: 'keys.newDialog.id' })}</dt>
                   <dd>
                     <span className="value-with-action">
                       <code className="identifier" data-field="access-key-id">
                         {created.accessKeyId}
                       </code>
                       <Button className="icon-button" 
-                        aria-label={intl.formatMessage({ id: 'accessKeys.newDialog.copyId' })}
-                        onPress={() => void copy(intl, created.accessKeyId, intl.formatMessage({ id: 'accessKeys.newDialog.id' }))}
+                        aria-label={intl.formatMessage({ id: 'keys.newDialog.copyId' })}
+                        onPress={() => void copy(intl, created.accessKeyId, intl.formatMessage({ id: 'keys.newDialog.id' }))}
                       >
                         <CopyIcon />
                       </Button>
@@ -56,31 +56,31 @@ export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccess
                   </dd>
                 </div>
                 <div>
-                  <dt>{intl.formatMessage({ id: 'accessKeys.newDialog.secret' })}</dt>
+                  <dt>{intl.formatMessage({ id: 'keys.newDialog.secret' })}</dt>
                   <dd>
                     {secretShown ? (
                       <span className="value-with-action">
                         <code className="identifier secret" data-field="secret-access-key">
                           {created.accessKeySecret}
                         </code>
-                        <Button className="button button-small" onPress={() => void copy(intl, created.accessKeySecret, intl.formatMessage({ id: 'accessKeys.newDialog.secret' }))}>
-                          {intl.formatMessage({ id: 'accessKeys.newDialog.copy' })}
+                        <Button className="button button-small" onPress={() => void copy(intl, created.accessKeySecret, intl.formatMessage({ id: 'keys.newDialog.secret' }))}>
+                          {intl.formatMessage({ id: 'keys.newDialog.copy' })}
                         </Button>
                       </span>
                     ) : (
                       <Button className="link-button" onPress={() => setSecretShown(true)}>
-                        {intl.formatMessage({ id: 'accessKeys.newDialog.showSecret' })}
+                        {intl.formatMessage({ id: 'keys.newDialog.showSecret' })}
                       </Button>
                     )}
                   </dd>
                 </div>
               </dl>
-              <Message tone="info" title={intl.formatMessage({ id: 'accessKeys.newDialog.onceTitle' })}>
-                <p>{intl.formatMessage({ id: 'accessKeys.newDialog.onceBody' })}</p>
+              <Message tone="info" title={intl.formatMessage({ id: 'keys.newDialog.onceTitle' })}>
+                <p>{intl.formatMessage({ id: 'keys.newDialog.onceBody' })}</p>
               </Message>
               <div className="form-actions">
                 <Button className="button button-primary" onPress={done}>
-                  {intl.formatMessage({ id: 'accessKeys.newDialog.done' })}
+                  {intl.formatMessage({ id: 'keys.newDialog.done' })}
                 </Button>
               </div>
             </>
