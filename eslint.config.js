@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import formatjs from 'eslint-plugin-formatjs';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -165,6 +166,19 @@ export default tseslint.config(
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrictTo(['**/server/**', '@lanyard/server', '@lanyard/server/*'], 'The console imports contracts, never the server.'),
+  },
+  {
+    // Console messages (docs/architecture.md, "Console messages"): every user-visible string comes from the
+    // catalogue (web/src/i18n/messages/en.json). The rule fails on literal text in JSX and on literal strings in
+    // the props a person sees or hears; the brand is a catalogue entry too, so there are no exceptions.
+    files: ['web/**/*.tsx'],
+    plugins: { formatjs },
+    rules: {
+      'formatjs/no-literal-string-in-jsx': [
+        'error',
+        { props: { include: [['*', '{label,description,placeholder,title,alt,hint,pendingLabel,errorMessage,textValue}']] } },
+      ],
+    },
   },
   {
     files: ['contracts/**/*.ts'],

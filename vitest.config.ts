@@ -12,7 +12,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['contracts/src/**/*.unit.test.ts', 'server/src/**/*.unit.test.ts', 'scripts/**/*.unit.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['contracts/src/**/*.unit.test.ts', 'server/src/**/*.unit.test.ts', 'scripts/**/*.unit.test.ts', 'web/src/**/*.unit.test.ts'] } },
       { extends: true, test: { name: 'pglite', include: integration, env: { LANYARD_TEST_STORAGE: 'pglite' } } },
       ...(onPostgres
         ? [{ extends: true, test: { name: 'postgres', include: integration, env: { LANYARD_TEST_STORAGE: 'postgres' } } }]

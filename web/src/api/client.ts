@@ -1,13 +1,14 @@
 import { errorBodySchema } from '@lanyard/contracts/common';
-import { errorCodes, isErrorCode } from '@lanyard/contracts/error-codes';
+import { isErrorCode, type ErrorCode } from '@lanyard/contracts/error-codes';
+import type { IntlShape } from 'react-intl';
 
 /** Codes the console uses for failures that never reached (or never came back from) the server. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'UNEXPECTED_RESPONSE';
+export const clientErrorCodes = ['NETWORK_ERROR', 'UNEXPECTED_RESPONSE'] as const;
+export type ClientErrorCode = (typeof clientErrorCodes)[number];
 
-const clientErrorMessages: Record<ClientErrorCode, string> = {
-  NETWORK_ERROR: 'Lanyard could not be reached. Check your connection and try again.',
-  UNEXPECTED_RESPONSE: 'Lanyard answered in a way the console did not expect. Reload the page and try again.',
-};
+function isClientErrorCode(code: string): code is ClientErrorCode {
+  return (clientErrorCodes as readonly string[]).includes(code);
+}
 
 /** A failed API call, carrying the stable error code from the server's catalogue. */
 export class ApiError extends Error {
@@ -37,18 +38,19 @@ export function isApiError(error: unknown): error is ApiError {
 }
 
 /**
- * The text shown to a person for an error code. Catalogue codes use the catalogue's wording, so the
- * console and the API documentation say the same thing.
+ * The text shown to a person for an error code: the console catalogue's `error.<CODE>` entry (whose English
+ * is the error-code catalogue's wording, so the console and the API documentation say the same thing). A
+ * code the console does not know yet shows the server's own message.
  */
-export function messageForCode(code: string, fallback?: string): string {
-  if (isErrorCode(code)) return errorCodes[code].message;
-  if (code in clientErrorMessages) return clientErrorMessages[code as ClientErrorCode];
-  return fallback ?? errorCodes.INTERNAL.message;
+export function messageForCode(intl: IntlShape, code: string, fallback?: string): string {
+  const known: ErrorCode | ClientErrorCode | undefined = isErrorCode(code) || isClientErrorCode(code) ? code : undefined;
+  if (known !== undefined) return intl.formatMessage({ id: `error.${known}` });
+  return fallback ?? intl.formatMessage({ id: 'error.INTERNAL' });
 }
 
-export function messageForError(error: unknown): string {
-  if (isApiError(error)) return messageForCode(error.code, error.message);
-  return errorCodes.INTERNAL.message;
+export function messageForError(intl: IntlShape, error: unknown): string {
+  if (isApiError(error)) return messageForCode(intl, error.code, error.message);
+  return intl.formatMessage({ id: 'error.INTERNAL' });
 }
 
 /** What the console needs from a response schema (a zod schema from `@lanyard/contracts`). */
@@ -74,7 +76,7 @@ export async function apiRequest<T>(path: string, schema: ResponseSchema<T>, opt
     throw new ApiError({
       status: response.status,
       code: 'UNEXPECTED_RESPONSE',
-      message: clientErrorMessages.UNEXPECTED_RESPONSE,
+      message: 'The answer did not match the contract.',
     });
   }
   return parsed.data;
@@ -103,7 +105,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     response = await fetch(`${apiBase}${path}`, init);
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError({ status: 0, code: 'NETWORK_ERROR', message: clientErrorMessages.NETWORK_ERROR });
+    throw new ApiError({ status: 0, code: 'NETWORK_ERROR', message: 'The request did not reach the server.' });
   }
   if (!response.ok) throw await errorFromResponse(response);
   return response;
@@ -117,5 +119,5 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
     return new ApiError({ status: response.status, code, message, details, requestId });
   }
   const code = response.status >= 500 ? 'INTERNAL' : 'UNEXPECTED_RESPONSE';
-  return new ApiError({ status: response.status, code, message: messageForCode(code) });
+  return new ApiError({ status: response.status, code, message: `HTTP ${response.status}` });
 }

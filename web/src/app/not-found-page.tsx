@@ -1,15 +1,17 @@
 import { Link } from 'react-router';
 import { PageTitle } from '../ui/page-title.tsx';
+import { useIntl } from 'react-intl';
 
 export function NotFoundPage() {
+  const intl = useIntl();
   return (
     <div className="card card-narrow">
-      <PageTitle title="Page not found" />
-      <h1 tabIndex={-1}>Page not found</h1>
-      <p>There is no page at this address. Check the address, or go to your profile.</p>
+      <PageTitle title={intl.formatMessage({ id: 'notFound.title' })} />
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'notFound.title' })}</h1>
+      <p>{intl.formatMessage({ id: 'notFound.body' })}</p>
       <p>
         <Link to="/profile/general" className="button button-primary">
-          Go to My Profile
+          {intl.formatMessage({ id: 'notFound.goToProfile' })}
         </Link>
       </p>
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { RouterProvider as AriaRouterProvider } from 'react-aria-components';
 import { Outlet, useHref, useLocation, useNavigate } from 'react-router';
+import { useIntl } from 'react-intl';
 
 /** Moves focus to the new page's main heading when the person goes to another page (not another tab). */
 function useFocusOnPageChange() {
@@ -20,6 +21,7 @@ function useFocusOnPageChange() {
 }
 
 function SkipLink() {
+  const intl = useIntl();
   return (
     <a
       className="skip-link"
@@ -30,7 +32,7 @@ function SkipLink() {
         document.getElementById('main')?.focus();
       }}
     >
-      Skip to main content
+      {intl.formatMessage({ id: 'app.skipLink' })}
     </a>
   );
 }

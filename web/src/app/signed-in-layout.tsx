@@ -13,12 +13,14 @@ import { MeContext } from './me-context.ts';
 import { NoticeContext, type Notice } from './notice.ts';
 import { TopBar } from './top-bar.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
+import { useIntl } from 'react-intl';
 
 /** Where a person whose password must change is kept until it is changed (SPEC §3.3). */
 export const passwordChangePath = '/profile/password';
 
 /** The confirmation of something the person just did; it takes focus so nobody misses it. */
 function NoticeMessage({ notice, onDismiss }: { notice: Notice; onDismiss: () => void }) {
+  const intl = useIntl();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const frame = requestAnimationFrame(() => ref.current?.focus());
@@ -28,11 +30,11 @@ function NoticeMessage({ notice, onDismiss }: { notice: Notice; onDismiss: () =>
     <div className="message message-success notice" tabIndex={-1} ref={ref}>
       <CheckCircleIcon className="icon message-icon" />
       <div className="message-text">
-        <span className="visually-hidden">Success: </span>
+        <span className="visually-hidden">{intl.formatMessage({ id: 'message.tone.success' })}</span>
         <p className="message-title">{notice.text}</p>
       </div>
       <Button className="button button-small notice-dismiss" onPress={onDismiss}>
-        Dismiss
+        {intl.formatMessage({ id: 'notice.dismiss' })}
       </Button>
     </div>
   );
@@ -44,6 +46,7 @@ function NoticeMessage({ notice, onDismiss }: { notice: Notice; onDismiss: () =>
  * and draws the top bar.
  */
 export function SignedInLayout() {
+  const intl = useIntl();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
@@ -62,7 +65,7 @@ export function SignedInLayout() {
       const alreadySignedOut = isApiError(error) && (error.code === 'AUTH_REQUIRED' || error.code === 'AUTH_SESSION_EXPIRED');
       if (!alreadySignedOut) {
         signingOut.current = false;
-        setSignOutError(`You are still signed in. ${messageForError(error)}`);
+        setSignOutError(intl.formatMessage({ id: 'signedIn.stillSignedIn' }, { reason: messageForError(intl, error) }));
         return;
       }
     }
@@ -85,15 +88,15 @@ export function SignedInLayout() {
   if (me.isError) {
     return (
       <div className="page">
-        <PageTitle title="Something went wrong" />
+        <PageTitle title={intl.formatMessage({ id: 'routeError.title' })} />
         <main id="main" tabIndex={-1} className="signed-in-main">
-          <h1 tabIndex={-1}>Lanyard could not load your account</h1>
+          <h1 tabIndex={-1}>{intl.formatMessage({ id: 'signedIn.loadFailed' })}</h1>
           <Message tone="error">
-            <p>{messageForError(me.error)}</p>
-            {isApiError(me.error) && me.error.requestId !== undefined && <p className="muted">Request ID: {me.error.requestId}</p>}
+            <p>{messageForError(intl, me.error)}</p>
+            {isApiError(me.error) && me.error.requestId !== undefined && <p className="muted">{intl.formatMessage({ id: 'signedIn.requestId' }, { requestId: me.error.requestId })}</p>}
           </Message>
           <Button className="button button-primary" onPress={() => void me.refetch()}>
-            Try again
+            {intl.formatMessage({ id: 'app.tryAgain' })}
           </Button>
         </main>
       </div>

@@ -2,17 +2,19 @@ import type { Me } from '@lanyard/contracts/api';
 import { Link } from 'react-router';
 import { LanyardMark } from '../ui/icons.tsx';
 import { AccountMenu } from './account-menu.tsx';
+import { useIntl } from 'react-intl';
 
 export function TopBar({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> }) {
+  const intl = useIntl();
   return (
     <header className="top-bar">
       <Link to="/profile/general" className="brand brand-link">
         <LanyardMark />
-        <span className="brand-name">Lanyard</span>
+        <span className="brand-name">{intl.formatMessage({ id: 'app.brand' })}</span>
       </Link>
       <div className="top-bar-end">
         <span className="top-bar-tenant">
-          <span className="visually-hidden">Tenant: </span>
+          <span className="visually-hidden">{intl.formatMessage({ id: 'topBar.tenant' })}</span>
           {me.tenant.name}
         </span>
         <AccountMenu me={me} onSignOut={onSignOut} />

@@ -1,9 +1,12 @@
+import { useIntl } from 'react-intl';
+
 /** A quiet placeholder while data loads; announced politely to screen readers. */
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const intl = useIntl();
   return (
     <div className="loading" role="status">
       <span className="spinner" aria-hidden="true" />
-      <span>{label}</span>
+      <span>{label ?? intl.formatMessage({ id: 'app.loading' })}</span>
     </div>
   );
 }

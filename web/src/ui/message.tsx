@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { CheckCircleIcon, InfoIcon, WarningIcon } from './icons.tsx';
+import { useIntl } from 'react-intl';
 
 type Tone = 'error' | 'success' | 'info';
 
@@ -14,15 +15,15 @@ export interface MessageProps {
 export type AlertContent = MessageProps;
 
 const toneIcons = { error: WarningIcon, success: CheckCircleIcon, info: InfoIcon } as const;
-const toneNames = { error: 'Error', success: 'Success', info: 'Note' } as const;
 
 function MessageBody({ tone, title, children }: MessageProps) {
   const Icon = toneIcons[tone];
+  const intl = useIntl();
   return (
     <>
       <Icon className="icon message-icon" />
       <div className="message-text">
-        <span className="visually-hidden">{`${toneNames[tone]}: `}</span>
+        <span className="visually-hidden">{intl.formatMessage({ id: `message.tone.${tone}` })}</span>
         {title !== undefined && <p className="message-title">{title}</p>}
         {children}
       </div>

@@ -1,16 +1,13 @@
-import { evaluatePassword, isPasswordRuleId, passwordRuleLabel, type PasswordPolicy } from '@lanyard/contracts/password-policy';
+import { evaluatePassword, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useEffect, useId, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { isApiError, messageForError } from '../api/client.ts';
 import { isCommonPassword } from '../api/passwords.ts';
 import type { AlertContent } from './message.tsx';
 import { PasswordChecklist, type ChecklistItem, type ChecklistState } from './password-checklist.tsx';
+import { ruleLabel } from './password-rules.ts';
 import { TextField } from './text-field.tsx';
-
-/** The wording of a rule the server failed, including those only it can check (common, reused). */
-function ruleLabel(id: string, policy: PasswordPolicy): string {
-  return isPasswordRuleId(id) ? passwordRuleLabel(id, policy) : id;
-}
+import { useIntl } from 'react-intl';
 
 /** How long typing must pause before the server is asked whether the password is a common one. */
 const commonCheckDelayMs = 300;
@@ -78,6 +75,7 @@ export interface NewPasswordState {
  * evaluator (SPEC §3.3), merged with the rules the server reported as failed.
  */
 export function useNewPassword(policy: PasswordPolicy, context: { username: string; email: string }): NewPasswordState {
+  const intl = useIntl();
   const [password, setPasswordValue] = useState('');
   const [started, setStarted] = useState(false);
   const [confirmation, setConfirmation] = useState('');
@@ -90,17 +88,17 @@ export function useNewPassword(policy: PasswordPolicy, context: { username: stri
   const serverFailed = rejection !== null && rejection.password === password ? rejection.failedRules : [];
   const items: ChecklistItem[] = rules.map((rule) => ({
     id: rule.id,
-    label: rule.label,
+    label: ruleLabel(intl, rule.id, policy),
     state: rule.met && !serverFailed.includes(rule.id) ? 'met' : 'unmet',
   }));
   if (policy.blocklist) {
-    items.push({ id: 'notCommon', label: passwordRuleLabel('notCommon', policy), state: serverFailed.includes('notCommon') ? 'unmet' : commonRule });
+    items.push({ id: 'notCommon', label: ruleLabel(intl, 'notCommon', policy), state: serverFailed.includes('notCommon') ? 'unmet' : commonRule });
   }
   for (const id of serverFailed) {
-    if (!items.some((item) => item.id === id)) items.push({ id, label: ruleLabel(id, policy), state: 'unmet' });
+    if (!items.some((item) => item.id === id)) items.push({ id, label: ruleLabel(intl, id, policy), state: 'unmet' });
   }
   const matches = confirmation.length > 0 && confirmation === password;
-  items.push({ id: 'match', label: 'Passwords match', state: matches ? 'met' : 'unmet' });
+  items.push({ id: 'match', label: intl.formatMessage({ id: 'newPassword.match' }), state: matches ? 'met' : 'unmet' });
   // A rule the server could not be asked about now does not hold Save back: the server checks it on save.
   const canSave = items.every((item) => item.state === 'met' || item.state === 'unchecked');
 
@@ -110,14 +108,14 @@ export function useNewPassword(policy: PasswordPolicy, context: { username: stri
         ? error.details.failedRules.filter((rule): rule is string => typeof rule === 'string')
         : [];
       setRejection({ password: submitted, failedRules: failed });
-      const labels = failed.map((id) => ruleLabel(id, policy));
+      const labels = failed.map((id) => ruleLabel(intl, id, policy));
       return {
         tone: 'error',
-        title: messageForError(error),
+        title: messageForError(intl, error),
         children:
           labels.length > 0 ? (
             <>
-              <p>These rules are not met:</p>
+              <p>{intl.formatMessage({ id: 'newPassword.rulesNotMet' })}</p>
               <ul>
                 {labels.map((label) => (
                   <li key={label}>{label}</li>
@@ -127,7 +125,7 @@ export function useNewPassword(policy: PasswordPolicy, context: { username: stri
           ) : undefined,
       };
     }
-    return { tone: 'error', title: messageForError(error) };
+    return { tone: 'error', title: messageForError(intl, error) };
   }
 
   function setPassword(value: string) {
@@ -160,17 +158,18 @@ interface NewPasswordFieldsProps {
  */
 export function NewPasswordFields({ state, showRules }: NewPasswordFieldsProps) {
   const checklistId = useId();
+  const intl = useIntl();
   const visible = showRules === 'always' || state.started;
   const rules = (
     <div className="new-password-rules">
-      <PasswordChecklist id={checklistId} title="Your password must meet these rules:" items={state.items} />
+      <PasswordChecklist id={checklistId} title={intl.formatMessage({ id: 'newPassword.rulesTitle' })} items={state.items} />
     </div>
   );
   return (
     <div className={`new-password ${showRules === 'while-typing' ? 'new-password-popup' : ''}`}>
       <div className="new-password-field">
         <TextField
-          label="New Password"
+          label={intl.formatMessage({ id: 'newPassword.newPassword' })}
           name="new-password"
           type="password"
           autoComplete="new-password"
@@ -182,7 +181,7 @@ export function NewPasswordFields({ state, showRules }: NewPasswordFieldsProps) 
       {visible && showRules === 'while-typing' && rules}
       <div className="new-password-confirm">
         <TextField
-          label="Confirm New Password"
+          label={intl.formatMessage({ id: 'newPassword.confirm' })}
           name="confirm-new-password"
           type="password"
           autoComplete="new-password"
@@ -204,7 +203,7 @@ export function SavePasswordButton({
   canSave,
   isPending,
   pendingLabel,
-  hint = 'Save becomes available when every rule is met.',
+  hint,
 }: {
   canSave: boolean;
   isPending: boolean;
@@ -212,6 +211,7 @@ export function SavePasswordButton({
   hint?: string;
 }) {
   const hintId = useId();
+  const intl = useIntl();
   return (
     <div className="form-actions">
       <Button
@@ -220,12 +220,12 @@ export function SavePasswordButton({
         isDisabled={!canSave || isPending}
         {...(canSave ? {} : { 'aria-describedby': hintId })}
       >
-        Save
+        {intl.formatMessage({ id: 'app.save' })}
       </Button>
       {isPending && <span className="muted">{pendingLabel}</span>}
       {!canSave && (
         <p className="field-description" id={hintId}>
-          {hint}
+          {hint ?? intl.formatMessage({ id: 'newPassword.saveHint' })}
         </p>
       )}
     </div>

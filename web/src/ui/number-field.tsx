@@ -1,14 +1,8 @@
 import { FieldError, Group, Input, Label, NumberField as AriaNumberField, Text } from 'react-aria-components';
+import { useIntl } from 'react-intl';
 
-/** A unit in the singular and the plural: `{ one: 'day', other: 'days' }`. */
-export interface Unit {
-  one: string;
-  other: string;
-}
-
-export function withUnit(count: number, unit: Unit): string {
-  return `${count} ${count === 1 ? unit.one : unit.other}`;
-}
+/** A unit: the word after a count (`unit.days`, a plural message) and the unit's name (`unit.days.name`). */
+export type Unit = 'characters' | 'passwords' | 'days';
 
 interface NumberFieldProps {
   label: string;
@@ -31,7 +25,9 @@ interface NumberFieldProps {
  * `errorMessage` (the arrow keys stay within the range).
  */
 export function NumberField({ label, unit, description, value, onChange, minValue, maxValue, name, errorMessage }: NumberFieldProps) {
-  const unitText = Number.isFinite(value) && value === 1 ? unit.one : unit.other;
+  const intl = useIntl();
+  // An empty field (NaN) reads like "0 characters".
+  const unitText = intl.formatMessage({ id: `unit.${unit}` }, { count: Number.isFinite(value) ? value : 0 });
   return (
     <AriaNumberField
       className="field number-field"
@@ -54,8 +50,8 @@ export function NumberField({ label, unit, description, value, onChange, minValu
         </span>
       </Group>
       <Text slot="description" className="field-description">
-        <span className="visually-hidden">{`In ${unit.other}. `}</span>
-        {description ?? `From ${minValue} to ${maxValue}.`}
+        <span className="visually-hidden">{intl.formatMessage({ id: 'numberField.inUnit' }, { unit: intl.formatMessage({ id: `unit.${unit}.name` }) })}</span>
+        {description ?? intl.formatMessage({ id: 'numberField.range' }, { min: minValue, max: maxValue })}
       </Text>
       <FieldError className="field-error">{errorMessage}</FieldError>
     </AriaNumberField>

@@ -1,4 +1,7 @@
+import { useIntl } from 'react-intl';
+
 /** Sets the document title; React 19 hoists `<title>` into the document head. */
 export function PageTitle({ title }: { title: string }) {
-  return <title>{`${title} · Lanyard`}</title>;
+  const intl = useIntl();
+  return <title>{intl.formatMessage({ id: 'app.documentTitle' }, { page: title })}</title>;
 }

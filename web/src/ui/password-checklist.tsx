@@ -1,4 +1,5 @@
 import { CheckCircleIcon, CrossCircleIcon, InfoIcon } from './icons.tsx';
+import { useIntl } from 'react-intl';
 
 /**
  * `checking`: the server is being asked (the common-password rule); it does not count as met.
@@ -12,10 +13,6 @@ export interface ChecklistItem {
   state: ChecklistState;
 }
 
-/** Every string the checklist adds to its items, in one place. */
-const spoken: Record<ChecklistState, string> = { met: 'Met: ', unmet: 'Not met: ', checking: 'Checking: ', unchecked: 'Not checked yet: ' };
-const checkingText = 'Checking…';
-const uncheckedText = 'Could not be checked now; it is checked when you save.';
 
 /**
  * The live password rule list (seed 000: "changes from red with an X in a circle to black with a check
@@ -24,6 +21,7 @@ const uncheckedText = 'Could not be checked now; it is checked when you save.';
  */
 export function PasswordChecklist({ id, title, items }: { id: string; title: string; items: readonly ChecklistItem[] }) {
   const titleId = `${id}-title`;
+  const intl = useIntl();
   return (
     <div className="checklist" id={id}>
       <p className="checklist-title" id={titleId}>
@@ -42,15 +40,14 @@ export function PasswordChecklist({ id, title, items }: { id: string; title: str
               <CrossCircleIcon className="icon checklist-icon" />
             )}
             <span>
-              <span className="visually-hidden">{spoken[item.state]}</span>
+              <span className="visually-hidden">{intl.formatMessage({ id: `checklist.spoken.${item.state}` })}</span>
               {item.label}
               {item.state === 'checking' && (
                 <span className="checklist-checking" aria-hidden="true">
-                  {' '}
-                  {checkingText}
+                  {intl.formatMessage({ id: 'checklist.checking' })}
                 </span>
               )}
-              {item.state === 'unchecked' && <span className="checklist-note">{uncheckedText}</span>}
+              {item.state === 'unchecked' && <span className="checklist-note">{intl.formatMessage({ id: 'checklist.unchecked' })}</span>}
             </span>
           </li>
         ))}

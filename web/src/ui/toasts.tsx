@@ -1,6 +1,7 @@
 import { Button, Text, UNSTABLE_Toast as Toast, UNSTABLE_ToastContent as ToastContent, UNSTABLE_ToastQueue as ToastQueue, UNSTABLE_ToastRegion as ToastRegion } from 'react-aria-components';
 import { flushSync } from 'react-dom';
 import { CheckCircleIcon, WarningIcon } from './icons.tsx';
+import { useIntl } from 'react-intl';
 
 export interface ToastMessage {
   tone: 'success' | 'error';
@@ -30,8 +31,9 @@ export function showToast(message: ToastMessage, timeout = defaultToastMilliseco
  * `alertdialog` named by its text (aria-labelledby to its title), so it is announced and found by name.
  */
 export function Toasts() {
+  const intl = useIntl();
   return (
-    <ToastRegion queue={toastQueue} className="toast-region" aria-label="Notifications">
+    <ToastRegion queue={toastQueue} className="toast-region" aria-label={intl.formatMessage({ id: 'toasts.region' })}>
       {({ toast }) => (
         <Toast toast={toast} className={`toast toast-${toast.content.tone}`}>
           {toast.content.tone === 'success' ? <CheckCircleIcon className="icon toast-icon" /> : <WarningIcon className="icon toast-icon" />}
@@ -40,8 +42,8 @@ export function Toasts() {
               {toast.content.text}
             </Text>
           </ToastContent>
-          <Button slot="close" className="toast-close" aria-label="Dismiss notification">
-            ×
+          <Button slot="close" className="toast-close" aria-label={intl.formatMessage({ id: 'toasts.dismiss' })}>
+            {intl.formatMessage({ id: 'toasts.dismissSymbol' })}
           </Button>
         </Toast>
       )}

@@ -10,29 +10,32 @@ import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 import { DeleteAccessKeyDialog } from './delete-access-key-dialog.tsx';
 import { NewAccessKeyDialog } from './new-access-key-dialog.tsx';
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const formatDate = (iso: string | null, none: string) => (iso === null ? none : dateFormat.format(new Date(iso)));
+import { useIntl } from 'react-intl';
+import type { MessageId } from '../../i18n/messages.ts';
 
 /** The column names, also the labels of each value when the rows are drawn as cards (narrow screens). */
-const columns = {
-  id: 'Access Key ID',
-  description: 'Description',
-  created: 'Created',
-  lastUsed: 'Last used',
-  state: 'State',
-  actions: 'Actions',
-};
+const columnMessages = {
+  id: 'keys.column.id',
+  description: 'keys.column.description',
+  created: 'keys.column.created',
+  lastUsed: 'keys.column.lastUsed',
+  state: 'keys.column.state',
+  actions: 'keys.column.actions',
+} as const satisfies Record<string, MessageId>;
 
 function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
+  const intl = useIntl();
   const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: (active: boolean) => setAccessKeyState(accessKey.id, active ? 'active' : 'inactive'),
     onSuccess: async (updated) => {
-      showToast({ tone: 'success', text: `Access key ${updated.accessKeyId} is now ${updated.state === 'active' ? 'Active' : 'Inactive'}.` });
+      showToast({
+        tone: 'success',
+        text: intl.formatMessage({ id: 'keys.stateChanged' }, { accessKeyId: updated.accessKeyId, state: updated.state }),
+      });
       await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
-    onError: (error) => showToast({ tone: 'error', text: messageForError(error) }),
+    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
   });
   const active = change.isPending ? change.variables : accessKey.state === 'active';
   return (
@@ -43,12 +46,12 @@ function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
       onChange={(value) => {
         if (!change.isPending) change.mutate(value);
       }}
-      aria-label={`State of ${accessKey.accessKeyId}`}
+      aria-label={intl.formatMessage({ id: 'keys.stateLabel' }, { accessKeyId: accessKey.accessKeyId })}
     >
       <span className="switch-track" aria-hidden="true">
         <span className="switch-thumb" />
       </span>
-      <span className="switch-label">{active ? 'Active' : 'Inactive'}</span>
+      <span className="switch-label">{intl.formatMessage({ id: 'keys.state' }, { state: active ? 'active' : 'inactive' })}</span>
     </Switch>
   );
 }
@@ -58,6 +61,7 @@ function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
  * its secret once, switch its State between Active and Inactive, delete it.
  */
 export function AccessKeysTab() {
+  const intl = useIntl();
   const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: accessKeysQueryKey, queryFn: ({ signal }) => listAccessKeys(signal) });
   const [description, setDescription] = useState('');
@@ -69,7 +73,7 @@ export function AccessKeysTab() {
     onSuccess: async (key) => {
       setCreated(key);
       setDescription('');
-      showToast({ tone: 'success', text: 'Access key added.' });
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.added' }) });
       await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
   });
@@ -77,33 +81,39 @@ export function AccessKeysTab() {
     mutationFn: (key: AccessKey) => deleteAccessKey(key.id),
     onSuccess: async (_result, key) => {
       setToDelete(null);
-      showToast({ tone: 'success', text: `Access key ${key.accessKeyId} deleted.` });
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.deleted' }, { accessKeyId: key.accessKeyId }) });
       await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
     onError: (error) => {
       setToDelete(null);
-      showToast({ tone: 'error', text: messageForError(error) });
+      showToast({ tone: 'error', text: messageForError(intl, error) });
     },
   });
 
   if (keys.isPending) return <Loading />;
   if (keys.isError) {
     return (
-      <Message tone="error" title="Your access keys could not be loaded.">
-        <p>{messageForError(keys.error)}</p>
+      <Message tone="error" title={intl.formatMessage({ id: 'keys.loadFailed' })}>
+        <p>{messageForError(intl, keys.error)}</p>
       </Message>
     );
   }
   const { items, limit } = keys.data;
   const atLimit = items.length >= limit;
+  const columns = {
+    id: intl.formatMessage({ id: columnMessages.id }),
+    description: intl.formatMessage({ id: columnMessages.description }),
+    created: intl.formatMessage({ id: columnMessages.created }),
+    lastUsed: intl.formatMessage({ id: columnMessages.lastUsed }),
+    state: intl.formatMessage({ id: columnMessages.state }),
+    actions: intl.formatMessage({ id: columnMessages.actions }),
+  };
+  const formatDate = (iso: string) => intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
     <section aria-labelledby="access-keys-heading" className="panel-section access-keys">
-      <h2 id="access-keys-heading">Access Keys</h2>
-      <p>
-        An access key lets scripts and integrations use the platform's APIs as you. It has two parts: the Access Key ID and the Secret Access
-        Key. You can see the secret only once, right after you add the key. Only share the Access Key ID; never share the Secret Access Key.
-      </p>
+      <h2 id="access-keys-heading">{intl.formatMessage({ id: 'keys.heading' })}</h2>
+      <p>{intl.formatMessage({ id: 'keys.intro' })}</p>
 
       <Form
         className="add-key-form"
@@ -112,24 +122,24 @@ export function AccessKeysTab() {
           add.mutate();
         }}
       >
-        <TextField label="Description (optional)" value={description} onChange={setDescription} maxLength={256} />
+        <TextField label={intl.formatMessage({ id: 'keys.description' })} value={description} onChange={setDescription} maxLength={256} />
         <Button type="submit" className="button button-primary" isDisabled={atLimit} isPending={add.isPending}>
-          Add access key
+          {intl.formatMessage({ id: 'keys.add' })}
         </Button>
       </Form>
       <p className="muted small" id="key-count">
-        {`You have ${items.length} of ${limit} access keys.`}
-        {atLimit ? ' Delete a key to add another.' : ''}
+        {intl.formatMessage({ id: 'keys.count' }, { count: items.length, limit })}
+        {atLimit && intl.formatMessage({ id: 'keys.atLimit' })}
       </p>
-      <AlertRegion message={add.isError ? { tone: 'error', title: messageForError(add.error) } : null} />
+      <AlertRegion message={add.isError ? { tone: 'error', title: messageForError(intl, add.error) } : null} />
 
       {items.length === 0 ? (
-        <p>You have no access keys.</p>
+        <p>{intl.formatMessage({ id: 'keys.none' })}</p>
       ) : (
         <div className="table-scroll">
           {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
           <table className="data-table table-stacked" role="table">
-            <caption className="visually-hidden">Your access keys</caption>
+            <caption className="visually-hidden">{intl.formatMessage({ id: 'keys.caption' })}</caption>
             <thead role="rowgroup">
               <tr role="row">
                 <th scope="col" role="columnheader">{columns.id}</th>
@@ -149,21 +159,21 @@ export function AccessKeysTab() {
                     <code className="identifier">{key.accessKeyId}</code>
                   </td>
                   <td role="cell" className="cell-wide" data-label={columns.description}>
-                    {key.description ?? <span className="muted">None</span>}
+                    {key.description ?? <span className="muted">{intl.formatMessage({ id: 'keys.noDescription' })}</span>}
                   </td>
                   <td role="cell" data-label={columns.created}>
-                    {formatDate(key.createdAt, '')}
+                    {formatDate(key.createdAt)}
                   </td>
                   <td role="cell" data-label={columns.lastUsed}>
-                    {formatDate(key.lastUsedAt, 'Never')}
+                    {key.lastUsedAt === null ? intl.formatMessage({ id: 'keys.neverUsed' }) : formatDate(key.lastUsedAt)}
                     {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
                   </td>
                   <td role="cell" data-label={columns.state}>
                     <StateSwitch accessKey={key} />
                   </td>
                   <td role="cell" className="cell-actions">
-                    <Button className="button button-small" aria-label={`Delete access key ${key.accessKeyId}`} onPress={() => setToDelete(key)}>
-                      Delete
+                    <Button className="button button-small" aria-label={intl.formatMessage({ id: 'keys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>
+                      {intl.formatMessage({ id: 'app.delete' })}
                     </Button>
                   </td>
                 </tr>

@@ -1,5 +1,6 @@
 import type { AccessKey } from '@lanyard/contracts/api';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { FormattedMessage, useIntl } from 'react-intl';
 
 /** Deleting is final, so it is confirmed first; Cancel (or Escape) keeps the key. */
 export function DeleteAccessKeyDialog({
@@ -13,6 +14,7 @@ export function DeleteAccessKeyDialog({
   onCancel: () => void;
   onConfirm: (key: AccessKey) => void;
 }) {
+  const intl = useIntl();
   return (
     <ModalOverlay
       className="modal-overlay"
@@ -27,20 +29,22 @@ export function DeleteAccessKeyDialog({
           {accessKey !== null && (
             <>
               <Heading slot="title" id="delete-key-heading" level={2}>
-                Delete access key?
+                {intl.formatMessage({ id: 'keys.deleteDialog.heading' })}
               </Heading>
               <p>
-                <code className="identifier">{accessKey.accessKeyId}</code> will stop working at once, and so will every token issued for it. This
-                can't be undone.
+                <FormattedMessage
+                  id="keys.deleteDialog.body"
+                  values={{ accessKeyId: accessKey.accessKeyId, code: (chunks) => <code className="identifier">{chunks}</code> }}
+                />
               </p>
               <div className="form-actions">
                 <Button className="button button-danger" onPress={() => {
                   if (!isPending) onConfirm(accessKey);
                 }}>
-                  Delete
+                  {intl.formatMessage({ id: 'app.delete' })}
                 </Button>
                 <Button className="button" onPress={onCancel} autoFocus>
-                  Cancel
+                  {intl.formatMessage({ id: 'app.cancel' })}
                 </Button>
               </div>
             </>

@@ -4,13 +4,14 @@ import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-compone
 import { CopyIcon } from '../../ui/icons.tsx';
 import { Message } from '../../ui/message.tsx';
 import { showToast } from '../../ui/toasts.tsx';
+import { useIntl, type IntlShape } from 'react-intl';
 
-async function copy(value: string, what: string): Promise<void> {
+async function copy(intl: IntlShape, value: string, what: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(value);
-    showToast({ tone: 'success', text: `${what} copied.` });
+    showToast({ tone: 'success', text: intl.formatMessage({ id: 'copy.done' }, { what }) });
   } catch {
-    showToast({ tone: 'error', text: `${what} could not be copied. Select it and copy it yourself.` });
+    showToast({ tone: 'error', text: intl.formatMessage({ id: 'copy.failed' }, { what }) });
   }
 }
 
@@ -20,6 +21,7 @@ async function copy(value: string, what: string): Promise<void> {
  * Only Done closes it, so the secret is not lost by a stray Escape or click outside.
  */
 export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccessKey | null; onDone: () => void }) {
+  const intl = useIntl();
   const [secretShown, setSecretShown] = useState(false);
 
   function done() {
@@ -34,51 +36,51 @@ export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccess
           {created !== null && (
             <>
               <Heading slot="title" id="new-key-heading" level={2}>
-                Access key created
+                {intl.formatMessage({ id: 'keys.newDialog.heading' })}
               </Heading>
               <dl className="pairs key-pairs">
                 <div>
-                  <dt>Access Key ID</dt>
+                  <dt>{intl.formatMessage({ id: 'keys.newDialog.id' })}</dt>
                   <dd>
                     <span className="value-with-action">
                       <code className="identifier" data-field="access-key-id">
                         {created.accessKeyId}
                       </code>
-                      <Button className="icon-button" aria-label="Copy Access Key ID" onPress={() => void copy(created.accessKeyId, 'Access Key ID')}>
+                      <Button className="icon-button" 
+                        aria-label={intl.formatMessage({ id: 'keys.newDialog.copyId' })}
+                        onPress={() => void copy(intl, created.accessKeyId, intl.formatMessage({ id: 'keys.newDialog.id' }))}
+                      >
                         <CopyIcon />
                       </Button>
                     </span>
                   </dd>
                 </div>
                 <div>
-                  <dt>Secret Access Key</dt>
+                  <dt>{intl.formatMessage({ id: 'keys.newDialog.secret' })}</dt>
                   <dd>
                     {secretShown ? (
                       <span className="value-with-action">
                         <code className="identifier secret" data-field="secret-access-key">
                           {created.accessKeySecret}
                         </code>
-                        <Button className="button button-small" onPress={() => void copy(created.accessKeySecret, 'Secret Access Key')}>
-                          Copy
+                        <Button className="button button-small" onPress={() => void copy(intl, created.accessKeySecret, intl.formatMessage({ id: 'keys.newDialog.secret' }))}>
+                          {intl.formatMessage({ id: 'keys.newDialog.copy' })}
                         </Button>
                       </span>
                     ) : (
                       <Button className="link-button" onPress={() => setSecretShown(true)}>
-                        (SHOW SECRET KEY)
+                        {intl.formatMessage({ id: 'keys.newDialog.showSecret' })}
                       </Button>
                     )}
                   </dd>
                 </div>
               </dl>
-              <Message tone="info" title="You can't see the Secret Access Key again after you close this window.">
-                <p>
-                  Copy both parts of the key and save them somewhere safe. Treat the Secret Access Key like a password and do not share it. If
-                  you lose it, add a new access key.
-                </p>
+              <Message tone="info" title={intl.formatMessage({ id: 'keys.newDialog.onceTitle' })}>
+                <p>{intl.formatMessage({ id: 'keys.newDialog.onceBody' })}</p>
               </Message>
               <div className="form-actions">
                 <Button className="button button-primary" onPress={done}>
-                  Done
+                  {intl.formatMessage({ id: 'keys.newDialog.done' })}
                 </Button>
               </div>
             </>

@@ -2,27 +2,16 @@ import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useId, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { Checkbox } from '../../ui/checkbox.tsx';
-import { NumberField, withUnit, type Unit } from '../../ui/number-field.tsx';
+import { NumberField } from '../../ui/number-field.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
+import { useIntl, type IntlShape } from 'react-intl';
+import type { MessageId } from '../../i18n/messages.ts';
 
 export interface PolicyPreset {
   id: string;
   name: string;
   policy: PasswordPolicy;
 }
-
-/** Every string this form shows about its values, in one place. */
-const messages = {
-  outOfRange: (min: number, max: number) => `Enter a whole number from ${min} to ${max}.`,
-  maxBelowMin: 'The maximum length must be at least the minimum length.',
-  saveHint: 'Save becomes available when every value is valid.',
-};
-
-const units = {
-  characters: { one: 'character', other: 'characters' },
-  passwords: { one: 'password', other: 'passwords' },
-  days: { one: 'day', other: 'days' },
-} satisfies Record<string, Unit>;
 
 type NumberRule = 'minLength' | 'maxLength' | 'historyCount' | 'historyDays' | 'expiryDays';
 
@@ -35,7 +24,13 @@ const ranges: Record<NumberRule, { min: number; max: number }> = {
   expiryDays: { min: 0, max: 3650 },
 };
 
-export type PolicyProblems = Partial<Record<NumberRule, string>>;
+/** A problem with one number, as a catalogue message and its values. */
+export interface PolicyProblem {
+  id: MessageId;
+  values?: { min: number; max: number };
+}
+
+export type PolicyProblems = Partial<Record<NumberRule, PolicyProblem>>;
 
 /**
  * What is wrong with each number of a policy before it is sent: empty, not whole, out of range, or a
@@ -45,10 +40,10 @@ export function policyProblems(policy: PasswordPolicy): PolicyProblems {
   const problems: PolicyProblems = {};
   for (const [field, range] of Object.entries(ranges) as [NumberRule, { min: number; max: number }][]) {
     const value = policy[field];
-    if (!Number.isInteger(value) || value < range.min || value > range.max) problems[field] = messages.outOfRange(range.min, range.max);
+    if (!Number.isInteger(value) || value < range.min || value > range.max) problems[field] = { id: 'policy.outOfRange', values: range };
   }
   if (problems.minLength === undefined && problems.maxLength === undefined && policy.minLength > policy.maxLength) {
-    problems.maxLength = messages.maxBelowMin;
+    problems.maxLength = { id: 'policy.maxBelowMin' };
   }
   return problems;
 }
@@ -60,6 +55,7 @@ export function isPolicyValid(policy: PasswordPolicy): boolean {
 
 /** Save, disabled while a value is wrong, with the reason linked to it. */
 export function PolicySaveButton({ policy, isPending }: { policy: PasswordPolicy; isPending: boolean }) {
+  const intl = useIntl();
   const hintId = useId();
   const valid = isPolicyValid(policy);
   return (
@@ -70,31 +66,36 @@ export function PolicySaveButton({ policy, isPending }: { policy: PasswordPolicy
         isDisabled={!valid || isPending}
         {...(valid ? {} : { 'aria-describedby': hintId })}
       >
-        Save
+        {intl.formatMessage({ id: 'app.save' })}
       </Button>
       {!valid && (
         <p className="field-description" id={hintId}>
-          {messages.saveHint}
+          {intl.formatMessage({ id: 'policy.saveHint' })}
         </p>
       )}
     </>
   );
 }
 
-/** "At least 12 characters; uppercase, lowercase and number; …": one line for a table. */
-export function summarisePolicy(policy: PasswordPolicy): string {
-  const parts = [`${policy.minLength}–${policy.maxLength} characters`];
+/** "12–128 characters; needs uppercase, lowercase, number; …": one line for a table. */
+export function summarisePolicy(intl: IntlShape, policy: PasswordPolicy): string {
+  const message = (id: MessageId, values?: Record<string, number | string>) => intl.formatMessage({ id }, values);
+  const parts = [message('policy.summary.length', { min: policy.minLength, max: policy.maxLength })];
   const kinds = [
-    policy.requireUppercase && 'uppercase',
-    policy.requireLowercase && 'lowercase',
-    policy.requireDigit && 'number',
-    policy.requireSpecial && 'special character',
+    policy.requireUppercase && message('policy.summary.uppercase'),
+    policy.requireLowercase && message('policy.summary.lowercase'),
+    policy.requireDigit && message('policy.summary.digit'),
+    policy.requireSpecial && message('policy.summary.special'),
   ].filter((kind): kind is string => typeof kind === 'string');
-  parts.push(kinds.length === 0 ? 'no character-type rules' : `needs ${kinds.join(', ')}`);
-  if (policy.historyCount > 0) parts.push(policy.historyCount === 1 ? 'last password not reused' : `last ${policy.historyCount} not reused`);
-  if (policy.historyDays > 0) parts.push(`not reused within ${withUnit(policy.historyDays, units.days)}`);
-  parts.push(policy.expiryDays > 0 ? `expires after ${withUnit(policy.expiryDays, units.days)}` : 'never expires');
-  return parts.join('; ');
+  parts.push(
+    kinds.length === 0
+      ? message('policy.summary.noKinds')
+      : message('policy.summary.needs', { kinds: intl.formatList(kinds, { type: 'unit', style: 'short' }) }),
+  );
+  if (policy.historyCount > 0) parts.push(message('policy.summary.historyCount', { count: policy.historyCount }));
+  if (policy.historyDays > 0) parts.push(message('policy.summary.historyDays', { count: policy.historyDays }));
+  parts.push(policy.expiryDays > 0 ? message('policy.summary.expires', { count: policy.expiryDays }) : message('policy.summary.neverExpires'));
+  return parts.join(message('policy.summary.separator'));
 }
 
 interface PasswordPolicyFieldsProps {
@@ -108,8 +109,13 @@ interface PasswordPolicyFieldsProps {
  * policy and, in a dialog, for a role's own policy.
  */
 export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolicyFieldsProps) {
+  const intl = useIntl();
   const [preset, setPreset] = useState<string | null>(null);
-  const problems = policyProblems(value);
+  const found = policyProblems(value);
+  const problems: Partial<Record<NumberRule, string>> = {};
+  for (const [field, problem] of Object.entries(found) as [NumberRule, PolicyProblem][]) {
+    problems[field] = intl.formatMessage({ id: problem.id }, problem.values);
+  }
 
   function update(patch: Partial<PasswordPolicy>) {
     setPreset(null);
@@ -119,9 +125,9 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
   return (
     <div className="policy-fields">
       <SelectField
-        label="Start from a preset"
-        description="Fills in every rule below. Nothing is saved until you press Save."
-        placeholder="Choose a preset"
+        label={intl.formatMessage({ id: 'policy.preset' })}
+        description={intl.formatMessage({ id: 'policy.presetHint' })}
+        placeholder={intl.formatMessage({ id: 'policy.presetPlaceholder' })}
         options={presets}
         value={preset}
         onChange={(id) => {
@@ -132,11 +138,11 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
       />
 
       <fieldset className="fieldset">
-        <legend>Length</legend>
+        <legend>{intl.formatMessage({ id: 'policy.length' })}</legend>
         <div className="field-row">
           <NumberField
-            label="Minimum length"
-            unit={units.characters}
+            label={intl.formatMessage({ id: 'policy.minLength' })}
+            unit="characters"
             name="minLength"
             value={value.minLength}
             minValue={ranges.minLength.min}
@@ -145,13 +151,13 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
             onChange={(minLength) => update({ minLength })}
           />
           <NumberField
-            label="Maximum length"
-            unit={units.characters}
+            label={intl.formatMessage({ id: 'policy.maxLength' })}
+            unit="characters"
             name="maxLength"
             value={value.maxLength}
             minValue={ranges.maxLength.min}
             maxValue={ranges.maxLength.max}
-            description="Longer passwords are refused, never cut short."
+            description={intl.formatMessage({ id: 'policy.maxLengthHint' })}
             errorMessage={problems.maxLength}
             onChange={(maxLength) => update({ maxLength })}
           />
@@ -159,66 +165,66 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Character types</legend>
+        <legend>{intl.formatMessage({ id: 'policy.characterTypes' })}</legend>
         <Checkbox
           name="requireUppercase"
-          label="At least one uppercase letter (A, B, C)"
+          label={intl.formatMessage({ id: 'policy.requireUppercase' })}
           isSelected={value.requireUppercase}
           onChange={(requireUppercase) => update({ requireUppercase })}
         />
         <Checkbox
           name="requireLowercase"
-          label="At least one lowercase letter (a, b, c)"
+          label={intl.formatMessage({ id: 'policy.requireLowercase' })}
           isSelected={value.requireLowercase}
           onChange={(requireLowercase) => update({ requireLowercase })}
         />
         <Checkbox
           name="requireDigit"
-          label="At least one number (1, 2, 3)"
+          label={intl.formatMessage({ id: 'policy.requireDigit' })}
           isSelected={value.requireDigit}
           onChange={(requireDigit) => update({ requireDigit })}
         />
         <Checkbox
           name="requireSpecial"
-          label="At least one special character (!, #, @)"
+          label={intl.formatMessage({ id: 'policy.requireSpecial' })}
           isSelected={value.requireSpecial}
           onChange={(requireSpecial) => update({ requireSpecial })}
         />
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Reuse and expiry</legend>
+        <legend>{intl.formatMessage({ id: 'policy.reuseAndExpiry' })}</legend>
         <div className="field-row">
           <NumberField
-            label="Not reused among the last"
-            unit={units.passwords}
+            label={intl.formatMessage({ id: 'policy.historyCount' })}
+            unit="passwords"
             name="historyCount"
             value={value.historyCount}
             minValue={ranges.historyCount.min}
             maxValue={ranges.historyCount.max}
-            description="0 to 24; 0 turns this rule off."
+            description={intl.formatMessage({ id: 'policy.historyCountHint' })}
             errorMessage={problems.historyCount}
             onChange={(historyCount) => update({ historyCount })}
           />
           <NumberField
-            label="Not reused within"
-            unit={units.days}
+            label={intl.formatMessage({ id: 'policy.historyDays' })}
+            unit="days"
             name="historyDays"
             value={value.historyDays}
             minValue={ranges.historyDays.min}
             maxValue={ranges.historyDays.max}
-            description="0 to 3650; 0 turns this rule off."
+            description={intl.formatMessage({ id: 'policy.historyDaysHint' })}
             errorMessage={problems.historyDays}
             onChange={(historyDays) => update({ historyDays })}
           />
           <NumberField
-            label="Expires after"
-            unit={units.days}
+            label={intl.formatMessage({ id: 'policy.expiryDays' })}
+            unit="days"
             name="expiryDays"
             value={value.expiryDays}
             minValue={ranges.expiryDays.min}
             maxValue={ranges.expiryDays.max}
-            description="0 to 3650; 0 means passwords never expire."
+            description={intl.formatMessage({ id: 'policy.expiryDaysHint' })}
             errorMessage={problems.expiryDays}
             onChange={(expiryDays) => update({ expiryDays })}
           />
@@ -226,17 +232,17 @@ export function PasswordPolicyFields({ value, onChange, presets }: PasswordPolic
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Other checks</legend>
+        <legend>{intl.formatMessage({ id: 'policy.otherChecks' })}</legend>
         <Checkbox
           name="disallowPersonalInfo"
-          label="Must not contain the username or email address"
+          label={intl.formatMessage({ id: 'policy.disallowPersonalInfo' })}
           isSelected={value.disallowPersonalInfo}
           onChange={(disallowPersonalInfo) => update({ disallowPersonalInfo })}
         />
         <Checkbox
           name="blocklist"
-          label="Must not be a commonly used or breached password"
-          description="Checked against the list shipped with Lanyard, without any network call."
+          label={intl.formatMessage({ id: 'policy.blocklist' })}
+          description={intl.formatMessage({ id: 'policy.blocklistHint' })}
           isSelected={value.blocklist}
           onChange={(blocklist) => update({ blocklist })}
         />

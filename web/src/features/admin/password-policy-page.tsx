@@ -17,14 +17,14 @@ import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { isPolicyValid, PasswordPolicyFields, PolicySaveButton, summarisePolicy, type PolicyPreset } from './password-policy-form.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
 
 type RoleEntry = PasswordPolicySettings['roles'][number];
 
-/** The column names of the role table, also the labels of each value when rows are drawn as cards. */
-const columns = { role: 'Role', policy: 'Password policy', actions: 'Actions' };
 
 /** Administration › Security › Password policy (SPEC §3.3): the tenant policy and per-role overrides. */
 export function PasswordPolicyPage() {
+  const intl = useIntl();
   const me = useMe();
   const allowed = me.permissions.includes('security.policies.manage');
   const settings = useQuery({
@@ -35,32 +35,29 @@ export function PasswordPolicyPage() {
 
   return (
     <div className="admin-page">
-      <PageTitle title="Password policy · Administration" />
-      <p className="eyebrow">Administration › Security</p>
-      <h1 tabIndex={-1}>Password policy</h1>
+      <PageTitle title={intl.formatMessage({ id: 'policyPage.title' })} />
+      <p className="eyebrow">{intl.formatMessage({ id: 'policyPage.eyebrow' })}</p>
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'policyPage.heading' })}</h1>
       {!allowed ? (
-        <Message tone="info" title="Your account does not have permission to manage security policies.">
-          <p>Ask an administrator whose role has the Security Policies permission.</p>
+        <Message tone="info" title={intl.formatMessage({ id: 'policyPage.notAllowed' })}>
+          <p>{intl.formatMessage({ id: 'policyPage.notAllowedBody' })}</p>
         </Message>
       ) : settings.isPending ? (
-        <Loading label="Loading the password policy…" />
+        <Loading label={intl.formatMessage({ id: 'policyPage.loading' })} />
       ) : settings.isError ? (
         <>
-          <Message tone="error" title={`The password policy could not be loaded. ${messageForError(settings.error)}`} />
+          <Message tone="error" title={intl.formatMessage({ id: 'policyPage.loadFailed' }, { reason: messageForError(intl, settings.error) })} />
           <Button className="button" onPress={() => void settings.refetch()}>
-            Try again
+            {intl.formatMessage({ id: 'app.tryAgain' })}
           </Button>
         </>
       ) : (
         <>
           <p className="lead">
-            These rules apply to everyone in <strong>{me.tenant.name}</strong> whose role has no policy of its own.
+            <FormattedMessage id="policyPage.lead" values={{ tenant: me.tenant.name, strong: (chunks) => <strong>{chunks}</strong> }} />
           </p>
           <Message tone="info">
-            <p>
-              When you tighten the rules, people whose password no longer meets them must change it the next time they sign in.
-              Rules about reuse apply from their next change.
-            </p>
+            <p>{intl.formatMessage({ id: 'policyPage.tightening' })}</p>
           </Message>
           <TenantPolicySection settings={settings.data} />
           <RolePoliciesSection settings={settings.data} />
@@ -71,6 +68,7 @@ export function PasswordPolicyPage() {
 }
 
 function TenantPolicySection({ settings }: { settings: PasswordPolicySettings }) {
+  const intl = useIntl();
   const queryClient = useQueryClient();
   const location = useLocation();
   const showNotice = useShowNotice();
@@ -81,9 +79,9 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
     mutationFn: saveTenantPasswordPolicy,
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: passwordPolicySettingsQueryKey });
-      showNotice({ text: 'The tenant password policy was saved.', path: location.pathname });
+      showNotice({ text: intl.formatMessage({ id: 'policyPage.tenantSaved' }), path: location.pathname });
     },
-    onError: (error) => setProblem(messageForError(error)),
+    onError: (error) => setProblem(messageForError(intl, error)),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -95,13 +93,13 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
 
   return (
     <section aria-labelledby="tenant-policy-heading" className="panel-section">
-      <h2 id="tenant-policy-heading">Tenant policy</h2>
+      <h2 id="tenant-policy-heading">{intl.formatMessage({ id: 'policyPage.tenantPolicy' })}</h2>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-labelledby="tenant-policy-heading">
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={settings.presets} />
         <div className="form-actions">
           <PolicySaveButton policy={policy} isPending={save.isPending} />
-          {save.isPending && <span className="muted">Saving…</span>}
+          {save.isPending && <span className="muted">{intl.formatMessage({ id: 'app.saving' })}</span>}
         </div>
       </Form>
     </section>
@@ -109,6 +107,12 @@ function TenantPolicySection({ settings }: { settings: PasswordPolicySettings })
 }
 
 function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings }) {
+  const intl = useIntl();
+  const columns = {
+    role: intl.formatMessage({ id: 'policyPage.column.role' }),
+    policy: intl.formatMessage({ id: 'policyPage.column.policy' }),
+    actions: intl.formatMessage({ id: 'policyPage.column.actions' }),
+  };
   const queryClient = useQueryClient();
   const location = useLocation();
   const showNotice = useShowNotice();
@@ -119,18 +123,15 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
     mutationFn: (role: RoleEntry) => saveRolePasswordPolicy(role.id, null),
     onSuccess: async (_answer, role) => {
       await queryClient.invalidateQueries({ queryKey: passwordPolicySettingsQueryKey });
-      showNotice({ text: `${role.name} now uses the tenant policy.`, path: location.pathname });
+      showNotice({ text: intl.formatMessage({ id: 'policyPage.roleUsesTenant' }, { role: role.name }), path: location.pathname });
     },
-    onError: (error) => setProblem(messageForError(error)),
+    onError: (error) => setProblem(messageForError(intl, error)),
   });
 
   return (
     <section aria-labelledby="role-policies-heading" className="panel-section">
-      <h2 id="role-policies-heading">Role policies</h2>
-      <p>
-        Passwords might be different for groups of users: a role can have its own policy instead of the tenant policy. Its members
-        then follow only the role&apos;s rules.
-      </p>
+      <h2 id="role-policies-heading">{intl.formatMessage({ id: 'policyPage.rolePolicies' })}</h2>
+      <p>{intl.formatMessage({ id: 'policyPage.rolePoliciesIntro' })}</p>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <div className="table-wrap">
         {/* Explicit roles: below 40rem the rows are drawn as cards, and CSS display would drop the table semantics. */}
@@ -155,32 +156,32 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
                   {role.name}
                 </th>
                 <td role="cell" className="cell-wide" data-label={columns.policy}>
-                  <span className="policy-kind">{role.passwordPolicy === null ? 'Uses the tenant policy' : 'Own policy'}</span>
-                  {role.passwordPolicy !== null && <span className="muted small policy-summary">{summarisePolicy(role.passwordPolicy)}</span>}
+                  <span className="policy-kind">{role.passwordPolicy === null ? intl.formatMessage({ id: 'policyPage.usesTenant' }) : intl.formatMessage({ id: 'policyPage.ownPolicy' })}</span>
+                  {role.passwordPolicy !== null && <span className="muted small policy-summary">{summarisePolicy(intl, role.passwordPolicy)}</span>}
                 </td>
                 <td role="cell" className="cell-wide">
                   <div className="table-actions">
                     <Button
                       className="button button-small"
-                      aria-label={`${role.passwordPolicy === null ? 'Set own policy' : 'Edit own policy'} for ${role.name}`}
+                      aria-label={intl.formatMessage({ id: role.passwordPolicy === null ? 'policyPage.setOwnFor' : 'policyPage.editOwnFor' }, { role: role.name })}
                       onPress={() => {
                         setProblem(null);
                         setEditing(role);
                       }}
                     >
-                      {role.passwordPolicy === null ? 'Set own policy' : 'Edit own policy'}
+                      {intl.formatMessage({ id: role.passwordPolicy === null ? 'policyPage.setOwn' : 'policyPage.editOwn' })}
                     </Button>
                     {role.passwordPolicy !== null && (
                       <Button
                         className="button button-small"
-                        aria-label={`Use tenant policy for ${role.name}`}
+                        aria-label={intl.formatMessage({ id: 'policyPage.useTenantFor' }, { role: role.name })}
                         isDisabled={clear.isPending}
                         onPress={() => {
                           setProblem(null);
                           clear.mutate(role);
                         }}
                       >
-                        Use tenant policy
+                        {intl.formatMessage({ id: 'policyPage.useTenant' })}
                       </Button>
                     )}
                   </div>
@@ -224,6 +225,7 @@ function RolePolicyDialog({
   presets: readonly PolicyPreset[];
   onDone: () => void;
 }) {
+  const intl = useIntl();
   const queryClient = useQueryClient();
   const location = useLocation();
   const showNotice = useShowNotice();
@@ -235,9 +237,9 @@ function RolePolicyDialog({
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: passwordPolicySettingsQueryKey });
       onDone();
-      showNotice({ text: `The password policy of ${role.name} was saved.`, path: location.pathname });
+      showNotice({ text: intl.formatMessage({ id: 'policyPage.roleSaved' }, { role: role.name }), path: location.pathname });
     },
-    onError: (error) => setProblem(messageForError(error)),
+    onError: (error) => setProblem(messageForError(intl, error)),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -250,22 +252,18 @@ function RolePolicyDialog({
   return (
     <Dialog className="dialog">
       <Heading slot="title" className="dialog-title">
-        Password policy for {role.name}
+        {intl.formatMessage({ id: 'policyPage.dialogTitle' }, { role: role.name })}
       </Heading>
-      <p>
-        {role.passwordPolicy === null
-          ? `${role.name} uses the tenant policy now. The rules below start from it.`
-          : `Members of ${role.name} follow these rules instead of the tenant policy.`}
-      </p>
+      <p>{intl.formatMessage({ id: role.passwordPolicy === null ? 'policyPage.dialogFromTenant' : 'policyPage.dialogOwn' }, { role: role.name })}</p>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
-      <Form className="form" onSubmit={submit} aria-label={`Password policy for ${role.name}`}>
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'policyPage.dialogTitle' }, { role: role.name })}>
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={presets} />
         <div className="form-actions">
           <PolicySaveButton policy={policy} isPending={save.isPending} />
           <Button className="button" slot="close">
-            Cancel
+            {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
-          {save.isPending && <span className="muted">Saving…</span>}
+          {save.isPending && <span className="muted">{intl.formatMessage({ id: 'app.saving' })}</span>}
         </div>
       </Form>
     </Dialog>

@@ -11,9 +11,11 @@ import { NewPasswordFields, SavePasswordButton, useNewPassword } from '../../ui/
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { InvitationProblem } from './invitation-problem.tsx';
+import { FormattedDate, FormattedMessage, useIntl } from 'react-intl';
 
 /** First access from an invitation link (SPEC §3.1): the username, then a first password. */
 export function FirstAccessPage() {
+  const intl = useIntl();
   const { token = '' } = useParams();
   const invitation = useQuery({
     queryKey: invitationQueryKey(token),
@@ -24,8 +26,8 @@ export function FirstAccessPage() {
   if (invitation.isPending) {
     return (
       <div className="card">
-        <PageTitle title="Set your password" />
-        <Loading label="Opening your invitation…" />
+        <PageTitle title={intl.formatMessage({ id: 'firstAccess.title' })} />
+        <Loading label={intl.formatMessage({ id: 'firstAccess.opening' })} />
       </div>
     );
   }
@@ -34,6 +36,7 @@ export function FirstAccessPage() {
 }
 
 function SetPasswordForm({ token, invitation }: { token: string; invitation: InvitationInfo }) {
+  const intl = useIntl();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const newPassword = useNewPassword(invitation.passwordPolicy, { username: invitation.username, email: invitation.email });
@@ -56,42 +59,45 @@ function SetPasswordForm({ token, invitation }: { token: string; invitation: Inv
     accept.mutate(newPassword.password);
   }
 
-  const expiresAt = new Date(invitation.expiresAt);
   const name = `${invitation.firstName} ${invitation.lastName}`.trim();
 
   return (
     <div className="card">
-      <PageTitle title="Set your password" />
+      <PageTitle title={intl.formatMessage({ id: 'firstAccess.title' })} />
       <p className="eyebrow">{invitation.tenant.name}</p>
-      <h1 tabIndex={-1}>Set your password</h1>
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'firstAccess.title' })}</h1>
       <p className="lead">
-        {name === '' ? 'Welcome' : `Welcome, ${name}`}. You have been invited to <strong>{invitation.tenant.name}</strong>. Choose a
-        password to finish setting up your account.
+        <FormattedMessage
+          id="firstAccess.lead"
+          values={{ named: name === '' ? 'no' : 'yes', name, tenant: invitation.tenant.name, strong: (chunks) => <strong>{chunks}</strong> }}
+        />
       </p>
       <p className="muted">
-        This link can be used once, until{' '}
-        <time dateTime={invitation.expiresAt}>
-          {new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(expiresAt)}
-        </time>
-        .
+        <FormattedMessage
+          id="app.linkUsableUntil"
+          values={{
+            expiresAt: <FormattedDate value={invitation.expiresAt} dateStyle="long" timeStyle="short" />,
+            time: (chunks) => <time dateTime={invitation.expiresAt}>{chunks}</time>,
+          }}
+        />
       </p>
 
       <AlertRegion message={problem} />
 
-      <Form className="form" onSubmit={submit} aria-label="Set your password">
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'firstAccess.title' })}>
         <TextField
-          label="Username"
+          label={intl.formatMessage({ id: 'firstAccess.username' })}
           name="username"
           autoComplete="username"
           value={invitation.username}
           isReadOnly
-          description="Your username is set by your administrator. You sign in with it."
+          description={intl.formatMessage({ id: 'firstAccess.usernameHint' })}
         />
         <NewPasswordFields state={newPassword} showRules="always" />
-        <SavePasswordButton canSave={newPassword.canSave} isPending={accept.isPending} pendingLabel="Saving your password…" />
+        <SavePasswordButton canSave={newPassword.canSave} isPending={accept.isPending} pendingLabel={intl.formatMessage({ id: 'firstAccess.saving' })} />
       </Form>
       <p className="muted small after-form">
-        Already set your password? <AriaLink href="/login">Sign in</AriaLink>.
+        <FormattedMessage id="firstAccess.alreadySet" values={{ link: (chunks) => <AriaLink href="/login">{chunks}</AriaLink> }} />
       </p>
     </div>
   );

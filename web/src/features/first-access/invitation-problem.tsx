@@ -1,30 +1,28 @@
-import { messageForCode } from '../../api/client.ts';
 import { LinkProblem, type LinkExplanation } from '../../ui/link-problem.tsx';
 
 function explain(code: string): LinkExplanation | null {
   switch (code) {
     case 'INVITATION_EXPIRED':
       return {
-        heading: 'Invitation expired',
-        summary: messageForCode(code),
-        nextStep:
-          'Invitation links work for a limited time (24 hours unless your organisation chose otherwise). Ask your administrator to send you a new invitation, then use the link in the new email.',
+        heading: 'invitation.expired.heading',
+        summaryCode: code,
+        nextStep: 'invitation.expired.nextStep',
         offerSignIn: false,
         tone: 'error',
       };
     case 'INVITATION_USED':
       return {
-        heading: 'Invitation already used',
-        summary: messageForCode(code),
-        nextStep: 'If you set your password with it, sign in with your username and password. If it was not you, tell your administrator.',
+        heading: 'invitation.used.heading',
+        summaryCode: code,
+        nextStep: 'invitation.used.nextStep',
         offerSignIn: true,
         tone: 'info',
       };
     case 'INVITATION_REVOKED':
       return {
-        heading: 'Invitation replaced',
-        summary: messageForCode(code),
-        nextStep: 'Use the link in the most recent invitation email you received, or ask your administrator to send a new one.',
+        heading: 'invitation.revoked.heading',
+        summaryCode: code,
+        nextStep: 'invitation.revoked.nextStep',
         offerSignIn: false,
         tone: 'error',
       };
@@ -32,10 +30,9 @@ function explain(code: string): LinkExplanation | null {
     case 'VALIDATION_FAILED':
     case 'ROUTE_NOT_FOUND':
       return {
-        heading: 'Invitation link not valid',
-        summary: messageForCode('INVITATION_NOT_FOUND'),
-        nextStep:
-          'Check that you opened the whole link from your invitation email; some email programs break long links. If it still does not work, ask your administrator for a new invitation.',
+        heading: 'invitation.notFound.heading',
+        summaryCode: 'INVITATION_NOT_FOUND',
+        nextStep: 'invitation.notFound.nextStep',
         offerSignIn: false,
         tone: 'error',
       };
@@ -46,5 +43,5 @@ function explain(code: string): LinkExplanation | null {
 
 /** Why an invitation link cannot be used, and what to do next (SPEC §3.1, seed 002). */
 export function InvitationProblem({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  return <LinkProblem error={error} explain={explain} noun="invitation" onRetry={onRetry} />;
+  return <LinkProblem error={error} explain={explain} link="invitation" onRetry={onRetry} />;
 }

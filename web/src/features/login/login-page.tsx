@@ -8,17 +8,14 @@ import { readLoginState } from '../../app/navigation-state.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
+import { useIntl } from 'react-intl';
 
 const defaultDestination = '/profile/general';
 
-const notices = {
-  'password-set': 'Your password is set. Sign in with your username and new password.',
-  'password-reset': 'Your password was reset. Sign in with your username and new password.',
-  'signed-out': 'You have signed out.',
-} as const;
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
 export function LoginPage() {
+  const intl = useIntl();
   const location = useLocation();
   const { from, notice, username: suggestedUsername } = readLoginState(location.state);
   const queryClient = useQueryClient();
@@ -32,19 +29,19 @@ export function LoginPage() {
     mutationFn: login,
     onSuccess: async (answer) => {
       if (answer.mfaRequired) {
-        setProblem('This account signs in with a second step (an authenticator code), which this console does not offer yet.');
+        setProblem(intl.formatMessage({ id: 'login.mfaUnsupported' }));
         return;
       }
       setPassword('');
       // Loading the signed-in person sends this page on (see the redirect below).
       const signedIn = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
       if (signedIn === null) {
-        setProblem('You were signed in, but your browser did not keep the session. Allow cookies for this site and try again.');
+        setProblem(intl.formatMessage({ id: 'login.cookieRefused' }));
       }
     },
     onError: (error) => {
       setPassword('');
-      setProblem(messageForError(error));
+      setProblem(messageForError(intl, error));
     },
   });
 
@@ -59,13 +56,13 @@ export function LoginPage() {
 
   return (
     <div className="card card-narrow">
-      <PageTitle title="Sign in" />
-      <h1 tabIndex={-1}>Sign in to Lanyard</h1>
-      {notice !== undefined && <Message tone={notice === 'signed-out' ? 'info' : 'success'} title={notices[notice]} />}
+      <PageTitle title={intl.formatMessage({ id: 'login.title' })} />
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'login.heading' })}</h1>
+      {notice !== undefined && <Message tone={notice === 'signed-out' ? 'info' : 'success'} title={intl.formatMessage({ id: `login.notice.${notice}` })} />}
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
-      <Form className="form" onSubmit={submit} aria-label="Sign in">
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'login.form' })}>
         <TextField
-          label="Username"
+          label={intl.formatMessage({ id: 'login.username' })}
           name="username"
           autoComplete="username"
           isIdentifier
@@ -74,7 +71,7 @@ export function LoginPage() {
           onChange={setUsername}
         />
         <TextField
-          label="Password"
+          label={intl.formatMessage({ id: 'login.password' })}
           name="password"
           type="password"
           autoComplete="current-password"
@@ -85,14 +82,14 @@ export function LoginPage() {
         <div className="form-actions">
           {/* Not React Aria's isPending: its announcement outlives the page and leaves a nameless image behind. */}
           <Button type="submit" className="button button-primary">
-            Submit
+            {intl.formatMessage({ id: 'login.submit' })}
           </Button>
-          {signIn.isPending && <span className="muted">Signing in…</span>}
+          {signIn.isPending && <span className="muted">{intl.formatMessage({ id: 'login.signingIn' })}</span>}
         </div>
       </Form>
       <p className="muted small after-form">
         <Link to="/forgot-password" state={username.trim() === '' ? undefined : { username: username.trim() }}>
-          Forgot your password?
+          {intl.formatMessage({ id: 'login.forgot' })}
         </Link>
       </p>
     </div>

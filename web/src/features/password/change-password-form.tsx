@@ -13,20 +13,22 @@ import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message, type AlertContent } from '../../ui/message.tsx';
 import { NewPasswordFields, SavePasswordButton, useNewPassword } from '../../ui/new-password.tsx';
 import { TextField } from '../../ui/text-field.tsx';
+import { useIntl } from 'react-intl';
 
 /**
  * Change Password (seed 000, SPEC §3.3): Current Password, New Password, Confirm New Password, Save. The
  * rules are the person's own (their role's, else their tenant's) and pop up once they start typing.
  */
 export function ChangePasswordForm({ forced }: { forced: boolean }) {
+  const intl = useIntl();
   const policy = useQuery({ queryKey: myPasswordPolicyQueryKey, queryFn: ({ signal }) => fetchMyPasswordPolicy(signal), staleTime: 0 });
-  if (policy.isPending) return <Loading label="Loading your password rules…" />;
+  if (policy.isPending) return <Loading label={intl.formatMessage({ id: 'changePassword.loading' })} />;
   if (policy.isError) {
     return (
       <>
-        <Message tone="error" title={`Your password rules could not be loaded. ${messageForError(policy.error)}`} />
+        <Message tone="error" title={intl.formatMessage({ id: 'changePassword.loadFailed' }, { reason: messageForError(intl, policy.error) })} />
         <Button className="button" onPress={() => void policy.refetch()}>
-          Try again
+          {intl.formatMessage({ id: 'app.tryAgain' })}
         </Button>
       </>
     );
@@ -35,6 +37,7 @@ export function ChangePasswordForm({ forced }: { forced: boolean }) {
 }
 
 function PasswordForm({ policy, forced }: { policy: PasswordPolicy; forced: boolean }) {
+  const intl = useIntl();
   const me = useMe();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -49,7 +52,7 @@ function PasswordForm({ policy, forced }: { policy: PasswordPolicy; forced: bool
   const change = useMutation({
     mutationFn: (values: { currentPassword: string; newPassword: string }) => changeMyPassword(values.currentPassword, values.newPassword),
     onSuccess: async () => {
-      const text = `Your password was changed. We sent a confirmation to ${me.user.email}.`;
+      const text = intl.formatMessage({ id: 'changePassword.changed' }, { email: me.user.email });
       setCurrentPassword('');
       newPassword.clear();
       if (!forced) {
@@ -66,7 +69,7 @@ function PasswordForm({ policy, forced }: { policy: PasswordPolicy; forced: bool
     onError: (error, submitted) => {
       if (isApiError(error) && error.code === 'CURRENT_PASSWORD_INCORRECT') {
         setCurrentPassword('');
-        setProblem({ tone: 'error', title: messageForError(error), children: <p>Enter your current password again.</p> });
+        setProblem({ tone: 'error', title: messageForError(intl, error), children: <p>{intl.formatMessage({ id: 'changePassword.enterAgain' })}</p> });
         currentPasswordRef.current?.focus();
         return;
       }
@@ -84,11 +87,11 @@ function PasswordForm({ policy, forced }: { policy: PasswordPolicy; forced: bool
   return (
     <>
       <AlertRegion message={problem} />
-      <Form className="form form-password" onSubmit={submit} aria-label="Change Password">
+      <Form className="form form-password" onSubmit={submit} aria-label={intl.formatMessage({ id: 'changePassword.form' })}>
         {/* Lets password managers tie the new password to the right account. */}
         <input type="text" name="username" autoComplete="username" value={me.user.username} readOnly hidden />
         <TextField
-          label="Current Password"
+          label={intl.formatMessage({ id: 'changePassword.current' })}
           name="current-password"
           type="password"
           autoComplete="current-password"
@@ -100,8 +103,8 @@ function PasswordForm({ policy, forced }: { policy: PasswordPolicy; forced: bool
         <SavePasswordButton
           canSave={canSave}
           isPending={change.isPending}
-          pendingLabel="Changing your password…"
-          hint="Save becomes available when you have entered your current password, your new password meets every rule, and both entries match."
+          pendingLabel={intl.formatMessage({ id: 'changePassword.changing' })}
+          hint={intl.formatMessage({ id: 'changePassword.saveHint' })}
         />
       </Form>
     </>

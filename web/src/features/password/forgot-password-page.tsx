@@ -8,13 +8,14 @@ import { readLoginState } from '../../app/navigation-state.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
+import { FormattedMessage, useIntl } from 'react-intl';
 
-/** The same words whether or not the account exists (SPEC §3.3: "never reveals whether the account exists"). */
-export const resetRequestedText =
-  'If an account exists for that username, we sent a link to reset the password. It is valid for 60 minutes.';
+/** How long a reset link works (SPEC §3.3), as the emails and the reset page say. */
+export const resetLinkMinutes = 60;
 
 /** Forgotten password: the username, then a reset link by email. */
 export function ForgotPasswordPage() {
+  const intl = useIntl();
   const location = useLocation();
   const [username, setUsername] = useState(readLoginState(location.state).username ?? '');
   const [problem, setProblem] = useState<string | null>(null);
@@ -24,7 +25,7 @@ export function ForgotPasswordPage() {
   const request = useMutation({
     mutationFn: requestPasswordReset,
     onSuccess: (_answer, submitted) => setSentTo(submitted),
-    onError: (error) => setProblem(messageForError(error)),
+    onError: (error) => setProblem(messageForError(intl, error)),
   });
 
   useEffect(() => {
@@ -42,21 +43,19 @@ export function ForgotPasswordPage() {
   if (sentTo !== null) {
     return (
       <div className="card card-narrow">
-        <PageTitle title="Check your email" />
-        <h1 tabIndex={-1}>Check your email</h1>
+        <PageTitle title={intl.formatMessage({ id: 'forgot.checkEmail' })} />
+        <h1 tabIndex={-1}>{intl.formatMessage({ id: 'forgot.checkEmail' })}</h1>
         <div tabIndex={-1} ref={confirmationRef} className="focus-target">
-          <Message tone="success" title={resetRequestedText} />
+          {/* The same words whether or not the account exists (SPEC §3.3: "never reveals whether the account exists"). */}
+          <Message tone="success" title={intl.formatMessage({ id: 'forgot.requested' }, { minutes: resetLinkMinutes })} />
         </div>
-        <p>
-          Open the link in the email to choose a new password. If no email arrives within a few minutes, check your spam folder,
-          check the username, or ask your administrator to send you a reset.
-        </p>
+        <p>{intl.formatMessage({ id: 'forgot.checkEmailBody' })}</p>
         <div className="form-actions">
           <Link to="/login" className="button button-primary" state={{ username: sentTo }}>
-            Back to sign in
+            {intl.formatMessage({ id: 'forgot.backToSignIn' })}
           </Link>
           <Button className="button" onPress={() => setSentTo(null)}>
-            Use another username
+            {intl.formatMessage({ id: 'forgot.anotherUsername' })}
           </Button>
         </div>
       </div>
@@ -65,13 +64,13 @@ export function ForgotPasswordPage() {
 
   return (
     <div className="card card-narrow">
-      <PageTitle title="Forgot your password?" />
-      <h1 tabIndex={-1}>Forgot your password?</h1>
-      <p>Enter your username. We will email a link to reset your password to the address on your account.</p>
+      <PageTitle title={intl.formatMessage({ id: 'forgot.title' })} />
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'forgot.title' })}</h1>
+      <p>{intl.formatMessage({ id: 'forgot.intro' })}</p>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
-      <Form className="form" onSubmit={submit} aria-label="Forgot your password?">
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'forgot.title' })}>
         <TextField
-          label="Username"
+          label={intl.formatMessage({ id: 'forgot.username' })}
           name="username"
           autoComplete="username"
           isIdentifier
@@ -81,13 +80,13 @@ export function ForgotPasswordPage() {
         />
         <div className="form-actions">
           <Button type="submit" className="button button-primary">
-            Send reset link
+            {intl.formatMessage({ id: 'forgot.send' })}
           </Button>
-          {request.isPending && <span className="muted">Sending…</span>}
+          {request.isPending && <span className="muted">{intl.formatMessage({ id: 'forgot.sending' })}</span>}
         </div>
       </Form>
       <p className="muted small after-form">
-        Remembered it? <Link to="/login">Sign in</Link>.
+        <FormattedMessage id="app.rememberedIt" values={{ link: (chunks) => <Link to="/login">{chunks}</Link> }} />
       </p>
     </div>
   );

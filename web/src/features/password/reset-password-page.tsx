@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { Link, useNavigate, useParams } from 'react-router';
-import { isApiError, messageForCode } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { resetLinkMinutes } from './forgot-password-page.tsx';
 import { fetchPasswordReset, resetPassword, resetQueryKey } from '../../api/passwords.ts';
 import type { LoginLocationState } from '../../app/navigation-state.ts';
 import { Loading } from '../../ui/loading.tsx';
@@ -12,9 +13,11 @@ import { NewPasswordFields, SavePasswordButton, useNewPassword } from '../../ui/
 import { LinkProblem, type LinkExplanation } from '../../ui/link-problem.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
+import { FormattedDate, FormattedMessage, useIntl } from 'react-intl';
 
 /** A reset link from the email (SPEC §3.3): the username, then a new password against the live rules. */
 export function ResetPasswordPage() {
+  const intl = useIntl();
   const { token = '' } = useParams();
   const reset = useQuery({
     queryKey: resetQueryKey(token),
@@ -25,8 +28,8 @@ export function ResetPasswordPage() {
   if (reset.isPending) {
     return (
       <div className="card">
-        <PageTitle title="Reset your password" />
-        <Loading label="Opening your reset link…" />
+        <PageTitle title={intl.formatMessage({ id: 'reset.title' })} />
+        <Loading label={intl.formatMessage({ id: 'reset.opening' })} />
       </div>
     );
   }
@@ -35,6 +38,7 @@ export function ResetPasswordPage() {
 }
 
 function ResetForm({ token, info }: { token: string; info: ResetInfo }) {
+  const intl = useIntl();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const newPassword = useNewPassword(info.passwordPolicy, { username: info.username, email: info.email });
@@ -65,26 +69,28 @@ function ResetForm({ token, info }: { token: string; info: ResetInfo }) {
 
   return (
     <div className="card">
-      <PageTitle title="Reset your password" />
-      <h1 tabIndex={-1}>Reset your password</h1>
-      <p className="lead">Choose a new password for your account. This also unlocks your account if it was locked.</p>
+      <PageTitle title={intl.formatMessage({ id: 'reset.title' })} />
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'reset.title' })}</h1>
+      <p className="lead">{intl.formatMessage({ id: 'reset.lead' })}</p>
       <p className="muted">
-        This link can be used once, until{' '}
-        <time dateTime={info.expiresAt}>
-          {new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(info.expiresAt))}
-        </time>
-        . Saving signs you out everywhere.
+        <FormattedMessage
+          id="reset.signsOut"
+          values={{
+            expiresAt: <FormattedDate value={info.expiresAt} dateStyle="long" timeStyle="short" />,
+            time: (chunks) => <time dateTime={info.expiresAt}>{chunks}</time>,
+          }}
+        />
       </p>
 
       <AlertRegion message={problem} />
 
-      <Form className="form" onSubmit={submit} aria-label="Reset your password">
-        <TextField label="Username" name="username" autoComplete="username" value={info.username} isReadOnly />
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'reset.title' })}>
+        <TextField label={intl.formatMessage({ id: 'reset.username' })} name="username" autoComplete="username" value={info.username} isReadOnly />
         <NewPasswordFields state={newPassword} showRules="always" />
-        <SavePasswordButton canSave={newPassword.canSave} isPending={save.isPending} pendingLabel="Saving your password…" />
+        <SavePasswordButton canSave={newPassword.canSave} isPending={save.isPending} pendingLabel={intl.formatMessage({ id: 'reset.saving' })} />
       </Form>
       <p className="muted small after-form">
-        Remembered it? <Link to="/login">Sign in</Link>.
+        <FormattedMessage id="app.rememberedIt" values={{ link: (chunks) => <Link to="/login">{chunks}</Link> }} />
       </p>
     </div>
   );
@@ -94,18 +100,18 @@ function explain(code: string): LinkExplanation | null {
   switch (code) {
     case 'RESET_LINK_EXPIRED':
       return {
-        heading: 'Reset link expired',
-        summary: messageForCode(code),
-        nextStep: 'Reset links work for 60 minutes. Request a new link and use it within the hour.',
+        heading: 'reset.expired.heading',
+        summaryCode: code,
+        nextStep: 'reset.expired.nextStep',
+        nextStepValues: { minutes: resetLinkMinutes },
         tone: 'error',
         offerSignIn: false,
       };
     case 'RESET_LINK_USED':
       return {
-        heading: 'Reset link already used',
-        summary: messageForCode(code),
-        nextStep:
-          'Each link works once. If you set your password with it, sign in with your new password. Otherwise request a new link.',
+        heading: 'reset.used.heading',
+        summaryCode: code,
+        nextStep: 'reset.used.nextStep',
         tone: 'info',
         offerSignIn: true,
       };
@@ -113,10 +119,9 @@ function explain(code: string): LinkExplanation | null {
     case 'VALIDATION_FAILED':
     case 'ROUTE_NOT_FOUND':
       return {
-        heading: 'Reset link not valid',
-        summary: messageForCode('RESET_LINK_NOT_FOUND'),
-        nextStep:
-          'Check that you opened the whole link from the email; some email programs break long links. Only the most recent link you requested works. If it still does not work, request a new link.',
+        heading: 'reset.notFound.heading',
+        summaryCode: 'RESET_LINK_NOT_FOUND',
+        nextStep: 'reset.notFound.nextStep',
         tone: 'error',
         offerSignIn: false,
       };
@@ -127,5 +132,5 @@ function explain(code: string): LinkExplanation | null {
 
 /** Why a reset link cannot be used, and a way to get a new one. */
 function ResetLinkProblem({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  return <LinkProblem error={error} explain={explain} noun="reset link" onRetry={onRetry} newLink={{ to: '/forgot-password', label: 'Request a new link' }} />;
+  return <LinkProblem error={error} explain={explain} link="reset-link" onRetry={onRetry} newLink={{ to: '/forgot-password', label: 'reset.newLink' }} />;
 }

@@ -2,21 +2,23 @@ import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { fullName, useMe } from '../../app/me-context.ts';
 import { Message } from '../../ui/message.tsx';
+import { useIntl } from 'react-intl';
 
 function CopyButton({ value, label }: { value: string; label: string }) {
+  const intl = useIntl();
   const [status, setStatus] = useState('');
   async function copy() {
     try {
       await navigator.clipboard.writeText(value);
-      setStatus(`${label} copied.`);
+      setStatus(intl.formatMessage({ id: 'copy.done' }, { what: label }));
     } catch {
-      setStatus(`${label} could not be copied. Select it and copy it yourself.`);
+      setStatus(intl.formatMessage({ id: 'copy.failed' }, { what: label }));
     }
   }
   return (
     <>
       <Button className="button button-small" onPress={() => void copy()}>
-        {`Copy ${label}`}
+        {intl.formatMessage({ id: 'copy.button' }, { what: label })}
       </Button>
       <span role="status" className="copy-status">
         {status}
@@ -30,6 +32,7 @@ function CopyButton({ value, label }: { value: string; label: string }) {
  * User Information and General Information about the system.
  */
 export function GeneralTab() {
+  const intl = useIntl();
   const me = useMe();
   return (
     <div className="general-tab">
@@ -39,43 +42,40 @@ export function GeneralTab() {
         </h2>
         <dl className="inline-pairs">
           <div>
-            <dt>Role</dt>
+            <dt>{intl.formatMessage({ id: 'general.role' })}</dt>
             <dd data-field="role">{me.role.name}</dd>
           </div>
           <div>
-            <dt>Team</dt>
-            <dd data-field="team">{me.team === null ? 'Not assigned to a team' : me.team.name}</dd>
+            <dt>{intl.formatMessage({ id: 'general.team' })}</dt>
+            <dd data-field="team">{me.team === null ? intl.formatMessage({ id: 'general.noTeam' }) : me.team.name}</dd>
           </div>
         </dl>
       </section>
 
       <Message tone="info">
-        <p>
-          This information is read-only. You might need to share some of it if you contact support or your administrator. If
-          something is wrong, ask your administrator to change it.
-        </p>
+        <p>{intl.formatMessage({ id: 'general.readOnly' })}</p>
       </Message>
 
       <div className="info-grid">
         <section aria-labelledby="user-information" className="info-section">
-          <h2 id="user-information">User Information</h2>
+          <h2 id="user-information">{intl.formatMessage({ id: 'general.userInformation' })}</h2>
           <dl className="pairs">
             <div>
-              <dt>Username</dt>
+              <dt>{intl.formatMessage({ id: 'general.username' })}</dt>
               <dd data-field="username">{me.user.username}</dd>
             </div>
             <div>
-              <dt>Email</dt>
+              <dt>{intl.formatMessage({ id: 'general.email' })}</dt>
               <dd data-field="email">{me.user.email}</dd>
             </div>
             <div>
-              <dt>User ID</dt>
+              <dt>{intl.formatMessage({ id: 'general.userId' })}</dt>
               <dd>
                 <code data-field="user-id" className="identifier">
                   {me.user.id}
                 </code>
                 <span className="pair-action">
-                  <CopyButton value={me.user.id} label="User ID" />
+                  <CopyButton value={me.user.id} label={intl.formatMessage({ id: 'general.userId' })} />
                 </span>
               </dd>
             </div>
@@ -83,18 +83,18 @@ export function GeneralTab() {
         </section>
 
         <section aria-labelledby="general-information" className="info-section">
-          <h2 id="general-information">General Information</h2>
+          <h2 id="general-information">{intl.formatMessage({ id: 'general.generalInformation' })}</h2>
           <dl className="pairs">
             <div>
-              <dt>Tenant</dt>
+              <dt>{intl.formatMessage({ id: 'general.tenant' })}</dt>
               <dd data-field="tenant">{me.tenant.name}</dd>
             </div>
             <div>
-              <dt>Region</dt>
+              <dt>{intl.formatMessage({ id: 'general.region' })}</dt>
               <dd data-field="region">{me.tenant.region}</dd>
             </div>
             <div>
-              <dt>Version</dt>
+              <dt>{intl.formatMessage({ id: 'general.version' })}</dt>
               <dd data-field="version">{me.system.version}</dd>
             </div>
           </dl>

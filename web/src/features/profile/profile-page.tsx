@@ -8,45 +8,46 @@ import { ChangePasswordForm } from '../password/change-password-form.tsx';
 import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { isProfileSection, profileSections, profileTabs, type ProfileSectionKey } from './profile-sections.ts';
+import { FormattedMessage, useIntl } from 'react-intl';
+import type { MessageId } from '../../i18n/messages.ts';
 
-function SectionNotAvailable({ title }: { title: string }) {
+function SectionNotAvailable({ title }: { title: MessageId }) {
+  const intl = useIntl();
   return (
     <section aria-labelledby="profile-section-heading" className="panel-section">
-      <h2 id="profile-section-heading">{title}</h2>
-      <p>This section is not available yet.</p>
+      <h2 id="profile-section-heading">{intl.formatMessage({ id: title })}</h2>
+      <p>{intl.formatMessage({ id: 'profile.notAvailable' })}</p>
     </section>
   );
 }
 
 function AccountTab() {
+  const intl = useIntl();
   return (
     <div className="stack">
       <section aria-labelledby="account-password-heading" className="panel-section">
-        <h2 id="account-password-heading">Password</h2>
-        <p>Your password must follow the rules set by your administrator. To change it, you need your current password.</p>
+        <h2 id="account-password-heading">{intl.formatMessage({ id: 'profile.account.password' })}</h2>
+        <p>{intl.formatMessage({ id: 'profile.account.passwordBody' })}</p>
         <Link to="/profile/password" className="button">
-          Change Password
+          {intl.formatMessage({ id: 'profile.account.changePassword' })}
         </Link>
       </section>
       <section aria-labelledby="account-details-heading" className="panel-section">
-        <h2 id="account-details-heading">Account details</h2>
-        <p>This section is not available yet.</p>
+        <h2 id="account-details-heading">{intl.formatMessage({ id: 'profile.account.details' })}</h2>
+        <p>{intl.formatMessage({ id: 'profile.notAvailable' })}</p>
       </section>
     </div>
   );
 }
 
 function ChangePasswordSection() {
+  const intl = useIntl();
   return (
     <section aria-labelledby="change-password-heading" className="panel-section">
-      <h2 id="change-password-heading">Change Password</h2>
-      <p>
-        Your password must follow the rules set by your administrator. When you start typing a new password, a list shows what
-        your company requires; each rule turns from a cross to a check as you meet it.
-      </p>
+      <h2 id="change-password-heading">{intl.formatMessage({ id: 'profile.password.heading' })}</h2>
+      <p>{intl.formatMessage({ id: 'profile.password.body' })}</p>
       <p className="muted">
-        To change your password, you need to know your current password. If you cannot remember it, log out and use{' '}
-        <q>Forgot your password?</q> on the sign-in page, or ask your administrator to reset it.
+        <FormattedMessage id="profile.password.forgot" values={{ q: (chunks) => <q>{chunks}</q> }} />
       </p>
       <ChangePasswordForm forced={false} />
     </section>
@@ -63,16 +64,15 @@ function SectionContent({ section }: { section: ProfileSectionKey }) {
 
 /** The only page a person whose password must change can use (SPEC §3.3: "must be changed at the next sign-in"). */
 function ForcedPasswordChange() {
+  const intl = useIntl();
   return (
     <div className="forced-change">
-      <PageTitle title="Change your password" />
-      <h1 tabIndex={-1}>Change your password</h1>
-      <Message tone="info" title="Your password has expired or no longer meets your company's rules. Change it to continue." />
+      <PageTitle title={intl.formatMessage({ id: 'profile.forced.title' })} />
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'profile.forced.title' })}</h1>
+      <Message tone="info" title={intl.formatMessage({ id: 'profile.forced.message' })} />
       <section aria-labelledby="change-password-heading" className="panel-section">
-        <h2 id="change-password-heading">Change Password</h2>
-        <p className="muted">
-          You need your current password: the one you just signed in with. You can also log out from the menu with your initials.
-        </p>
+        <h2 id="change-password-heading">{intl.formatMessage({ id: 'profile.password.heading' })}</h2>
+        <p className="muted">{intl.formatMessage({ id: 'profile.forced.body' })}</p>
         <ChangePasswordForm forced />
       </section>
     </div>
@@ -81,6 +81,7 @@ function ForcedPasswordChange() {
 
 /** My Profile (seed 000): one tab per URL, so every tab can be linked to and reloaded. */
 export function ProfilePage() {
+  const intl = useIntl();
   const { tab } = useParams();
   const me = useMe();
   if (!isProfileSection(tab)) return <NotFoundPage />;
@@ -93,14 +94,20 @@ export function ProfilePage() {
 
   return (
     <div className="profile">
-      <PageTitle title={section.title === 'General' ? 'My Profile' : `${section.title} · My Profile`} />
-      <h1 tabIndex={-1}>My Profile</h1>
+      <PageTitle
+        title={
+          tab === 'general'
+            ? intl.formatMessage({ id: 'profile.title' })
+            : intl.formatMessage({ id: 'profile.sectionTitle' }, { section: intl.formatMessage({ id: section.title }) })
+        }
+      />
+      <h1 tabIndex={-1}>{intl.formatMessage({ id: 'profile.title' })}</h1>
       {mayUseSection ? (
         <Tabs selectedKey={selectedTab} className="tabs">
-          <TabList aria-label="My Profile sections" className="tab-list">
+          <TabList aria-label={intl.formatMessage({ id: 'profile.tabs' })} className="tab-list">
             {visibleTabs.map((entry) => (
               <Tab key={entry.key} id={entry.key} href={`/profile/${entry.key}`} className="tab">
-                {entry.label}
+                {intl.formatMessage({ id: entry.label })}
               </Tab>
             ))}
           </TabList>
@@ -111,9 +118,9 @@ export function ProfilePage() {
           ))}
         </Tabs>
       ) : (
-        <Message tone="info" title="Your account does not have permission to use access keys.">
+        <Message tone="info" title={intl.formatMessage({ id: 'profile.noAccessKeys' })}>
           <p>
-            If you need access keys, ask your administrator. <Link to="/profile/general">Back to My Profile</Link>
+            <FormattedMessage id="profile.noAccessKeysBody" values={{ link: (chunks) => <Link to="/profile/general">{chunks}</Link> }} />
           </p>
         </Message>
       )}

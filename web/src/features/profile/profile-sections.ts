@@ -1,13 +1,14 @@
 import type { Permission } from '@lanyard/contracts/permissions';
+import type { MessageId } from '../../i18n/messages.ts';
 
 /** The tabs of My Profile, in the order seed 000 lists them. */
 export const profileTabs = [
-  { key: 'general', label: 'General' },
-  { key: 'account', label: 'Account' },
-  { key: 'security', label: 'Security' },
-  { key: 'access-keys', label: 'Access Keys', permission: 'accessKeys.own.create' },
-  { key: 'accessibility', label: 'Accessibility' },
-] as const satisfies readonly { key: string; label: string; permission?: Permission }[];
+  { key: 'general', label: 'profile.section.general' },
+  { key: 'account', label: 'profile.section.account' },
+  { key: 'security', label: 'profile.section.security' },
+  { key: 'access-keys', label: 'profile.section.access-keys', permission: 'accessKeys.own.create' },
+  { key: 'accessibility', label: 'profile.section.accessibility' },
+] as const satisfies readonly { key: string; label: MessageId; permission?: Permission }[];
 
 export type ProfileTabKey = (typeof profileTabs)[number]['key'];
 
@@ -16,14 +17,14 @@ export type ProfileTabKey = (typeof profileTabs)[number]['key'];
  * from the Account tab (seed 000: "On the Account tab, click Change Password"), so they belong to it.
  */
 export const profileSections = {
-  general: { tab: 'general', title: 'General' },
-  account: { tab: 'account', title: 'Account' },
-  password: { tab: 'account', title: 'Change Password' },
-  security: { tab: 'security', title: 'Security' },
-  'access-keys': { tab: 'access-keys', title: 'Access Keys' },
-  accessibility: { tab: 'accessibility', title: 'Accessibility' },
-  downloads: { tab: 'account', title: 'Support and Downloads' },
-} as const satisfies Record<string, { tab: ProfileTabKey; title: string }>;
+  general: { tab: 'general', title: 'profile.section.general' },
+  account: { tab: 'account', title: 'profile.section.account' },
+  password: { tab: 'account', title: 'profile.section.password' },
+  security: { tab: 'security', title: 'profile.section.security' },
+  'access-keys': { tab: 'access-keys', title: 'profile.section.access-keys' },
+  accessibility: { tab: 'accessibility', title: 'profile.section.accessibility' },
+  downloads: { tab: 'account', title: 'profile.section.downloads' },
+} as const satisfies Record<string, { tab: ProfileTabKey; title: MessageId }>;
 
 export type ProfileSectionKey = keyof typeof profileSections;
 
