@@ -49,3 +49,19 @@ export interface AuditEvent {
   details: Record<string, unknown>;
   occurredAt: Date;
 }
+
+/** The stored event for an input: what it leaves out is null (details: empty). */
+export function auditEventOf(input: AuditEventInput, id: string, occurredAt: Date): AuditEvent {
+  return {
+    id,
+    tenantId: input.tenantId,
+    actorUserId: input.actorUserId,
+    action: input.action,
+    result: input.result,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    ip: input.ip ?? null,
+    details: input.details ?? {},
+    occurredAt,
+  };
+}

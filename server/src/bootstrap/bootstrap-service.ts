@@ -13,10 +13,10 @@ const bootstrapLockKey = 0x4c414e59;
  */
 export async function bootstrapIfEmpty(deps: {
   db: Db;
-  logger: Logger;
-  tenants: TenantsService;
-  roles: RolesService;
-  invitations: InvitationsService;
+  logger: Pick<Logger, 'info'>;
+  tenants: Pick<TenantsService, 'countTenants' | 'createTenant'>;
+  roles: Pick<RolesService, 'getRoleByName'>;
+  invitations: Pick<InvitationsService, 'inviteUser'>;
   admin: { username: string; email: string };
 }): Promise<IssuedInvitation | undefined> {
   const issued = await deps.db.transaction().execute(async (trx) => {

@@ -2,13 +2,11 @@ import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { HOUR } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { invitationEmail } from '../mail/templates.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
-import { canGrant } from '../roles/roles.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { SingleUseLink } from '../links/links.ts';
@@ -18,17 +16,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { User } from '../users/users.ts';
 import type { UsersService } from '../users/users-service.ts';
-
-export type InvitationsService = ReturnType<typeof createInvitationsService>;
-
-export interface InviteInput {
-  username: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  roleId: string;
-  teamId?: string | null | undefined;
-}
+import { assertGrantable, invitationExpiresAt, invitedUserInput, type InviteInput } from './invitations.ts';
 
 export interface IssuedInvitation {
   user: User;
@@ -44,20 +32,35 @@ export interface InvitationDescription {
   passwordPolicy: PasswordPolicy;
 }
 
+/** Invitations: a first-access link emailed to a new user, who sets their first password with it. */
+export interface InvitationsService {
+  /**
+   * Invites a new user into a tenant (in `executor`, else in its own transaction). `actor` is the administrator (undefined for the
+   * operator's CLI and the first-start bootstrap); refuses with TENANT_NOT_FOUND, ROLE_NOT_FOUND, ROLE_NOT_GRANTABLE (a role beyond
+   * the actor's own permissions), TEAM_NOT_FOUND or USERNAME_TAKEN.
+   */
+  inviteUser(tenantId: string, input: InviteInput, actor?: Principal, executor?: Executor): Promise<IssuedInvitation>;
+  /** Makes a new link for a member who has not accepted yet, and every older link stops working; refuses with USER_NOT_FOUND or INVITATION_NOT_PENDING. */
+  resendInvitation(tenantId: string, userId: string, actor?: Principal): Promise<IssuedInvitation>;
+  /** What the first-access page shows for a link; refuses with INVITATION_NOT_FOUND, INVITATION_EXPIRED, INVITATION_USED or INVITATION_REVOKED. */
+  describeInvitation(token: string): Promise<InvitationDescription>;
+  /** Sets the first password, consuming the link atomically (of concurrent submits exactly one wins); refuses as describeInvitation does, and with PASSWORD_POLICY_VIOLATED. */
+  acceptInvitation(token: string, password: string): Promise<void>;
+}
 
 export function createInvitationsService(deps: {
   db: Db;
   clock: Clock;
-  links: SingleUseLinksService;
-  hasher: PasswordHasher;
-  mail: Outbox;
-  audit: AuditService;
-  passwords: PasswordsService;
-  tenants: TenantsService;
-  roles: RolesService;
-  teams: TeamsService;
-  users: UsersService;
-}) {
+  links: Pick<SingleUseLinksService, 'kind'>;
+  hasher: Pick<PasswordHasher, 'hash'>;
+  mail: Pick<Outbox, 'enqueue'>;
+  audit: Pick<AuditService, 'record'>;
+  passwords: Pick<PasswordsService, 'policyFor' | 'assertFirstPasswordAcceptable'>;
+  tenants: Pick<TenantsService, 'getTenant'>;
+  roles: Pick<RolesService, 'getRole'>;
+  teams: Pick<TeamsService, 'getTeam'>;
+  users: Pick<UsersService, 'getUser' | 'getMember' | 'createInvitedUser' | 'activateWithPassword'>;
+}): InvitationsService {
   const links = deps.links.kind({
     purpose: 'invitation',
     route: 'first-access',
@@ -66,7 +69,7 @@ export function createInvitationsService(deps: {
 
   /** Creates a fresh link for a user, stores only its hash and queues the email, all in `trx`. */
   const issue = async (trx: Executor, tenant: Tenant, user: User, invitedBy: string | null): Promise<IssuedInvitation> => {
-    const expiresAt = new Date(deps.clock.now().getTime() + tenant.settings.invitationLifetimeHours * HOUR);
+    const expiresAt = invitationExpiresAt(tenant, deps.clock.now());
     const { link, url } = await links.create(trx, { tenantId: tenant.id, userId: user.id, createdBy: invitedBy, expiresAt });
     await deps.mail.enqueue(trx, {
       ...invitationEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, url, expiresAt }),
@@ -84,23 +87,14 @@ export function createInvitationsService(deps: {
   };
 
   return {
-    /**
-     * Invites a new user into a tenant. `actor` is the administrator (undefined for the operator's CLI and
-     * the first-start bootstrap); an administrator can only grant a role within their own permissions.
-     */
-    async inviteUser(tenantId: string, input: InviteInput, actor?: Principal, executor?: Executor): Promise<IssuedInvitation> {
+    async inviteUser(tenantId, input, actor, executor) {
       const work = async (trx: Executor): Promise<IssuedInvitation> => {
         const tenant = await deps.tenants.getTenant(tenantId, trx);
         const role = await deps.roles.getRole(tenantId, input.roleId, trx);
-        if (actor !== undefined && !canGrant(actor.permissions, role)) {
-          throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: role.id } });
-        }
-        const teamId = input.teamId ?? null;
-        if (teamId !== null) await deps.teams.getTeam(tenantId, teamId, trx);
-        const user = await deps.users.createInvitedUser(
-          { tenantId, username: input.username, email: input.email, firstName: input.firstName, lastName: input.lastName, roleId: role.id, teamId },
-          trx,
-        );
+        assertGrantable(actor, role);
+        const newUser = invitedUserInput(tenantId, input, role.id);
+        if (newUser.teamId !== null) await deps.teams.getTeam(tenantId, newUser.teamId, trx);
+        const user = await deps.users.createInvitedUser(newUser, trx);
         const issued = await issue(trx, tenant, user, actor?.userId ?? null);
         await deps.audit.record(trx, {
           tenantId,
@@ -116,8 +110,7 @@ export function createInvitationsService(deps: {
       return executor === undefined ? deps.db.transaction().execute(work) : work(executor);
     },
 
-    /** Makes a new link for a user who has not accepted yet; every older link stops working. */
-    async resendInvitation(tenantId: string, userId: string, actor?: Principal): Promise<IssuedInvitation> {
+    async resendInvitation(tenantId, userId, actor) {
       return deps.db.transaction().execute(async (trx) => {
         const { user } = await deps.users.getMember(tenantId, userId, trx);
         if (user.status !== 'invited') throw new AppError('INVITATION_NOT_PENDING', { details: { userId } });
@@ -129,10 +122,9 @@ export function createInvitationsService(deps: {
       });
     },
 
-    describeInvitation: (token: string) => describe(token),
+    describeInvitation: (token) => describe(token),
 
-    /** Sets the first password. The link is consumed atomically: of concurrent submits exactly one wins. */
-    async acceptInvitation(token: string, password: string): Promise<void> {
+    async acceptInvitation(token, password) {
       const { invitation, user, tenant } = await describe(token);
       await deps.passwords.assertFirstPasswordAcceptable(tenant.id, user, password);
       const passwordHash = await deps.hasher.hash(password);

@@ -6,22 +6,27 @@ import type { Principal } from '../kernel/principal.ts';
 import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
+import { meOf, profileFactsOf, type ProfileFacts } from './profile.ts';
 
-export type ProfileService = ReturnType<typeof createProfileService>;
-
-type ProfileFacts = Pick<Me, 'user' | 'tenant' | 'role' | 'team'>;
+/** My Profile: what the signed-in member is, served from a short-lived cache. */
+export interface ProfileService {
+  /** Everything My Profile › General shows, for the principal in their current tenant; refuses with AUTH_REQUIRED once they are no longer a member (USER_NOT_FOUND / TENANT_NOT_FOUND if those are gone). */
+  getMe(principal: Principal): Promise<Me>;
+  /** Stops listening for invalidations and drops the cache. */
+  close(): void;
+}
 
 /** How long a member's profile facts are served from memory; changes announced on the channel drop them at once. */
 export const profileCacheMs = 1000;
 
 export function createProfileService(deps: {
-  users: UsersService;
-  tenants: TenantsService;
+  users: Pick<UsersService, 'getUser' | 'findMembership'>;
+  tenants: Pick<TenantsService, 'getTenant'>;
   version: string;
   region: string;
   clock: Clock;
-  notifications: Notifications;
-}) {
+  notifications: Pick<Notifications, 'subscribe'>;
+}): ProfileService {
   // Hot path: integrations call GET /api/v1/me with bearer tokens many times a second.
   const cache = createShortLivedCache<ProfileFacts>({ ttlMs: profileCacheMs, clock: deps.clock });
   const unsubscribe = deps.notifications.subscribe((message) => {
@@ -36,23 +41,12 @@ export function createProfileService(deps: {
       deps.tenants.getTenant(tenantId),
     ]);
     if (membership === undefined) throw new AppError('AUTH_REQUIRED');
-    return {
-      user: { id: user.id, username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName },
-      tenant: { id: tenant.id, name: tenant.name, region: tenant.homeRegion },
-      role: { id: membership.role.id, name: membership.role.name },
-      team: membership.team,
-    };
+    return profileFactsOf(user, membership, tenant);
   };
 
   const load = (tenantId: string, userId: string): Promise<ProfileFacts> => cache.get(`${tenantId}:${userId}`, () => read(tenantId, userId));
 
   const system = { version: deps.version, region: deps.region };
-  const answerFor = (facts: ProfileFacts, permissions: ReadonlySet<string>, passwordChangeRequired: boolean): Me => ({
-    ...facts,
-    permissions: [...permissions].sort(),
-    system,
-    passwordChangeRequired,
-  });
   /**
    * Answers kept for the facts they were built from and the permission set of the principal: a bearer
    * token's principal keeps one set until its credential is reloaded, so a busy integration gets the same
@@ -61,10 +55,9 @@ export function createProfileService(deps: {
   const answers = new WeakMap<ProfileFacts, WeakMap<ReadonlySet<string>, Me>>();
 
   return {
-    /** Everything My Profile › General shows, for the signed-in user in their current tenant. */
-    async getMe(principal: Principal): Promise<Me> {
+    async getMe(principal) {
       const facts = await load(principal.tenantId, principal.userId);
-      if (principal.kind === 'session' && principal.passwordChangeRequired) return answerFor(facts, principal.permissions, true);
+      if (principal.kind === 'session' && principal.passwordChangeRequired) return meOf(facts, principal.permissions, system, true);
       let byPermissions = answers.get(facts);
       if (byPermissions === undefined) {
         byPermissions = new WeakMap();
@@ -72,13 +65,13 @@ export function createProfileService(deps: {
       }
       let answer = byPermissions.get(principal.permissions);
       if (answer === undefined) {
-        answer = answerFor(facts, principal.permissions, false);
+        answer = meOf(facts, principal.permissions, system, false);
         byPermissions.set(principal.permissions, answer);
       }
       return answer;
     },
 
-    close(): void {
+    close() {
       unsubscribe();
       cache.clear();
     },

@@ -1,5 +1,5 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
-import type { Permission } from '@lanyard/contracts/permissions';
+import { builtInRoles, type Permission } from '@lanyard/contracts/permissions';
 
 export interface Role {
   id: string;
@@ -14,4 +14,16 @@ export interface Role {
 /** "Same or lower role": an administrator may grant a role only if they hold every permission in it. */
 export function canGrant(own: ReadonlySet<Permission>, role: Pick<Role, 'permissions'>): boolean {
   return role.permissions.every((permission) => own.has(permission));
+}
+
+/** The built-in roles (Administrator, Supervisor, Agent) of a new tenant, each with an id from `newRoleId`, no policy override. */
+export function builtInRolesFor(tenantId: string, newRoleId: () => string): Role[] {
+  return builtInRoles.map((definition) => ({
+    id: newRoleId(),
+    tenantId,
+    name: definition.name,
+    builtIn: true,
+    permissions: [...definition.permissions],
+    passwordPolicy: null,
+  }));
 }

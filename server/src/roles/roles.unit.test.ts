@@ -1,6 +1,6 @@
 import { allPermissions, builtInRoles, type Permission } from '@lanyard/contracts/permissions';
 import { describe, expect, it } from 'vitest';
-import { canGrant } from './roles.ts';
+import { builtInRolesFor, canGrant } from './roles.ts';
 
 const builtIn = (name: string): readonly Permission[] => {
   const role = builtInRoles.find((candidate) => candidate.name === name);
@@ -33,5 +33,23 @@ describe('canGrant (same or lower role)', () => {
     expect(canGrant(supervisor, { permissions: [...builtIn('Administrator')] })).toBe(false);
     expect(canGrant(agent, { permissions: [...builtIn('Supervisor')] })).toBe(false);
     expect(canGrant(agent, { permissions: [...builtIn('Agent')] })).toBe(true);
+  });
+});
+
+describe('builtInRolesFor', () => {
+  it('gives a tenant Administrator, Supervisor and Agent, built in, with their permissions and no policy override', () => {
+    let next = 0;
+    const roles = builtInRolesFor('tenant-1', () => `role-${++next}`);
+    expect(roles.map((role) => role.name)).toEqual(['Administrator', 'Supervisor', 'Agent']);
+    expect(roles.map((role) => role.id)).toEqual(['role-1', 'role-2', 'role-3']);
+    for (const role of roles) {
+      expect(role).toMatchObject({ tenantId: 'tenant-1', builtIn: true, passwordPolicy: null });
+      expect(role.permissions).toEqual([...builtIn(role.name)]);
+    }
+  });
+
+  it('copies the permission lists, so a tenant’s roles never share the catalogue’s arrays', () => {
+    const [administrator] = builtInRolesFor('t', () => 'r');
+    expect(administrator?.permissions).not.toBe(builtIn('Administrator'));
   });
 });

@@ -1,7 +1,5 @@
-import { isPermission, type Permission } from '@lanyard/contracts/permissions';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { HOUR, MINUTE } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
@@ -9,7 +7,7 @@ import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { sessionState, touchIntervalMs, type SessionRecord } from './sessions.ts';
+import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState } from './sessions.ts';
 import {
   clearPasswordChangeRequired,
   deleteSession,
@@ -19,9 +17,6 @@ import {
   insertSession,
   touchSession,
 } from './sessions-repo.ts';
-
-export type SessionsService = ReturnType<typeof createSessionsService>;
-
 
 export interface StartedSession {
   /** The cookie value. Only its keyed hash is stored. */
@@ -33,37 +28,30 @@ export interface StartedSession {
 }
 
 /** Console sessions: server-side, identified by a random cookie value stored only as a keyed hash. */
-export function createSessionsService(deps: { db: Db; clock: Clock; secrets: SecretHasher; users: UsersService }) {
+export interface SessionsService {
+  /** Opens a session in a tenant, with the tenant's idle and absolute timeouts; returns the cookie value once. */
+  start(userId: string, tenant: Tenant, meta: RequestMeta & { passwordChangeRequired: boolean }, executor?: Executor): Promise<StartedSession>;
+  /** Resolves a session cookie to a principal; refuses an unknown cookie, or one of a user no longer active or a member, with AUTH_REQUIRED, and a timed-out session with AUTH_SESSION_EXPIRED (both end the session). */
+  authenticate(token: string): Promise<Principal>;
+  /** Ends the session of this cookie (nothing happens for an unknown one). */
+  logout(token: string): Promise<void>;
+  /** Signs a user out everywhere (optionally keeping the session that asked); returns how many sessions ended. */
+  revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor?: Executor): Promise<number>;
+  /** Lifts the change-your-password-first restriction of a session. */
+  clearPasswordChangeRequired(sessionId: string, executor?: Executor): Promise<void>;
+}
+
+export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Pick<SecretHasher, 'hash'>; users: Pick<UsersService, 'getUser' | 'findMembership'> }): SessionsService {
   return {
-    /** Opens a session in a tenant, with the tenant's idle and absolute timeouts. */
-    async start(
-      userId: string,
-      tenant: Tenant,
-      meta: RequestMeta & { passwordChangeRequired: boolean },
-      executor: Executor = deps.db,
-    ): Promise<StartedSession> {
+    async start(userId, tenant, meta, executor = deps.db) {
       const now = deps.clock.now();
       const token = newSecretToken();
-      const sessionId = newId(now.getTime());
-      const expiresAt = new Date(now.getTime() + tenant.settings.session.absoluteHours * HOUR);
-      const session: SessionRecord = {
-        id: sessionId,
-        userId,
-        tenantId: tenant.id,
-        createdAt: now,
-        lastSeenAt: now,
-        absoluteExpiresAt: expiresAt,
-        idleTimeoutSeconds: (tenant.settings.session.idleMinutes * MINUTE) / 1000,
-        ip: meta.ip ?? null,
-        userAgent: meta.userAgent?.slice(0, 512) ?? null,
-        passwordChangeRequired: meta.passwordChangeRequired,
-      };
+      const session = newSessionRecord({ id: newId(now.getTime()), userId, tenant, now, meta });
       await insertSession(executor, session, deps.secrets.hash(token));
-      return { token, sessionId, expiresAt, tenant, passwordChangeRequired: meta.passwordChangeRequired };
+      return { token, sessionId: session.id, expiresAt: session.absoluteExpiresAt, tenant, passwordChangeRequired: meta.passwordChangeRequired };
     },
 
-    /** Resolves a session cookie to a principal, or throws AUTH_REQUIRED / AUTH_SESSION_EXPIRED. */
-    async authenticate(token: string): Promise<Principal> {
+    async authenticate(token) {
       const session = await findSessionByTokenHash(deps.db, deps.secrets.hash(token));
       if (session === undefined) throw new AppError('AUTH_REQUIRED');
       const now = deps.clock.now();
@@ -79,29 +67,19 @@ export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Sec
         await deleteSession(deps.db, session.id);
         throw new AppError('AUTH_REQUIRED');
       }
-      if (now.getTime() - session.lastSeenAt.getTime() >= touchIntervalMs) await touchSession(deps.db, session.id, now);
-      const permissions = new Set<Permission>(membership.role.permissions.filter(isPermission));
-      return {
-        kind: 'session',
-        userId: user.id,
-        tenantId: session.tenantId,
-        sessionId: session.id,
-        roleId: membership.role.id,
-        permissions,
-        passwordChangeRequired: session.passwordChangeRequired,
-      };
+      if (needsTouch(session, now)) await touchSession(deps.db, session.id, now);
+      return sessionPrincipalOf(session, membership);
     },
 
-    async logout(token: string): Promise<void> {
+    async logout(token) {
       await deleteSessionByTokenHash(deps.db, deps.secrets.hash(token));
     },
 
-    /** Signs a user out everywhere (optionally keeping the session that asked). */
-    revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor: Executor = deps.db): Promise<number> {
+    revokeUserSessions(userId, exceptSessionId, executor = deps.db) {
       return deleteUserSessions(executor, userId, exceptSessionId);
     },
 
-    clearPasswordChangeRequired(sessionId: string, executor: Executor = deps.db): Promise<void> {
+    clearPasswordChangeRequired(sessionId, executor = deps.db) {
       return clearPasswordChangeRequired(executor, sessionId);
     },
   };

@@ -1,3 +1,10 @@
+import { isPermission, type Permission } from '@lanyard/contracts/permissions';
+import { HOUR, MINUTE } from '../kernel/clock.ts';
+import type { SessionPrincipal } from '../kernel/principal.ts';
+import type { RequestMeta } from '../kernel/request-meta.ts';
+import type { Tenant } from '../tenants/tenants.ts';
+import type { Membership } from '../users/users.ts';
+
 /** A console session, as the sessions domain reads it (the cookie value itself is never stored). */
 export interface SessionRecord {
   id: string;
@@ -23,3 +30,44 @@ export function sessionState(session: Pick<SessionRecord, 'lastSeenAt' | 'absolu
 
 /** lastSeenAt is written at most this often, so a busy console does not write on every request. */
 export const touchIntervalMs = 60_000;
+
+/** A new session in a tenant, opened at `now` with the tenant's idle and absolute timeouts; the user agent is cut at 512 characters. */
+export function newSessionRecord(fields: {
+  id: string;
+  userId: string;
+  tenant: Pick<Tenant, 'id' | 'settings'>;
+  now: Date;
+  meta: RequestMeta & { passwordChangeRequired: boolean };
+}): SessionRecord {
+  const { id, userId, tenant, now, meta } = fields;
+  return {
+    id,
+    userId,
+    tenantId: tenant.id,
+    createdAt: now,
+    lastSeenAt: now,
+    absoluteExpiresAt: new Date(now.getTime() + tenant.settings.session.absoluteHours * HOUR),
+    idleTimeoutSeconds: (tenant.settings.session.idleMinutes * MINUTE) / 1000,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    passwordChangeRequired: meta.passwordChangeRequired,
+  };
+}
+
+/** Whether a use at `now` should write lastSeenAt (at most once per `touchIntervalMs`). */
+export function needsTouch(session: Pick<SessionRecord, 'lastSeenAt'>, now: Date): boolean {
+  return now.getTime() - session.lastSeenAt.getTime() >= touchIntervalMs;
+}
+
+/** The principal of an active session of an active member: the role's permissions, unknown ones dropped. */
+export function sessionPrincipalOf(session: Pick<SessionRecord, 'id' | 'userId' | 'tenantId' | 'passwordChangeRequired'>, membership: Pick<Membership, 'role'>): SessionPrincipal {
+  return {
+    kind: 'session',
+    userId: session.userId,
+    tenantId: session.tenantId,
+    sessionId: session.id,
+    roleId: membership.role.id,
+    permissions: new Set<Permission>(membership.role.permissions.filter(isPermission)),
+    passwordChangeRequired: session.passwordChangeRequired,
+  };
+}

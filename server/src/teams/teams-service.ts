@@ -6,11 +6,19 @@ import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName } from '../kernel/names.ts';
 import { findTeam, insertTeam, listTeams, type Team } from './teams-repo.ts';
 
-export type TeamsService = ReturnType<typeof createTeamsService>;
+/** A tenant's teams. */
+export interface TeamsService {
+  /** Creates a team in the tenant; refuses a name already used there (compared canonically) with TEAM_NAME_TAKEN. */
+  createTeam(tenantId: string, name: string): Promise<Team>;
+  /** A team of the tenant; refuses an unknown id, or one of another tenant, with TEAM_NOT_FOUND. */
+  getTeam(tenantId: string, teamId: string, executor?: Executor): Promise<Team>;
+  /** Every team of the tenant. */
+  listTeams(tenantId: string): Promise<Team[]>;
+}
 
-export function createTeamsService(deps: { db: Db; clock: Clock }) {
+export function createTeamsService(deps: { db: Db; clock: Clock }): TeamsService {
   return {
-    async createTeam(tenantId: string, name: string): Promise<Team> {
+    async createTeam(tenantId, name) {
       const createdAt = deps.clock.now();
       const team: Team = { id: newId(createdAt.getTime()), tenantId, name };
       try {
@@ -22,13 +30,13 @@ export function createTeamsService(deps: { db: Db; clock: Clock }) {
       return team;
     },
 
-    async getTeam(tenantId: string, teamId: string, executor: Executor = deps.db): Promise<Team> {
+    async getTeam(tenantId, teamId, executor = deps.db) {
       const team = await findTeam(executor, tenantId, teamId);
       if (team === undefined) throw new AppError('TEAM_NOT_FOUND', { details: { teamId } });
       return team;
     },
 
-    listTeams(tenantId: string): Promise<Team[]> {
+    listTeams(tenantId) {
       return listTeams(deps.db, tenantId);
     },
   };

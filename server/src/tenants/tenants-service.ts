@@ -5,27 +5,37 @@ import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName } from '../kernel/names.ts';
-import { parseTenantSettings, type Tenant } from './tenants.ts';
+import { newTenant, parseTenantSettings, type Tenant, type TenantSettings } from './tenants.ts';
 import { countTenants, findTenant, findTenantByCanonicalName, insertTenant, updateTenantSettings } from './tenants-repo.ts';
-import type { TenantSettings } from './tenants.ts';
 
-export type TenantsService = ReturnType<typeof createTenantsService>;
+/** Tenants and their settings. */
+export interface TenantsService {
+  /** Creates a tenant homed in this deployment's region, with the built-in roles (in `executor`, else in its own transaction); refuses a taken name with TENANT_NAME_TAKEN. */
+  createTenant(name: string, executor?: Executor): Promise<Tenant>;
+  /** The tenant by id; refuses an unknown id with TENANT_NOT_FOUND. */
+  getTenant(tenantId: string, executor?: Executor): Promise<Tenant>;
+  /** The tenant by name (compared canonically); refuses an unknown name with TENANT_NOT_FOUND. */
+  getTenantByName(name: string): Promise<Tenant>;
+  /** Replaces settings with a validated copy of `change`'s result and returns the tenant as it is now; refuses an unknown id with TENANT_NOT_FOUND (invalid settings throw the schema's error). */
+  updateSettings(tenantId: string, change: (settings: TenantSettings) => TenantSettings, executor?: Executor): Promise<Tenant>;
+  /** How many tenants exist. */
+  countTenants(executor?: Executor): Promise<number>;
+}
 
-export function createTenantsService(deps: { db: Db; clock: Clock; region: string; roles: RolesService }) {
+export function createTenantsService(deps: { db: Db; clock: Clock; region: string; roles: Pick<RolesService, 'createBuiltInRoles'> }): TenantsService {
   const inTransaction = <T>(executor: Executor | undefined, work: (trx: Executor) => Promise<T>): Promise<T> =>
     executor === undefined ? deps.db.transaction().execute(work) : work(executor);
 
+  const getTenant = async (tenantId: string, executor: Executor = deps.db): Promise<Tenant> => {
+    const tenant = await findTenant(executor, tenantId);
+    if (tenant === undefined) throw new AppError('TENANT_NOT_FOUND', { details: { tenantId } });
+    return tenant;
+  };
+
   return {
-    /** Creates a tenant homed in this deployment's region, with the built-in roles. */
-    async createTenant(name: string, executor?: Executor): Promise<Tenant> {
+    async createTenant(name, executor) {
       const createdAt = deps.clock.now();
-      const tenant: Tenant = {
-        id: newId(createdAt.getTime()),
-        name: name.trim(),
-        homeRegion: deps.region,
-        settings: parseTenantSettings({}),
-        createdAt,
-      };
+      const tenant = newTenant(name, { id: newId(createdAt.getTime()), homeRegion: deps.region, createdAt });
       return inTransaction(executor, async (trx) => {
         try {
           await insertTenant(trx, { ...tenant, nameCanonical: canonicalName(tenant.name), settings: {} });
@@ -38,27 +48,22 @@ export function createTenantsService(deps: { db: Db; clock: Clock; region: strin
       });
     },
 
-    async getTenant(tenantId: string, executor: Executor = deps.db): Promise<Tenant> {
-      const tenant = await findTenant(executor, tenantId);
-      if (tenant === undefined) throw new AppError('TENANT_NOT_FOUND', { details: { tenantId } });
-      return tenant;
-    },
+    getTenant,
 
-    async getTenantByName(name: string): Promise<Tenant> {
+    async getTenantByName(name) {
       const tenant = await findTenantByCanonicalName(deps.db, canonicalName(name));
       if (tenant === undefined) throw new AppError('TENANT_NOT_FOUND', { details: { tenant: name } });
       return tenant;
     },
 
-    /** Replaces settings with a validated copy; returns the tenant as it is now. */
-    async updateSettings(tenantId: string, change: (settings: TenantSettings) => TenantSettings, executor: Executor = deps.db): Promise<Tenant> {
-      const tenant = await this.getTenant(tenantId, executor);
+    async updateSettings(tenantId, change, executor = deps.db) {
+      const tenant = await getTenant(tenantId, executor);
       const settings = parseTenantSettings(change(tenant.settings));
       await updateTenantSettings(executor, tenantId, settings);
       return { ...tenant, settings };
     },
 
-    countTenants(executor: Executor = deps.db): Promise<number> {
+    countTenants(executor = deps.db) {
       return countTenants(executor);
     },
   };

@@ -43,3 +43,8 @@ export interface Tenant {
   settings: TenantSettings;
   createdAt: Date;
 }
+
+/** A new tenant: its name trimmed, every setting at its default. */
+export function newTenant(name: string, fields: Pick<Tenant, 'id' | 'homeRegion' | 'createdAt'>): Tenant {
+  return { id: fields.id, name: name.trim(), homeRegion: fields.homeRegion, settings: parseTenantSettings({}), createdAt: fields.createdAt };
+}

@@ -1,7 +1,7 @@
 import { contactCenterDefaultPolicy } from '@lanyard/contracts/password-policy';
 import { describe, expect, it } from 'vitest';
 import { canonicalName } from '../kernel/names.ts';
-import { maxTokenLifetimeMinutes, parseTenantSettings } from './tenants.ts';
+import { maxTokenLifetimeMinutes, newTenant, parseTenantSettings } from './tenants.ts';
 
 describe('parseTenantSettings', () => {
   const defaults = {
@@ -72,5 +72,22 @@ describe('canonicalName', () => {
   it('keeps names apart that differ in more than case and form', () => {
     expect(canonicalName('Night Shift')).not.toBe(canonicalName('NightShift'));
     expect(canonicalName('Night  Shift')).not.toBe(canonicalName('Night Shift'));
+  });
+});
+
+describe('newTenant', () => {
+  it('trims the name and starts with every default setting', () => {
+    const createdAt = new Date('2026-01-02T03:04:05Z');
+    expect(newTenant('  Night Shift  ', { id: 't-1', homeRegion: 'eu-west', createdAt })).toEqual({
+      id: 't-1',
+      name: 'Night Shift',
+      homeRegion: 'eu-west',
+      settings: parseTenantSettings({}),
+      createdAt,
+    });
+  });
+
+  it('keeps inner spacing and case as given', () => {
+    expect(newTenant('Night  SHIFT', { id: 't', homeRegion: 'r', createdAt: new Date(0) }).name).toBe('Night  SHIFT');
   });
 });

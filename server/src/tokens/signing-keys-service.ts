@@ -1,21 +1,35 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../kernel/clock.ts';
 import { MINUTE } from '../kernel/clock.ts';
 import type { Encryptor } from '../kernel/encryption.ts';
 import { takeTransactionLock, type Db } from '../storage/db.ts';
-import type { SigningKeyRecord } from './signing-keys.ts';
+import { isPublishedAt, publishedKeyOf, thumbprint, type PublishedKey, type SigningKeyRecord } from './signing-keys.ts';
 import type { Notifications } from '../storage/notifications.ts';
 import { maxTokenLifetimeMinutes } from '../tenants/tenants.ts';
 import { countSigningKeys, insertSigningKey, listPublishedKeys, retireSigningKeys } from './signing-keys-repo.ts';
 
-export type SigningKeysService = ReturnType<typeof createSigningKeysService>;
-
-export interface PublishedKey {
-  kid: string;
-  jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string; alg: 'ES256'; use: 'sig' };
-  publicKey: KeyObject;
-  publishUntil: Date | null;
+/**
+ * ES256 signing keys (P-256). The private key is stored as PKCS#8, AES-256-GCM-encrypted under a key
+ * derived from the master key, bound to its kid. One key signs; after a rotation the previous key stays
+ * published in the JWKS until every token it signed has expired. The key ring is held in memory, so
+ * signing and verifying never touch the database; other instances reload on a notification.
+ */
+export interface SigningKeysService {
+  /** Makes sure a signing key exists (the first start creates one; concurrent starts create exactly one). */
+  ensureKey(): Promise<void>;
+  /** A new key takes over signing at once; the previous one stays published for `retiredKeyPublicationMs`. Returns the new kid and the kids it replaced. */
+  rotate(): Promise<{ kid: string; previous: string[] }>;
+  /** The key that signs new tokens (created first if there is none). */
+  signer(): Promise<{ kid: string; privateKey: KeyObject }>;
+  /** A published key by kid, from memory (undefined if unknown or no longer published). */
+  publicKeyFor(kid: string): KeyObject | undefined;
+  /** Reloads the ring for a kid this instance does not know, at most once a second; says whether it reloaded. */
+  reloadForUnknownKid(): Promise<boolean>;
+  /** The JWK Set: every key still published. */
+  jwks(): Promise<{ keys: PublishedKey['jwk'][] }>;
+  /** Stops listening for rotations by other instances. */
+  close(): void;
 }
 
 interface KeyRing {
@@ -29,32 +43,20 @@ export const retiredKeyPublicationMs = (maxTokenLifetimeMinutes + 5) * MINUTE;
 const signingKeysLock = 0x4c4b5359;
 const signingKeysTopic = 'signing-keys';
 
-/** RFC 7638 thumbprint of an EC public key: a stable, content-derived kid. */
-function thumbprint(jwk: JsonWebKey): string {
-  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
-  return createHash('sha256').update(canonical).digest('base64url');
-}
-
-/**
- * ES256 signing keys (P-256). The private key is stored as PKCS#8, AES-256-GCM-encrypted under a key
- * derived from the master key, bound to its kid. One key signs; after a rotation the previous key stays
- * published in the JWKS until every token it signed has expired. The key ring is held in memory, so
- * signing and verifying never touch the database; other instances reload on a notification.
- */
-export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor: Encryptor; notifications: Notifications; logger: Logger }) {
+export function createSigningKeysService(deps: {
+  db: Db;
+  clock: Clock;
+  encryptor: Encryptor;
+  notifications: Pick<Notifications, 'subscribe' | 'publish' | 'deliverCommitted'>;
+  logger: Pick<Logger, 'info' | 'error'>;
+}): SigningKeysService {
   let ring: KeyRing | undefined;
   let loading: Promise<KeyRing> | undefined;
   let lastUnknownKidReload = 0;
 
-  const toPublished = (key: SigningKeyRecord): PublishedKey => {
-    const jwk = { kty: 'EC', crv: 'P-256', x: key.publicJwk.x, y: key.publicJwk.y } as const;
-    const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-    return { kid: key.id, jwk: { ...jwk, kid: key.id, alg: 'ES256', use: 'sig' }, publicKey, publishUntil: key.publishUntil };
-  };
-
   const load = async (): Promise<KeyRing> => {
     const rows = await listPublishedKeys(deps.db, deps.clock.now());
-    const published = new Map(rows.map((row) => [row.id, toPublished(row)]));
+    const published = new Map(rows.map((row) => [row.id, publishedKeyOf(row)]));
     const active = rows.find((row) => row.retiredAt === null);
     const signer =
       active === undefined
@@ -92,24 +94,21 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
     };
   };
 
-  return {
-    /** Makes sure a signing key exists (the first start creates one; concurrent starts create exactly one). */
-    async ensureKey(): Promise<void> {
-      const created = await deps.db.transaction().execute(async (trx) => {
-        await takeTransactionLock(trx, signingKeysLock);
-        if ((await countSigningKeys(trx)) > 0) return false;
-        await insertSigningKey(trx, newKey());
-        return true;
-      });
-      if (created) deps.logger.info('created the first token signing key');
-      await reload();
-    },
+  const ensureKey = async (): Promise<void> => {
+    const created = await deps.db.transaction().execute(async (trx) => {
+      await takeTransactionLock(trx, signingKeysLock);
+      if ((await countSigningKeys(trx)) > 0) return false;
+      await insertSigningKey(trx, newKey());
+      return true;
+    });
+    if (created) deps.logger.info('created the first token signing key');
+    await reload();
+  };
 
-    /**
-     * A new key takes over signing at once; the previous one stays published for `retiredKeyPublicationMs`,
-     * so tokens it signed keep verifying until they expire. Returns the new kid.
-     */
-    async rotate(): Promise<{ kid: string; previous: string[] }> {
+  return {
+    ensureKey,
+
+    async rotate() {
       const now = deps.clock.now();
       const row = newKey();
       const previous = await deps.db.transaction().execute(async (trx) => {
@@ -125,29 +124,22 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
       return { kid: row.id, previous };
     },
 
-    /** The key that signs new tokens. */
-    async signer(): Promise<{ kid: string; privateKey: KeyObject }> {
+    async signer() {
       const current = ring?.signer ?? (await reload()).signer;
       if (current !== undefined) return current;
-      await this.ensureKey();
+      await ensureKey();
       const created = ring?.signer;
       if (created === undefined) throw new Error('no signing key after ensureKey');
       return created;
     },
 
-    /** A published key by kid, from memory (undefined if unknown or no longer published). */
-    publicKeyFor(kid: string): KeyObject | undefined {
+    publicKeyFor(kid) {
       const key = ring?.published.get(kid);
-      if (key === undefined) return undefined;
-      if (key.publishUntil !== null && key.publishUntil.getTime() <= deps.clock.now().getTime()) return undefined;
+      if (key === undefined || !isPublishedAt(key, deps.clock.now())) return undefined;
       return key.publicKey;
     },
 
-    /**
-     * A token names a kid this instance does not know: perhaps another instance rotated. Reloads at most
-     * once a second, so forged kids cannot turn into a query per request.
-     */
-    async reloadForUnknownKid(): Promise<boolean> {
+    async reloadForUnknownKid() {
       const now = Date.now();
       if (ring !== undefined && now - lastUnknownKidReload < 1000) return false;
       lastUnknownKidReload = now;
@@ -155,14 +147,13 @@ export function createSigningKeysService(deps: { db: Db; clock: Clock; encryptor
       return true;
     },
 
-    /** The JWK Set: every key still published. */
-    async jwks(): Promise<{ keys: PublishedKey['jwk'][] }> {
+    async jwks() {
       const current = ring ?? (await reload());
-      const now = deps.clock.now().getTime();
-      return { keys: [...current.published.values()].filter((key) => key.publishUntil === null || key.publishUntil.getTime() > now).map((key) => key.jwk) };
+      const now = deps.clock.now();
+      return { keys: [...current.published.values()].filter((key) => isPublishedAt(key, now)).map((key) => key.jwk) };
     },
 
-    close(): void {
+    close() {
       unsubscribe();
     },
   };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenResponse } from '@lanyard/contracts/api';
-import { isPermission, type Permission } from '@lanyard/contracts/permissions';
-import { permissionsOf, unusableReason, type Credential } from '../access-keys/access-keys.ts';
+import { permissionsOf, type Credential } from '../access-keys/access-keys.ts';
 import type { AccessKeysService, ClientMeta } from '../access-keys/access-keys-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -9,13 +8,23 @@ import { verifyJwt } from '../kernel/jwt.ts';
 import type { JwtSigner } from '../kernel/jwt-signer.ts';
 import type { TokenPrincipal } from '../kernel/principal.ts';
 import type { SigningKeysService } from './signing-keys-service.ts';
-import { checkClaims, type AccessTokenClaims } from './tokens.ts';
-
-export type TokensService = ReturnType<typeof createTokensService>;
+import { accessTokenClaims, checkClaims, credentialAccepts, scopeOf as scopeOfPermissions, tokenPrincipalOf, type AccessTokenClaims } from './tokens.ts';
 
 export type IntrospectionAnswer =
   | { active: false }
   | ({ active: true; token_type: 'Bearer'; client_id: string } & AccessTokenClaims);
+
+/** Access tokens for access keys: issued, checked on every bearer request, and introspected. */
+export interface TokensService {
+  /** Exchanges an access key for a token (both /oauth/token and /authentication/v1/token/access-key); refuses a bad key or secret as AccessKeysService.authenticateClient does. */
+  issue(accessKeyId: string, secret: string, meta: ClientMeta): Promise<TokenResponse>;
+  /** A token request refused for its input: counted and audited as a failed client authentication (see AccessKeysService). */
+  refuseInvalidInput(accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined>;
+  /** Resolves a bearer token to a principal whose permissions are the token's scope narrowed to what the user holds now; refuses any token not accepted now with TOKEN_INVALID. */
+  authenticate(token: string): Promise<TokenPrincipal>;
+  /** RFC 7662 for a resource server authenticating with an access key: `{active:false}` for any token not accepted now or of another tenant. */
+  introspect(clientId: string, clientSecret: string, token: string, meta: ClientMeta): Promise<IntrospectionAnswer>;
+}
 
 const invalidToken = () => new AppError('TOKEN_INVALID', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 
@@ -29,10 +38,10 @@ export function createTokensService(deps: {
   clock: Clock;
   issuer: string;
   audience: string;
-  signingKeys: SigningKeysService;
-  jwtSigner: JwtSigner;
-  accessKeys: AccessKeysService;
-}) {
+  signingKeys: Pick<SigningKeysService, 'signer' | 'publicKeyFor' | 'reloadForUnknownKid'>;
+  jwtSigner: Pick<JwtSigner, 'sign'>;
+  accessKeys: Pick<AccessKeysService, 'authenticateClient' | 'credentialFor' | 'refuseInvalidInput'>;
+}): TokensService {
   /**
    * Tokens whose signature and claims already verified. Integrators send the same token for its whole
    * life, and a signature that verified once stays valid: only what can change (the signing key still
@@ -75,10 +84,7 @@ export function createTokensService(deps: {
     if (verified === undefined) return undefined;
     const { claims } = verified;
     const credential = await deps.accessKeys.credentialFor(claims.akid);
-    if (credential === undefined || credential.tenantId !== claims.tid || credential.userId !== claims.sub) return undefined;
-    // Issued before the key was last deactivated: reactivating the key does not revive it.
-    if (claims.akv !== credential.tokenVersion) return undefined;
-    if (unusableReason(credential, now) !== undefined) return undefined;
+    if (credential === undefined || !credentialAccepts(claims, credential, now)) return undefined;
     return { verified, credential };
   };
 
@@ -87,7 +93,7 @@ export function createTokensService(deps: {
   const scopeOf = (credential: Credential): string => {
     let scope = scopes.get(credential);
     if (scope === undefined) {
-      scope = [...permissionsOf(credential)].sort().join(' ');
+      scope = scopeOfPermissions(permissionsOf(credential));
       scopes.set(credential, scope);
     }
     return scope;
@@ -96,58 +102,30 @@ export function createTokensService(deps: {
   /** The token's scope narrowed to what the user holds now. */
   const principalOf = (verified: VerifiedToken, credential: Credential): TokenPrincipal => {
     if (verified.principal?.from === credential) return verified.principal.value;
-    const current = permissionsOf(credential);
-    const permissions = new Set<Permission>();
-    for (const entry of verified.claims.scope.split(' ')) if (isPermission(entry) && current.has(entry)) permissions.add(entry);
-    const value: TokenPrincipal = {
-      kind: 'token',
-      userId: verified.claims.sub,
-      tenantId: verified.claims.tid,
-      accessKeyId: verified.claims.akid,
-      tokenId: verified.claims.jti,
-      permissions,
-    };
+    const value = tokenPrincipalOf(verified.claims, permissionsOf(credential));
     verified.principal = { from: credential, value };
     return value;
   };
 
   return {
-    /** Exchanges an access key for a token (both /oauth/token and /authentication/v1/token/access-key). */
-    async issue(accessKeyId: string, secret: string, meta: ClientMeta): Promise<TokenResponse> {
+    async issue(accessKeyId, secret, meta) {
       const credential = await deps.accessKeys.authenticateClient(accessKeyId, secret, meta);
       const signer = await deps.signingKeys.signer();
       const iat = Math.floor(deps.clock.now().getTime() / 1000);
-      const lifetime = credential.tokenLifetimeMinutes * 60;
-      const claims: AccessTokenClaims = {
-        iss: deps.issuer,
-        aud: deps.audience,
-        sub: credential.userId,
-        tid: credential.tenantId,
-        akid: credential.accessKeyId,
-        jti: randomUUID(),
-        iat,
-        exp: iat + lifetime,
-        scope: scopeOf(credential),
-        akv: credential.tokenVersion,
-      };
-      return { access_token: await deps.jwtSigner.sign({ ...claims }, signer), token_type: 'Bearer', expires_in: lifetime };
+      const claims = accessTokenClaims({ issuer: deps.issuer, audience: deps.audience, credential, jti: randomUUID(), iat, scope: scopeOf(credential) });
+      return { access_token: await deps.jwtSigner.sign({ ...claims }, signer), token_type: 'Bearer', expires_in: claims.exp - iat };
     },
 
-    /** A token request refused for its input: counted and audited as a failed client authentication (see AccessKeysService). */
-    refuseInvalidInput: (accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined> => deps.accessKeys.refuseInvalidInput(accessKeyId, meta),
+    refuseInvalidInput: (accessKeyId, meta) => deps.accessKeys.refuseInvalidInput(accessKeyId, meta),
 
-    /** Resolves a bearer token to a principal whose permissions are the token's scope narrowed to what the user holds now. */
-    async authenticate(token: string): Promise<TokenPrincipal> {
+    async authenticate(token) {
       const checked = await verify(token);
       if (checked === undefined) throw invalidToken();
       return principalOf(checked.verified, checked.credential);
     },
 
-    /**
-     * RFC 7662. The resource server authenticates with an access key; it learns about tokens of its own
-     * tenant only. Anything else, including a revoked or expired token, is `{active:false}`.
-     */
-    async introspect(clientId: string, clientSecret: string, token: string, meta: ClientMeta): Promise<IntrospectionAnswer> {
+    // The resource server learns about tokens of its own tenant only; a revoked or expired token is `{active:false}`.
+    async introspect(clientId, clientSecret, token, meta) {
       const client = await deps.accessKeys.authenticateClient(clientId, clientSecret, meta);
       const checked = await verify(token);
       if (checked === undefined || checked.verified.claims.tid !== client.tenantId) return { active: false };

@@ -4,7 +4,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import type { Membership, SignInRecord, User } from './users.ts';
+import { invitedUser, type Membership, type NewInvitedUser, type SignInRecord, type User } from './users.ts';
 import {
   lockMembership,
   activateWithPassword,
@@ -16,35 +16,37 @@ import {
   insertUser,
 } from './users-repo.ts';
 
-export type UsersService = ReturnType<typeof createUsersService>;
-
-export interface NewInvitedUser {
-  tenantId: string;
-  username: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  roleId: string;
-  teamId: string | null;
+/** Users and their memberships in tenants. */
+export interface UsersService {
+  /** Creates an invited (not yet active) user with a membership in the tenant, in `executor`; refuses a taken username with USERNAME_TAKEN. */
+  createInvitedUser(input: NewInvitedUser, executor: Executor): Promise<User>;
+  /** The user with this username (compared canonically), or undefined. */
+  findUserByUsername(username: string): Promise<User | undefined>;
+  /** Everything a password sign-in checks, read in one query (see SignInRecord); undefined for an unknown username. */
+  findSignInRecord(username: string): Promise<SignInRecord | undefined>;
+  /** The user by id; refuses an unknown id with USER_NOT_FOUND. */
+  getUser(userId: string, executor?: Executor): Promise<User>;
+  /** The user's membership in the tenant, or undefined when they are not a member. */
+  findMembership(tenantId: string, userId: string, executor?: Executor): Promise<Membership | undefined>;
+  /** A member of the tenant with their membership; a user of another tenant is refused with USER_NOT_FOUND, never as forbidden. */
+  getMember(tenantId: string, userId: string, executor?: Executor): Promise<{ user: User; membership: Membership }>;
+  /** Makes an invited user active with their first password hash, in `executor`. */
+  activateWithPassword(userId: string, passwordHash: string, executor: Executor): Promise<void>;
+  /** Locks the membership row until `trx` ends (serialises counts per member, such as access keys); false when there is none. */
+  lockMembership(tenantId: string, userId: string, trx: Executor): Promise<boolean>;
 }
 
-export function createUsersService(deps: { db: Db; clock: Clock }) {
+export function createUsersService(deps: { db: Db; clock: Clock }): UsersService {
+  const getUser = async (userId: string, executor: Executor = deps.db): Promise<User> => {
+    const user = await findUser(executor, userId);
+    if (user === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
+    return user;
+  };
+
   return {
-    /** Creates an invited (not yet active) user with a membership in the tenant. */
-    async createInvitedUser(input: NewInvitedUser, executor: Executor): Promise<User> {
+    async createInvitedUser(input, executor) {
       const createdAt = deps.clock.now();
-      const user: User = {
-        id: newId(createdAt.getTime()),
-        username: input.username,
-        email: input.email,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        status: 'invited',
-        passwordHash: null,
-        passwordChangedAt: null,
-        defaultTenantId: input.tenantId,
-        createdAt,
-      };
+      const user = invitedUser(input, newId(createdAt.getTime()), createdAt);
       try {
         await insertUser(executor, { ...user, usernameCanonical: canonicalUsername(input.username) });
       } catch (error) {
@@ -55,38 +57,31 @@ export function createUsersService(deps: { db: Db; clock: Clock }) {
       return user;
     },
 
-    findUserByUsername(username: string): Promise<User | undefined> {
+    findUserByUsername(username) {
       return findUserByCanonicalUsername(deps.db, canonicalUsername(username));
     },
 
-    /** Everything a password sign-in checks, read in one query (see SignInRecord). */
-    findSignInRecord(username: string): Promise<SignInRecord | undefined> {
+    findSignInRecord(username) {
       return findSignInRecord(deps.db, canonicalUsername(username));
     },
 
-    /** Locks the membership row until `trx` ends (serialises per-member counts); false when there is none. */
-    lockMembership(tenantId: string, userId: string, trx: Executor): Promise<boolean> {
+    lockMembership(tenantId, userId, trx) {
       return lockMembership(trx, tenantId, userId);
     },
 
-    async getUser(userId: string, executor: Executor = deps.db): Promise<User> {
-      const user = await findUser(executor, userId);
-      if (user === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
-      return user;
-    },
+    getUser,
 
-    findMembership(tenantId: string, userId: string, executor: Executor = deps.db): Promise<Membership | undefined> {
+    findMembership(tenantId, userId, executor = deps.db) {
       return findMembership(executor, tenantId, userId);
     },
 
-    /** A user of another tenant is reported as not found, never as forbidden. */
-    async getMember(tenantId: string, userId: string, executor: Executor = deps.db): Promise<{ user: User; membership: Membership }> {
+    async getMember(tenantId, userId, executor = deps.db) {
       const membership = await findMembership(executor, tenantId, userId);
       if (membership === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
-      return { user: await this.getUser(userId, executor), membership };
+      return { user: await getUser(userId, executor), membership };
     },
 
-    activateWithPassword(userId: string, passwordHash: string, executor: Executor): Promise<void> {
+    activateWithPassword(userId, passwordHash, executor) {
       return activateWithPassword(executor, userId, passwordHash, deps.clock.now());
     },
   };

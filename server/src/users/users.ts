@@ -16,6 +16,33 @@ export interface User {
   createdAt: Date;
 }
 
+/** What an invitation knows of a new user: their names, contact and the membership they get. */
+export interface NewInvitedUser {
+  tenantId: string;
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  roleId: string;
+  teamId: string | null;
+}
+
+/** The record of a user just invited: no password yet, homed in the inviting tenant. */
+export function invitedUser(input: NewInvitedUser, id: string, createdAt: Date): User {
+  return {
+    id,
+    username: input.username,
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    status: 'invited',
+    passwordHash: null,
+    passwordChangedAt: null,
+    defaultTenantId: input.tenantId,
+    createdAt,
+  };
+}
+
 export interface Membership {
   tenantId: string;
   userId: string;
