@@ -1,7 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import { createDeps, createLogger } from '../deps.ts';
 import { createTestDatabase, testStorageKind, type TestDatabase } from '../testing/test-database.ts';
+import { freePort } from '../testing/free-port.ts';
 
 const run = promisify(execFile);
 const bin = new URL('../../../bin/lanyard.js', import.meta.url).pathname;
@@ -49,17 +49,6 @@ async function lanyard(...args: string[]): Promise<{ code: number; stdout: strin
 
 async function lanyardWith(extra: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return lanyardIn({ ...env, ...extra }, ...args);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 interface ServerProcess {

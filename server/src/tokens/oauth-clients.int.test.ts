@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAccessKey, signedInUser, type CreatedKey, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { freePort } from '../testing/free-port.ts';
 
 /**
  * Real, independent clients against a listening server: openid-client 6 (a certified OAuth/OIDC client)
@@ -14,18 +14,6 @@ let t: TestApp;
 let baseUrl: string;
 let user: SignedInUser;
 let key: CreatedKey;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();
