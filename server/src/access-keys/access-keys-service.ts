@@ -28,7 +28,33 @@ import {
 import { findCredential, listKeysOfTenant } from './access-keys-read.ts';
 import { countKeys, deleteKey, insertKey, listKeysOfUser, touchLastUsed, updateKey } from './access-keys-repo.ts';
 
-export type AccessKeysService = ReturnType<typeof createAccessKeysService>;
+/** Access keys of members, and the client authentication that exchanges them for tokens. */
+export interface AccessKeysService {
+  /** Creates a key for the principal (the only answer holding its secret) and emails the owner: ACCESS_KEY_LIMIT_REACHED, ACCESS_KEY_EXPIRY_INVALID. */
+  createKey(principal: Principal, input: CreateAccessKeyBody, meta?: ClientMeta): Promise<{ key: AccessKey; secret: string }>;
+  /** The principal's own keys in the tenant, and the tenant's per-user limit. */
+  listOwnKeys(principal: Principal): Promise<{ items: AccessKey[]; limit: number }>;
+  /** Changes the state or description of one of the principal's keys: ACCESS_KEY_NOT_FOUND. */
+  updateOwnKey(principal: Principal, id: string, body: UpdateAccessKeyBody): Promise<AccessKey>;
+  /** Deletes one of the principal's keys: ACCESS_KEY_NOT_FOUND. */
+  deleteOwnKey(principal: Principal, id: string): Promise<void>;
+  /** Every key of the tenant with its owner's username (administration). */
+  listTenantKeys(principal: Principal): Promise<AdminAccessKeyList>;
+  /** An administrator activates or deactivates a key of the tenant: ACCESS_KEY_NOT_FOUND. */
+  updateTenantKey(principal: Principal, id: string, state: AccessKeyRecord['state']): Promise<AccessKey>;
+  /** An administrator deletes a key of the tenant: ACCESS_KEY_NOT_FOUND. */
+  deleteTenantKey(principal: Principal, id: string): Promise<void>;
+  /** Client authentication by Access Key ID and secret: ACCESS_KEY_INVALID_CREDENTIALS, RATE_LIMITED after too many failures. */
+  authenticateClient(accessKeyId: string, secret: string, meta: ClientMeta): Promise<Credential>;
+  /** Audits and counts an exchange refused for its input; RATE_LIMITED once a limit is exceeded, else undefined. */
+  refuseInvalidInput(accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined>;
+  /** The cached state of a key, for checking tokens issued for it: undefined when it is gone. */
+  credentialFor(accessKeyId: string): Promise<Credential | undefined>;
+  /** Counters for tests: every authentication costs exactly one HMAC verification. */
+  stats(): { secretVerifications: number };
+  /** Stops listening for invalidations. */
+  close(): void;
+}
 
 // eslint-disable-next-line no-control-regex -- what the edge refuses never becomes part of a limiter key
 const refusedInKeys = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
@@ -64,7 +90,7 @@ export function createAccessKeysService(deps: {
   rateLimiter: RateLimiter;
   notifications: Notifications;
   logger: Logger;
-}) {
+}): AccessKeysService {
   // --- Credential cache: key state + owner status + permissions, trusted for at most a second. ---
   const cache = createShortLivedCache<Credential | undefined>({ ttlMs: credentialCacheTtlMs, clock: deps.clock });
   const unsubscribe = deps.notifications.subscribe((message: Invalidation) => {

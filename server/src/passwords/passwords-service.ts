@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { createBackgroundQueue } from '../kernel/background-queue.ts';
 import { DAY, HOUR, MINUTE, type Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
+import type { SingleUseLink } from '../links/links.ts';
 import type { SingleUseLinksService } from '../links/links-service.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { passwordChangedEmail, passwordResetEmail } from '../mail/templates.ts';
@@ -35,10 +36,58 @@ import {
   updatePasswordHash,
 } from './passwords-repo.ts';
 
-export type PasswordsService = ReturnType<typeof createPasswordsService>;
-
 /** Reset links one account can be sent through the forgot-password form in an hour. */
 export const maxSelfServiceResetsPerHour = 3;
+
+/** What an administrator's password-policy page shows: the tenant's policy, each role's override, the presets. */
+export interface PolicySettings {
+  tenantPolicy: PasswordPolicy;
+  roles: { id: string; name: string; passwordPolicy: PasswordPolicy | null }[];
+  presets: { id: string; name: string; policy: PasswordPolicy }[];
+}
+
+/** Passwords: policies, the attempt counter behind the lockout, changing and resetting, first passwords. */
+export interface PasswordsService {
+  /** The member's effective policy in a tenant (their role's override, else the tenant's); USER_NOT_FOUND for a non-member. */
+  policyFor(tenantId: string, userId: string, executor?: Executor): Promise<PasswordPolicy>;
+  /** Counts a password attempt against the account's lockout before any hash runs; not admitted while locked. */
+  admitPasswordAttempt(userId: string, tenant: Tenant): Promise<PasswordAttempt>;
+  /** Audits the lock the attempt that used up the window set (`auth.lockout`). */
+  recordLockout(tenant: Tenant, userId: string, lockedUntil: Date | null, meta: RequestMeta): Promise<void>;
+  /** After a verified sign-in password: rehashes when the parameters rose, and says whether it must be changed. */
+  afterVerifiedSignIn(
+    account: { user: User; credential: CredentialState; tenant: Tenant; membership: Membership },
+    password: string,
+  ): Promise<{ passwordChangeRequired: boolean }>;
+  /** Resets the account's attempt count (a right password), in `executor`. */
+  clearPasswordAttempts(executor: Executor, userId: string): Promise<void>;
+  /** The first password of an invited user must meet the policy (history does not apply yet): PASSWORD_POLICY_VIOLATED. */
+  assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy>;
+  /** Changes the password with the current one (counted toward the lockout): CURRENT_PASSWORD_INCORRECT, ACCOUNT_LOCKED, PASSWORD_POLICY_VIOLATED. */
+  changePassword(principal: Principal, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void>;
+  /** Queues a forgot-password request; the answer never depends on whether the account exists. */
+  requestReset(username: string, meta: RequestMeta): Promise<void>;
+  /** Resolves once every queued forgot-password request has been handled. */
+  resetRequestsIdle(): Promise<void>;
+  /** Handles what is queued, then refuses new forgot-password requests (shutdown). */
+  close(): Promise<void>;
+  /** An administrator emails a reset link to a member of their tenant: USER_NOT_FOUND, USER_NOT_ACTIVE. */
+  sendResetAsAdministrator(actor: Principal, userId: string, meta: RequestMeta): Promise<{ expiresAt: Date }>;
+  /** The pending reset link a token names, with its user and policy: RESET_LINK_NOT_FOUND, _EXPIRED, _USED. */
+  describeReset(token: string): Promise<{ reset: SingleUseLink; user: User; passwordPolicy: PasswordPolicy }>;
+  /** Sets a new password with a reset link (once; lifts a lockout; signs out everywhere). */
+  resetPassword(token: string, newPassword: string, meta: RequestMeta): Promise<void>;
+  /** An administrator lifts a member's lockout: USER_NOT_FOUND for another tenant's user. */
+  unlock(actor: Principal, userId: string, meta: RequestMeta): Promise<void>;
+  /** Whether a password is on the common-password list (never kept, logged or audited). */
+  isCommonPassword(password: string): Promise<boolean>;
+  /** The tenant's policy, the roles' overrides and the presets. */
+  getPolicySettings(tenantId: string): Promise<PolicySettings>;
+  /** Sets the tenant's policy: PASSWORD_POLICY_INVALID when inconsistent. */
+  setTenantPolicy(actor: Principal, policy: PasswordPolicy, meta: RequestMeta): Promise<void>;
+  /** Sets (or with null removes) a role's override: PASSWORD_POLICY_INVALID, ROLE_NOT_FOUND. */
+  setRolePolicy(actor: Principal, roleId: string, policy: PasswordPolicy | null, meta: RequestMeta): Promise<void>;
+}
 
 export function createPasswordsService(deps: {
   db: Db;
@@ -53,7 +102,7 @@ export function createPasswordsService(deps: {
   users: UsersService;
   sessions: SessionsService;
   logger: Pick<Logger, 'error' | 'warn'>;
-}) {
+}): PasswordsService {
   // A replaced reset link answers RESET_LINK_USED, as it always has: there is no separate code for it.
   const resetLinks = deps.links.kind({
     purpose: 'password-reset',
@@ -332,7 +381,7 @@ export function createPasswordsService(deps: {
       return (await deps.blocklist()).has(password);
     },
 
-    async getPolicySettings(tenantId: string) {
+    async getPolicySettings(tenantId: string): Promise<PolicySettings> {
       const [tenant, roles] = await Promise.all([deps.tenants.getTenant(tenantId), deps.roles.listRoles(tenantId)]);
       return {
         tenantPolicy: tenant.settings.passwordPolicy,
