@@ -45,6 +45,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
+      // A pool's end() resolves before its backends have read the goodbye; a forced drop would then end them
+      // with 57P01 while their clients still listen. Give them up to two seconds to go by themselves first.
+      for (let waited = 0; waited < 2_000; waited += 20) {
+        const open = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if ((open.rows[0] as { n: number } | undefined)?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     },
