@@ -9,17 +9,6 @@ import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { isProfileSection, profileSections, profileTabs, type ProfileSectionKey } from './profile-sections.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
-import type { MessageId } from '../../i18n/messages.ts';
-
-function SectionNotAvailable({ title }: { title: MessageId }) {
-  const intl = useIntl();
-  return (
-    <section aria-labelledby="profile-section-heading" className="panel-section">
-      <h2 id="profile-section-heading">{intl.formatMessage({ id: title })}</h2>
-      <p>{intl.formatMessage({ id: 'profile.notAvailable' })}</p>
-    </section>
-  );
-}
 
 function AccountTab() {
   const intl = useIntl();
@@ -31,10 +20,6 @@ function AccountTab() {
         <Link to="/profile/password" className="button">
           {intl.formatMessage({ id: 'profile.account.changePassword' })}
         </Link>
-      </section>
-      <section aria-labelledby="account-details-heading" className="panel-section">
-        <h2 id="account-details-heading">{intl.formatMessage({ id: 'profile.account.details' })}</h2>
-        <p>{intl.formatMessage({ id: 'profile.notAvailable' })}</p>
       </section>
     </div>
   );
@@ -58,8 +43,7 @@ function SectionContent({ section }: { section: ProfileSectionKey }) {
   if (section === 'general') return <GeneralTab />;
   if (section === 'account') return <AccountTab />;
   if (section === 'password') return <ChangePasswordSection />;
-  if (section === 'access-keys') return <AccessKeysTab />;
-  return <SectionNotAvailable title={profileSections[section].title} />;
+  return <AccessKeysTab />;
 }
 
 /** The only page a person whose password must change can use (SPEC §3.3: "must be changed at the next sign-in"). */

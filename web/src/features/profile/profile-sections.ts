@@ -1,29 +1,27 @@
 import type { Permission } from '@lanyard/contracts/permissions';
 import type { MessageId } from '../../i18n/messages.ts';
 
-/** The tabs of My Profile, in the order seed 000 lists them. */
+/**
+ * The tabs of My Profile, in the order seed 000 lists them. A tab exists once it works: Security and
+ * Accessibility (and Support and Downloads under Account) arrive with issues 12 and 14.
+ */
 export const profileTabs = [
   { key: 'general', label: 'profile.section.general' },
   { key: 'account', label: 'profile.section.account' },
-  { key: 'security', label: 'profile.section.security' },
   { key: 'access-keys', label: 'profile.section.access-keys', permission: 'accessKeys.own.create' },
-  { key: 'accessibility', label: 'profile.section.accessibility' },
 ] as const satisfies readonly { key: string; label: MessageId; permission?: Permission }[];
 
 export type ProfileTabKey = (typeof profileTabs)[number]['key'];
 
 /**
- * Every `/profile/{section}` route (SPEC §4a). Change Password and Support and Downloads are reached
- * from the Account tab (seed 000: "On the Account tab, click Change Password"), so they belong to it.
+ * The `/profile/{section}` routes that work today (SPEC §4a). Change Password is reached from the Account
+ * tab (seed 000: "On the Account tab, click Change Password"), so it belongs to it.
  */
 export const profileSections = {
   general: { tab: 'general', title: 'profile.section.general' },
   account: { tab: 'account', title: 'profile.section.account' },
   password: { tab: 'account', title: 'profile.section.password' },
-  security: { tab: 'security', title: 'profile.section.security' },
   'access-keys': { tab: 'access-keys', title: 'profile.section.access-keys' },
-  accessibility: { tab: 'accessibility', title: 'profile.section.accessibility' },
-  downloads: { tab: 'account', title: 'profile.section.downloads' },
 } as const satisfies Record<string, { tab: ProfileTabKey; title: MessageId }>;
 
 export type ProfileSectionKey = keyof typeof profileSections;
