@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations, launchChromium, saveScreenshot } from './browser.ts';
 import { startLanyard, type LanyardServer } from './harness.ts';
-import { activateBootstrapAdmin, signIn } from './journeys.ts';
+import { activateBootstrapAdmin, arrowToTab, signIn } from './journeys.ts';
 
 /**
  * Seed 000 "Generate Access Keys" and seed 001 "Access Keys Tab", step by step in Chromium: My Profile ›
@@ -60,7 +60,7 @@ describe('My Profile › Access Keys in Chromium', () => {
 
     // Step 3: the Access Keys tab (keyboard: arrow keys move between tabs).
     await page.getByRole('tab', { name: 'General' }).focus();
-    for (let presses = 0; presses < 3; presses += 1) await page.keyboard.press('ArrowRight');
+    await arrowToTab(page, 'Access Keys');
     await page.waitForURL((url) => url.pathname === '/profile/access-keys');
     await page.getByRole('heading', { level: 2, name: 'Access Keys' }).waitFor();
     await page.getByText('You have no access keys.').waitFor();

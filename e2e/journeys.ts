@@ -94,6 +94,19 @@ export async function tabUntil(page: Page, isTarget: () => boolean, limit = 15):
   throw new Error(`Focus did not reach the expected element within ${limit} Tab presses.`);
 }
 
+/** Presses ArrowRight from the focused tab until the tab named `name` is focused, as a keyboard user would. */
+export async function arrowToTab(page: Page, name: string, limit = 8): Promise<void> {
+  for (let presses = 0; presses < limit; presses += 1) {
+    await page.keyboard.press('ArrowRight');
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement;
+      return active?.getAttribute('role') === 'tab' ? (active.textContent ?? '').trim() : '';
+    });
+    if (focused === name) return;
+  }
+  throw new Error(`The tab "${name}" was not reached within ${limit} ArrowRight presses.`);
+}
+
 /** One rule of the live password checklist; `data-state` is `met`, `unmet`, or `checking` while the server is asked. */
 export function checklistItem(page: Page, rule: string) {
   return page.locator(`.checklist-item[data-rule="${rule}"]`);
