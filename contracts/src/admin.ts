@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { displayText, idSchema, roleNameSchema, teamNameSchema } from './common.ts';
+
+/**
+ * Administration shapes (SPEC §4b "Administration"): the user directory, user actions, bulk import,
+ * roles, teams and the tenant's security policies. Shared by the server (validation, OpenAPI) and the
+ * console.
+ */
+
+// --- The user directory ---
+
+/** Derived in one place on the server (never stored): see the users domain. Labels live in the console's catalogue. */
+export const userStatuses = ['pending_invite', 'invited', 'invitation_expired', 'enabled', 'disabled', 'sso_only'] as const;
+export const adminUserStatusSchema = z.enum(userStatuses);
+export type AdminUserStatus = z.infer<typeof adminUserStatusSchema>;
+
+/** An opaque keyset cursor: the server encodes the sort key of the last row answered (base64url). */
+export const userCursorSchema = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/);
+
+export const adminUsersQuerySchema = z.strictObject({
+  /** Prefix of the username, email, first or last name; case- and accent-insensitive. */
+  q: displayText(100).optional(),
+  roleId: idSchema.optional(),
+  teamId: idSchema.optional(),
+  status: adminUserStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: userCursorSchema.optional(),
+});
+export type AdminUsersQuery = z.input<typeof adminUsersQuerySchema>;
+
+export const adminUserSummarySchema = z.object({
+  id: idSchema,
+  username: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: z.object({ id: idSchema, name: z.string() }),
+  team: z.object({ id: idSchema, name: z.string() }).nullable(),
+  status: adminUserStatusSchema,
+  /** Set while the account is locked out (wrong passwords or codes); null otherwise. */
+  lockedUntil: z.iso.datetime().nullable(),
+});
+export type AdminUserSummary = z.infer<typeof adminUserSummarySchema>;
+
+export const adminUsersPageSchema = z.object({ items: z.array(adminUserSummarySchema), nextCursor: userCursorSchema.nullable() });
+export type AdminUsersPage = z.infer<typeof adminUsersPageSchema>;
+
+export const passwordLoginSettingSchema = z.enum(['tenant', 'enabled', 'disabled']);
+
+export const adminUserMembershipSchema = z.object({
+  tenant: z.object({ id: idSchema, name: z.string() }),
+  role: z.object({ id: idSchema, name: z.string() }),
+  team: z.object({ id: idSchema, name: z.string() }).nullable(),
+  isDefault: z.boolean(),
+});
+
+export const adminUserDetailSchema = adminUserSummarySchema.extend({
+  createdAt: z.iso.datetime(),
+  /** The invitation in force, if the person has not accepted one yet. */
+  invitation: z.object({ expiresAt: z.iso.datetime() }).nullable(),
+  memberships: z.array(adminUserMembershipSchema),
+  mfa: z.object({ enabled: z.boolean(), enrolledAt: z.iso.datetime().nullable() }),
+  /** Linked OpenID Connect identities (empty until single sign-on exists). */
+  identityLinks: z.array(z.object({ id: idSchema, providerName: z.string(), linkedAt: z.iso.datetime() })),
+  passwordLogin: passwordLoginSettingSchema,
+  sessionsCount: z.int().min(0),
+});
+export type AdminUserDetail = z.infer<typeof adminUserDetailSchema>;
+
+export const adminUpdateUserBodySchema = z
+  .strictObject({
+    roleId: idSchema,
+    teamId: idSchema.nullable(),
+    presenceReasonListId: idSchema.nullable(),
+    status: z.enum(['enabled', 'disabled']),
+    passwordLogin: passwordLoginSettingSchema,
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
+export type AdminUpdateUserBody = z.infer<typeof adminUpdateUserBodySchema>;
+
+/** Supervisor-assisted unlock: a one-time code an administrator reads out to a locked-out agent. */
+export const unlockCodeSchema = z.object({ code: z.string(), expiresAt: z.iso.datetime() });
+export type UnlockCode = z.infer<typeof unlockCodeSchema>;
+
+// --- Bulk invitation from CSV ---
+
+/** The header a CSV import must start with, in this order. */
+export const userImportHeader = ['username', 'email', 'firstName', 'lastName', 'role', 'team'] as const;
+
+export const importJobAcceptedSchema = z.object({ jobId: idSchema });
+
+export const importRowReportSchema = z.object({
+  line: z.int().min(1),
+  username: z.string(),
+  outcome: z.enum(['invited', 'failed']),
+  error: z.object({ code: z.string() }).nullable(),
+});
+export type ImportRowReport = z.infer<typeof importRowReportSchema>;
+
+export const importJobSchema = z.object({
+  state: z.enum(['running', 'done']),
+  total: z.int().min(0),
+  processed: z.int().min(0),
+  succeeded: z.int().min(0),
+  failed: z.int().min(0),
+  rows: z.array(importRowReportSchema),
+});
+export type ImportJob = z.infer<typeof importJobSchema>;
+
+// --- Roles and teams ---
+
+export const roleBodySchema = z.strictObject({
+  name: roleNameSchema,
+  permissions: z.array(z.string().max(64)).max(64),
+});
+export type RoleBody = z.infer<typeof roleBodySchema>;
+
+export const updateRoleBodySchema = roleBodySchema.partial().refine((body) => Object.keys(body).length > 0, {
+  message: 'Name at least one field to change',
+});
+
+export const teamWithCountSchema = z.object({ id: idSchema, name: z.string(), membersCount: z.int().min(0) });
+
+export const updateTeamBodySchema = z.strictObject({ name: teamNameSchema });
+
+// --- Security policies beside the password policy ---
+
+export const sessionPolicySchema = z.strictObject({
+  /** Minutes without a request before a console session ends (1 minute to 24 hours; default 30). */
+  idleMinutes: z.int().min(1).max(1440),
+  /** Hours after sign-in when a session ends whatever happens (1 hour to 30 days; default 12). */
+  absoluteHours: z.int().min(1).max(720),
+});
+export type SessionPolicy = z.infer<typeof sessionPolicySchema>;
+
+export const accessKeyPolicySchema = z.strictObject({
+  /** Keys per user per tenant (default 5). */
+  maxPerUser: z.int().min(1).max(100),
+  /** Days a new key lives at most; null = no limit (the default). */
+  maxKeyLifetimeDays: z.int().min(1).max(3650).nullable(),
+  /** Lifetime of access tokens issued for the tenant's keys (default 15; at most 60, so retired signing keys can be unpublished). */
+  tokenLifetimeMinutes: z.int().min(1).max(60),
+});
+export type AccessKeyPolicy = z.infer<typeof accessKeyPolicySchema>;
+
+export const invitationPolicySchema = z.strictObject({ lifetimeHours: z.int().min(1).max(168) });
+export type InvitationPolicy = z.infer<typeof invitationPolicySchema>;
+
+export const lockoutPolicySchema = z.strictObject({
+  /** Wrong passwords or codes in a row before the account locks (default 6). */
+  maxFailures: z.int().min(1).max(100),
+  /** How long a lockout lasts (default 30). */
+  lockMinutes: z.int().min(1).max(1440),
+});
+export type LockoutPolicy = z.infer<typeof lockoutPolicySchema>;
