@@ -68,6 +68,15 @@ export const errorCodes = {
   MALFORMED_URL: { status: 400, message: 'The request path is not valid: it holds invalid percent-encoding.' },
   MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP.' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+
+  // Administration: user directory and user actions (issue 11)
+  LAST_ADMINISTRATOR: { status: 409, message: 'This would leave the tenant without an enabled Administrator.' },
+
+  // Administration: roles, teams and security policies (issue 11)
+
+  // Administration: bulk import and audit export (issue 11)
+
+  // Second factor and sessions (issue 12)
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
