@@ -72,14 +72,15 @@ function describeOutput(server: Pick<LanyardServer, 'logs' | 'otherOutput'>): st
 }
 
 /**
- * Starts `node bin/lanyard.js serve` on a free port of 127.0.0.1 with an empty temporary data directory
- * and the embedded defaults (PGlite, file outbox), and waits until `/readyz` answers 200.
+ * Starts Lanyard as `npm start` does (`scripts/start.js`: the bundled server, built by `npm run build`
+ * before the journeys) on a free port of 127.0.0.1 with an empty temporary data directory and the embedded
+ * defaults (PGlite, file outbox), and waits until `/readyz` answers 200.
  */
 export async function startLanyard(options: { readyTimeoutMs?: number } = {}): Promise<LanyardServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'lanyard-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['bin/lanyard.js', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
     cwd: repoRoot,
     env: {
       ...cleanEnvironment(),

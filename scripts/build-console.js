@@ -5,18 +5,16 @@
 //
 // Up to date means: web/dist/.build-stamp holds the SHA-256 of every input of the build — the console's
 // sources, the contracts it imports, the lockfile and package manifests, the vite and TypeScript
-// configuration — as computed now. The stamp is written after a build succeeds, inside the output
-// directory, which vite empties when a build starts: a failed or interrupted build, or a deleted
-// web/dist, leaves no stamp, so the next start builds again. Plain JavaScript, so it starts in
-// milliseconds (no TypeScript loader).
+// configuration — as computed now (scripts/build-stamp.js). The stamp is written after a build succeeds,
+// inside the output directory, which vite empties when a build starts: a failed or interrupted build, or a
+// deleted web/dist, leaves no stamp, so the next start builds again.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { computeStamp, readStamp, repoRoot, writeStamp } from './build-stamp.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const distDir = path.join(root, 'web', 'dist');
+const distDir = path.join(repoRoot, 'web', 'dist');
 const stampFile = path.join(distDir, '.build-stamp');
 
 /** Files and directories (relative to the repository) whose content decides what the build produces. */
@@ -34,41 +32,17 @@ const inputs = [
   'package-lock.json',
 ];
 
-/** @param {string} relative */
-function listFiles(relative) {
-  const absolute = path.join(root, relative);
-  if (!existsSync(absolute)) return [];
-  if (!statSync(absolute).isDirectory()) return [relative];
-  return readdirSync(absolute, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
-}
-
-/** The stamp: one hash over every input's path and content, in a fixed order. */
-function computeStamp() {
-  const hash = createHash('sha256');
-  const files = inputs.flatMap(listFiles).map((file) => file.split(path.sep).join('/')).sort();
-  for (const file of files) {
-    hash.update(`${file}\0`);
-    hash.update(readFileSync(path.join(root, file)));
-    hash.update('\0');
+/** Builds the console unless web/dist is up to date (or `always`). */
+export function ensureConsoleBuild({ always = false } = {}) {
+  const stamp = computeStamp(inputs);
+  if (!always && existsSync(path.join(distDir, 'index.html')) && readStamp(stampFile) === stamp) {
+    process.stdout.write('The console build in web/dist is up to date.\n');
+    return;
   }
-  return `${hash.digest('hex')}\n`;
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--workspace', 'web'], { cwd: repoRoot, stdio: 'inherit' });
+  writeStamp(stampFile, stamp);
 }
 
-function readStamp() {
-  try {
-    return readFileSync(stampFile, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-const always = process.argv.includes('--always');
-const stamp = computeStamp();
-if (!always && existsSync(path.join(distDir, 'index.html')) && readStamp() === stamp) {
-  process.stdout.write('The console build in web/dist is up to date.\n');
-} else {
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--workspace', 'web'], { cwd: root, stdio: 'inherit' });
-  writeFileSync(stampFile, stamp);
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  ensureConsoleBuild({ always: process.argv.includes('--always') });
 }
