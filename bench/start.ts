@@ -15,14 +15,19 @@ import { freePort, repoRoot } from './support.ts';
  *
  * BENCH_ROUNDS (default 3) rounds of one first start and BENCH_LATER (default 3) later starts. Prints one
  * line per start, with the server's own `startupMs` and the 1-minute load average when it began, and a
- * summary. Deletes and rebuilds web/dist.
+ * summary. Deletes and rebuilds web/dist and server/dist.
+ *
+ * BENCH_COMPARE=1 also runs, after each later start, one `npm run start:sources` (the same server run from
+ * its TypeScript sources through tsx, as before the bundle) on the same data directory, so the two
+ * alternate under the same load; the summary gives their ratio.
  */
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const laterPerRound = Number(process.env.BENCH_LATER ?? 3);
+const compare = process.env.BENCH_COMPARE === '1';
 
 interface Start {
-  kind: 'first' | 'later';
+  kind: 'first' | 'later' | 'sources';
   wallMs: number;
   startupMs: number | undefined;
   /** CPU seconds (user + system) of npm, the build check or build, and the server, start to exit. */
@@ -49,7 +54,7 @@ async function timeStart(kind: Start['kind'], dataDir: string): Promise<Start> {
   const load = loadavg()[0] ?? 0;
   const cpuBefore = childrenCpuSeconds();
   const began = performance.now();
-  const child = spawn('npm', ['start'], {
+  const child = spawn('npm', kind === 'sources' ? ['run', 'start:sources'] : ['start'], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -111,12 +116,14 @@ for (let round = 0; round < rounds; round += 1) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lanyard-bench-start-'));
   try {
     await rm(path.join(repoRoot, 'web', 'dist'), { recursive: true, force: true });
-    const kinds: Start['kind'][] = ['first', ...Array.from({ length: laterPerRound }, () => 'later' as const)];
+    await rm(path.join(repoRoot, 'server', 'dist'), { recursive: true, force: true });
+    const later: Start['kind'][] = compare ? ['later', 'sources'] : ['later'];
+    const kinds: Start['kind'][] = ['first', ...Array.from({ length: laterPerRound }, () => later).flat()];
     for (const kind of kinds) {
       const start = await timeStart(kind, dataDir);
       starts.push(start);
       process.stdout.write(
-        `${kind.padEnd(5)} ${(start.wallMs / 1000).toFixed(2)} s to ready (server's startupMs ${start.startupMs ?? '?'}; ${start.cpuSeconds?.toFixed(2) ?? '?'} CPU s; load average ${start.load.toFixed(1)})\n`,
+        `${kind.padEnd(7)} ${(start.wallMs / 1000).toFixed(2)} s to ready (server's startupMs ${start.startupMs ?? '?'}; ${start.cpuSeconds?.toFixed(2) ?? '?'} CPU s; load average ${start.load.toFixed(1)})\n`,
       );
     }
   } finally {
@@ -124,3 +131,10 @@ for (let round = 0; round < rounds; round += 1) {
   }
 }
 process.stdout.write(`${summary(starts, 'first')}\n${summary(starts, 'later')}\n`);
+if (compare) {
+  const total = (kind: Start['kind'], pick: (start: Start) => number) =>
+    starts.filter((start) => start.kind === kind).reduce((sum, start) => sum + pick(start), 0);
+  const wallRatio = total('later', (start) => start.wallMs) / total('sources', (start) => start.wallMs);
+  const cpuRatio = total('later', (start) => start.cpuSeconds ?? 0) / total('sources', (start) => start.cpuSeconds ?? 0);
+  process.stdout.write(`${summary(starts, 'sources')}\nbundled / sources, summed over the alternating later starts: wall ${wallRatio.toFixed(2)}, CPU ${cpuRatio.toFixed(2)}\n`);
+}
