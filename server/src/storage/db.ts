@@ -28,7 +28,9 @@ export type StorageTarget =
 /** Opens the database: PostgreSQL when a URL is given, otherwise PGlite (in memory when dataDir is undefined). */
 export async function openDatabase(target: StorageTarget): Promise<Db> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
+    // A request waits at most 5 s for a connection (a PostgreSQL that accepts no connections, or a pool
+    // exhausted that long), then answers 503 SERVICE_NOT_READY (database-faults.ts) instead of hanging.
+    const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
     // A connection dropped by the server (restart, failover, pg_terminate_backend) must not crash the
     // process. `pg` emits 'error' on the client, and the pool listens only while the client is idle, so
     // every client gets a listener of its own for its whole life; the idle one's report is that one's.
