@@ -59,6 +59,9 @@ export interface AccessKeysService {
 // eslint-disable-next-line no-control-regex -- what the edge refuses never becomes part of a limiter key
 const refusedInKeys = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
 
+/** The failure counters a refused authentication counts toward: its network's, and its key's when it names one. */
+type LimiterKeys = [ip: string, key: string | undefined];
+
 export interface ClientMeta {
   ip: string | undefined;
 }
@@ -136,7 +139,7 @@ export function createAccessKeysService(deps: {
     }
   };
 
-  const recordFailure = async (accessKeyId: string, credential: Credential | undefined, reason: string, meta: ClientMeta, limiterKeys: [string, string]): Promise<AppError> => {
+  const recordFailure = async (accessKeyId: string, credential: Credential | undefined, reason: string, meta: ClientMeta, limiterKeys: LimiterKeys): Promise<AppError> => {
     await deps.audit.record(deps.db, {
       tenantId: credential?.tenantId ?? null,
       actorUserId: credential?.userId ?? null,
@@ -150,11 +153,11 @@ export function createAccessKeysService(deps: {
     const [ipKey, keyKey] = limiterKeys;
     const [byIp, byKey] = await Promise.all([
       deps.rateLimiter.hit(ipKey, failureLimits.perIp.limit, failureLimits.perIp.windowMs),
-      deps.rateLimiter.hit(keyKey, failureLimits.perKey.limit, failureLimits.perKey.windowMs),
+      keyKey === undefined ? undefined : deps.rateLimiter.hit(keyKey, failureLimits.perKey.limit, failureLimits.perKey.windowMs),
     ]);
     const refused = [
       { key: ipKey, outcome: byIp },
-      { key: keyKey, outcome: byKey },
+      ...(keyKey === undefined || byKey === undefined ? [] : [{ key: keyKey, outcome: byKey }]),
     ].filter((entry) => !entry.outcome.allowed);
     if (refused.length === 0) return new AppError('ACCESS_KEY_INVALID_CREDENTIALS');
     const retryAfter = Math.max(...refused.map((entry) => entry.outcome.retryAfterSeconds));
@@ -305,8 +308,10 @@ export function createAccessKeysService(deps: {
      * are audited and limited per key and per IP (RATE_LIMITED once exceeded).
      */
     async authenticateClient(accessKeyId: string, secret: string, meta: ClientMeta): Promise<Credential> {
-      const limiterKeys: [string, string] = [`key-auth-failures:ip:${meta.ip ?? 'unknown'}`, `key-auth-failures:key:${accessKeyId.slice(0, 64)}`];
-      refuseIfBlocked(limiterKeys);
+      const ipKey = `key-auth-failures:ip:${meta.ip ?? 'unknown'}`;
+      const keyKey = `key-auth-failures:key:${accessKeyId.slice(0, 64)}`;
+      const limiterKeys: LimiterKeys = [ipKey, keyKey];
+      refuseIfBlocked([ipKey, keyKey]);
       const credential = accessKeyIdPattern.test(accessKeyId) ? await credentialFor(accessKeyId) : undefined;
       secretVerifications += 1;
       const matches = deps.secrets.matches(secret, credential?.secretHash ?? dummyHash);
@@ -327,8 +332,10 @@ export function createAccessKeysService(deps: {
      */
     async refuseInvalidInput(accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined> {
       const attempted = typeof accessKeyId === 'string' ? accessKeyId.slice(0, 64).replaceAll(refusedInKeys, '\ufffd') : '';
-      const limiterKeys: [string, string] = [`key-auth-failures:ip:${meta.ip ?? 'unknown'}`, `key-auth-failures:key:${attempted}`];
-      refuseIfBlocked(limiterKeys);
+      // A refusal that names no key (a body the parser refused, a missing id) counts for the network only:
+      // counted under one shared empty key, it would soon block every such refusal from everyone.
+      const limiterKeys: LimiterKeys = [`key-auth-failures:ip:${meta.ip ?? 'unknown'}`, attempted === '' ? undefined : `key-auth-failures:key:${attempted}`];
+      refuseIfBlocked(limiterKeys.filter((key) => key !== undefined));
       const refused = await recordFailure(attempted, undefined, 'invalid-input', meta, limiterKeys);
       return refused.code === 'RATE_LIMITED' ? refused : undefined;
     },

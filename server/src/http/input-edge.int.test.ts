@@ -115,6 +115,41 @@ describe('access-key exchanges with input the edge refuses', () => {
     expectCatalogued(last, 'RATE_LIMITED', 429);
     expect(last.headers['retry-after']).toBeDefined();
   });
+
+  it('also audits and counts what the OAuth endpoints refuse before or around the credentials: a charset, bad UTF-8 in Basic, credentials twice', async () => {
+    const before = (await auditRows('token.issue')).length;
+    const remoteAddress = '198.51.100.8';
+    const basic = (raw: Buffer) => `Basic ${raw.toString('base64')}`;
+    const attempts = [
+      // an unsupported charset: refused by the body parser before the route runs
+      { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=latin1' }, payload: 'grant_type=client_credentials&client_id=a&client_secret=b', status: 415 },
+      // the Basic credentials are not UTF-8
+      { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(Buffer.from([0x61, 0xff, 0x3a, 0x62])) }, payload: 'grant_type=client_credentials', status: 400 },
+      // authenticated twice: Basic and a client_secret in the body
+      { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(Buffer.from('a:b')) }, payload: 'grant_type=client_credentials&client_secret=b', status: 400 },
+    ];
+    for (const attempt of attempts) {
+      const response = await t.app.inject({ method: 'POST', url: '/oauth/token', remoteAddress, headers: attempt.headers, payload: attempt.payload });
+      expect(response.statusCode, attempt.payload).toBe(attempt.status);
+    }
+    const rows = (await auditRows('token.issue')).slice(before);
+    expect(rows).toHaveLength(attempts.length);
+    for (const row of rows) {
+      expect(row.result).toBe('failure');
+      expect(row.ip).toBe(remoteAddress);
+    }
+
+    // They count toward this address's failure limit like any other refused exchange.
+    let last = attempts.length;
+    let answer = 0;
+    while (last < failureLimits.perIp.limit + 1 && answer !== 429) {
+      const attempt = attempts[last % attempts.length];
+      if (attempt === undefined) break;
+      answer = (await t.app.inject({ method: 'POST', url: '/oauth/token', remoteAddress, headers: attempt.headers, payload: attempt.payload })).statusCode;
+      last += 1;
+    }
+    expect(answer).toBe(429);
+  });
 });
 
 describe('display names', () => {

@@ -200,7 +200,20 @@ export async function registerTokenRoutes(app: App, deps: { tokens: TokensServic
     oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (request, body, done) => {
       done(null, parseForm(request, body as string));
     });
-    oauth.setErrorHandler(sendOauthError);
+    oauth.setErrorHandler(async (error: FastifyError | AppError | Error, request, reply) => {
+      // Refused by the framework before the route ran (an unsupported media type or charset, a body too
+      // large, a form the parser refused): counted like any refused input, so it cannot probe for free.
+      // (Errors the routes raise themselves are OAuth answers in `oauthErrors`, counted where they arise.)
+      const status = error instanceof AppError ? (oauthErrors[error.code] === undefined ? error.status : undefined) : (error as FastifyError).statusCode;
+      if (status !== undefined && status >= 400 && status < 500) {
+        const limited = await deps.tokens.refuseInvalidInput(undefined, { ip: request.ip }).catch((refusal: unknown) => {
+          if (refusal instanceof AppError) return refusal; // RATE_LIMITED: this network is blocked already
+          throw refusal;
+        });
+        if (limited !== undefined) return sendOauthError(limited, request, reply);
+      }
+      return sendOauthError(error, request, reply);
+    });
 
     /** The client credentials of a form request whose input passed the edge; anything refused is counted first. */
     const checkedClient = async (
@@ -209,7 +222,14 @@ export async function registerTokenRoutes(app: App, deps: { tokens: TokensServic
     ): Promise<{ clientId: string; clientSecret: string }> => {
       if (request.validationError !== undefined) throw await refuse(request, bodyField(body, 'client_id'), validationFailed(request.validationError));
       if (formProblems.has(request)) throw await refuse(request, body.client_id, new AppError('OAUTH_INVALID_REQUEST'));
-      const client = clientCredentials(request, body);
+      let client: { clientId: string; clientSecret: string };
+      try {
+        client = clientCredentials(request, body);
+      } catch (error) {
+        // A malformed Authorization header, credentials given twice or not UTF-8: a failed authentication too.
+        if (error instanceof AppError) throw await refuse(request, body.client_id, error);
+        throw error;
+      }
       // Credentials from the Authorization header pass no schema: the same edge rule applies to them.
       if (refusedCharacter(client.clientId) !== undefined || refusedCharacter(client.clientSecret) !== undefined) {
         throw await refuse(request, client.clientId, new AppError('OAUTH_INVALID_REQUEST'));
