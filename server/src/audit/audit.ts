@@ -22,6 +22,14 @@ export const auditActions = [
   'accessKey.stateChanged',
   'accessKey.deleted',
   'token.issue.failed',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'team.created',
+  'team.renamed',
+  'team.deleted',
+  'auth.unlock.code.issued',
+  'auth.unlock.code.used',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
