@@ -140,7 +140,7 @@ describe('POST /api/v1/admin/users/import', () => {
     expect(report.headers['content-disposition']).toBe(`attachment; filename="user-import-${jobId}.csv"`);
     expect(report.body).toContain(`9,'${formula},failed,IMPORT_ROW_INVALID,username\r\n`);
     expect(report.body).toContain("17,'@eve,invited,,\r\n");
-    const records = parse(report.body, { columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(report.body, { columns: true });
     expect(records).toHaveLength(16);
     expect(records[0]).toEqual({ line: '2', username: 'ana', outcome: 'invited', errorCode: '', errorField: '' });
     for (const record of records) expect(record.username).not.toMatch(/^[=+\-@\t\r]/);
