@@ -30,6 +30,9 @@ export const auditActions = [
   'team.deleted',
   'auth.unlock.code.issued',
   'auth.unlock.code.used',
+  'user.import.started',
+  'user.import.finished',
+  'audit.exported',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
