@@ -20,6 +20,8 @@ import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
 import { createLoginService, type LoginService } from './login/login-service.ts';
 import { createPasswordMethod } from './login/password-method.ts';
+import { createTotpMethod } from './login/totp-method.ts';
+import { createMfaService, type MfaService } from './mfa/mfa-service.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
 import { createQueryCounter } from './storage/query-count.ts';
 import { createSingleUseLinksService, type SingleUseLinksService } from './links/links-service.ts';
@@ -50,6 +52,7 @@ export interface Deps {
   invitations: ReturnType<typeof createInvitationsService>;
   sessions: ReturnType<typeof createSessionsService>;
   login: LoginService;
+  mfa: MfaService;
   links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
   profile: ReturnType<typeof createProfileService>;
@@ -133,7 +136,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const teams = createTeamsService({ db, clock });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
   const users = createUsersService({ db, clock });
-  const sessions = createSessionsService({ db, clock, secrets, users });
+  const sessions = createSessionsService({ db, clock, secrets, users, audit });
   const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
   const passwords = createPasswordsService({
     db,
@@ -149,7 +152,20 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     sessions,
     logger,
   });
-  const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
+  const mfa = createMfaService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'mfa-totp')), secrets, passwords, tenants, roles, users, audit, mail: outbox });
+  const login = createLoginService({
+    db,
+    clock,
+    users,
+    tenants,
+    passwords,
+    sessions,
+    audit,
+    links,
+    mfa,
+    password: createPasswordMethod({ hasher, passwords }),
+    totp: createTotpMethod({ passwords, mfa }),
+  });
   const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
@@ -181,6 +197,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     invitations,
     sessions,
     login,
+    mfa,
     links,
     passwords,
     profile,

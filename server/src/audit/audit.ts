@@ -22,6 +22,15 @@ export const auditActions = [
   'accessKey.stateChanged',
   'accessKey.deleted',
   'token.issue.failed',
+  'auth.login.secondStep',
+  'mfa.enrolment.started',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.reset',
+  'mfa.recoveryCode.used',
+  'mfa.recoveryCodes.regenerated',
+  'mfa.replay.detected',
+  'session.ended',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

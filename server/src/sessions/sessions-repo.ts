@@ -64,3 +64,15 @@ export async function deleteUserSessions(db: Executor, userId: string, exceptSes
 export async function clearPasswordChangeRequired(db: Executor, sessionId: string): Promise<void> {
   await db.updateTable('sessions').set({ password_change_required: false }).where('id', '=', sessionId).execute();
 }
+
+/** Every session of a user, in every tenant, newest first. */
+export async function listUserSessions(db: Executor, userId: string): Promise<SessionRecord[]> {
+  const rows = await db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  return rows.map(toSession);
+}
+
+/** Ends one session of a user; false when the user has no session with this id. */
+export async function deleteUserSession(db: Executor, userId: string, sessionId: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -159,6 +159,26 @@ export interface SingleUseLinksTable {
   expires_at: Timestamp;
   used_at: Timestamp | null;
   replaced_at: Timestamp | null;
+  /** JSON; the database default is an empty object. */
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface MfaTotpTable {
+  user_id: string;
+  secret_sealed: Uint8Array;
+  period: number;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  /** The last time step a code was accepted for; -1 before any. */
+  last_used_step: Generated<number>;
+}
+
+export interface MfaRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: Uint8Array;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface Database {
@@ -174,6 +194,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   password_history: PasswordHistoryTable;
   single_use_links: SingleUseLinksTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -187,3 +209,4 @@ export type AccessKeyRow = Selectable<AccessKeysTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type SingleUseLinkRow = Selectable<SingleUseLinksTable>;
+export type MfaTotpRow = Selectable<MfaTotpTable>;
