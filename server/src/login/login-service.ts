@@ -57,7 +57,7 @@ export function createLoginService(deps: {
   clock: Clock;
   users: Pick<UsersService, 'findSignInRecord' | 'getUser' | 'findMembership'>;
   tenants: Pick<TenantsService, 'getTenant'>;
-  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'recordLockout'>;
+  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'uncountPasswordAttempt' | 'recordLockout'>;
   sessions: Pick<SessionsService, 'start'>;
   audit: Pick<AuditService, 'record'>;
   links: SingleUseLinksService;
@@ -98,12 +98,13 @@ export function createLoginService(deps: {
     throw new AppError('AUTH_INVALID_CREDENTIALS');
   };
 
-  /** A right password with a second step to come: a challenge (stored hashed, 5 minutes) and its audit row; no session, and the attempt count stays. */
+  /** A right password with a second step to come: a challenge (stored hashed, 5 minutes) and its audit row; no session, and the count of failures is left as it was. */
   const issueChallenge = async (userId: string, tenantId: string, step: 'totp' | 'enrolment', passwordChangeRequired: boolean, meta: RequestMeta): Promise<string> =>
     deps.db.transaction().execute(async (trx) => {
       const kind = step === 'totp' ? challenges.totp : challenges.enrolment;
       const expiresAt = new Date(deps.clock.now().getTime() + challengeLifetimeMs);
       const { token } = await kind.create(trx, { tenantId, userId, createdBy: null, expiresAt, details: { passwordChangeRequired } });
+      await deps.passwords.uncountPasswordAttempt(trx, userId);
       await deps.audit.record(trx, {
         tenantId,
         actorUserId: userId,

@@ -12,7 +12,8 @@ import type { Tenant } from '../tenants/tenants.ts';
  * Every code, right or wrong, is counted against the account's lockout before it is checked
  * (passwords.admitPasswordAttempt): wrong passwords and wrong codes share one counter, so a person who knows
  * the password gets no more guesses at the code than at the password (6 → 30 minutes by default). A right
- * password does not reset the count when a second step follows; only a completed sign-in does.
+ * password followed by a second step neither resets the count nor adds to it (passwords.uncountPasswordAttempt);
+ * only a completed sign-in resets it, so starting the password step again buys no more guesses.
  */
 export type CodeUse =
   /** A TOTP code of this time step (±1 of the server's clock); consumed once in the sign-in's transaction. */

@@ -41,12 +41,12 @@ export async function upsertPendingTotp(db: Executor, userId: string, sealedSeed
  * a pending enrolment; otherwise only an active one is matched.
  */
 export async function consumeTotpStep(db: Executor, userId: string, step: number, options: { confirmAt?: Date }): Promise<boolean> {
-  let query = db.updateTable('mfa_totp').set({ last_used_step: step }).where('user_id', '=', userId).where('last_used_step', '<', step);
-  if (options.confirmAt === undefined) {
-    query = query.where('confirmed_at', 'is not', null);
-  } else {
-    query = query.where('confirmed_at', 'is', null).set({ last_used_step: step, confirmed_at: options.confirmAt });
-  }
+  let query = db
+    .updateTable('mfa_totp')
+    .set(options.confirmAt === undefined ? { last_used_step: step } : { last_used_step: step, confirmed_at: options.confirmAt })
+    .where('user_id', '=', userId)
+    .where('last_used_step', '<', step);
+  query = options.confirmAt === undefined ? query.where('confirmed_at', 'is not', null) : query.where('confirmed_at', 'is', null);
   const row = await query.returning('user_id').executeTakeFirst();
   return row !== undefined;
 }

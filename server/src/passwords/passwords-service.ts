@@ -33,6 +33,7 @@ import {
   listPasswordHistory,
   type PasswordAttempt,
   replacePassword,
+  uncountPasswordAttempt,
   updatePasswordHash,
 } from './passwords-repo.ts';
 
@@ -59,6 +60,12 @@ export interface PasswordsService {
     account: { user: User; credential: CredentialState; tenant: Tenant; membership: Membership },
     password: string,
   ): Promise<{ passwordChangeRequired: boolean }>;
+  /**
+   * A right password that leads to a second step (TOTP) is neither a failure nor yet a sign-in: its attempt is
+   * taken back, in `executor`, so the count holds the failures since the last completed sign-in, and wrong
+   * codes lock the account after exactly `lockout.maxFailures` of them however often the password step runs.
+   */
+  uncountPasswordAttempt(executor: Executor, userId: string): Promise<void>;
   /** Resets the account's attempt count (a right password), in `executor`. */
   clearPasswordAttempts(executor: Executor, userId: string): Promise<void>;
   /** The first password of an invited user must meet the policy (history does not apply yet): PASSWORD_POLICY_VIOLATED. */
@@ -287,6 +294,7 @@ export function createPasswordsService(deps: {
 
     /** A right password resets the account's attempt count: part of the sign-in's own write (see writeTogether). */
     clearPasswordAttempts: (executor: Executor, userId: string) => clearFailedLogins(executor, userId),
+    uncountPasswordAttempt: (executor: Executor, userId: string) => uncountPasswordAttempt(executor, userId),
 
     /** The first password of an invited user must meet the policy too (history does not apply yet). */
     async assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy> {
