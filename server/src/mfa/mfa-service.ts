@@ -63,6 +63,8 @@ const noticeActions: Record<MfaNotice, string> = {
 
 /** The second factor: enrolment, recovery codes, the tenant's MFA policy, and the primitives the sign-in step uses. */
 export interface MfaService {
+  /** Whether a user has an active factor and since when (for the administrator's user detail, `mfa`). */
+  factorState(userId: string): Promise<{ enabled: boolean; enrolledAt: Date | null }>;
   /** GET /api/v1/me/mfa. */
   status(principal: Principal): Promise<MfaStatus>;
   /** A pending enrolment (generated or typed secret), after the current password: MFA_NOT_AVAILABLE, MFA_ALREADY_ENABLED, MFA_SECRET_INVALID, MFA_PERIOD_NOT_ALLOWED, CURRENT_PASSWORD_INCORRECT, ACCOUNT_LOCKED. */
@@ -194,6 +196,12 @@ export function createMfaService(deps: {
   };
 
   return {
+    async factorState(userId) {
+      const found = await findTotp(deps.db, userId);
+      const enrolledAt = found?.totp.confirmedAt ?? null;
+      return { enabled: enrolledAt !== null, enrolledAt };
+    },
+
     async status(principal) {
       const [tenant, factor, remaining] = await Promise.all([
         deps.tenants.getTenant(principal.tenantId),

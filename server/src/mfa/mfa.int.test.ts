@@ -83,6 +83,8 @@ describe('enrolment', () => {
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
     expect(await status(user)).toEqual({ totp: { enabled: true, period: 30, enrolledAt: t.clock.now().toISOString() }, recoveryCodesRemaining: 10, required: false, allowedPeriods: [30] });
+    expect(await t.deps.mfa.factorState(user.userId)).toEqual({ enabled: true, enrolledAt: t.clock.now() });
+    expect(await t.deps.mfa.factorState(admin.userId)).toEqual({ enabled: false, enrolledAt: null });
     // The secret is never answered again: a second enrolment is refused while one is on.
     const again = await start(user);
     expect(again.statusCode).toBe(409);
