@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayText, emailSchema, idSchema, passwordInput, personNameSchema, singleLine, teamNameSchema, tokenSchema, usernameInput, usernameSchema } from './common.ts';
+import { loginMfaChallengeSchema, loginMfaEnrolmentChallengeSchema } from './mfa.ts';
 import { passwordPolicySchema } from './password-policy.ts';
 
 /** Request and response shapes of the HTTP API, shared by the server (validation, OpenAPI) and the console. */
@@ -33,13 +34,26 @@ export const loginBodySchema = z.strictObject({
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
-export const loginResponseSchema = z.object({
+/** A sign-in that is complete: the session cookie is set. */
+export const loginSuccessSchema = z.object({
   mfaRequired: z.literal(false),
   /** The password expired or no longer meets the policy: it must be changed before anything else. */
   passwordChangeRequired: z.boolean(),
   tenant: tenantRefSchema,
 });
+export type LoginSuccess = z.infer<typeof loginSuccessSchema>;
+
+/**
+ * `POST /api/v1/auth/login`: signed in (cookie set), or a second step is needed first (no cookie):
+ * `{mfaRequired:true, challenge}` for an enrolled TOTP, `{mfaEnrolmentRequired:true, challenge}` when the
+ * tenant's policy requires a factor the user has not enrolled (see mfa.ts).
+ */
+export const loginResponseSchema = z.union([loginSuccessSchema, loginMfaChallengeSchema, loginMfaEnrolmentChallengeSchema]);
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/** `POST /api/v1/auth/login/mfa`: signed in; `recoveryCodes` only when this step enrolled the factor (shown once). */
+export const loginMfaResponseSchema = loginSuccessSchema.extend({ recoveryCodes: z.array(z.string()).optional() });
+export type LoginMfaResponse = z.infer<typeof loginMfaResponseSchema>;
 
 // --- Me ---
 export const meSchema = z.object({

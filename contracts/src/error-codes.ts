@@ -91,9 +91,28 @@ export const errorCodes = {
   IMPORT_DUPLICATE_USERNAME: { status: 409, message: 'This username appears on an earlier row of the same file.' },
 
   // Second factor and sessions (issue 12)
-} as const satisfies Record<string, { status: number; message: string }>;
+  // One code, one meaning: a wrong code is 422 where a signed-in person confirms an enrolment, and 401 at
+  // sign-in, where it refuses a credential (SPEC §4b). `alsoStatus` lists the statuses a code may answer
+  // besides its own; the route that answers another status names it (AppError's `status` option).
+  MFA_CODE_INVALID: { status: 422, alsoStatus: [401], message: 'The authentication code is not valid. Enter the current code from your authenticator app.' },
+  MFA_REQUIRED_BY_POLICY: { status: 403, message: 'Your role must use multi-factor authentication, so it cannot be turned off.' },
+  MFA_SECRET_INVALID: { status: 422, message: 'The secret must be Base32 (letters A–Z and digits 2–7) of 16, 26 or 32 characters.' },
+  MFA_PERIOD_NOT_ALLOWED: { status: 422, message: 'Your organisation does not allow this code period.' },
+  MFA_NOT_AVAILABLE: { status: 403, message: 'Multi-factor authentication is turned off for your organisation.' },
+  MFA_ALREADY_ENABLED: { status: 409, message: 'Multi-factor authentication is already on. Turn it off first to set up another authenticator.' },
+  MFA_NOT_ENROLLED: { status: 409, message: 'Multi-factor authentication is not set up for this account.' },
+  MFA_CHALLENGE_INVALID: { status: 401, message: 'This sign-in step has expired or was already used. Sign in again.' },
+  MFA_POLICY_INVALID: { status: 422, message: 'The MFA policy is not consistent: mode "required" needs at least one role, and only it may name roles.' },
+  SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+} as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
+
+/** Every HTTP status a code may answer with: its own, and those it declares in `alsoStatus`. */
+export function statusesOf(code: ErrorCode): readonly number[] {
+  const entry: { status: number; alsoStatus?: readonly number[] } = errorCodes[code];
+  return [entry.status, ...(entry.alsoStatus ?? [])];
+}
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(errorCodes, value);

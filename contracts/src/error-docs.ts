@@ -2,7 +2,10 @@ import { errorCodes } from './error-codes.ts';
 
 /** Renders docs/errors.md from the catalogue; a test keeps the committed file identical. */
 export function renderErrorDocs(): string {
-  const rows = Object.entries(errorCodes).map(([code, entry]) => `| \`${code}\` | ${entry.status} | ${entry.message} |`);
+  const rows = Object.entries(errorCodes).map(([code, entry]: [string, { status: number; alsoStatus?: readonly number[]; message: string }]) => {
+    const statuses = [entry.status, ...(entry.alsoStatus ?? [])].join(', ');
+    return `| \`${code}\` | ${statuses} | ${entry.message} |`;
+  });
   return [
     '# Error codes',
     '',
@@ -30,6 +33,10 @@ export function renderErrorDocs(): string {
     '(`URI_TOO_LONG`, `MALFORMED_URL`) and by the HTTP parser itself (`HEADERS_TOO_LARGE`, `MALFORMED_REQUEST`,',
     '`REQUEST_TIMEOUT`; the connection is closed after the answer) have the same body and a `requestId`. The OAuth',
     'endpoints (`/oauth/token`, `/oauth/introspect`) answer RFC 6749 errors (`{"error":"invalid_request"}`) instead.',
+    '',
+    'A code answers one HTTP status, except `MFA_CODE_INVALID`: 422 where a signed-in person confirms an',
+    'enrolment (`POST /api/v1/me/mfa/totp/confirm`) and 401 at sign-in (`POST /api/v1/auth/login/mfa`), where',
+    'it refuses a credential as `AUTH_INVALID_CREDENTIALS` does.',
     '',
     '| code | HTTP status | message |',
     '|---|---|---|',

@@ -20,6 +20,8 @@ import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
 import { createLoginService, type LoginService } from './login/login-service.ts';
 import { createPasswordMethod } from './login/password-method.ts';
+import { createTotpMethod } from './login/totp-method.ts';
+import { createMfaService, type MfaService } from './mfa/mfa-service.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
 import { createQueryCounter } from './storage/query-count.ts';
 import { createSingleUseLinksService, type SingleUseLinksService } from './links/links-service.ts';
@@ -54,6 +56,7 @@ export interface Deps {
   userImports: UserImportsService;
   sessions: ReturnType<typeof createSessionsService>;
   login: LoginService;
+  mfa: MfaService;
   links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
   /** The session, access-key, invitation and lockout policies of a tenant. */
@@ -147,7 +150,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const roles = createRolesService({ db, clock, audit, users, notifications });
   const teams = createTeamsService({ db, clock, audit, users, notifications });
   const tenants = createTenantsService({ db, clock, region: config.region, roles });
-  const sessions = createSessionsService({ db, clock, secrets, users });
+  const sessions = createSessionsService({ db, clock, secrets, users, audit });
   const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
   const passwords = createPasswordsService({
     db,
@@ -164,7 +167,20 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     logger,
   });
   const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, audit, notifications });
-  const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
+  const mfa = createMfaService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'mfa-totp')), secrets, passwords, tenants, roles, users, audit, mail: outbox });
+  const login = createLoginService({
+    db,
+    clock,
+    users,
+    tenants,
+    passwords,
+    sessions,
+    audit,
+    links,
+    mfa,
+    password: createPasswordMethod({ hasher, passwords }),
+    totp: createTotpMethod({ passwords, mfa }),
+  });
   const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
   const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
@@ -190,6 +206,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     userImports,
     sessions,
     login,
+    mfa,
     links,
     passwords,
     securityPolicies,

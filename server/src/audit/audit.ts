@@ -33,6 +33,15 @@ export const auditActions = [
   'user.import.started',
   'user.import.finished',
   'audit.exported',
+  'auth.login.secondStep',
+  'mfa.enrolment.started',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.reset',
+  'mfa.recoveryCode.used',
+  'mfa.recoveryCodes.regenerated',
+  'mfa.replay.detected',
+  'session.ended',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

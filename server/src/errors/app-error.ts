@@ -1,4 +1,4 @@
-import { errorCodes, type ErrorCode } from '@lanyard/contracts/error-codes';
+import { errorCodes, statusesOf, type ErrorCode } from '@lanyard/contracts/error-codes';
 
 /**
  * The only error Lanyard throws on purpose. `details` is public and sent to the client; `cause` is only
@@ -13,12 +13,19 @@ export class AppError extends Error {
 
   constructor(
     code: ErrorCode,
-    options: { details?: Record<string, unknown>; cause?: unknown; headers?: Record<string, string> } = {},
+    options: {
+      details?: Record<string, unknown>;
+      cause?: unknown;
+      headers?: Record<string, string>;
+      /** Another status the code's catalogue entry declares (`alsoStatus`); anything else is a programming error. */
+      status?: number;
+    } = {},
   ) {
     super(errorCodes[code].message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = errorCodes[code].status;
+    if (options.status !== undefined && !statusesOf(code).includes(options.status)) throw new Error(`${code} does not answer ${options.status}`);
+    this.status = options.status ?? errorCodes[code].status;
     this.details = options.details;
     this.headers = options.headers;
   }

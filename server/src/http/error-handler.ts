@@ -7,9 +7,9 @@ import { AppError } from '../errors/app-error.ts';
 import type { App } from './fastify-types.ts';
 import { securityHeaders } from './security-headers.ts';
 
-function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, details?: Record<string, unknown>): FastifyReply {
+function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, details?: Record<string, unknown>, status: number = errorCodes[code].status): FastifyReply {
   return reply
-    .status(errorCodes[code].status)
+    .status(status)
     .header('cache-control', 'no-store')
     .send({ error: { code, message: errorCodes[code].message, ...(details === undefined ? {} : { details }), requestId: request.id } });
 }
@@ -50,7 +50,7 @@ export function registerErrorHandling(app: App): void {
       // Shedding under load is the design working, and happens thousands of times a second when it does:
       // it shows in lanyard_http_errors_total, not as a log line per request.
       if (error.status >= 500 && error.code !== 'SERVICE_OVERLOADED') request.log.warn({ code: error.code, err: error.cause }, 'request refused');
-      return send(reply, request, error.code, error.details);
+      return send(reply, request, error.code, error.details, error.status);
     }
     if (validationIssues(error) !== undefined) {
       const refused = validationFailed(error);

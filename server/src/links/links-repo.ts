@@ -13,6 +13,7 @@ function toLink(row: SingleUseLinkRow): SingleUseLink {
     expiresAt: row.expires_at,
     usedAt: row.used_at,
     replacedAt: row.replaced_at,
+    details: row.details,
   };
 }
 
@@ -30,6 +31,7 @@ export async function insertLink(db: Executor, link: SingleUseLink, tokenHash: B
       expires_at: link.expiresAt,
       used_at: null,
       replaced_at: null,
+      details: JSON.stringify(link.details),
     })
     .execute();
 }

@@ -13,8 +13,11 @@ export type LinkErrors = Record<Exclude<LinkState, 'pending'>, ErrorCode> & { no
 
 /** One kind of emailed single-use link, bound to its purpose, console route and error codes. */
 export interface LinkKind {
-  /** Creates a link in `trx`: the token is in the URL only (shown once, emailed), its keyed hash is stored. */
-  create(trx: Executor, input: { tenantId: string; userId: string; createdBy: string | null; expiresAt: Date }): Promise<{ link: SingleUseLink; url: string }>;
+  /** Creates a link in `trx`: the token is in the URL (shown once, emailed) and answered once; its keyed hash is stored. */
+  create(
+    trx: Executor,
+    input: { tenantId: string; userId: string; createdBy: string | null; expiresAt: Date; details?: Record<string, unknown> },
+  ): Promise<{ link: SingleUseLink; url: string; token: string }>;
   /** The pending link a token names, or the kind's coded error for the state it is in. */
   describe(token: string, executor?: Executor): Promise<SingleUseLink>;
   /** Uses a described link exactly once; a caller that lost a race gets the code of the link's state now. */
@@ -58,9 +61,9 @@ export function createSingleUseLinksService(deps: { db: Db; clock: Clock; secret
         async create(trx, input) {
           const createdAt = deps.clock.now();
           const token = newSecretToken();
-          const link: SingleUseLink = { id: newId(createdAt.getTime()), purpose, ...input, createdAt, usedAt: null, replacedAt: null };
+          const link: SingleUseLink = { id: newId(createdAt.getTime()), purpose, ...input, details: input.details ?? {}, createdAt, usedAt: null, replacedAt: null };
           await insertLink(trx, link, deps.secrets.hash(token));
-          return { link, url: consoleLinkUrl(deps.publicUrl, route, token) };
+          return { link, url: consoleLinkUrl(deps.publicUrl, route, token), token };
         },
         describe,
         async consume(trx, token, link) {
@@ -82,7 +85,7 @@ export function createSingleUseLinksService(deps: { db: Db; clock: Clock; secret
           const createdAt = deps.clock.now();
           await replaceOpenLinks(trx, purpose, input.userId, undefined, createdAt);
           const code = unlockCodeFrom(randomBytes(8));
-          const link: SingleUseLink = { id: newId(createdAt.getTime()), purpose, ...input, createdAt, usedAt: null, replacedAt: null };
+          const link: SingleUseLink = { id: newId(createdAt.getTime()), purpose, ...input, details: {}, createdAt, usedAt: null, replacedAt: null };
           await insertLink(trx, link, hashOf(input.userId, code));
           return { link, code };
         },

@@ -2,7 +2,15 @@
  * Emailed single-use links: a 256-bit random token in a console URL, stored only as a keyed hash, for one
  * purpose, one user and one tenant, valid until it expires, is used once, or is replaced by a newer link.
  */
-export type LinkPurpose = 'invitation' | 'password-reset' | 'unlock-code';
+export type LinkPurpose =
+  | 'invitation'
+  | 'password-reset'
+  /** A supervisor's one-time unlock code, read out over the phone and entered with the password at sign-in. */
+  | 'unlock-code'
+  /** The second sign-in step of a user with an enrolled TOTP: never emailed, answered once by POST /api/v1/auth/login. */
+  | 'mfa-challenge'
+  /** The forced enrolment of a user whose role requires MFA: never emailed, answered once by POST /api/v1/auth/login. */
+  | 'mfa-enrolment';
 
 export type LinkState = 'pending' | 'used' | 'replaced' | 'expired';
 
@@ -17,6 +25,8 @@ export interface SingleUseLink {
   expiresAt: Date;
   usedAt: Date | null;
   replacedAt: Date | null;
+  /** What a link of this kind carries besides its user (an MFA challenge: whether the password must be changed). */
+  details: Record<string, unknown>;
 }
 
 /** Where a link stands at a moment; use and replacement win over expiry. */

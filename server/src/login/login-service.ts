@@ -1,23 +1,50 @@
+import type { TotpEnrolment, TotpPeriod } from '@lanyard/contracts/mfa';
 import type { AuditService } from '../audit/audit-service.ts';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import { MINUTE, type Clock } from '../kernel/clock.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
+import type { SingleUseLinksService } from '../links/links-service.ts';
+import type { SingleUseLink } from '../links/links.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { SessionsService, StartedSession } from '../sessions/sessions-service.ts';
 import type { Db } from '../storage/db.ts';
 import { writeTogether } from '../storage/write-together.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { refusalDetails, type MethodResult, type SignInCandidate } from './login.ts';
+import { refusalDetails, type MethodResult, type SignInCandidate, type SignedInAccount, type UsedUnlockCode } from './login.ts';
 import type { PasswordMethod } from './password-method.ts';
+import type { SecondStepResult, TotpMethod } from './totp-method.ts';
+
+/** What a right password leads to: a session, or a second step first (no session, no cookie). */
+export type PasswordLoginOutcome =
+  | { kind: 'signed-in'; session: StartedSession }
+  | { kind: 'second-step'; challenge: string; enrolment: boolean };
+
+/** How long a sign-in challenge lives (SPEC §4b: 5 minutes). */
+export const challengeLifetimeMs = 5 * MINUTE;
 
 /**
- * Sign-in, from the username to the session. Loads the candidate once, hands it to a method (password
- * today; TOTP and OpenID Connect next), and writes every `auth.login.*` audit row. Every refusal answers
+ * Sign-in, from the username to the session. Loads the candidate once, hands it to a method (password,
+ * then TOTP as the second step when the user has one or the MFA policy requires it; OpenID Connect next),
+ * and writes every `auth.login.*` audit row. Every refusal answers
  * AUTH_INVALID_CREDENTIALS after the same argon2 work, whatever the reason.
  */
 export interface LoginService {
-  /** Password sign-in into the user's default tenant: a session, or AUTH_INVALID_CREDENTIALS. */
-  loginWithPassword(username: string, password: string, meta: RequestMeta, options?: { unlockCode?: string | undefined }): Promise<StartedSession>;
+  /**
+   * Password sign-in into the user's default tenant: a session, or — for a user with a TOTP, or one the MFA
+   * policy requires to enrol — a single-use challenge for the second step; AUTH_INVALID_CREDENTIALS.
+   */
+  loginWithPassword(username: string, password: string, meta: RequestMeta, options?: { unlockCode?: string | undefined }): Promise<PasswordLoginOutcome>;
+  /**
+   * The second step (`POST /api/v1/auth/login/mfa`): a challenge and a code (or a recovery code) → a
+   * session; for a forced enrolment also the ten recovery codes. 401 MFA_CHALLENGE_INVALID, 401
+   * MFA_CODE_INVALID, 403 ACCOUNT_LOCKED. The challenge is consumed by the sign-in it completes; wrong codes
+   * leave it alive (each is counted toward the lockout), until it expires.
+   */
+  completeSecondStep(challenge: string, code: string | undefined, meta: RequestMeta): Promise<{ session: StartedSession; recoveryCodes?: string[] }>;
+  /** `POST /api/v1/auth/login/mfa/enrolment`: the pending TOTP of a forced enrolment. MFA_CHALLENGE_INVALID. */
+  startEnrolmentAtSignIn(challenge: string, input: { secret?: string | undefined; period?: TotpPeriod | undefined }, meta: RequestMeta): Promise<TotpEnrolment>;
   /** A sign-in whose body was refused at the edge is still a failed sign-in: audited with reason invalid-input. */
   recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void>;
 }
@@ -27,13 +54,24 @@ const unprintable = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
 
 export function createLoginService(deps: {
   db: Db;
-  users: Pick<UsersService, 'findSignInRecord'>;
+  clock: Clock;
+  users: Pick<UsersService, 'findSignInRecord' | 'getUser' | 'findMembership'>;
   tenants: Pick<TenantsService, 'getTenant'>;
-  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'recordLockout'>;
+  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'uncountPasswordAttempt' | 'recordLockout'>;
   sessions: Pick<SessionsService, 'start'>;
   audit: Pick<AuditService, 'record'>;
+  links: SingleUseLinksService;
+  mfa: Pick<MfaService, 'secondStepFor' | 'startSignInEnrolment' | 'consumeStep' | 'useRecoveryCode' | 'issueRecoveryCodes' | 'countRecoveryCodes' | 'notify'>;
   password: PasswordMethod;
+  totp: TotpMethod;
 }): LoginService {
+  // Sign-in challenges are single-use links that are never emailed: every refusal of one is the same code.
+  const challengeErrors = { notFound: 'MFA_CHALLENGE_INVALID', expired: 'MFA_CHALLENGE_INVALID', used: 'MFA_CHALLENGE_INVALID', replaced: 'MFA_CHALLENGE_INVALID' } as const;
+  const challenges = {
+    totp: deps.links.kind({ purpose: 'mfa-challenge', route: 'login', errors: challengeErrors }),
+    enrolment: deps.links.kind({ purpose: 'mfa-enrolment', route: 'login', errors: challengeErrors }),
+  };
+
   /** User, membership and credential state in one read, then the tenant (see users.findSignInRecord). */
   const loadCandidate = async (username: string): Promise<SignInCandidate | undefined> => {
     const record = await deps.users.findSignInRecord(username);
@@ -60,6 +98,91 @@ export function createLoginService(deps: {
     throw new AppError('AUTH_INVALID_CREDENTIALS');
   };
 
+  /** The audit row of a supervisor's unlock code that let this sign-in through, naming who issued it. */
+  const auditUnlockCodeUse = (executor: Parameters<AuditService['record']>[0], account: SignedInAccount, code: UsedUnlockCode, meta: RequestMeta) =>
+    deps.audit.record(executor, {
+      tenantId: account.tenant.id,
+      actorUserId: account.user.id,
+      action: 'auth.unlock.code.used',
+      result: 'success',
+      targetType: 'user',
+      targetId: account.user.id,
+      ip: meta.ip,
+      details: { issuedBy: code.issuedBy, codeId: code.linkId },
+    });
+
+  /** An unlock code before a second step: the lock and the count of failures are cleared, and the use audited, together. */
+  const recordUnlockCodeUse = (db: Db, account: SignedInAccount, code: UsedUnlockCode, meta: RequestMeta) =>
+    db.transaction().execute(async (trx) => {
+      await deps.passwords.clearPasswordAttempts(trx, account.user.id);
+      await auditUnlockCodeUse(trx, account, code, meta);
+    });
+
+  /** A right password with a second step to come: a challenge (stored hashed, 5 minutes) and its audit row; no session, and the count of failures is left as it was. */
+  const issueChallenge = async (userId: string, tenantId: string, step: 'totp' | 'enrolment', passwordChangeRequired: boolean, meta: RequestMeta): Promise<string> =>
+    deps.db.transaction().execute(async (trx) => {
+      const kind = step === 'totp' ? challenges.totp : challenges.enrolment;
+      const expiresAt = new Date(deps.clock.now().getTime() + challengeLifetimeMs);
+      const { token } = await kind.create(trx, { tenantId, userId, createdBy: null, expiresAt, details: { passwordChangeRequired } });
+      await deps.passwords.uncountPasswordAttempt(trx, userId);
+      await deps.audit.record(trx, {
+        tenantId,
+        actorUserId: userId,
+        action: 'auth.login.secondStep',
+        result: 'success',
+        targetType: 'user',
+        targetId: userId,
+        ip: meta.ip,
+        details: { method: 'password', next: step },
+      });
+      return token;
+    });
+
+  /** The pending challenge a value names, of either kind: MFA_CHALLENGE_INVALID otherwise. */
+  const findChallenge = async (challenge: string): Promise<{ link: SingleUseLink; enrolment: boolean }> => {
+    try {
+      return { link: await challenges.totp.describe(challenge), enrolment: false };
+    } catch (error) {
+      if (!isAppError(error, 'MFA_CHALLENGE_INVALID')) throw error;
+      return { link: await challenges.enrolment.describe(challenge), enrolment: true };
+    }
+  };
+
+  /** The account a challenge was issued to, if it may still sign in (active, still a member). */
+  const accountOf = async (link: SingleUseLink, meta: RequestMeta) => {
+    const [user, membership, tenant] = await Promise.all([deps.users.getUser(link.userId), deps.users.findMembership(link.tenantId, link.userId), deps.tenants.getTenant(link.tenantId)]);
+    if (user.status !== 'active' || membership === undefined) {
+      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason: membership === undefined ? 'no-membership' : `status-${user.status}`, method: 'totp' } });
+      throw new AppError('MFA_CHALLENGE_INVALID');
+    }
+    return { user, membership, tenant };
+  };
+
+  /** A refused code: audited (a replay also emailed), the lock it set audited; 401 MFA_CODE_INVALID, or 403 ACCOUNT_LOCKED while locked. */
+  const refuseSecondStep = async (
+    result: Extract<SecondStepResult, { ok: false }>,
+    account: { user: Awaited<ReturnType<UsersService['getUser']>>; tenant: Awaited<ReturnType<TenantsService['getTenant']>> },
+    meta: RequestMeta,
+  ): Promise<never> => {
+    const { user, tenant } = account;
+    if (result.lockedUntil !== undefined) await deps.passwords.recordLockout(tenant, user.id, result.lockedUntil, meta);
+    await deps.audit.record(deps.db, {
+      tenantId: tenant.id,
+      actorUserId: user.id,
+      action: 'auth.login.failed',
+      result: 'failure',
+      targetType: 'user',
+      targetId: user.id,
+      ip: meta.ip,
+      details: { reason: result.reason, method: 'totp' },
+    });
+    if (result.reason === 'replayed-code') {
+      await deps.db.transaction().execute((trx) => deps.mfa.notify(trx, 'mfa-replay-detected', { user, tenant, actorUserId: null, meta, details: { step: result.step } }));
+    }
+    if (result.reason === 'locked') throw new AppError('ACCOUNT_LOCKED');
+    throw new AppError('MFA_CODE_INVALID', { status: 401 });
+  };
+
   return {
     async recordRefusedInput(attemptedUsername, meta) {
       const username = typeof attemptedUsername === 'string' ? attemptedUsername.slice(0, 254).replaceAll(unprintable, '\ufffd') : undefined;
@@ -77,6 +200,12 @@ export function createLoginService(deps: {
       const result = await deps.password.check(await loadCandidate(username), password, options.unlockCode);
       if (!result.ok) return refuse(result, username, meta);
       const { account, passwordChangeRequired } = result;
+      const secondStep = await deps.mfa.secondStepFor(account);
+      if (secondStep !== 'none') {
+        // A supervisor's unlock code lifts the lock for the second step too; the code step is counted afresh.
+        if (result.unlockCode !== undefined) await recordUnlockCodeUse(deps.db, account, result.unlockCode, meta);
+        return { kind: 'second-step', challenge: await issueChallenge(account.user.id, account.tenant.id, secondStep, passwordChangeRequired, meta), enrolment: secondStep === 'enrolment' };
+      }
       // The session, the reset attempt count and the audit row: one statement, one round trip (see writeTogether).
       let started: StartedSession | undefined;
       await writeTogether(deps.db, async (writes) => {
@@ -93,21 +222,69 @@ export function createLoginService(deps: {
           details: { method: 'password', passwordChangeRequired },
         });
         // The lock the code lifted is cleared with the attempt count above.
-        if (result.unlockCode !== undefined) {
-          await deps.audit.record(writes, {
+        if (result.unlockCode !== undefined) await auditUnlockCodeUse(writes, account, result.unlockCode, meta);
+      });
+      if (started === undefined) throw new Error('writeTogether did not run the session write');
+      return { kind: 'signed-in', session: started };
+    },
+
+    async completeSecondStep(challenge, code, meta) {
+      const { link, enrolment } = await findChallenge(challenge);
+      const account = await accountOf(link, meta);
+      const result = await deps.totp.check({ userId: account.user.id, tenant: account.tenant }, code, { enrolling: enrolment });
+      if (!result.ok) return refuseSecondStep(result, account, meta);
+      const { use } = result;
+      const passwordChangeRequired = link.details.passwordChangeRequired === true;
+      const method = use.kind === 'totp' ? 'password+totp' : 'password+recovery-code';
+      let recoveryCodes: string[] | undefined;
+      try {
+        const session = await deps.db.transaction().execute(async (trx) => {
+          // The code first: of concurrent submissions exactly one consumes its step (or recovery code).
+          const consumed = use.kind === 'totp' ? await deps.mfa.consumeStep(trx, account.user.id, use.step, { confirm: enrolment }) : await deps.mfa.useRecoveryCode(trx, account.user.id, use.code);
+          if (!consumed) throw new CodeNotConsumed(use.kind === 'totp' ? 'replayed-code' : 'wrong-code', use.kind === 'totp' ? use.step : undefined);
+          await (enrolment ? challenges.enrolment : challenges.totp).consume(trx, challenge, link);
+          if (enrolment) {
+            recoveryCodes = await deps.mfa.issueRecoveryCodes(trx, account.user.id);
+            await deps.mfa.notify(trx, 'mfa-enabled', { ...account, actorUserId: account.user.id, meta, details: { atSignIn: true } });
+          } else if (use.kind === 'recovery') {
+            const remaining = await deps.mfa.countRecoveryCodes(account.user.id, trx);
+            await deps.mfa.notify(trx, 'mfa-recovery-code-used', { ...account, actorUserId: account.user.id, meta, recoveryCodesRemaining: remaining, details: { remaining } });
+          }
+          const started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired }, trx);
+          await deps.passwords.clearPasswordAttempts(trx, account.user.id);
+          await deps.audit.record(trx, {
             tenantId: account.tenant.id,
             actorUserId: account.user.id,
-            action: 'auth.unlock.code.used',
+            action: 'auth.login.succeeded',
             result: 'success',
             targetType: 'user',
             targetId: account.user.id,
             ip: meta.ip,
-            details: { issuedBy: result.unlockCode.issuedBy, codeId: result.unlockCode.linkId },
+            details: { method, passwordChangeRequired, ...(enrolment ? { enrolled: true } : {}) },
           });
-        }
-      });
-      if (started === undefined) throw new Error('writeTogether did not run the session write');
-      return started;
+          return started;
+        });
+        return recoveryCodes === undefined ? { session } : { session, recoveryCodes };
+      } catch (error) {
+        if (!(error instanceof CodeNotConsumed)) throw error;
+        return refuseSecondStep({ ok: false, reason: error.reason, ...(error.step === undefined ? {} : { step: error.step }) }, account, meta);
+      }
+    },
+
+    async startEnrolmentAtSignIn(challenge, input, meta) {
+      const link = await challenges.enrolment.describe(challenge);
+      const account = await accountOf(link, meta);
+      return deps.mfa.startSignInEnrolment(account, input);
     },
   };
+}
+
+/** A code that matched but lost the race to consume it (or a recovery code that is not one): the transaction rolls back. */
+class CodeNotConsumed extends Error {
+  constructor(
+    readonly reason: 'replayed-code' | 'wrong-code',
+    readonly step: number | undefined,
+  ) {
+    super(reason);
+  }
 }

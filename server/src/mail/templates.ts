@@ -146,3 +146,35 @@ export function passwordResetEmail(
     footer: 'passwordReset.footer',
   });
 }
+
+/** The second-factor notices (SPEC §3.10): what happened, when and from where; never a secret, a code or a link. */
+export type MfaNotice = 'mfa-enabled' | 'mfa-disabled' | 'mfa-reset' | 'mfa-recovery-code-used' | 'mfa-replay-detected';
+
+const mfaNoticeKeys = {
+  'mfa-enabled': { subject: 'mfaEnabled.subject', body: 'mfaEnabled.body', warning: 'mfaEnabled.warning' },
+  'mfa-disabled': { subject: 'mfaDisabled.subject', body: 'mfaDisabled.body', warning: 'mfaDisabled.warning' },
+  'mfa-reset': { subject: 'mfaReset.subject', body: 'mfaReset.body', warning: 'mfaReset.warning' },
+  'mfa-recovery-code-used': { subject: 'mfaRecoveryCodeUsed.subject', body: 'mfaRecoveryCodeUsed.body', warning: 'mfaRecoveryCodeUsed.warning' },
+  'mfa-replay-detected': { subject: 'mfaReplayDetected.subject', body: 'mfaReplayDetected.body', warning: 'mfaReplayDetected.warning' },
+} as const satisfies Record<MfaNotice, { subject: MessageKey; body: MessageKey; warning: MessageKey }>;
+
+export function mfaNoticeEmail(
+  notice: MfaNotice,
+  input: { firstName: string; username: string; tenantName: string; at: Date; ip?: string | null | undefined; recoveryCodesRemaining?: number },
+  options: RenderOptions = {},
+): RenderedEmail {
+  const m = messagesFor(options);
+  const keys = mfaNoticeKeys[notice];
+  const values = { tenantName: input.tenantName, username: input.username, at: m.dateTime(input.at), ...address(input.ip) };
+  return render(m, {
+    template: notice,
+    subject: m.plain(keys.subject),
+    blocks: [
+      paragraph([greetingIn(m, input.firstName)]),
+      paragraph(m.rich(keys.body, values)),
+      ...(input.recoveryCodesRemaining === undefined ? [] : [paragraph(m.rich('mfaRecoveryCodeUsed.remaining', { count: input.recoveryCodesRemaining }))]),
+      emphasis(m.rich(keys.warning)),
+    ],
+    footer: 'mfa.footer',
+  });
+}

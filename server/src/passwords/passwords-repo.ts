@@ -51,6 +51,19 @@ export async function countPasswordAttempt(db: Executor, userId: string, now: Da
   return { admitted: row.failed_login_count <= maxFailures, locksNow: row.failed_login_count === maxFailures, lockedUntil: row.locked_until };
 }
 
+/**
+ * Takes back the attempt a right password was counted as, when a second step follows: it was no failure, and
+ * not yet a sign-in. The account was not locked before it (else it would not have been verified), so a lock
+ * is only this attempt's own and goes with it.
+ */
+export async function uncountPasswordAttempt(db: Executor, userId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_login_count: sql<number>`greatest(failed_login_count - 1, 0)`, locked_until: null })
+    .where('id', '=', userId)
+    .execute();
+}
+
 export async function clearFailedLogins(db: Executor, userId: string): Promise<void> {
   await db.updateTable('users').set({ failed_login_count: 0, locked_until: null }).where('id', '=', userId).execute();
 }

@@ -33,6 +33,7 @@ import {
   listPasswordHistory,
   type PasswordAttempt,
   replacePassword,
+  uncountPasswordAttempt,
   updatePasswordHash,
 } from './passwords-repo.ts';
 
@@ -59,10 +60,22 @@ export interface PasswordsService {
     account: { user: User; credential: CredentialState; tenant: Tenant; membership: Membership },
     password: string,
   ): Promise<{ passwordChangeRequired: boolean }>;
+  /**
+   * A right password that leads to a second step (TOTP) is neither a failure nor yet a sign-in: its attempt is
+   * taken back, in `executor`, so the count holds the failures since the last completed sign-in, and wrong
+   * codes lock the account after exactly `lockout.maxFailures` of them however often the password step runs.
+   */
+  uncountPasswordAttempt(executor: Executor, userId: string): Promise<void>;
   /** Resets the account's attempt count (a right password), in `executor`. */
   clearPasswordAttempts(executor: Executor, userId: string): Promise<void>;
   /** The first password of an invited user must meet the policy (history does not apply yet): PASSWORD_POLICY_VIOLATED. */
   assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy>;
+  /**
+   * Checks a signed-in user's current password before a sensitive change (second factor), counted toward the
+   * lockout exactly as a change of password is; a refusal is audited under `action` and answers
+   * CURRENT_PASSWORD_INCORRECT or ACCOUNT_LOCKED. A right password resets the count.
+   */
+  confirmCurrentPassword(principal: Pick<Principal, 'userId' | 'tenantId'>, currentPassword: string, action: string, meta: RequestMeta): Promise<void>;
   /** Changes the password with the current one (counted toward the lockout): CURRENT_PASSWORD_INCORRECT, ACCOUNT_LOCKED, PASSWORD_POLICY_VIOLATED. */
   changePassword(principal: Principal, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void>;
   /** Queues a forgot-password request; the answer never depends on whether the account exists. */
@@ -292,6 +305,7 @@ export function createPasswordsService(deps: {
 
     /** A right password resets the account's attempt count: part of the sign-in's own write (see writeTogether). */
     clearPasswordAttempts: (executor: Executor, userId: string) => clearFailedLogins(executor, userId),
+    uncountPasswordAttempt: (executor: Executor, userId: string) => uncountPasswordAttempt(executor, userId),
 
     /** The first password of an invited user must meet the policy too (history does not apply yet). */
     async assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy> {
@@ -299,6 +313,38 @@ export function createPasswordsService(deps: {
       const failed = await failedRulesFor(policy, user, password, false);
       if (failed.length > 0) throw new AppError('PASSWORD_POLICY_VIOLATED', { details: { failedRules: failed } });
       return policy;
+    },
+
+    async confirmCurrentPassword(principal, currentPassword, action, meta): Promise<void> {
+      const state = await findCredentialState(deps.db, principal.userId);
+      const refuse = async (reason: string, code: 'CURRENT_PASSWORD_INCORRECT' | 'ACCOUNT_LOCKED'): Promise<never> => {
+        await deps.audit.record(deps.db, {
+          tenantId: principal.tenantId,
+          actorUserId: principal.userId,
+          action,
+          result: 'failure',
+          targetType: 'user',
+          targetId: principal.userId,
+          ip: meta.ip,
+          details: { reason },
+        });
+        throw new AppError(code);
+      };
+      if (state?.passwordHash == null) {
+        await deps.hasher.verifyAgainstDummy(currentPassword);
+        return refuse('no-password', 'CURRENT_PASSWORD_INCORRECT');
+      }
+      const tenant = await deps.tenants.getTenant(principal.tenantId);
+      const attempt = await admitPasswordAttempt(principal.userId, tenant);
+      if (!attempt.admitted) {
+        await deps.hasher.verifyAgainstDummy(currentPassword);
+        return refuse('locked', 'ACCOUNT_LOCKED');
+      }
+      if (!(await deps.hasher.verify(state.passwordHash, currentPassword))) {
+        if (attempt.locksNow) await recordLockout(tenant, principal.userId, attempt.lockedUntil, meta);
+        return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
+      }
+      await clearFailedLogins(deps.db, principal.userId);
     },
 
     /** Change password (needs the current one); other sessions are signed out and an email follows. */

@@ -83,3 +83,15 @@ export async function tightenTenantSessions(db: Executor, tenantId: string, idle
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Every session of a user, in every tenant, newest first. */
+export async function listUserSessions(db: Executor, userId: string): Promise<SessionRecord[]> {
+  const rows = await db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  return rows.map(toSession);
+}
+
+/** Ends one session of a user; false when the user has no session with this id. */
+export async function deleteUserSession(db: Executor, userId: string, sessionId: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
@@ -7,15 +8,17 @@ import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState } from './sessions.ts';
+import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState, type SessionRecord } from './sessions.ts';
 import {
   clearPasswordChangeRequired,
   deleteSession,
   deleteSessionByTokenHash,
+  deleteUserSession,
   deleteUserSessions,
   findSessionByTokenHash,
   insertSession,
   tightenTenantSessions,
+  listUserSessions,
   touchSession,
 } from './sessions-repo.ts';
 
@@ -38,13 +41,23 @@ export interface SessionsService {
   logout(token: string): Promise<void>;
   /** Signs a user out everywhere (optionally keeping the session that asked); returns how many sessions ended. */
   revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor?: Executor): Promise<number>;
+  /** The user's sessions that are still active, in every tenant, newest first (the cookie value is never among them). */
+  listUserSessions(userId: string): Promise<SessionRecord[]>;
+  /** Ends one of the user's sessions: the next request with its cookie is refused, on every instance (each request reads the session). SESSION_NOT_FOUND for another user's or an unknown id. */
+  endUserSession(principal: Principal, sessionId: string, meta: RequestMeta): Promise<void>;
   /** Lifts the change-your-password-first restriction of a session. */
   clearPasswordChangeRequired(sessionId: string, executor?: Executor): Promise<void>;
   /** A tightened session policy shortens the tenant's open sessions (never lengthens them), in `executor`; returns how many changed. */
   applyPolicyToOpenSessions(tenantId: string, policy: { idleMinutes: number; absoluteHours: number }, executor: Executor): Promise<number>;
 }
 
-export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Pick<SecretHasher, 'hash'>; users: Pick<UsersService, 'getUser' | 'findMembership'> }): SessionsService {
+export function createSessionsService(deps: {
+  db: Db;
+  clock: Clock;
+  secrets: Pick<SecretHasher, 'hash'>;
+  users: Pick<UsersService, 'getUser' | 'findMembership'>;
+  audit: Pick<AuditService, 'record'>;
+}): SessionsService {
   return {
     async start(userId, tenant, meta, executor = deps.db) {
       const now = deps.clock.now();
@@ -80,6 +93,27 @@ export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Pic
 
     revokeUserSessions(userId, exceptSessionId, executor = deps.db) {
       return deleteUserSessions(executor, userId, exceptSessionId);
+    },
+
+    async listUserSessions(userId) {
+      const now = deps.clock.now();
+      return (await listUserSessions(deps.db, userId)).filter((session) => sessionState(session, now) === 'active');
+    },
+
+    async endUserSession(principal, sessionId, meta) {
+      await deps.db.transaction().execute(async (trx) => {
+        if (!(await deleteUserSession(trx, principal.userId, sessionId))) throw new AppError('SESSION_NOT_FOUND');
+        await deps.audit.record(trx, {
+          tenantId: principal.tenantId,
+          actorUserId: principal.userId,
+          action: 'session.ended',
+          result: 'success',
+          targetType: 'session',
+          targetId: sessionId,
+          ip: meta.ip,
+          details: { current: principal.kind === 'session' && principal.sessionId === sessionId },
+        });
+      });
     },
 
     clearPasswordChangeRequired(sessionId, executor = deps.db) {

@@ -1,4 +1,5 @@
 import { isPermission, type Permission } from '@lanyard/contracts/permissions';
+import Bowser from 'bowser';
 import { HOUR, MINUTE } from '../kernel/clock.ts';
 import type { SessionPrincipal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
@@ -70,4 +71,17 @@ export function sessionPrincipalOf(session: Pick<SessionRecord, 'id' | 'userId' 
     permissions: new Set<Permission>(membership.role.permissions.filter(isPermission)),
     passwordChangeRequired: session.passwordChangeRequired,
   };
+}
+
+/**
+ * A user agent read for people: "Chrome on Windows", "Safari on iOS", "Firefox" (no system named), or null
+ * when it names no browser we know (a script, an empty header).
+ */
+export function deviceOf(userAgent: string | null): string | null {
+  if (userAgent === null || userAgent.trim() === '') return null;
+  const parsed = Bowser.parse(userAgent);
+  const browser = parsed.browser.name;
+  const os = parsed.os.name;
+  if (browser === undefined || browser === '') return os === undefined || os === '' ? null : os;
+  return os === undefined || os === '' ? browser : `${browser} on ${os}`;
 }

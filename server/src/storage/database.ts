@@ -159,6 +159,26 @@ export interface SingleUseLinksTable {
   expires_at: Timestamp;
   used_at: Timestamp | null;
   replaced_at: Timestamp | null;
+  /** JSON; the database default is an empty object. */
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface MfaTotpTable {
+  user_id: string;
+  secret_sealed: Uint8Array;
+  period: number;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  /** The last time step a code was accepted for; -1 before any. */
+  last_used_step: Generated<number>;
+}
+
+export interface MfaRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: Uint8Array;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface UserImportJobsTable {
@@ -209,6 +229,8 @@ export interface Database {
   single_use_links: SingleUseLinksTable;
   user_import_jobs: UserImportJobsTable;
   user_import_rows: UserImportRowsTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -224,3 +246,4 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type SingleUseLinkRow = Selectable<SingleUseLinksTable>;
 export type UserImportJobRow = Selectable<UserImportJobsTable>;
 export type UserImportRowRow = Selectable<UserImportRowsTable>;
+export type MfaTotpRow = Selectable<MfaTotpTable>;

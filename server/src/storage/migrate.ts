@@ -9,6 +9,7 @@ import * as singleUseLinks from './migrations/0006-single-use-links.ts';
 import * as auditNoTruncate from './migrations/0007-audit-no-truncate.ts';
 import * as userImports from './migrations/0009-user-imports.ts';
 import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
+import * as mfa from './migrations/0011-mfa.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-audit-no-truncate': auditNoTruncate,
   '0009-user-imports': userImports,
   '0010-roles-teams-policies': rolesTeamsPolicies,
+  '0011-mfa': mfa,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultMfaPolicy, mfaPolicySchema } from '@lanyard/contracts/mfa';
 import { contactCenterDefaultPolicy, passwordPolicySchema } from '@lanyard/contracts/password-policy';
 
 /** The longest access-token lifetime any tenant may choose; a retired signing key stays published this long. */
@@ -30,6 +31,8 @@ export const tenantSettingsSchema = z.object({
     })
     .prefault({}),
   passwordResetLifetimeMinutes: z.int().min(5).max(1440).default(60),
+  /** Second factor: off, optional (the default) or required for the roles named; the TOTP periods allowed. */
+  mfaPolicy: mfaPolicySchema.default(defaultMfaPolicy),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

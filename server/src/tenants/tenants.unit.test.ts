@@ -11,6 +11,7 @@ describe('parseTenantSettings', () => {
     accessKeys: { maxPerUser: 5, tokenLifetimeMinutes: 15 },
     lockout: { maxFailures: 6, lockMinutes: 30 },
     passwordResetLifetimeMinutes: 60,
+    mfaPolicy: { mode: 'optional', requiredRoleIds: [], allowedPeriods: [30] },
   };
 
   it('gives every default for empty, null or missing settings', () => {
@@ -43,6 +44,8 @@ describe('parseTenantSettings', () => {
       { accessKeys: { maxPerUser: 0 } },
       { lockout: { maxFailures: 101 } },
       { passwordResetLifetimeMinutes: 4 },
+      { mfaPolicy: { mode: 'sometimes', requiredRoleIds: [], allowedPeriods: [30] } },
+      { mfaPolicy: { mode: 'optional', requiredRoleIds: [], allowedPeriods: [60] } },
       { passwordPolicy: { ...contactCenterDefaultPolicy, minLength: 0 } },
       { passwordPolicy: { minLength: 12 } },
       { session: 'long' },
