@@ -5,12 +5,11 @@ import { Link, Navigate, useLocation } from 'react-router';
 import { messageForError } from '../../api/client.ts';
 import { fetchMe, login, meQueryKey } from '../../api/session.ts';
 import { readLoginState } from '../../app/navigation-state.ts';
+import { landingPath } from '../../app/admin-sections.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
-
-const defaultDestination = '/profile/general';
 
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
@@ -45,7 +44,7 @@ export function LoginPage() {
     },
   });
 
-  if (me.data) return <Navigate to={from ?? defaultDestination} replace />;
+  if (me.data) return <Navigate to={from ?? landingPath(me.data.permissions)} replace />;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
