@@ -107,8 +107,15 @@ export function importJobQueryKey(jobId: string) {
   return ['admin', 'users', 'import', jobId] as const;
 }
 
-export function fetchImportJob(jobId: string, signal?: AbortSignal): Promise<ImportJob> {
-  return apiRequest(`/admin/users/import/${encodeURIComponent(jobId)}`, importJobSchema, { signal });
+/** The job's progress and one page of its processed rows (`cursor`: the line after which to go on). */
+export function fetchImportJob(jobId: string, page: { cursor?: number | undefined; limit?: number } = {}, signal?: AbortSignal): Promise<ImportJob> {
+  return apiRequest(`/admin/users/import/${encodeURIComponent(jobId)}${queryString({ cursor: page.cursor, limit: page.limit })}`, importJobSchema, { signal });
+}
+
+/** The line to ask for the next page of report rows from, or null when there is none. */
+export function nextReportLine(job: ImportJob): number | null {
+  const value: unknown = (job as { nextCursor?: unknown }).nextCursor;
+  return typeof value === 'number' ? value : null;
 }
 
 export function importReportUrl(jobId: string): string {

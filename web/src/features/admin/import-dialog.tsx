@@ -3,12 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Button, Dialog, FileTrigger, Heading, Label, ProgressBar } from 'react-aria-components';
 import { useIntl } from 'react-intl';
-import { fetchImportJob, importJobQueryKey, importReportUrl, startImport, teamsQueryKey, usersQueryKey } from '../../api/admin.ts';
+import type { ImportRowReport } from '@lanyard/contracts/admin';
+import { fetchImportJob, importJobQueryKey, importReportUrl, nextReportLine, startImport, teamsQueryKey, usersQueryKey } from '../../api/admin.ts';
 import { messageForCode, messageForError } from '../../api/client.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 
 /** How often the job is asked about while it runs. */
 const pollMs = 1000;
+const reportPageSize = 100;
 
 /**
  * Import CSV: pick a file (`username,email,firstName,lastName,role,team`), upload it, watch a progress bar
@@ -26,12 +28,20 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
   });
   const job = useQuery({
     queryKey: importJobQueryKey(jobId ?? ''),
-    queryFn: ({ signal }) => fetchImportJob(jobId ?? '', signal),
+    queryFn: ({ signal }) => fetchImportJob(jobId ?? '', { limit: reportPageSize }, signal),
     enabled: jobId !== null,
     refetchInterval: (query) => (query.state.data?.state === 'done' ? false : pollMs),
     staleTime: 0,
   });
   const done = job.data?.state === 'done';
+  // Rows beyond the first page of the report, fetched on request.
+  const [moreRows, setMoreRows] = useState<{ rows: ImportRowReport[]; next: number | null } | null>(null);
+  const more = useMutation({
+    mutationFn: (cursor: number) => fetchImportJob(jobId ?? '', { cursor, limit: reportPageSize }),
+    onSuccess: (page) => setMoreRows({ rows: [...(moreRows?.rows ?? []), ...page.rows], next: nextReportLine(page) }),
+  });
+  const rows = [...(job.data?.rows ?? []), ...(moreRows?.rows ?? [])];
+  const nextLine = moreRows === null ? (job.data === undefined ? null : nextReportLine(job.data)) : moreRows.next;
   useEffect(() => {
     // The directory changed: the list behind the dialog shows the invited people.
     if (!done) return;
@@ -134,7 +144,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
           )}
           {done && job.data !== undefined && (
             <>
-              {job.data.rows.length > 0 && (
+              {rows.length > 0 && (
                 <div className="table-scroll report-scroll" tabIndex={0} role="region" aria-label={intl.formatMessage({ id: 'import.report' })}>
                   <table className="data-table" role="table">
                     <caption className="visually-hidden">{intl.formatMessage({ id: 'import.report' })}</caption>
@@ -147,7 +157,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
                       </tr>
                     </thead>
                     <tbody role="rowgroup">
-                      {job.data.rows.map((row) => (
+                      {rows.map((row) => (
                         <tr key={row.line} role="row" data-line={row.line} data-outcome={row.outcome}>
                           <td role="cell">{row.line}</td>
                           <td role="cell">{row.username}</td>
@@ -162,6 +172,11 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
                 </div>
               )}
               <div className="form-actions">
+                {nextLine !== null && (
+                  <Button className="button" onPress={() => more.mutate(nextLine)} isPending={more.isPending}>
+                    {intl.formatMessage({ id: 'import.moreRows' })}
+                  </Button>
+                )}
                 <a className="button" href={importReportUrl(jobId)} download>
                   {intl.formatMessage({ id: 'import.download' })}
                 </a>

@@ -1,0 +1,144 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateBootstrapAdmin, expectAccessible, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+
+/**
+ * Administration (issue 11) in Chromium, keyboard first, axe on every state, each page also at 390 px:
+ * sign-in lands on User Management; the tenant's access keys; teams; the audit log with its filters
+ * and exports.
+ */
+
+const password = 'Harbour-Lantern-2048';
+
+let journey: Journey;
+let admin: BootstrapAdmin;
+let page: Page;
+
+beforeAll(async () => {
+  journey = await startJourney();
+  admin = await activateBootstrapAdmin(journey.server, password);
+  page = await journey.newPage();
+});
+
+afterAll(async () => {
+  await journey?.close();
+});
+
+/** The page at 390 px: nothing wider than the screen, axe clean; then back to 1280. */
+async function expectNarrow(name: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 390 px`).toBeLessThanOrEqual(390);
+  await expectAccessible(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** Calls the API with the page's session (the console's own origin, so CSRF passes). */
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(`/api/v1${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
+    },
+    { method, path, body },
+  );
+}
+
+async function navigateTo(name: string, path: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Administration' });
+  await nav.getByRole('link', { name, exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await waitForPath(page, path);
+  expect(await nav.getByRole('link', { name, exact: true }).getAttribute('aria-current')).toBe('page');
+}
+
+describe('Administration in Chromium', () => {
+  it('lands the administrator on User Management after sign-in, with the Administration navigation', async () => {
+    await signIn(page, admin.username, password);
+    await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Administration' });
+    const links = (await nav.getByRole('link').allTextContents()).map((text) => text.trim());
+    expect(links).toEqual(['Users', 'Roles', 'Teams', 'Security', 'Access keys', 'Audit log']);
+  });
+
+  it("shows the tenant's access keys with owner and State, deactivates and deletes with confirmation", async () => {
+    const created = (await api('POST', '/me/access-keys', { description: 'Wallboard' })).json as { id: string; accessKeyId: string };
+    await navigateTo('Access keys', '/admin/security/access-keys');
+    const row = page.locator(`tr[data-access-key-id="${created.accessKeyId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(admin.username);
+    for (const header of ['Owner', 'Access Key ID', 'Created', 'Last used', 'State']) {
+      await page.getByRole('columnheader', { name: header, exact: true }).waitFor();
+    }
+    await expectAccessible(page, 'admin-keys-01-list');
+    await expectNarrow('admin-keys-01-list');
+
+    const state = page.getByRole('switch', { name: `State of ${created.accessKeyId}` });
+    await state.focus();
+    await page.keyboard.press('Space');
+    await page.getByRole('alertdialog', { name: `Access key ${created.accessKeyId} is now Inactive.` }).waitFor();
+    expect(await state.isChecked()).toBe(false);
+
+    await row.getByRole('button', { name: `Delete access key ${created.accessKeyId}` }).press('Enter');
+    const confirm = page.getByRole('alertdialog', { name: 'Delete access key?' });
+    await confirm.waitFor();
+    await expectAccessible(page, 'admin-keys-02-confirm');
+    await confirm.getByRole('button', { name: 'Delete' }).press('Enter');
+    await page.getByRole('alertdialog', { name: `Access key ${created.accessKeyId} deleted.` }).waitFor();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('creates, renames and deletes a team', async () => {
+    await navigateTo('Teams', '/admin/teams');
+    await page.getByRole('textbox', { name: 'Team name' }).fill('Night shift');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog', { name: 'The team Night shift was created.' }).waitFor();
+    const row = page.locator('tr[data-team="Night shift"]');
+    await row.waitFor();
+    await expectAccessible(page, 'admin-teams-01-list');
+    await expectNarrow('admin-teams-01-list');
+
+    await row.getByRole('button', { name: 'Rename team Night shift' }).press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Rename the team Night shift' });
+    await dialog.waitFor();
+    await dialog.getByRole('textbox', { name: 'Team name' }).fill('Late shift');
+    await expectAccessible(page, 'admin-teams-02-rename');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog', { name: 'The team is now called Late shift.' }).waitFor();
+    const renamed = page.locator('tr[data-team="Late shift"]');
+    await renamed.waitFor();
+
+    await renamed.getByRole('button', { name: 'Delete team Late shift' }).press('Enter');
+    const confirm = page.getByRole('alertdialog', { name: 'Delete the team Late shift?' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Delete' }).press('Enter');
+    await page.getByRole('alertdialog', { name: 'The team Late shift was deleted.' }).waitFor();
+    await renamed.waitFor({ state: 'detached' });
+  });
+
+  it('filters the audit log by action, shows an event’s details, and pages with Load more', async () => {
+    await navigateTo('Audit log', '/admin/audit');
+    await page.locator('tr[data-audit-action]').first().waitFor();
+    await expectAccessible(page, 'admin-audit-01-all');
+    await expectNarrow('admin-audit-01-all');
+
+    await page.getByRole('textbox', { name: 'Action' }).fill('auth.login.succeeded');
+    await page.getByRole('button', { name: 'Apply filters' }).press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('action') === 'auth.login.succeeded');
+    await page.locator('tr[data-audit-action="auth.login.succeeded"]').first().waitFor();
+    expect(await page.locator('tr[data-audit-action]:not([data-audit-action="auth.login.succeeded"])').count()).toBe(0);
+
+    await page.locator('tr[data-audit-action="auth.login.succeeded"]').first().getByRole('button', { name: /^Details of auth\.login\.succeeded/ }).press('Enter');
+    const details = page.getByRole('dialog', { name: 'Event details' });
+    await details.waitFor();
+    expect(await details.textContent()).toContain('auth.login.succeeded');
+    await expectAccessible(page, 'admin-audit-02-details');
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached' });
+  });
+});
