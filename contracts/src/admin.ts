@@ -88,15 +88,32 @@ export type UnlockCode = z.infer<typeof unlockCodeSchema>;
 /** The header a CSV import must start with, in this order. */
 export const userImportHeader = ['username', 'email', 'firstName', 'lastName', 'role', 'team'] as const;
 
+/** Largest CSV body `POST /api/v1/admin/users/import` accepts (64 MiB), and most data rows in one file. */
+export const userImportMaxBytes = 64 * 1024 * 1024;
+export const userImportMaxRows = 200_000;
+
 export const importJobAcceptedSchema = z.object({ jobId: idSchema });
 
 export const importRowReportSchema = z.object({
+  /** The line of the file where the row starts, the header being line 1. */
   line: z.int().min(1),
+  /** The username cell as given (cut to 256 characters), for the report. */
   username: z.string(),
   outcome: z.enum(['invited', 'failed']),
-  error: z.object({ code: z.string() }).nullable(),
+  /** Why the row failed: an error code, and the column at fault when one is (IMPORT_ROW_INVALID). */
+  error: z.object({ code: z.string(), field: z.enum(userImportHeader).optional() }).nullable(),
 });
 export type ImportRowReport = z.infer<typeof importRowReportSchema>;
+
+/** `GET /api/v1/admin/users/import/{jobId}`: the job's progress and one page of its processed rows, in line order. */
+export const importJobQuerySchema = z.strictObject({
+  /** Only rows with this outcome (the console shows the failed ones). */
+  outcome: z.enum(['invited', 'failed']).optional(),
+  /** Rows after this line (the `nextCursor` of the previous answer). */
+  cursor: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type ImportJobQuery = z.input<typeof importJobQuerySchema>;
 
 export const importJobSchema = z.object({
   state: z.enum(['running', 'done']),
@@ -104,7 +121,10 @@ export const importJobSchema = z.object({
   processed: z.int().min(0),
   succeeded: z.int().min(0),
   failed: z.int().min(0),
+  /** At most `limit` processed rows (default 100, at most 1,000); the full report is `…/report.csv`. */
   rows: z.array(importRowReportSchema),
+  /** The line to pass as `cursor` for the next page of rows; null when this page is the last so far. */
+  nextCursor: z.int().min(1).nullable(),
 });
 export type ImportJob = z.infer<typeof importJobSchema>;
 

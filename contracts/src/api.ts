@@ -170,9 +170,14 @@ export const auditQuerySchema = z.strictObject({
   action: z.string().max(64).regex(/^[a-zA-Z.]+$/).optional(),
   from: auditInstantSchema.optional(),
   to: auditInstantSchema.optional(),
+  result: z.enum(['success', 'failure']).optional(),
   before: idSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
+
+/** `GET /api/v1/admin/audit-events/export`: every event matching the list's filters, streamed as CSV (default) or NDJSON. */
+export const auditExportQuerySchema = auditQuerySchema.omit({ before: true, limit: true }).extend({ format: z.enum(['csv', 'ndjson']).default('csv') });
+export type AuditExportQuery = z.input<typeof auditExportQuerySchema>;
 
 export const auditPageSchema = z.object({ items: z.array(auditEventSchema), nextCursor: idSchema.nullable() });
 

@@ -75,6 +75,13 @@ export const errorCodes = {
   // Administration: roles, teams and security policies (issue 11)
 
   // Administration: bulk import and audit export (issue 11)
+  IMPORT_HEADER_INVALID: { status: 422, message: 'The first line of the file must be exactly: username,email,firstName,lastName,role,team.' },
+  IMPORT_CSV_MALFORMED: { status: 422, message: 'The file is not valid CSV in UTF-8 (for example, a quote is never closed or a line is far too long).' },
+  IMPORT_TOO_MANY_ROWS: { status: 413, message: 'The file has more rows than one import may hold. Split it into smaller files.' },
+  IMPORT_JOB_NOT_FOUND: { status: 404, message: 'No such import.' },
+  IMPORT_ROW_COLUMNS: { status: 422, message: 'This row does not have the six columns of the header.' },
+  IMPORT_ROW_INVALID: { status: 422, message: 'A value in this row does not meet the rules for that column.' },
+  IMPORT_DUPLICATE_USERNAME: { status: 409, message: 'This username appears on an earlier row of the same file.' },
 
   // Second factor and sessions (issue 12)
 } as const satisfies Record<string, { status: number; message: string }>;

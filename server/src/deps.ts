@@ -32,6 +32,7 @@ import { createSigningKeysService } from './tokens/signing-keys-service.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
 import { audienceFor } from './tokens/tokens.ts';
 import { createUsersService } from './users/users-service.ts';
+import { createUserImportsService, type UserImportsService } from './user-imports/user-imports-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
 
 /**
@@ -48,6 +49,8 @@ export interface Deps {
   teams: ReturnType<typeof createTeamsService>;
   users: ReturnType<typeof createUsersService>;
   invitations: ReturnType<typeof createInvitationsService>;
+  /** CSV bulk invitations; `start()` runs this instance's worker (the server starts it after migrating). */
+  userImports: UserImportsService;
   sessions: ReturnType<typeof createSessionsService>;
   login: LoginService;
   links: SingleUseLinksService;
@@ -151,6 +154,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   });
   const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
   const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
+  const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
@@ -179,6 +183,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     teams,
     users,
     invitations,
+    userImports,
     sessions,
     login,
     links,
@@ -197,6 +202,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     hashingCapacity: hasher.capacity,
     warmUp,
     async close() {
+      // The import worker finishes the row it is inviting and hands its jobs back to other instances.
+      await userImports.stop();
       // Queued forgot-password requests are handled (and their emails queued) before the database closes.
       await passwords.close();
       accessKeys.close();

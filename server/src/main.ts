@@ -37,6 +37,8 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     if (applied.length > 0) deps.logger.info({ migrations: applied }, 'database migrated');
     await deps.signingKeys.ensureKey();
     deps.mail.start();
+    // Resumes every CSV import a stopped instance left unfinished (rows already invited are not invited again).
+    deps.userImports.start();
     await bootstrapIfEmpty({ ...deps, admin: config.bootstrapAdmin });
     const app = await buildApp(deps, { consoleDir });
     let stopping = false;

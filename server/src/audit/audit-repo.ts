@@ -1,6 +1,6 @@
 import type { Executor } from '../storage/db.ts';
 import type { AuditEventRow } from '../storage/database.ts';
-import type { AuditEvent } from './audit.ts';
+import type { AuditEvent, AuditResult } from './audit.ts';
 
 function toEvent(row: AuditEventRow): AuditEvent {
   return {
@@ -93,6 +93,7 @@ export interface AuditQuery {
   action?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  result?: AuditResult | undefined;
   /** Keyset cursor: the id of the last event of the previous page (ids are time-ordered UUIDv7). */
   before?: string | undefined;
   limit: number;
@@ -110,6 +111,7 @@ export async function listAuditEvents(db: Executor, tenantId: string, query: Aud
   if (query.action !== undefined) select = select.where('action', '=', query.action);
   if (query.from !== undefined) select = select.where('occurred_at', '>=', query.from);
   if (query.to !== undefined) select = select.where('occurred_at', '<', query.to);
+  if (query.result !== undefined) select = select.where('result', '=', query.result);
   if (query.before !== undefined) select = select.where('id', '<', query.before);
   const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
   return rows.map(toEvent);

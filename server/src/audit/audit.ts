@@ -22,6 +22,9 @@ export const auditActions = [
   'accessKey.stateChanged',
   'accessKey.deleted',
   'token.issue.failed',
+  'user.import.started',
+  'user.import.finished',
+  'audit.exported',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

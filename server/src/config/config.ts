@@ -45,6 +45,7 @@ const envSchema = z
     LANYARD_ACCESS_KEY_SECRET: z.string().max(256).optional(),
     LANYARD_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
     LANYARD_PASSWORD_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+    LANYARD_IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -82,6 +83,8 @@ export interface Config {
   authRateLimitPerMinute: number;
   /** Requests per minute per client network to the console's live common-password check. */
   passwordCheckRateLimitPerMinute: number;
+  /** Rows a CSV user import invites per second at most, on each instance (each row queues one email). */
+  importRowsPerSecond: number;
   version: string;
 }
 
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessKey: { id: values.LANYARD_ACCESS_KEY_ID, secret: values.LANYARD_ACCESS_KEY_SECRET },
     authRateLimitPerMinute: values.LANYARD_AUTH_RATE_LIMIT,
     passwordCheckRateLimitPerMinute: values.LANYARD_PASSWORD_CHECK_RATE_LIMIT,
+    importRowsPerSecond: values.LANYARD_IMPORT_ROWS_PER_SECOND,
     version,
   });
 }

@@ -39,7 +39,7 @@ export interface InvitationsService {
    * operator's CLI and the first-start bootstrap); refuses with TENANT_NOT_FOUND, ROLE_NOT_FOUND, ROLE_NOT_GRANTABLE (a role beyond
    * the actor's own permissions), TEAM_NOT_FOUND or USERNAME_TAKEN.
    */
-  inviteUser(tenantId: string, input: InviteInput, actor?: Principal, executor?: Executor): Promise<IssuedInvitation>;
+  inviteUser(tenantId: string, input: InviteInput, actor?: Pick<Principal, 'userId' | 'permissions'>, executor?: Executor): Promise<IssuedInvitation>;
   /** Makes a new link for a member who has not accepted yet, and every older link stops working; refuses with USER_NOT_FOUND or INVITATION_NOT_PENDING. */
   resendInvitation(tenantId: string, userId: string, actor?: Principal): Promise<IssuedInvitation>;
   /** What the first-access page shows for a link; refuses with INVITATION_NOT_FOUND, INVITATION_EXPIRED, INVITATION_USED or INVITATION_REVOKED. */

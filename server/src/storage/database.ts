@@ -161,6 +161,39 @@ export interface SingleUseLinksTable {
   replaced_at: Timestamp | null;
 }
 
+export interface UserImportJobsTable {
+  id: string;
+  tenant_id: string;
+  created_by: string | null;
+  state: 'uploading' | 'running' | 'done';
+  total: Generated<number>;
+  processed: Generated<number>;
+  succeeded: Generated<number>;
+  failed: Generated<number>;
+  lease_id: string | null;
+  lease_until: Timestamp | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface UserImportRowsTable {
+  job_id: string;
+  /** The row's number in the file, the header being 1. */
+  line: number;
+  /** The username cell as given (cut), for the report. */
+  username: string;
+  /** The validated values of a pending row (null on a row refused while the file was read). */
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  role_id: string | null;
+  team_id: string | null;
+  state: 'pending' | 'invited' | 'failed';
+  error_code: string | null;
+  error_field: string | null;
+  user_id: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   roles: RolesTable;
@@ -174,6 +207,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   password_history: PasswordHistoryTable;
   single_use_links: SingleUseLinksTable;
+  user_import_jobs: UserImportJobsTable;
+  user_import_rows: UserImportRowsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -187,3 +222,5 @@ export type AccessKeyRow = Selectable<AccessKeysTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type SingleUseLinkRow = Selectable<SingleUseLinksTable>;
+export type UserImportJobRow = Selectable<UserImportJobsTable>;
+export type UserImportRowRow = Selectable<UserImportRowsTable>;
