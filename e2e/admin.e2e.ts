@@ -1,4 +1,7 @@
 import type { Page } from 'playwright-core';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateBootstrapAdmin, expectAccessible, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
@@ -15,7 +18,8 @@ let admin: BootstrapAdmin;
 let page: Page;
 
 beforeAll(async () => {
-  journey = await startJourney();
+  // A slow import (4 rows a second), so the progress bar can be watched while it runs.
+  journey = await startJourney({ env: { LANYARD_IMPORT_ROWS_PER_SECOND: '4' } });
   admin = await activateBootstrapAdmin(journey.server, password);
   page = await journey.newPage();
 });
@@ -66,6 +70,63 @@ describe('Administration in Chromium', () => {
     expect(links).toEqual(['Users', 'Roles', 'Teams', 'Security', 'Access keys', 'Audit log']);
   });
 
+  it('imports a CSV: progress bar while it runs, then the per-row report and its download', async () => {
+    const rows = [
+      'username,email,firstName,lastName,role,team',
+      'agent.one,agent.one@example.com,Ana,One,Agent,',
+      'agent.two,agent.two@example.com,Ben,Two,Agent,',
+      'agent.three,agent.three@example.com,Cy,Three,Supervisor,',
+      'agent.one,again@example.com,Ana,Again,Agent,',
+      'agent.bad,not-an-email,Bad,Email,Agent,',
+      'agent.norole,agent.norole@example.com,No,Role,Nonexistent,',
+      'agent.four,agent.four@example.com,Di,Four,Agent,',
+      'agent.five,agent.five@example.com,Ed,Five,Agent,',
+      'agent.six,agent.six@example.com,Flo,Six,Agent,',
+    ];
+    const directory = await mkdtemp(join(tmpdir(), 'lanyard-import-'));
+    const file = join(directory, 'agents.csv');
+    await writeFile(file, `${rows.join('\n')}\n`);
+
+    await page.goto('/admin/users');
+    await page.getByRole('button', { name: 'Import CSV' }).press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Import users from CSV' });
+    await dialog.waitFor();
+    await expectAccessible(page, 'admin-import-01-dialog');
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Choose file' }).press('Enter');
+    await (await chooser).setFiles(file);
+    await dialog.getByText('agents.csv').waitFor();
+    await dialog.getByRole('button', { name: 'Upload and invite' }).press('Enter');
+
+    // While it runs: a progress bar with its value, between the first row and the last.
+    const progress = dialog.getByRole('progressbar', { name: 'Inviting users' });
+    await progress.waitFor();
+    await page.waitForFunction(() => {
+      const bar = document.querySelector('[role="progressbar"]');
+      const now = Number(bar?.getAttribute('aria-valuenow'));
+      return now > 0 && now < 9;
+    }, undefined, { timeout: 10_000 });
+    expect(await progress.getAttribute('aria-valuetext')).toMatch(/^\d of 9 rows$/);
+    await expectAccessible(page, 'admin-import-02-running');
+
+    // Done: the per-row report, failures with their coded reason, and the download link.
+    await dialog.getByRole('progressbar', { name: 'Import finished' }).waitFor({ timeout: 15_000 });
+    await dialog.getByText('6 invited, 3 failed.').waitFor();
+    const report = dialog.getByRole('region', { name: 'Report, one line per row' });
+    expect(await report.locator('tr[data-outcome="invited"]').count()).toBe(6);
+    expect(await report.locator('tr[data-line="5"]').textContent()).toContain('This username appears on an earlier row of the same file.');
+    expect(await report.locator('tr[data-line="6"]').textContent()).toContain('(column email)');
+    expect(await report.locator('tr[data-line="7"]').textContent()).toContain('No such role.');
+    await expectAccessible(page, 'admin-import-03-report');
+    await expectNarrow('admin-import-03-report');
+    const href = await dialog.getByRole('link', { name: 'Download report' }).getAttribute('href');
+    const csv = await page.evaluate(async (url) => (await fetch(url ?? '')).text(), href);
+    expect(csv.split(/\r?\n/)[0]).toBe('line,username,outcome,errorCode,errorField');
+    expect(csv).toContain('agent.bad');
+    await dialog.getByRole('button', { name: 'Close' }).press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it("shows the tenant's access keys with owner and State, deactivates and deletes with confirmation", async () => {
     const created = (await api('POST', '/me/access-keys', { description: 'Wallboard' })).json as { id: string; accessKeyId: string };
     await navigateTo('Access keys', '/admin/security/access-keys');
@@ -93,7 +154,7 @@ describe('Administration in Chromium', () => {
     await row.waitFor({ state: 'detached' });
   });
 
-  it('creates, renames and deletes a team', async () => {
+  it('creates a team', async () => {
     await navigateTo('Teams', '/admin/teams');
     await page.getByRole('textbox', { name: 'Team name' }).fill('Night shift');
     await page.keyboard.press('Enter');
@@ -102,7 +163,10 @@ describe('Administration in Chromium', () => {
     await row.waitFor();
     await expectAccessible(page, 'admin-teams-01-list');
     await expectNarrow('admin-teams-01-list');
+  });
 
+  it('renames and deletes a team, with confirmation', async () => {
+    const row = page.locator('tr[data-team="Night shift"]');
     await row.getByRole('button', { name: 'Rename team Night shift' }).press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Rename the team Night shift' });
     await dialog.waitFor();

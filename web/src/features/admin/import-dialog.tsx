@@ -49,6 +49,10 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
     void queryClient.invalidateQueries({ queryKey: teamsQueryKey });
   }, [done, queryClient]);
 
+  const reasonOf = (error: { code: string; field?: string | undefined }) => {
+    const reason = messageForCode(intl, error.code, error.code);
+    return error.field === undefined ? reason : intl.formatMessage({ id: 'import.reasonField' }, { reason, field: error.field });
+  };
   const columns = {
     line: intl.formatMessage({ id: 'import.column.line' }),
     username: intl.formatMessage({ id: 'import.column.username' }),
@@ -164,7 +168,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
                           <td role="cell">
                             <span className={`badge badge-${row.outcome === 'invited' ? 'success' : 'failure'}`}>{intl.formatMessage({ id: `import.outcome.${row.outcome}` })}</span>
                           </td>
-                          <td role="cell">{row.error === null ? '' : messageForCode(intl, row.error.code, row.error.code)}</td>
+                          <td role="cell">{row.error === null ? '' : reasonOf(row.error)}</td>
                         </tr>
                       ))}
                     </tbody>

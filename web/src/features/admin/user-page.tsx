@@ -67,7 +67,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const mayEdit = me.permissions.includes('users.edit');
-  const mayInvite = me.permissions.includes('directory.invite');
+  const mayInvite = me.permissions.includes('users.invite');
   const mayAudit = me.permissions.includes('audit.view');
   const [confirming, setConfirming] = useState<Action | null>(null);
   const [problem, setProblem] = useState<string | null>(null);

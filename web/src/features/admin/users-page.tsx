@@ -50,7 +50,7 @@ export function UsersPage() {
 function Users() {
   const intl = useIntl();
   const me = useMe();
-  const mayInvite = me.permissions.includes('directory.invite');
+  const mayInvite = me.permissions.includes('users.invite');
   const [query, setQuery] = useState('');
   const [roleId, setRoleId] = useState<string>(anyOption);
   const [teamId, setTeamId] = useState<string>(anyOption);
@@ -104,7 +104,7 @@ function Users() {
         <h2 id="users-list-heading" className="visually-hidden">
           {intl.formatMessage({ id: 'directory.list' })}
         </h2>
-        <div className="filters" role="search" aria-label={intl.formatMessage({ id: 'directory.searchRegion' })}>
+        <div className="filters filters-users" role="search" aria-label={intl.formatMessage({ id: 'directory.searchRegion' })}>
           <TextField
             label={intl.formatMessage({ id: 'directory.search' })}
             description={intl.formatMessage({ id: 'directory.searchHint' })}
