@@ -208,7 +208,7 @@ export function createUserImportsService(deps: {
   const pace = async () => {
     const now = performance.now();
     if (nextRowAt > now) await wait(nextRowAt - now, false);
-    nextRowAt = Math.max(nextRowAt, performance.now() - minGapMs) + minGapMs;
+    nextRowAt = Math.max(nextRowAt, now) + minGapMs;
   };
 
   const finish = async (job: ImportJob): Promise<void> => {
