@@ -25,6 +25,11 @@ export type AcceptInvitationBody = z.infer<typeof acceptInvitationBodySchema>;
 export const loginBodySchema = z.strictObject({
   username: usernameInput,
   password: passwordInput,
+  /**
+   * A one-time unlock code an administrator read out (supervisor-assisted unlock): with the right password
+   * it lifts a lockout. Spaces, hyphens and case do not matter.
+   */
+  unlockCode: singleLine(32).optional(),
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
 

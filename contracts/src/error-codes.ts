@@ -73,6 +73,13 @@ export const errorCodes = {
   LAST_ADMINISTRATOR: { status: 409, message: 'This would leave the tenant without an enabled Administrator.' },
 
   // Administration: roles, teams and security policies (issue 11)
+  PERMISSION_UNKNOWN: { status: 422, message: 'A permission is not in the permission catalogue.' },
+  ROLE_NAME_TAKEN: { status: 409, message: 'A role with this name already exists.' },
+  ROLE_BUILT_IN: { status: 409, message: 'Built-in roles cannot be deleted or renamed.' },
+  ROLE_ADMINISTRATOR_FIXED: { status: 409, message: 'The Administrator role always holds every permission.' },
+  ROLE_IN_USE: { status: 409, message: 'This role is assigned to members. Give them another role first.' },
+  SECURITY_POLICY_INVALID: { status: 422, message: 'The policy is not consistent (for example, the idle timeout is longer than the absolute session lifetime).' },
+  ACCESS_KEY_EXPIRY_TOO_LATE: { status: 422, message: "The expiry date is later than the tenant's maximum access-key lifetime allows." },
 
   // Administration: bulk import and audit export (issue 11)
   IMPORT_HEADER_INVALID: { status: 422, message: 'The first line of the file must be exactly: username,email,firstName,lastName,role,team.' },

@@ -23,6 +23,7 @@ import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
 import { registerPasswordRoutes } from './passwords/passwords-routes.ts';
 import { registerProfileRoutes } from './profile/profile-routes.ts';
 import { registerRoleRoutes } from './roles/roles-routes.ts';
+import { registerSecurityPolicyRoutes } from './security-policies/security-policies-routes.ts';
 import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerUserImportRoutes(app, { userImports: deps.userImports, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });
   registerTeamRoutes(app, { teams: deps.teams, guards });
+  registerSecurityPolicyRoutes(app, { policies: deps.securityPolicies, guards });
   registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });
   await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
   registerAuditRoutes(app, { audit: deps.audit, guards });

@@ -28,6 +28,7 @@ import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
 import { createLocalNotifications, createPostgresNotifications, createRedisNotifications, type Notifications } from './storage/notifications.ts';
+import { createSecurityPoliciesService, type SecurityPoliciesService } from './security-policies/security-policies-service.ts';
 import { createSigningKeysService } from './tokens/signing-keys-service.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
 import { audienceFor } from './tokens/tokens.ts';
@@ -55,6 +56,8 @@ export interface Deps {
   login: LoginService;
   links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
+  /** The session, access-key, invitation and lockout policies of a tenant. */
+  securityPolicies: SecurityPoliciesService;
   profile: ReturnType<typeof createProfileService>;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
@@ -132,10 +135,18 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const mail = { ...outbox, ...mailWorker };
   const audit = createAuditService({ db, clock });
   const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl, (error) => logger.warn({ err: error }, 'rate-limit store lost its connection'));
-  const roles = createRolesService({ db, clock });
-  const teams = createTeamsService({ db, clock });
-  const tenants = createTenantsService({ db, clock, region: config.region, roles });
+  // Redis, when configured, carries invalidations instead of LISTEN/NOTIFY (see storage/notifications.ts).
+  const onListenerProblem = (error: Error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection');
+  const notifications =
+    config.redisUrl !== undefined
+      ? await createRedisNotifications(config.redisUrl, { channel: overrides.invalidationChannel, onProblem: onListenerProblem })
+      : storage.kind === 'postgres'
+        ? await createPostgresNotifications(storage.url, onListenerProblem)
+        : createLocalNotifications();
   const users = createUsersService({ db, clock });
+  const roles = createRolesService({ db, clock, audit, users, notifications });
+  const teams = createTeamsService({ db, clock, audit, users, notifications });
+  const tenants = createTenantsService({ db, clock, region: config.region, roles });
   const sessions = createSessionsService({ db, clock, secrets, users });
   const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
   const passwords = createPasswordsService({
@@ -152,20 +163,13 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     sessions,
     logger,
   });
+  const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, audit, notifications });
   const login = createLoginService({ db, users, tenants, passwords, sessions, audit, password: createPasswordMethod({ hasher, passwords }) });
   const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
   const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
-  // Redis, when configured, carries invalidations instead of LISTEN/NOTIFY (see storage/notifications.ts).
-  const onListenerProblem = (error: Error) => logger.warn({ err: error }, 'cache invalidation listener lost its connection');
-  const notifications =
-    config.redisUrl !== undefined
-      ? await createRedisNotifications(config.redisUrl, { channel: overrides.invalidationChannel, onProblem: onListenerProblem })
-      : storage.kind === 'postgres'
-        ? await createPostgresNotifications(storage.url, onListenerProblem)
-        : createLocalNotifications();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
@@ -188,6 +192,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     login,
     links,
     passwords,
+    securityPolicies,
     profile,
     mail,
     audit,

@@ -32,7 +32,7 @@ export function registerAccessKeyRoutes(app: App, deps: { accessKeys: AccessKeys
           201: createdAccessKeySchema,
           ...errorResponses,
           409: errorBodySchema.describe('ACCESS_KEY_LIMIT_REACHED'),
-          422: errorBodySchema.describe('ACCESS_KEY_EXPIRY_INVALID'),
+          422: errorBodySchema.describe('ACCESS_KEY_EXPIRY_INVALID, ACCESS_KEY_EXPIRY_TOO_LATE (later than the tenant\'s maximum key lifetime; details.latest)'),
         },
       },
     },

@@ -19,6 +19,7 @@ import {
   accessKeyIdPattern,
   credentialCacheTtlMs,
   lastUsedIntervalMs,
+  latestKeyExpiry,
   newAccessKeyId,
   toAccessKeyView,
   unusableReason,
@@ -222,9 +223,11 @@ export function createAccessKeysService(deps: {
      */
     async createKey(principal: Principal, input: CreateAccessKeyBody, meta: ClientMeta = { ip: undefined }): Promise<{ key: AccessKey; secret: string }> {
       const now = deps.clock.now();
-      const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
-      if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) throw new AppError('ACCESS_KEY_EXPIRY_INVALID');
+      const requestedExpiry = input.expiresAt === undefined ? null : new Date(input.expiresAt);
+      if (requestedExpiry !== null && requestedExpiry.getTime() <= now.getTime()) throw new AppError('ACCESS_KEY_EXPIRY_INVALID');
       const secret = newSecretToken();
+      // The tenant's maximum key lifetime (read in the transaction below) may set or refuse the expiry.
+      let expiresAt = requestedExpiry;
       const record: AccessKeyRecord = {
         id: newId(now.getTime()),
         tenantId: principal.tenantId,
@@ -239,6 +242,13 @@ export function createAccessKeysService(deps: {
       };
       await deps.db.transaction().execute(async (trx) => {
         const tenant = await deps.tenants.getTenant(principal.tenantId, trx);
+        const { maxKeyLifetimeDays } = tenant.settings.accessKeys;
+        const latest = latestKeyExpiry(now, maxKeyLifetimeDays);
+        if (latest !== null && requestedExpiry !== null && requestedExpiry.getTime() > latest.getTime()) {
+          throw new AppError('ACCESS_KEY_EXPIRY_TOO_LATE', { details: { maxKeyLifetimeDays, latest: latest.toISOString() } });
+        }
+        expiresAt = requestedExpiry ?? latest;
+        record.expiresAt = expiresAt;
         if (!(await deps.users.lockMembership(principal.tenantId, principal.userId, trx))) throw new AppError('AUTH_REQUIRED');
         const limit = tenant.settings.accessKeys.maxPerUser;
         if ((await countKeys(trx, principal.tenantId, principal.userId)) >= limit) {

@@ -91,3 +91,8 @@ export function toAccessKeyView(record: AccessKeyRecord): AccessKey {
     expiresAt: record.expiresAt?.toISOString() ?? null,
   };
 }
+
+/** The latest expiry a key created at `now` may have under the tenant's maximum lifetime (null: no limit). */
+export function latestKeyExpiry(now: Date, maxKeyLifetimeDays: number | null): Date | null {
+  return maxKeyLifetimeDays === null ? null : new Date(now.getTime() + maxKeyLifetimeDays * 86_400_000);
+}

@@ -25,6 +25,14 @@ export const auditActions = [
   'user.import.started',
   'user.import.finished',
   'audit.exported',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'team.created',
+  'team.renamed',
+  'team.deleted',
+  'auth.unlock.code.issued',
+  'auth.unlock.code.used',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

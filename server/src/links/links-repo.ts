@@ -79,3 +79,19 @@ export async function countSelfRequestedLinks(db: Executor, purpose: LinkPurpose
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Uses the pending link of this purpose and user with this token hash, if there is one: one conditional UPDATE, so of concurrent callers exactly one wins. */
+export async function consumeLinkByTokenHash(db: Executor, purpose: LinkPurpose, userId: string, tokenHash: Buffer, now: Date): Promise<SingleUseLink | undefined> {
+  const row = await db
+    .updateTable('single_use_links')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('replaced_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? undefined : toLink(row);
+}

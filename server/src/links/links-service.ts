@@ -4,8 +4,9 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { consumeLink, countSelfRequestedLinks, findLinkByTokenHash, insertLink, replaceOpenLinks } from './links-repo.ts';
-import { consoleLinkUrl, linkState, type LinkPurpose, type LinkState, type SingleUseLink } from './links.ts';
+import { randomBytes } from 'node:crypto';
+import { consumeLink, consumeLinkByTokenHash, countSelfRequestedLinks, findLinkByTokenHash, insertLink, replaceOpenLinks } from './links-repo.ts';
+import { consoleLinkUrl, linkState, normalizeUnlockCode, unlockCodeFrom, type LinkPurpose, type LinkState, type SingleUseLink } from './links.ts';
 
 /** How one kind of link is refused: the catalogue code for each state but pending, and for an unknown token. */
 export type LinkErrors = Record<Exclude<LinkState, 'pending'>, ErrorCode> & { notFound: ErrorCode };
@@ -24,9 +25,22 @@ export interface LinkKind {
   countSelfRequested(executor: Executor, userId: string, since: Date): Promise<number>;
 }
 
+/**
+ * One kind of short single-use code read out to a person (an unlock code): 8 symbols, stored only as a keyed
+ * hash bound to its user and purpose, so it is only ever looked up together with the account it was issued for.
+ */
+export interface CodeKind {
+  /** Issues a code for the user in `trx`; every open code of this kind for the user stops working first. */
+  issue(trx: Executor, input: { tenantId: string; userId: string; createdBy: string | null; expiresAt: Date }): Promise<{ link: SingleUseLink; code: string }>;
+  /** Uses the user's pending code that `typed` names (spaces, hyphens and case ignored): exactly once, or undefined. */
+  consume(executor: Executor, userId: string, typed: string): Promise<SingleUseLink | undefined>;
+}
+
 export interface SingleUseLinksService {
   /** The mechanism for one purpose; each domain that emails links asks for its kind once. */
   kind(definition: { purpose: LinkPurpose; route: string; errors: LinkErrors }): LinkKind;
+  /** The mechanism for codes of one purpose (read out, not emailed). */
+  codeKind(definition: { purpose: LinkPurpose }): CodeKind;
 }
 
 export function createSingleUseLinksService(deps: { db: Db; clock: Clock; secrets: SecretHasher; publicUrl: URL }): SingleUseLinksService {
@@ -57,6 +71,26 @@ export function createSingleUseLinksService(deps: { db: Db; clock: Clock; secret
         },
         replaceOpen: (executor, userId, tenantId) => replaceOpenLinks(executor, purpose, userId, tenantId, deps.clock.now()),
         countSelfRequested: (executor, userId, since) => countSelfRequestedLinks(executor, purpose, userId, since),
+      };
+    },
+
+    codeKind({ purpose }) {
+      // 40 bits cannot be unique across every user; bound to the user, a code only has to differ from that user's own.
+      const hashOf = (userId: string, code: string): Buffer => deps.secrets.hash(`${purpose}:${userId}:${code}`);
+      return {
+        async issue(trx, input) {
+          const createdAt = deps.clock.now();
+          await replaceOpenLinks(trx, purpose, input.userId, undefined, createdAt);
+          const code = unlockCodeFrom(randomBytes(8));
+          const link: SingleUseLink = { id: newId(createdAt.getTime()), purpose, ...input, createdAt, usedAt: null, replacedAt: null };
+          await insertLink(trx, link, hashOf(input.userId, code));
+          return { link, code };
+        },
+        async consume(executor, userId, typed) {
+          const code = normalizeUnlockCode(typed);
+          if (code === undefined) return undefined;
+          return consumeLinkByTokenHash(executor, purpose, userId, hashOf(userId, code), deps.clock.now());
+        },
       };
     },
   };

@@ -2,7 +2,7 @@
  * Emailed single-use links: a 256-bit random token in a console URL, stored only as a keyed hash, for one
  * purpose, one user and one tenant, valid until it expires, is used once, or is replaced by a newer link.
  */
-export type LinkPurpose = 'invitation' | 'password-reset';
+export type LinkPurpose = 'invitation' | 'password-reset' | 'unlock-code';
 
 export type LinkState = 'pending' | 'used' | 'replaced' | 'expired';
 
@@ -33,4 +33,24 @@ export function linkState(link: Pick<SingleUseLink, 'usedAt' | 'replacedAt' | 'e
  */
 export function consoleLinkUrl(publicUrl: URL, route: string, token: string): string {
   return new URL(`${route}/${token}`, publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
+}
+
+/** Unlock codes are read out over the phone: 32 symbols without the look-alikes 0/O and 1/I. */
+export const unlockCodeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const unlockCodeLength = 8;
+
+/** A code of `unlockCodeLength` symbols from `unlockCodeAlphabet`, each uniform (32 divides 256): 40 bits. */
+export function unlockCodeFrom(bytes: Uint8Array): string {
+  if (bytes.length < unlockCodeLength) throw new Error('not enough random bytes for an unlock code');
+  let code = '';
+  for (let index = 0; index < unlockCodeLength; index += 1) code += unlockCodeAlphabet[(bytes[index] ?? 0) % unlockCodeAlphabet.length];
+  return code;
+}
+
+/** What a person typed, as the code it stands for: spaces and hyphens dropped, upper case; undefined when it cannot be a code. */
+export function normalizeUnlockCode(typed: string): string | undefined {
+  const code = typed.replace(/[\s-]+/gu, '').toUpperCase();
+  if (code.length !== unlockCodeLength) return undefined;
+  for (const symbol of code) if (!unlockCodeAlphabet.includes(symbol)) return undefined;
+  return code;
 }

@@ -26,7 +26,7 @@ export function registerLoginRoutes(
       ...behind(deps.hashing),
       schema: {
         tags: ['sign-in'],
-        summary: 'Sign in with username and password; sets the session cookie',
+        summary: 'Sign in with username and password (and, to lift a lockout, the unlock code an administrator read out); sets the session cookie',
         body: loginBodySchema,
         response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
       },
@@ -40,7 +40,7 @@ export function registerLoginRoutes(
         await deps.login.recordRefusedInput(username, requestMeta(request));
         throw validationFailed(request.validationError);
       }
-      const started = await deps.login.loginWithPassword(request.body.username, request.body.password, requestMeta(request));
+      const started = await deps.login.loginWithPassword(request.body.username, request.body.password, requestMeta(request), { unlockCode: request.body.unlockCode });
       setSessionCookie(reply, deps.cookie, started.token);
       return reply.header('cache-control', 'no-store').send({
         mfaRequired: false as const,

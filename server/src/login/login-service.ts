@@ -17,7 +17,7 @@ import type { PasswordMethod } from './password-method.ts';
  */
 export interface LoginService {
   /** Password sign-in into the user's default tenant: a session, or AUTH_INVALID_CREDENTIALS. */
-  loginWithPassword(username: string, password: string, meta: RequestMeta): Promise<StartedSession>;
+  loginWithPassword(username: string, password: string, meta: RequestMeta, options?: { unlockCode?: string | undefined }): Promise<StartedSession>;
   /** A sign-in whose body was refused at the edge is still a failed sign-in: audited with reason invalid-input. */
   recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void>;
 }
@@ -55,7 +55,7 @@ export function createLoginService(deps: {
       targetType: 'user',
       targetId: candidate?.user.id,
       ip: meta.ip,
-      details: refusalDetails(result.reason, candidate, attemptedUsername),
+      details: { ...refusalDetails(result.reason, candidate, attemptedUsername), ...(result.unlockCode === undefined ? {} : { unlockCodeSpent: result.unlockCode.linkId }) },
     });
     throw new AppError('AUTH_INVALID_CREDENTIALS');
   };
@@ -73,8 +73,8 @@ export function createLoginService(deps: {
       });
     },
 
-    async loginWithPassword(username, password, meta) {
-      const result = await deps.password.check(await loadCandidate(username), password);
+    async loginWithPassword(username, password, meta, options = {}) {
+      const result = await deps.password.check(await loadCandidate(username), password, options.unlockCode);
       if (!result.ok) return refuse(result, username, meta);
       const { account, passwordChangeRequired } = result;
       // The session, the reset attempt count and the audit row: one statement, one round trip (see writeTogether).
@@ -92,6 +92,19 @@ export function createLoginService(deps: {
           ip: meta.ip,
           details: { method: 'password', passwordChangeRequired },
         });
+        // The lock the code lifted is cleared with the attempt count above.
+        if (result.unlockCode !== undefined) {
+          await deps.audit.record(writes, {
+            tenantId: account.tenant.id,
+            actorUserId: account.user.id,
+            action: 'auth.unlock.code.used',
+            result: 'success',
+            targetType: 'user',
+            targetId: account.user.id,
+            ip: meta.ip,
+            details: { issuedBy: result.unlockCode.issuedBy, codeId: result.unlockCode.linkId },
+          });
+        }
       });
       if (started === undefined) throw new Error('writeTogether did not run the session write');
       return started;

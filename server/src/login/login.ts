@@ -18,11 +18,18 @@ export interface SignedInAccount extends SignInCandidate {
 }
 
 /** Why a sign-in was refused. Logged and audited only: the answer is always AUTH_INVALID_CREDENTIALS. */
-export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | `status-${User['status']}`;
+export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | 'unlock-code-invalid' | `status-${User['status']}`;
+
+/** An unlock code this attempt used (it is spent whether or not the password was right). */
+export interface UsedUnlockCode {
+  linkId: string;
+  /** The administrator who issued it. */
+  issuedBy: string | null;
+}
 
 /** The outcome of one sign-in method: a tagged result the compiler narrows, never a throw. */
 export type MethodResult =
-  | { ok: true; account: SignedInAccount; passwordChangeRequired: boolean }
+  | { ok: true; account: SignedInAccount; passwordChangeRequired: boolean; unlockCode?: UsedUnlockCode }
   | {
       ok: false;
       reason: SignInRefusal;
@@ -30,6 +37,7 @@ export type MethodResult =
       candidate: SignInCandidate | undefined;
       /** This wrong attempt used up the lockout window and locked the account until then. */
       lockedUntil?: Date | null;
+      unlockCode?: UsedUnlockCode;
     };
 
 /** The audit details of a refusal: the attempted username only when no account matched (bounded). */

@@ -10,6 +10,7 @@ import {
   updateRolePasswordPolicyBodySchema,
   updateTenantPasswordPolicyBodySchema,
 } from '@lanyard/contracts/api';
+import { unlockCodeSchema } from '@lanyard/contracts/admin';
 import { errorBodySchema, idSchema, tokenSchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
@@ -191,6 +192,29 @@ export function registerPasswordRoutes(
     async (request, reply) => {
       await deps.passwords.unlock(principalOf(request), request.params.userId, requestMeta(request));
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/users/:userId/unlock-code',
+    {
+      preHandler: deps.guards.permission('users.edit'),
+      schema: {
+        tags: ['administration'],
+        summary: 'A one-time unlock code (8 characters, 15 minutes) to read out to a locked-out user, who enters it with their password at sign-in; replaces any earlier code',
+        security: [{ session: [] }],
+        params: userParams,
+        response: {
+          201: unlockCodeSchema,
+          ...errorResponses,
+          404: errorBodySchema.describe('USER_NOT_FOUND'),
+          409: errorBodySchema.describe('USER_NOT_ACTIVE'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { code, expiresAt } = await deps.passwords.issueUnlockCode(principalOf(request), request.params.userId, requestMeta(request));
+      return reply.status(201).header('cache-control', 'no-store').send({ code, expiresAt: expiresAt.toISOString() });
     },
   );
 

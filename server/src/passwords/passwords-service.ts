@@ -87,7 +87,17 @@ export interface PasswordsService {
   setTenantPolicy(actor: Principal, policy: PasswordPolicy, meta: RequestMeta): Promise<void>;
   /** Sets (or with null removes) a role's override: PASSWORD_POLICY_INVALID, ROLE_NOT_FOUND. */
   setRolePolicy(actor: Principal, roleId: string, policy: PasswordPolicy | null, meta: RequestMeta): Promise<void>;
+  /**
+   * Supervisor-assisted unlock: a one-time code (8 symbols, 15 minutes) an administrator reads out to a member
+   * of their tenant, replacing any earlier one; audited with both names: USER_NOT_FOUND, USER_NOT_ACTIVE.
+   */
+  issueUnlockCode(actor: Principal, userId: string, meta: RequestMeta): Promise<{ code: string; expiresAt: Date }>;
+  /** Uses the user's pending unlock code that `typed` names, exactly once (of concurrent callers one wins); undefined otherwise. */
+  consumeUnlockCode(userId: string, typed: string): Promise<{ linkId: string; issuedBy: string | null } | undefined>;
 }
+
+/** How long an unlock code read out over the phone stays valid. */
+export const unlockCodeLifetimeMinutes = 15;
 
 export function createPasswordsService(deps: {
   db: Db;
@@ -109,6 +119,7 @@ export function createPasswordsService(deps: {
     route: 'reset-password',
     errors: { notFound: 'RESET_LINK_NOT_FOUND', expired: 'RESET_LINK_EXPIRED', used: 'RESET_LINK_USED', replaced: 'RESET_LINK_USED' },
   });
+  const unlockCodes = deps.links.codeKind({ purpose: 'unlock-code' });
 
   /** Counts a password attempt against the account's lockout before any hash runs (see countPasswordAttempt). */
   const admitPasswordAttempt = (userId: string, tenant: Tenant): Promise<PasswordAttempt> => {
@@ -396,6 +407,33 @@ export function createPasswordsService(deps: {
         await deps.tenants.updateSettings(actor.tenantId, (settings) => ({ ...settings, passwordPolicy: policy }), trx);
         await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'policy.changed', result: 'success', targetType: 'tenant', targetId: actor.tenantId, ip: meta.ip, details: { passwordPolicy: policy } });
       });
+    },
+
+    async issueUnlockCode(actor: Principal, userId: string, meta: RequestMeta): Promise<{ code: string; expiresAt: Date }> {
+      return deps.db.transaction().execute(async (trx) => {
+        const { user } = await deps.users.getMember(actor.tenantId, userId, trx);
+        if (user.status !== 'active') throw new AppError('USER_NOT_ACTIVE', { details: { userId, status: user.status } });
+        const administrator = await deps.users.getUser(actor.userId, trx);
+        const expiresAt = new Date(deps.clock.now().getTime() + unlockCodeLifetimeMinutes * MINUTE);
+        const { link, code } = await unlockCodes.issue(trx, { tenantId: actor.tenantId, userId, createdBy: actor.userId, expiresAt });
+        const nameOf = (person: User) => ({ id: person.id, username: person.username, name: `${person.firstName} ${person.lastName}` });
+        await deps.audit.record(trx, {
+          tenantId: actor.tenantId,
+          actorUserId: actor.userId,
+          action: 'auth.unlock.code.issued',
+          result: 'success',
+          targetType: 'user',
+          targetId: userId,
+          ip: meta.ip,
+          details: { administrator: nameOf(administrator), agent: nameOf(user), codeId: link.id, expiresAt: expiresAt.toISOString() },
+        });
+        return { code, expiresAt };
+      });
+    },
+
+    async consumeUnlockCode(userId: string, typed: string) {
+      const link = await unlockCodes.consume(deps.db, userId, typed);
+      return link === undefined ? undefined : { linkId: link.id, issuedBy: link.createdBy };
     },
 
     async setRolePolicy(actor: Principal, roleId: string, policy: PasswordPolicy | null, meta: RequestMeta): Promise<void> {

@@ -66,3 +66,37 @@ export async function updateRolePasswordPolicy(db: Executor, tenantId: string, r
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** The role, its row locked until the transaction ends (serialises edits, so the audit's before is exact). */
+export async function findRoleForUpdate(db: Executor, tenantId: string, roleId: string): Promise<Role | undefined> {
+  const row = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', roleId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row === undefined ? undefined : toRole(row);
+}
+
+export async function updateRole(
+  db: Executor,
+  tenantId: string,
+  roleId: string,
+  changes: { name?: string; nameCanonical?: string; permissions?: readonly string[] },
+): Promise<void> {
+  await db
+    .updateTable('roles')
+    .set({
+      ...(changes.name === undefined || changes.nameCanonical === undefined ? {} : { name: changes.name, name_canonical: changes.nameCanonical }),
+      ...(changes.permissions === undefined ? {} : { permissions: [...changes.permissions] }),
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', roleId)
+    .execute();
+}
+
+export async function deleteRole(db: Executor, tenantId: string, roleId: string): Promise<boolean> {
+  const result = await db.deleteFrom('roles').where('tenant_id', '=', tenantId).where('id', '=', roleId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -1,5 +1,5 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
-import { builtInRoles, type Permission } from '@lanyard/contracts/permissions';
+import { allPermissions, builtInRoles, isPermission, type Permission } from '@lanyard/contracts/permissions';
 
 export interface Role {
   id: string;
@@ -26,4 +26,23 @@ export function builtInRolesFor(tenantId: string, newRoleId: () => string): Role
     permissions: [...definition.permissions],
     passwordPolicy: null,
   }));
+}
+
+/** The permissions a role body names, split into catalogue keys (deduplicated, in catalogue order) and unknown strings. */
+export function sortPermissions(requested: readonly string[]): { permissions: Permission[]; unknown: string[] } {
+  const wanted = new Set(requested);
+  const permissions = allPermissions.filter((permission) => wanted.has(permission));
+  const unknown = [...wanted].filter((value) => !isPermission(value));
+  return { permissions, unknown };
+}
+
+/** The built-in Administrator role: it always holds every permission (SPEC §2). Built-in names cannot change. */
+export function isAdministratorRole(role: Pick<Role, 'builtIn' | 'name'>): boolean {
+  return role.builtIn && role.name === 'Administrator';
+}
+
+/** Whether two permission lists grant the same set. */
+export function samePermissions(a: readonly Permission[], b: readonly Permission[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((permission) => set.has(permission));
 }

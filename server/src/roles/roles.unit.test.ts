@@ -1,6 +1,6 @@
 import { allPermissions, builtInRoles, type Permission } from '@lanyard/contracts/permissions';
 import { describe, expect, it } from 'vitest';
-import { builtInRolesFor, canGrant } from './roles.ts';
+import { builtInRolesFor, canGrant, isAdministratorRole, samePermissions, sortPermissions } from './roles.ts';
 
 const builtIn = (name: string): readonly Permission[] => {
   const role = builtInRoles.find((candidate) => candidate.name === name);
@@ -51,5 +51,23 @@ describe('builtInRolesFor', () => {
   it('copies the permission lists, so a tenant’s roles never share the catalogue’s arrays', () => {
     const [administrator] = builtInRolesFor('t', () => 'r');
     expect(administrator?.permissions).not.toBe(builtIn('Administrator'));
+  });
+});
+
+describe('sortPermissions', () => {
+  it('keeps catalogue keys once each, in catalogue order, and names the unknown ones', () => {
+    expect(sortPermissions(['audit.view', 'users.view', 'audit.view', 'made.up', 'made.up'])).toEqual({ permissions: ['users.view', 'audit.view'], unknown: ['made.up'] });
+    expect(sortPermissions([])).toEqual({ permissions: [], unknown: [] });
+  });
+});
+
+describe('isAdministratorRole and samePermissions', () => {
+  it('know the built-in Administrator only, and compare permission sets whatever the order', () => {
+    expect(isAdministratorRole({ builtIn: true, name: 'Administrator' })).toBe(true);
+    expect(isAdministratorRole({ builtIn: false, name: 'Administrator' })).toBe(false);
+    expect(isAdministratorRole({ builtIn: true, name: 'Supervisor' })).toBe(false);
+    expect(samePermissions(['users.view', 'audit.view'], ['audit.view', 'users.view'])).toBe(true);
+    expect(samePermissions(['users.view'], ['users.view', 'audit.view'])).toBe(false);
+    expect(samePermissions([], [])).toBe(true);
   });
 });

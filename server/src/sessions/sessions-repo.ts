@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { SessionRow } from '../storage/database.ts';
 import type { SessionRecord } from './sessions.ts';
@@ -63,4 +64,22 @@ export async function deleteUserSessions(db: Executor, userId: string, exceptSes
 
 export async function clearPasswordChangeRequired(db: Executor, sessionId: string): Promise<void> {
   await db.updateTable('sessions').set({ password_change_required: false }).where('id', '=', sessionId).execute();
+}
+
+/**
+ * A tightened session policy reaches the tenant's open sessions: each keeps the shorter of its own idle
+ * timeout and absolute expiry and the new ones (counted from its sign-in). Returns how many changed.
+ */
+export async function tightenTenantSessions(db: Executor, tenantId: string, idleTimeoutSeconds: number, absoluteHours: number): Promise<number> {
+  const absoluteLimit = sql<Date>`created_at + ${absoluteHours} * interval '1 hour'`;
+  const result = await db
+    .updateTable('sessions')
+    .set({
+      idle_timeout_seconds: sql<number>`least(idle_timeout_seconds, ${idleTimeoutSeconds})`,
+      absolute_expires_at: sql<Date>`least(absolute_expires_at, ${absoluteLimit})`,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('idle_timeout_seconds', '>', idleTimeoutSeconds), eb('absolute_expires_at', '>', absoluteLimit)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

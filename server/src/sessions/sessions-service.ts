@@ -15,6 +15,7 @@ import {
   deleteUserSessions,
   findSessionByTokenHash,
   insertSession,
+  tightenTenantSessions,
   touchSession,
 } from './sessions-repo.ts';
 
@@ -39,6 +40,8 @@ export interface SessionsService {
   revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor?: Executor): Promise<number>;
   /** Lifts the change-your-password-first restriction of a session. */
   clearPasswordChangeRequired(sessionId: string, executor?: Executor): Promise<void>;
+  /** A tightened session policy shortens the tenant's open sessions (never lengthens them), in `executor`; returns how many changed. */
+  applyPolicyToOpenSessions(tenantId: string, policy: { idleMinutes: number; absoluteHours: number }, executor: Executor): Promise<number>;
 }
 
 export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Pick<SecretHasher, 'hash'>; users: Pick<UsersService, 'getUser' | 'findMembership'> }): SessionsService {
@@ -81,6 +84,10 @@ export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Pic
 
     clearPasswordChangeRequired(sessionId, executor = deps.db) {
       return clearPasswordChangeRequired(executor, sessionId);
+    },
+
+    applyPolicyToOpenSessions(tenantId, policy, executor) {
+      return tightenTenantSessions(executor, tenantId, policy.idleMinutes * 60, policy.absoluteHours);
     },
   };
 }

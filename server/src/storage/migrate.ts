@@ -8,6 +8,7 @@ import * as accessKeyTokenVersion from './migrations/0005-access-key-token-versi
 import * as singleUseLinks from './migrations/0006-single-use-links.ts';
 import * as auditNoTruncate from './migrations/0007-audit-no-truncate.ts';
 import * as userImports from './migrations/0009-user-imports.ts';
+import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-single-use-links': singleUseLinks,
   '0007-audit-no-truncate': auditNoTruncate,
   '0009-user-imports': userImports,
+  '0010-roles-teams-policies': rolesTeamsPolicies,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

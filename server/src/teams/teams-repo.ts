@@ -27,3 +27,22 @@ export async function listTeams(db: Executor, tenantId: string): Promise<Team[]>
   const rows = await db.selectFrom('teams').select(['id', 'tenant_id', 'name']).where('tenant_id', '=', tenantId).orderBy('name').execute();
   return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id, name: row.name }));
 }
+
+export async function findTeamForUpdate(db: Executor, tenantId: string, teamId: string): Promise<Team | undefined> {
+  const row = await db
+    .selectFrom('teams')
+    .select(['id', 'tenant_id', 'name'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', teamId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row === undefined ? undefined : { id: row.id, tenantId: row.tenant_id, name: row.name };
+}
+
+export async function renameTeam(db: Executor, tenantId: string, teamId: string, name: string, nameCanonical: string): Promise<void> {
+  await db.updateTable('teams').set({ name, name_canonical: nameCanonical }).where('tenant_id', '=', tenantId).where('id', '=', teamId).execute();
+}
+
+export async function deleteTeam(db: Executor, tenantId: string, teamId: string): Promise<void> {
+  await db.deleteFrom('teams').where('tenant_id', '=', tenantId).where('id', '=', teamId).execute();
+}

@@ -44,3 +44,9 @@ export async function countTenants(db: Executor): Promise<number> {
 export async function updateTenantSettings(db: Executor, tenantId: string, settings: unknown): Promise<void> {
   await db.updateTable('tenants').set({ settings: JSON.stringify(settings) }).where('id', '=', tenantId).execute();
 }
+
+/** The tenant, its row locked until the transaction ends (settings are read, changed and written back whole). */
+export async function findTenantForUpdate(db: Executor, tenantId: string): Promise<Tenant | undefined> {
+  const row = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).forUpdate().executeTakeFirst();
+  return row === undefined ? undefined : toTenant(row);
+}

@@ -6,7 +6,7 @@ import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName } from '../kernel/names.ts';
 import { newTenant, parseTenantSettings, type Tenant, type TenantSettings } from './tenants.ts';
-import { countTenants, findTenant, findTenantByCanonicalName, insertTenant, updateTenantSettings } from './tenants-repo.ts';
+import { countTenants, findTenant, findTenantByCanonicalName, findTenantForUpdate, insertTenant, updateTenantSettings } from './tenants-repo.ts';
 
 /** Tenants and their settings. */
 export interface TenantsService {
@@ -57,7 +57,9 @@ export function createTenantsService(deps: { db: Db; clock: Clock; region: strin
     },
 
     async updateSettings(tenantId, change, executor = deps.db) {
-      const tenant = await getTenant(tenantId, executor);
+      // Locked, so two changes to different settings never undo each other.
+      const tenant = await findTenantForUpdate(executor, tenantId);
+      if (tenant === undefined) throw new AppError('TENANT_NOT_FOUND', { details: { tenantId } });
       const settings = parseTenantSettings(change(tenant.settings));
       await updateTenantSettings(executor, tenantId, settings);
       return { ...tenant, settings };

@@ -17,6 +17,8 @@ export const tenantSettingsSchema = z.object({
   accessKeys: z
     .object({
       maxPerUser: z.int().min(1).max(100).default(5),
+      /** Days a new key lives at most (a key created without an expiry gets this one); null = no limit. */
+      maxKeyLifetimeDays: z.int().min(1).max(3650).nullable().default(null),
       /** Lifetime of access tokens issued for the tenant's keys; bounded so retired signing keys can be unpublished. */
       tokenLifetimeMinutes: z.int().min(1).max(maxTokenLifetimeMinutes).default(15),
     })

@@ -159,3 +159,32 @@ export async function lockMembership(trx: Executor, tenantId: string, userId: st
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** How many members of the tenant hold the role (invited ones included). */
+export async function countMembersWithRole(db: Executor, tenantId: string, roleId: string): Promise<number> {
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('tenant_id', '=', tenantId)
+    .where('role_id', '=', roleId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Members per team of the tenant (teams without members are absent). */
+export async function countMembersPerTeam(db: Executor, tenantId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select(['team_id', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('tenant_id', '=', tenantId)
+    .where('team_id', 'is not', null)
+    .groupBy('team_id')
+    .execute();
+  return new Map(rows.flatMap((row) => (row.team_id === null ? [] : [[row.team_id, Number(row.count)] as const])));
+}
+
+/** Every member of the team becomes unassigned; returns how many there were. */
+export async function unassignTeam(db: Executor, tenantId: string, teamId: string): Promise<number> {
+  const result = await db.updateTable('memberships').set({ team_id: null }).where('tenant_id', '=', tenantId).where('team_id', '=', teamId).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

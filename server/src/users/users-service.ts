@@ -14,6 +14,9 @@ import {
   findUserByCanonicalUsername,
   insertMembership,
   insertUser,
+  countMembersPerTeam,
+  countMembersWithRole,
+  unassignTeam,
 } from './users-repo.ts';
 
 /** Users and their memberships in tenants. */
@@ -34,6 +37,12 @@ export interface UsersService {
   activateWithPassword(userId: string, passwordHash: string, executor: Executor): Promise<void>;
   /** Locks the membership row until `trx` ends (serialises counts per member, such as access keys); false when there is none. */
   lockMembership(tenantId: string, userId: string, trx: Executor): Promise<boolean>;
+  /** How many members of the tenant hold the role, invited ones included. */
+  countMembersWithRole(tenantId: string, roleId: string, executor?: Executor): Promise<number>;
+  /** Members per team of the tenant; a team without members is absent. */
+  countMembersPerTeam(tenantId: string, executor?: Executor): Promise<Map<string, number>>;
+  /** Every member of the team becomes unassigned, in `executor`; returns how many there were. */
+  unassignTeam(tenantId: string, teamId: string, executor: Executor): Promise<number>;
 }
 
 export function createUsersService(deps: { db: Db; clock: Clock }): UsersService {
@@ -83,6 +92,18 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
 
     activateWithPassword(userId, passwordHash, executor) {
       return activateWithPassword(executor, userId, passwordHash, deps.clock.now());
+    },
+
+    countMembersWithRole(tenantId, roleId, executor = deps.db) {
+      return countMembersWithRole(executor, tenantId, roleId);
+    },
+
+    countMembersPerTeam(tenantId, executor = deps.db) {
+      return countMembersPerTeam(executor, tenantId);
+    },
+
+    unassignTeam(tenantId, teamId, executor) {
+      return unassignTeam(executor, tenantId, teamId);
     },
   };
 }

@@ -1,0 +1,86 @@
+import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, SessionPolicy } from '@lanyard/contracts/admin';
+import type { AuditService } from '../audit/audit-service.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { Principal } from '../kernel/principal.ts';
+import type { RequestMeta } from '../kernel/request-meta.ts';
+import type { SessionsService } from '../sessions/sessions-service.ts';
+import type { Db, Executor } from '../storage/db.ts';
+import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
+import type { TenantsService } from '../tenants/tenants-service.ts';
+import {
+  accessKeyPolicyView,
+  invitationPolicyView,
+  lockoutPolicyView,
+  sessionPolicyView,
+  type PolicyName,
+  type PolicyView,
+} from './security-policies.ts';
+
+/** One security policy of the actor's tenant: read it, or replace it (validated, audited with before and after). */
+export interface PolicyAccess<P> {
+  get(tenantId: string): Promise<P>;
+  /** SECURITY_POLICY_INVALID when inconsistent; nothing is stored then. */
+  set(actor: Principal, policy: P, meta: RequestMeta): Promise<void>;
+}
+
+/** The tenant's session, access-key, invitation and lockout policies (the password policy lives in passwords/). */
+export interface SecurityPoliciesService {
+  session: PolicyAccess<SessionPolicy>;
+  accessKeys: PolicyAccess<AccessKeyPolicy>;
+  invitation: PolicyAccess<InvitationPolicy>;
+  lockout: PolicyAccess<LockoutPolicy>;
+}
+
+export function createSecurityPoliciesService(deps: {
+  db: Db;
+  tenants: Pick<TenantsService, 'getTenant' | 'updateSettings'>;
+  sessions: Pick<SessionsService, 'applyPolicyToOpenSessions'>;
+  audit: Pick<AuditService, 'record'>;
+  notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
+}): SecurityPoliciesService {
+  /** The credential cache of every instance holds the tenant's token lifetime: forget it everywhere. */
+  const credentialsEverywhere = { topic: invalidationTopics.all, id: 'access-key-policy' };
+
+  const access = <P>(name: PolicyName, view: PolicyView<P>, afterChange?: (trx: Executor, tenantId: string, policy: P) => Promise<Record<string, unknown>>, announce = false): PolicyAccess<P> => ({
+    async get(tenantId) {
+      return view.read((await deps.tenants.getTenant(tenantId)).settings);
+    },
+    async set(actor, policy, meta) {
+      const problem = view.problem(policy);
+      if (problem !== undefined) throw new AppError('SECURITY_POLICY_INVALID', { details: { policy: name, problem } });
+      await deps.db.transaction().execute(async (trx) => {
+        let before: P | undefined;
+        await deps.tenants.updateSettings(
+          actor.tenantId,
+          (settings) => {
+            before = view.read(settings);
+            return view.write(settings, policy);
+          },
+          trx,
+        );
+        const effects = afterChange === undefined ? {} : await afterChange(trx, actor.tenantId, policy);
+        await deps.audit.record(trx, {
+          tenantId: actor.tenantId,
+          actorUserId: actor.userId,
+          action: 'policy.changed',
+          result: 'success',
+          targetType: 'tenant',
+          targetId: actor.tenantId,
+          ip: meta.ip,
+          details: { policy: name, before, after: policy, ...effects },
+        });
+        if (announce) await deps.notifications.publish(trx, credentialsEverywhere);
+      });
+      if (announce) deps.notifications.deliverCommitted(credentialsEverywhere);
+    },
+  });
+
+  return {
+    session: access('session', sessionPolicyView, async (trx, tenantId, policy) => ({
+      sessionsShortened: await deps.sessions.applyPolicyToOpenSessions(tenantId, policy, trx),
+    })),
+    accessKeys: access('accessKeys', accessKeyPolicyView, undefined, true),
+    invitation: access('invitation', invitationPolicyView),
+    lockout: access('lockout', lockoutPolicyView),
+  };
+}
