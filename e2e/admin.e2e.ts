@@ -57,7 +57,7 @@ async function navigateTo(name: string, path: string): Promise<void> {
   await nav.getByRole('link', { name, exact: true }).focus();
   await page.keyboard.press('Enter');
   await waitForPath(page, path);
-  expect(await nav.getByRole('link', { name, exact: true }).getAttribute('aria-current')).toBe('page');
+  await nav.locator('a[aria-current="page"]').filter({ hasText: new RegExp(`^${name}$`) }).waitFor();
 }
 
 describe('Administration in Chromium', () => {
@@ -204,5 +204,99 @@ describe('Administration in Chromium', () => {
     await expectAccessible(page, 'admin-audit-02-details');
     await page.keyboard.press('Escape');
     await details.waitFor({ state: 'detached' });
+
+    // A refused sign-in, then only failures: the result filter.
+    const refused = await fetch(`${journey.server.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: admin.username, password: 'not-the-password' }),
+    });
+    expect(refused.status).toBe(401);
+    await page.getByRole('button', { name: 'Clear filters' }).press('Enter');
+    await page.waitForURL((url) => url.search === '');
+    await page.getByRole('button', { name: /^Result/ }).press('Enter');
+    await page.getByRole('option', { name: 'Failure' }).press('Enter');
+    await page.getByRole('button', { name: 'Apply filters' }).press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('result') === 'failure');
+    await page.locator('tr[data-audit-action="auth.login.failed"]').first().waitFor();
+    expect(await page.locator('tr[data-audit-result="success"]').count()).toBe(0);
+    await expectAccessible(page, 'admin-audit-03-failures');
+
+    // Export CSV / NDJSON: download links carrying the same filters.
+    const csvHref = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) ?? '';
+    const ndjsonHref = (await page.getByRole('link', { name: 'Export NDJSON' }).getAttribute('href')) ?? '';
+    expect(new URL(csvHref, journey.server.baseUrl).searchParams.get('result')).toBe('failure');
+    const exported = await page.evaluate(
+      async ([csv, ndjson]) => {
+        const [a, b] = await Promise.all([fetch(csv ?? ''), fetch(ndjson ?? '')]);
+        return { csvType: a.headers.get('content-type'), csv: await a.text(), ndjson: await b.text() };
+      },
+      [csvHref, ndjsonHref],
+    );
+    expect(exported.csvType).toContain('text/csv');
+    expect(exported.csv).toContain('auth.login.failed');
+    const lines = exported.ndjson.trim().split('\n').map((line) => JSON.parse(line) as { action: string; result: string });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((event) => event.result === 'failure')).toBe(true);
+  });
+
+  it('creates a role with some permissions, grouped as in the catalogue, and deletes it', async () => {
+    await navigateTo('Roles', '/admin/roles');
+    await page.locator('tr[data-role="Administrator"]').waitFor();
+    await expectAccessible(page, 'admin-roles-01-list');
+    await expectNarrow('admin-roles-01-list');
+    await page.getByRole('button', { name: 'Create role' }).press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'New role' });
+    await dialog.waitFor();
+    await page.keyboard.type('Wallboard viewer');
+    for (const group of ['General', 'My Account', 'Users', 'Security', 'Presence', 'Support']) {
+      await dialog.getByRole('group', { name: group, exact: true }).waitFor();
+    }
+    for (const label of ['Users View', 'Audit Log View']) {
+      await dialog.getByRole('checkbox', { name: new RegExp(`^${label}`) }).focus();
+      await page.keyboard.press('Space');
+    }
+    await expectAccessible(page, 'admin-roles-02-new');
+    await dialog.getByRole('button', { name: 'Save' }).press('Enter');
+    await page.getByRole('alertdialog', { name: 'The role Wallboard viewer was created.' }).waitFor();
+    const row = page.locator('tr[data-role="Wallboard viewer"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('2 permissions');
+    const roles = (await api('GET', '/admin/roles')).json as { items: { name: string; permissions: string[] }[] };
+    expect(roles.items.find((role) => role.name === 'Wallboard viewer')?.permissions.sort()).toEqual(['audit.view', 'users.view']);
+    // Built-in roles cannot be deleted.
+    expect(await page.locator('tr[data-role="Agent"]').getByRole('button', { name: 'Delete role Agent' }).count()).toBe(0);
+
+    await row.getByRole('button', { name: 'Delete role Wallboard viewer' }).press('Enter');
+    const confirm = page.getByRole('alertdialog', { name: 'Delete the role Wallboard viewer?' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Delete' }).press('Enter');
+    await page.getByRole('alertdialog', { name: 'The role Wallboard viewer was deleted.' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('refuses an out-of-range invitation lifetime and saves a valid one', async () => {
+    await navigateTo('Security', '/admin/security');
+    const section = page.locator('section[data-policy="invitation"]');
+    const lifetime = section.getByRole('textbox', { name: 'Invitation lifetime' });
+    await lifetime.waitFor();
+    expect(await lifetime.inputValue()).toBe('24');
+    await expectAccessible(page, 'admin-security-01-policies');
+    await expectNarrow('admin-security-01-policies');
+
+    await lifetime.fill('200');
+    await lifetime.press('Tab');
+    await section.getByText('Enter a whole number from 1 to 168.').waitFor();
+    expect(await section.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'admin-security-02-out-of-range');
+    await lifetime.fill('48');
+    await lifetime.press('Tab');
+    await section.getByRole('button', { name: 'Save' }).press('Enter');
+    await page.getByRole('alertdialog', { name: 'The invitation policy was saved.' }).waitFor();
+    expect((await api('GET', '/admin/security/invitation-policy')).json).toEqual({ lifetimeHours: 48 });
+  });
+
+  it('raised no uncaught errors in the pages', () => {
+    expect(journey.pageErrors).toEqual([]);
   });
 });

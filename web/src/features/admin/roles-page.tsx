@@ -22,6 +22,11 @@ for (const entry of permissionCatalogue) {
   else found.entries.push(entry);
 }
 
+/** The built-in Administrator always holds every permission (ROLE_ADMINISTRATOR_FIXED). */
+function isAdministrator(role: Role): boolean {
+  return role.builtIn && role.name === 'Administrator';
+}
+
 const labelOf = new Map<string, string>(permissionCatalogue.map((entry) => [entry.key, entry.label]));
 
 /** Administration › Roles (SPEC §3.9, `roles.manage`). */
@@ -102,9 +107,13 @@ function Roles() {
                     </td>
                     <td role="cell" className="cell-wide">
                       <div className="table-actions">
-                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'rolesPage.editLabel' }, { name: role.name })} onPress={() => setEditing(role)}>
-                          {intl.formatMessage({ id: 'rolesPage.edit' })}
-                        </Button>
+                        {isAdministrator(role) ? (
+                          <span className="muted small">{intl.formatMessage({ id: 'rolesPage.administratorFixed' })}</span>
+                        ) : (
+                          <Button className="button button-small" aria-label={intl.formatMessage({ id: 'rolesPage.editLabel' }, { name: role.name })} onPress={() => setEditing(role)}>
+                            {intl.formatMessage({ id: 'rolesPage.edit' })}
+                          </Button>
+                        )}
                         {!role.builtIn && (
                           <Button className="button button-small" aria-label={intl.formatMessage({ id: 'rolesPage.deleteLabel' }, { name: role.name })} onPress={() => setToDelete(role)}>
                             {intl.formatMessage({ id: 'app.delete' })}
@@ -155,8 +164,10 @@ function RoleDialog({ role, onDone }: { role: Role | null; onDone: () => void })
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: () => {
-      const body = { name: name.trim(), permissions: permissionCatalogue.map((entry) => entry.key).filter((key) => chosen.has(key)) };
-      return role === null ? createRole(body) : updateRole(role.id, body);
+      const permissions = permissionCatalogue.map((entry) => entry.key).filter((key) => chosen.has(key));
+      if (role === null) return createRole({ name: name.trim(), permissions });
+      // Built-in roles keep their names (ROLE_BUILT_IN); only their permissions change.
+      return updateRole(role.id, role.builtIn ? { permissions } : { name: name.trim(), permissions });
     },
     onSuccess: async (saved) => {
       showToast({ tone: 'success', text: intl.formatMessage({ id: role === null ? 'rolesPage.created' : 'rolesPage.saved' }, { name: saved.name }) });
@@ -182,7 +193,16 @@ function RoleDialog({ role, onDone }: { role: Role | null; onDone: () => void })
       </Heading>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-label={heading}>
-        <TextField label={intl.formatMessage({ id: 'rolesPage.name' })} name="roleName" value={name} onChange={setName} isRequired maxLength={100} autoFocus />
+        <TextField
+          label={intl.formatMessage({ id: 'rolesPage.name' })}
+          name="roleName"
+          value={name}
+          onChange={setName}
+          isRequired
+          maxLength={100}
+          isReadOnly={role?.builtIn === true}
+          {...(role?.builtIn === true ? { description: intl.formatMessage({ id: 'rolesPage.builtInName' }) } : { autoFocus: true })}
+        />
         <p className="muted small">{intl.formatMessage({ id: 'rolesPage.grantHint' })}</p>
         {permissionGroups.map((group) => (
           <fieldset key={group.group} className="fieldset">
