@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateBootstrapAdmin, expectAccessible, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import { activateBootstrapAdmin, expectAccessible, meStatus, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
  * Administration (issue 11) in Chromium, keyboard first, axe on every state, each page also at 390 px:
@@ -18,8 +18,8 @@ let admin: BootstrapAdmin;
 let page: Page;
 
 beforeAll(async () => {
-  // A slow import (4 rows a second), so the progress bar can be watched while it runs.
-  journey = await startJourney({ env: { LANYARD_IMPORT_ROWS_PER_SECOND: '4' } });
+  // A slow import (8 rows a second), so the progress bar can be watched while it runs.
+  journey = await startJourney({ env: { LANYARD_IMPORT_ROWS_PER_SECOND: '8' } });
   admin = await activateBootstrapAdmin(journey.server, password);
   page = await journey.newPage();
 });
@@ -43,7 +43,7 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
       const response = await fetch(`/api/v1${path}`, {
         method,
         headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? null : JSON.stringify(body),
       });
       const text = await response.text();
       return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
@@ -79,9 +79,8 @@ describe('Administration in Chromium', () => {
       'agent.one,again@example.com,Ana,Again,Agent,',
       'agent.bad,not-an-email,Bad,Email,Agent,',
       'agent.norole,agent.norole@example.com,No,Role,Nonexistent,',
-      'agent.four,agent.four@example.com,Di,Four,Agent,',
-      'agent.five,agent.five@example.com,Ed,Five,Agent,',
-      'agent.six,agent.six@example.com,Flo,Six,Agent,',
+      // 24 more, so the directory has more than one page of 25.
+      ...Array.from({ length: 24 }, (_, index) => `bulk.${String(index + 1).padStart(2, '0')},bulk.${index + 1}@example.com,Bulk,Agent ${index + 1},Agent,`),
     ];
     const directory = await mkdtemp(join(tmpdir(), 'lanyard-import-'));
     const file = join(directory, 'agents.csv');
@@ -104,16 +103,16 @@ describe('Administration in Chromium', () => {
     await page.waitForFunction(() => {
       const bar = document.querySelector('[role="progressbar"]');
       const now = Number(bar?.getAttribute('aria-valuenow'));
-      return now > 0 && now < 9;
+      return now > 0 && now < 30;
     }, undefined, { timeout: 10_000 });
-    expect(await progress.getAttribute('aria-valuetext')).toMatch(/^\d of 9 rows$/);
+    expect(await progress.getAttribute('aria-valuetext')).toMatch(/^\d+ of 30 rows$/);
     await expectAccessible(page, 'admin-import-02-running');
 
     // Done: the per-row report, failures with their coded reason, and the download link.
     await dialog.getByRole('progressbar', { name: 'Import finished' }).waitFor({ timeout: 15_000 });
-    await dialog.getByText('6 invited, 3 failed.').waitFor();
+    await dialog.getByText('27 invited, 3 failed.').waitFor();
     const report = dialog.getByRole('region', { name: 'Report, one line per row' });
-    expect(await report.locator('tr[data-outcome="invited"]').count()).toBe(6);
+    expect(await report.locator('tr[data-outcome="invited"]').count()).toBe(27);
     expect(await report.locator('tr[data-line="5"]').textContent()).toContain('This username appears on an earlier row of the same file.');
     expect(await report.locator('tr[data-line="6"]').textContent()).toContain('(column email)');
     expect(await report.locator('tr[data-line="7"]').textContent()).toContain('No such role.');
@@ -125,6 +124,131 @@ describe('Administration in Chromium', () => {
     expect(csv).toContain('agent.bad');
     await dialog.getByRole('button', { name: 'Close' }).press('Enter');
     await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('searches (debounced), filters by role and status, and pages by cursor', async () => {
+    const table = page.locator('table.users-table');
+    await table.locator('tr[data-username="agent.one"]').waitFor();
+    for (const header of ['Name', 'Username', 'Email', 'Role', 'Team', 'Status']) {
+      await table.getByRole('columnheader', { name: header, exact: true }).waitFor();
+    }
+    expect(await table.locator('tbody tr').count()).toBe(25);
+    await expectAccessible(page, 'admin-users-01-list');
+    await expectNarrow('admin-users-01-list');
+
+    // Keyset paging: the next page holds the other 3 (28 people in all), the previous one the first 25 again.
+    const firstPage = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-username')));
+    await page.getByRole('button', { name: 'Next page' }).press('Enter');
+    await page.getByText('Page 2: 3 users.').waitFor();
+    const secondPage = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-username')));
+    expect(secondPage.filter((name) => firstPage.includes(name))).toEqual([]);
+    expect(new Set([...firstPage, ...secondPage]).size).toBe(28);
+    await page.getByRole('button', { name: 'Previous page' }).press('Enter');
+    await page.getByText('Page 1: 25 users.').waitFor();
+
+    // Search: prefix, any case, one request after typing pauses.
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    await search.focus();
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/api/v1/admin/users?')) asked.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.keyboard.type('AGENT.T', { delay: 40 });
+    await page.getByText('Page 1: 2 users.').waitFor();
+    page.off('request', onRequest);
+    expect(asked.filter((url) => url.includes('q='))).toHaveLength(1);
+    expect((await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-username')))).sort()).toEqual(['agent.three', 'agent.two']);
+
+    // Role filter: Supervisor leaves agent.three.
+    await page.getByRole('button', { name: /^Role/ }).press('Enter');
+    await page.getByRole('option', { name: 'Supervisor' }).press('Enter');
+    await page.getByText('Page 1: 1 user.').waitFor();
+    expect(await table.locator('tr[data-username="agent.three"]').textContent()).toContain('Invited');
+    await expectAccessible(page, 'admin-users-02-filtered');
+
+    // Status filter with no search and any role: every imported person is Invited; Enabled is the administrator alone.
+    await search.fill('');
+    await page.getByRole('button', { name: /^Role/ }).press('Enter');
+    await page.getByRole('option', { name: 'Any' }).press('Enter');
+    await page.getByRole('button', { name: /^Status/ }).press('Enter');
+    await page.getByRole('option', { name: 'Enabled' }).press('Enter');
+    await page.getByText('Page 1: 1 user.').waitFor();
+    await table.locator(`tr[data-username="${admin.username}"]`).waitFor();
+    await page.getByRole('button', { name: /^Status/ }).press('Enter');
+    await page.getByRole('option', { name: 'Any' }).press('Enter');
+    await page.getByText('Page 1: 25 users.').waitFor();
+  });
+
+  it('invites one user from the form', async () => {
+    await page.getByRole('button', { name: 'Invite user' }).press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Invite user' });
+    await dialog.waitFor();
+    await page.keyboard.type('grace.hopper');
+    await dialog.getByRole('textbox', { name: 'Email' }).fill('grace@example.com');
+    await dialog.getByRole('textbox', { name: 'First name' }).fill('Grace');
+    await dialog.getByRole('textbox', { name: 'Last name' }).fill('Hopper');
+    await expectAccessible(page, 'admin-invite-01-form');
+    await dialog.getByRole('button', { name: 'Send invitation' }).press('Enter');
+    await page.getByRole('alertdialog', { name: 'Invitation sent to grace.hopper (grace@example.com).' }).waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('searchbox', { name: 'Search' }).fill('grace');
+    const row = page.locator('tr[data-username="grace.hopper"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Grace Hopper');
+    expect(await row.textContent()).toContain('Agent');
+    expect(await row.textContent()).toContain('Invited');
+    await journey.server.waitForEmail((raw) => raw.includes('grace@example.com'));
+  });
+
+  it("opens a user's page, hands out a one-time unlock code, and disables them: their session ends", async () => {
+    // agent.one accepts the invitation and signs in in a browser of their own.
+    const email = await journey.server.waitForEmail((raw) => raw.includes('To: agent.one@example.com') || raw.includes('<agent.one@example.com>'));
+    const token = /first-access\/([A-Za-z0-9_-]+)/.exec(email.raw.replaceAll('=\r\n', '').replaceAll('=\n', ''))?.[1] ?? '';
+    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ password: 'Quiet-Orchard-Lantern-77' }),
+    });
+    expect(accepted.status).toBeLessThan(300);
+    const agent = await journey.newPage();
+    await signIn(agent, 'agent.one', 'Quiet-Orchard-Lantern-77');
+    await waitForPath(agent, '/profile/general');
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('agent.one');
+    const link = page.locator('tr[data-username="agent.one"]').getByRole('link', { name: 'Ana One' });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Ana One' }).waitFor();
+    await page.getByText('1 active session').waitFor();
+    await page.locator('[data-status="enabled"]').first().waitFor();
+    await expectAccessible(page, 'admin-user-01-page');
+    await expectNarrow('admin-user-01-page');
+
+    // A one-time unlock code: 8 characters and an expiry, after a confirmation.
+    await page.getByRole('button', { name: 'One-time unlock code' }).press('Enter');
+    const confirmCode = page.getByRole('alertdialog', { name: 'Create a one-time unlock code for Ana One?' });
+    await confirmCode.waitFor();
+    await confirmCode.getByRole('button', { name: 'One-time unlock code' }).press('Enter');
+    const codeDialog = page.getByRole('dialog', { name: 'Unlock code for Ana One' });
+    await codeDialog.waitFor();
+    expect(((await codeDialog.locator('[data-field="unlock-code"]').textContent()) ?? '').trim()).toMatch(/^[A-Z0-9-]{8,9}$/);
+    await codeDialog.getByText(/It works once, until/).waitFor();
+    await expectAccessible(page, 'admin-user-02-unlock-code');
+    await codeDialog.getByRole('button', { name: 'Done' }).press('Enter');
+
+    // Disable, with a confirmation: the agent's session ends at once.
+    await page.getByRole('button', { name: 'Disable', exact: true }).press('Enter');
+    const confirm = page.getByRole('alertdialog', { name: 'Disable Ana One?' });
+    await confirm.waitFor();
+    await expectAccessible(page, 'admin-user-03-confirm-disable');
+    await confirm.getByRole('button', { name: 'Disable' }).press('Enter');
+    await page.getByRole('alertdialog', { name: 'Ana One is disabled and signed out everywhere.' }).waitFor();
+    await page.locator('[data-status="disabled"]').first().waitFor();
+    await page.getByRole('button', { name: 'Enable', exact: true }).waitFor();
+    expect(await meStatus(agent)).toBe(401);
+    await agent.reload();
+    await waitForPath(agent, '/login');
   });
 
   it("shows the tenant's access keys with owner and State, deactivates and deletes with confirmation", async () => {

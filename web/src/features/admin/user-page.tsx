@@ -230,7 +230,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
           <div className="action-list">
             {mayInvite && pendingInvitation && actionButton('resend')}
             {mayEdit && user.status === 'disabled' && actionButton('enable')}
-            {mayEdit && user.status !== 'disabled' && actionButton('disable')}
+            {mayEdit && user.status !== 'disabled' && user.id !== me.user.id && actionButton('disable')}
             {mayEdit && locked && actionButton('unlock')}
             {mayEdit && (user.status === 'enabled' || user.status === 'disabled') && actionButton('reset')}
             {mayEdit && user.status === 'enabled' && actionButton('unlockCode')}

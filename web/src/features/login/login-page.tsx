@@ -22,6 +22,9 @@ export function LoginPage() {
 
   const [username, setUsername] = useState(suggestedUsername ?? '');
   const [password, setPassword] = useState('');
+  // Supervisor-assisted unlock: a one-time code an administrator read out, entered with the password.
+  const [unlockShown, setUnlockShown] = useState(false);
+  const [unlockCode, setUnlockCode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
   const signIn = useMutation({
@@ -50,7 +53,8 @@ export function LoginPage() {
     event.preventDefault();
     if (signIn.isPending) return;
     setProblem(null);
-    signIn.mutate({ username: username.trim(), password });
+    const code = unlockCode.trim();
+    signIn.mutate({ username: username.trim(), password, ...(unlockShown && code !== '' ? { unlockCode: code } : {}) });
   }
 
   return (
@@ -78,6 +82,25 @@ export function LoginPage() {
           value={password}
           onChange={setPassword}
         />
+        {unlockShown ? (
+          <TextField
+            label={intl.formatMessage({ id: 'login.unlockCode' })}
+            description={intl.formatMessage({ id: 'login.unlockCodeHint' })}
+            name="unlockCode"
+            autoComplete="one-time-code"
+            isIdentifier
+            maxLength={32}
+            value={unlockCode}
+            onChange={setUnlockCode}
+            autoFocus
+          />
+        ) : (
+          <p className="small">
+            <Button className="link-button" onPress={() => setUnlockShown(true)}>
+              {intl.formatMessage({ id: 'login.haveUnlockCode' })}
+            </Button>
+          </p>
+        )}
         <div className="form-actions">
           {/* Not React Aria's isPending: its announcement outlives the page and leaves a nameless image behind. */}
           <Button type="submit" className="button button-primary">
