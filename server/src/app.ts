@@ -27,6 +27,7 @@ import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
+import { registerDirectoryRoutes } from './directory/directory-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
 
 export interface BuildOptions {
@@ -94,6 +95,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, checkRateLimit, hashing, consoleOrigin: config.publicUrl.origin });
   registerProfileRoutes(app, { profile: deps.profile, guards });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
+  registerDirectoryRoutes(app, { directory: deps.directory, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });
   registerTeamRoutes(app, { teams: deps.teams, guards });
   registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });

@@ -22,6 +22,12 @@ export const auditActions = [
   'accessKey.stateChanged',
   'accessKey.deleted',
   'token.issue.failed',
+  'user.created',
+  'user.role.changed',
+  'user.team.changed',
+  'user.disabled',
+  'user.enabled',
+  'user.passwordLogin.changed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -18,7 +18,7 @@ export interface SignedInAccount extends SignInCandidate {
 }
 
 /** Why a sign-in was refused. Logged and audited only: the answer is always AUTH_INVALID_CREDENTIALS. */
-export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | `status-${User['status']}`;
+export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | 'password-login-disabled' | `status-${User['status']}`;
 
 /** The outcome of one sign-in method: a tagged result the compiler narrows, never a throw. */
 export type MethodResult =

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { SessionRow } from '../storage/database.ts';
 import type { SessionRecord } from './sessions.ts';
@@ -63,4 +64,17 @@ export async function deleteUserSessions(db: Executor, userId: string, exceptSes
 
 export async function clearPasswordChangeRequired(db: Executor, sessionId: string): Promise<void> {
   await db.updateTable('sessions').set({ password_change_required: false }).where('id', '=', sessionId).execute();
+}
+
+/** The user's sessions in a tenant that are still alive at `now` (neither timeout passed). */
+export async function countLiveSessions(db: Executor, userId: string, tenantId: string, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('user_id', '=', userId)
+    .where('tenant_id', '=', tenantId)
+    .where('absolute_expires_at', '>', now)
+    .where(sql<boolean>`last_seen_at + idle_timeout_seconds * interval '1 second' > ${now}`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

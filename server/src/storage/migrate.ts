@@ -7,6 +7,7 @@ import * as accessKeys from './migrations/0004-access-keys.ts';
 import * as accessKeyTokenVersion from './migrations/0005-access-key-token-version.ts';
 import * as singleUseLinks from './migrations/0006-single-use-links.ts';
 import * as auditNoTruncate from './migrations/0007-audit-no-truncate.ts';
+import * as userDirectory from './migrations/0008-user-directory.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-access-key-token-version': accessKeyTokenVersion,
   '0006-single-use-links': singleUseLinks,
   '0007-audit-no-truncate': auditNoTruncate,
+  '0008-user-directory': userDirectory,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
