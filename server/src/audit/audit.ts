@@ -33,6 +33,12 @@ export const auditActions = [
   'team.deleted',
   'auth.unlock.code.issued',
   'auth.unlock.code.used',
+  'user.created',
+  'user.role.changed',
+  'user.team.changed',
+  'user.disabled',
+  'user.enabled',
+  'user.passwordLogin.changed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -9,6 +9,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState } from './sessions.ts';
 import {
+  countLiveSessions,
   clearPasswordChangeRequired,
   deleteSession,
   deleteSessionByTokenHash,
@@ -38,6 +39,8 @@ export interface SessionsService {
   logout(token: string): Promise<void>;
   /** Signs a user out everywhere (optionally keeping the session that asked); returns how many sessions ended. */
   revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor?: Executor): Promise<number>;
+  /** How many sessions of the user in the tenant are alive now. */
+  countUserSessions(userId: string, tenantId: string): Promise<number>;
   /** Lifts the change-your-password-first restriction of a session. */
   clearPasswordChangeRequired(sessionId: string, executor?: Executor): Promise<void>;
   /** A tightened session policy shortens the tenant's open sessions (never lengthens them), in `executor`; returns how many changed. */
@@ -80,6 +83,10 @@ export function createSessionsService(deps: { db: Db; clock: Clock; secrets: Pic
 
     revokeUserSessions(userId, exceptSessionId, executor = deps.db) {
       return deleteUserSessions(executor, userId, exceptSessionId);
+    },
+
+    countUserSessions(userId, tenantId) {
+      return countLiveSessions(deps.db, userId, tenantId, deps.clock.now());
     },
 
     clearPasswordChangeRequired(sessionId, executor = deps.db) {
