@@ -52,6 +52,13 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
   );
 }
 
+/** Opens the select field labelled `label` with the keyboard and picks `option`. */
+async function choose(label: string, option: string): Promise<void> {
+  const field = page.locator('.select-field').filter({ has: page.locator('.field-label', { hasText: new RegExp(`^${label}$`) }) });
+  await field.getByRole('button').press('Enter');
+  await page.getByRole('option', { name: option, exact: true }).press('Enter');
+}
+
 async function navigateTo(name: string, path: string): Promise<void> {
   const nav = page.getByRole('navigation', { name: 'Administration' });
   await nav.getByRole('link', { name, exact: true }).focus();
@@ -161,22 +168,18 @@ describe('Administration in Chromium', () => {
     expect((await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-username')))).sort()).toEqual(['agent.three', 'agent.two']);
 
     // Role filter: Supervisor leaves agent.three.
-    await page.getByRole('button', { name: /^Role/ }).press('Enter');
-    await page.getByRole('option', { name: 'Supervisor' }).press('Enter');
+    await choose('Role', 'Supervisor');
     await page.getByText('Page 1: 1 user.').waitFor();
     expect(await table.locator('tr[data-username="agent.three"]').textContent()).toContain('Invited');
     await expectAccessible(page, 'admin-users-02-filtered');
 
     // Status filter with no search and any role: every imported person is Invited; Enabled is the administrator alone.
     await search.fill('');
-    await page.getByRole('button', { name: /^Role/ }).press('Enter');
-    await page.getByRole('option', { name: 'Any' }).press('Enter');
-    await page.getByRole('button', { name: /^Status/ }).press('Enter');
-    await page.getByRole('option', { name: 'Enabled' }).press('Enter');
+    await choose('Role', 'Any');
+    await choose('Status', 'Enabled');
     await page.getByText('Page 1: 1 user.').waitFor();
     await table.locator(`tr[data-username="${admin.username}"]`).waitFor();
-    await page.getByRole('button', { name: /^Status/ }).press('Enter');
-    await page.getByRole('option', { name: 'Any' }).press('Enter');
+    await choose('Status', 'Any');
     await page.getByText('Page 1: 25 users.').waitFor();
   });
 
@@ -309,7 +312,7 @@ describe('Administration in Chromium', () => {
     await renamed.waitFor({ state: 'detached' });
   });
 
-  it('filters the audit log by action, shows an event’s details, and pages with Load more', async () => {
+  it('filters the audit log by action and result, shows an event’s details, and exports CSV and NDJSON', async () => {
     await navigateTo('Audit log', '/admin/audit');
     await page.locator('tr[data-audit-action]').first().waitFor();
     await expectAccessible(page, 'admin-audit-01-all');
@@ -338,8 +341,7 @@ describe('Administration in Chromium', () => {
     expect(refused.status).toBe(401);
     await page.getByRole('button', { name: 'Clear filters' }).press('Enter');
     await page.waitForURL((url) => url.search === '');
-    await page.getByRole('button', { name: /^Result/ }).press('Enter');
-    await page.getByRole('option', { name: 'Failure' }).press('Enter');
+    await choose('Result', 'Failure');
     await page.getByRole('button', { name: 'Apply filters' }).press('Enter');
     await page.waitForURL((url) => url.searchParams.get('result') === 'failure');
     await page.locator('tr[data-audit-action="auth.login.failed"]').first().waitFor();
