@@ -105,13 +105,13 @@ describe('GET /api/v1/admin/audit-events/export', () => {
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="audit-events-.*\.csv"$/);
     expect(response.body.startsWith('id,occurredAt,action,result,actorUserId,targetType,targetId,ip,details\r\n')).toBe(true);
-    const records = parse(response.body, { columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(response.body, { columns: true });
     expect(records).toHaveLength(seeded / 4);
     expect(records.every((record) => record.result === 'failure' && record.action === 'auth.login.failed')).toBe(true);
     expect(JSON.parse(records[0]?.details ?? '{}')).toMatchObject({ index: seeded - 4 });
 
     const all = await exportOf(admin, '?format=csv&action=auth.login.succeeded');
-    const succeeded = parse(all.body, { columns: true }) as Record<string, string>[];
+    const succeeded = parse<Record<string, string>>(all.body, { columns: true });
     const trap = succeeded.find((record) => record.targetId?.includes('HYPERLINK'));
     expect(trap?.targetId).toBe(`'${formula}`);
     expect(all.body).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);

@@ -88,8 +88,9 @@ export async function findJob(db: Executor, tenantId: string, jobId: string): Pr
 }
 
 /**
- * Takes the oldest running job no live instance holds (no lease, or its lease ran out) for `leaseId`
- * until `leaseUntil`; concurrent instances get different jobs (SKIP LOCKED).
+ * Takes the oldest running job no other live instance holds (no lease, its lease ran out, or it is
+ * already `leaseId`'s after an error) for `leaseId` until `leaseUntil`; concurrent instances get
+ * different jobs (SKIP LOCKED).
  */
 export async function claimJob(db: Executor, leaseId: string, now: Date, leaseUntil: Date): Promise<ImportJob | undefined> {
   const row = await db
@@ -100,7 +101,7 @@ export async function claimJob(db: Executor, leaseId: string, now: Date, leaseUn
         .selectFrom('user_import_jobs')
         .select('id')
         .where('state', '=', 'running')
-        .where((inner) => inner.or([inner('lease_until', 'is', null), inner('lease_until', '<', now)]))
+        .where((inner) => inner.or([inner('lease_until', 'is', null), inner('lease_until', '<', now), inner('lease_id', '=', leaseId)]))
         .orderBy('created_at')
         .limit(1)
         .forUpdate()

@@ -140,7 +140,7 @@ describe('POST /api/v1/admin/users/import', () => {
     expect(report.headers['content-disposition']).toBe(`attachment; filename="user-import-${jobId}.csv"`);
     expect(report.body).toContain(`9,'${formula},failed,IMPORT_ROW_INVALID,username\r\n`);
     expect(report.body).toContain("17,'@eve,invited,,\r\n");
-    const records = parse(report.body, { columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(report.body, { columns: true });
     expect(records).toHaveLength(16);
     expect(records[0]).toEqual({ line: '2', username: 'ana', outcome: 'invited', errorCode: '', errorField: '' });
     for (const record of records) expect(record.username).not.toMatch(/^[=+\-@\t\r]/);
@@ -181,6 +181,14 @@ describe('POST /api/v1/admin/users/import', () => {
       const response = await upload(body, admin, contentType);
       expect({ status: response.statusCode, code: response.json<{ error: { code: string } }>().error.code }).toEqual({ status, code });
     }
+    // A body announced over the 64 MiB limit is refused before it is read.
+    const tooLarge = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/users/import',
+      headers: { ...admin.headers, 'content-type': 'text/csv', 'content-length': String(64 * 1024 * 1024 + 1) },
+      payload: `${header}\n`,
+    });
+    expect({ status: tooLarge.statusCode, code: tooLarge.json<{ error: { code: string } }>().error.code }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect(await jobCount()).toBe(jobs);
     expect(await t.deps.users.findUserByUsername('quinn')).toBeUndefined();
   });
