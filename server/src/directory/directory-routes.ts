@@ -3,6 +3,7 @@ import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
+import { refuseMalformedQuery } from '../http/input-edge.ts';
 import { errorResponses, signedInSecurity } from '../http/openapi.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import type { DirectoryService } from './directory-service.ts';
@@ -14,6 +15,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: DirectorySe
   app.get(
     '/api/v1/admin/users',
     {
+      onRequest: refuseMalformedQuery,
       preHandler: deps.guards.permission('users.view'),
       schema: {
         tags: ['administration'],
@@ -21,7 +23,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: DirectorySe
           "The tenant's users, a page at a time (keyset: pass `nextCursor` back as `cursor`). `q` is a prefix of the username, email, first or last name, case- and accent-insensitive; `roleId`, `teamId` and `status` filter, combinable with `q`",
         security: signedInSecurity,
         querystring: adminUsersQuerySchema,
-        response: { 200: adminUsersPageSchema, ...errorResponses, 400: errorBodySchema.describe('VALIDATION_FAILED, USER_CURSOR_INVALID') },
+        response: { 200: adminUsersPageSchema, ...errorResponses, 400: errorBodySchema.describe('VALIDATION_FAILED, MALFORMED_URL, USER_CURSOR_INVALID') },
       },
     },
     async (request) => deps.directory.list(principalOf(request).tenantId, request.query),

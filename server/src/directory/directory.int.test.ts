@@ -182,6 +182,11 @@ describe('filters', () => {
       expect(response.statusCode, query).toBe(400);
       expect(response.json().error.code).toBe('VALIDATION_FAILED');
     }
+    for (const encoded of ['%FF%FE', 'a%ED%A0%80b']) {
+      const malformed = await get(admin, `/api/v1/admin/users?q=${encoded}`);
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json().error.code).toBe('MALFORMED_URL');
+    }
     const forged = Buffer.from(JSON.stringify(['x', 'a', 'b'])).toString('base64url');
     const response = await get(admin, `/api/v1/admin/users?cursor=${forged}`);
     expect(response.statusCode).toBe(400);
