@@ -216,6 +216,8 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     // A signed-in person who opens /login is sent on.
     await page.goto('/login');
     await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    await page.goto('/profile/general');
     await page.getByRole('heading', { level: 2, name: 'User Information' }).waitFor();
 
     // WCAG 1.4.10 / 1.4.4: at 200% zoom (640 CSS px here) and at 320 CSS px the page reflows without
