@@ -60,7 +60,7 @@ describe('Change Password in Chromium', () => {
   it('follows the seed: initials › Change Password, rules pop up and turn from red crosses to black checks, Save, email', async () => {
     const page = await journey.newPage();
     await signIn(page, admin.username, firstPassword);
-    await waitForPath(page, '/profile/general');
+    await waitForPath(page, '/admin/users');
 
     // 1. Click your initials in the top navigation bar and select Change Password.
     await chooseFromAccountMenu(page, admin, 'Change Password');
@@ -144,7 +144,7 @@ describe('Change Password in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'The username or password is incorrect.' }).waitFor();
     expect(await meStatus(page)).toBe(401);
     await signIn(page, admin.username, newPassword);
-    await waitForPath(page, '/profile/general');
+    await waitForPath(page, '/admin/users');
     expect(await meStatus(page)).toBe(200);
   });
 

@@ -113,6 +113,10 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     await page.keyboard.type(strongPassword);
     await page.keyboard.press('Enter');
 
+    // Seed 002: "A successful login brings you to the User Management window for your default tenant."
+    await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    await page.goto('/profile/general');
     await waitForPath(page, '/profile/general');
     const profile = page.locator('main');
     await page.getByRole('heading', { level: 1, name: 'My Profile' }).waitFor();
@@ -211,7 +215,9 @@ describe('first access, sign-in and My Profile in Chromium', () => {
 
     // A signed-in person who opens /login is sent on.
     await page.goto('/login');
-    await waitForPath(page, '/profile/general');
+    await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    await page.goto('/profile/general');
     await page.getByRole('heading', { level: 2, name: 'User Information' }).waitFor();
 
     // WCAG 1.4.10 / 1.4.4: at 200% zoom (640 CSS px here) and at 320 CSS px the page reflows without

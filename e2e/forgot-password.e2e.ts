@@ -136,7 +136,7 @@ describe('forgotten password in Chromium', () => {
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('alert').filter({ hasText: 'The username or password is incorrect.' }).waitFor();
     await signIn(page, admin.username, resetPassword);
-    await waitForPath(page, '/profile/general');
+    await waitForPath(page, '/admin/users');
     expect(await meStatus(page)).toBe(200);
   });
 

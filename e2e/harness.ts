@@ -74,9 +74,9 @@ function describeOutput(server: Pick<LanyardServer, 'logs' | 'otherOutput'>): st
 /**
  * Starts Lanyard as `npm start` does (`scripts/start.js`: the bundled server, built by `npm run build`
  * before the journeys) on a free port of 127.0.0.1 with an empty temporary data directory and the embedded
- * defaults (PGlite, file outbox), and waits until `/readyz` answers 200.
+ * defaults (PGlite, file outbox), plus any `env` of the caller's, and waits until `/readyz` answers 200.
  */
-export async function startLanyard(options: { readyTimeoutMs?: number } = {}): Promise<LanyardServer> {
+export async function startLanyard(options: { readyTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<LanyardServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'lanyard-e2e-'));
@@ -89,6 +89,7 @@ export async function startLanyard(options: { readyTimeoutMs?: number } = {}): P
       LANYARD_PUBLIC_URL: baseUrl,
       LANYARD_DATA_DIR: dataDir,
       LANYARD_LOG_LEVEL: 'info',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

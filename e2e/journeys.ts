@@ -32,8 +32,9 @@ export interface Journey {
   close(): Promise<void>;
 }
 
-export async function startJourney(): Promise<Journey> {
-  const server = await startLanyard();
+/** `env`: further LANYARD_* settings of the server, e.g. a slower import to watch its progress. */
+export async function startJourney(options: { env?: Record<string, string> } = {}): Promise<Journey> {
+  const server = await startLanyard(options.env === undefined ? {} : { env: options.env });
   const browser = await launchChromium().catch(async (error: unknown) => {
     await server.stop();
     throw error;

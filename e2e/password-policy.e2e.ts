@@ -54,7 +54,7 @@ describe('password policy administration and the forced change in Chromium', () 
   it('starts from the NIST preset, raises the minimum length, saves, and sets and clears a role policy', async () => {
     const page = await journey.newPage();
     await signIn(page, admin.username, firstPassword);
-    await waitForPath(page, '/profile/general');
+    await waitForPath(page, '/admin/users');
 
     await chooseFromAccountMenu(page, admin, 'Security policies');
     await waitForPath(page, '/admin/security/password-policy');
@@ -198,7 +198,7 @@ describe('password policy administration and the forced change in Chromium', () 
     // And the new password signs in without any further request.
     await logOut(page, admin);
     await signIn(page, admin.username, longPassword);
-    await waitForPath(page, '/profile/general');
+    await waitForPath(page, '/admin/users');
     expect(await meStatus(page)).toBe(200);
   });
 

@@ -14,8 +14,8 @@ export const userStatuses = ['pending_invite', 'invited', 'invitation_expired', 
 export const adminUserStatusSchema = z.enum(userStatuses);
 export type AdminUserStatus = z.infer<typeof adminUserStatusSchema>;
 
-/** An opaque keyset cursor: the server encodes the sort key of the last row answered (base64url). */
-export const userCursorSchema = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/);
+/** An opaque keyset cursor: the server encodes the sort key of the last row answered (base64url; a key can be a 254-character email in any script, hence the length). */
+export const userCursorSchema = z.string().min(1).max(2048).regex(/^[A-Za-z0-9_-]+$/);
 
 export const adminUsersQuerySchema = z.strictObject({
   /** Prefix of the username, email, first or last name; case- and accent-insensitive. */

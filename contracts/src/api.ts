@@ -95,6 +95,8 @@ export const inviteUserBodySchema = z.strictObject({
   lastName: personNameSchema,
   roleId: idSchema,
   teamId: idSchema.nullable().optional(),
+  /** The person signs in through single sign-on only: no password and no first-access link; an email tells them to sign in with SSO. */
+  ssoOnly: z.boolean().optional(),
 });
 export type InviteUserBody = z.infer<typeof inviteUserBodySchema>;
 
@@ -106,7 +108,8 @@ export const invitationSummarySchema = z.object({
 
 export const inviteUserResponseSchema = z.object({
   user: z.object({ id: idSchema, username: z.string(), email: z.string(), status: z.string() }),
-  invitation: invitationSummarySchema,
+  /** The invitation issued; null for a user created with `ssoOnly`. */
+  invitation: invitationSummarySchema.nullable(),
 });
 
 // --- Access keys (My Profile › Access Keys) and tokens ---

@@ -71,6 +71,9 @@ export const errorCodes = {
 
   // Administration: user directory and user actions (issue 11)
   LAST_ADMINISTRATOR: { status: 409, message: 'This would leave the tenant without an enabled Administrator.' },
+  CANNOT_DISABLE_SELF: { status: 409, message: 'You cannot disable your own account.' },
+  PRESENCE_REASON_LIST_NOT_FOUND: { status: 404, message: 'No such presence reason list.' },
+  USER_CURSOR_INVALID: { status: 400, message: 'This page cursor is not valid for this list. Start again from the first page.' },
 
   // Administration: roles, teams and security policies (issue 11)
   PERMISSION_UNKNOWN: { status: 422, message: 'A permission is not in the permission catalogue.' },

@@ -30,6 +30,7 @@ import { registerTeamRoutes } from './teams/teams-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
 import { registerUserImportRoutes } from './user-imports/user-imports-routes.ts';
+import { registerDirectoryRoutes } from './directory/directory-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
 
 export interface BuildOptions {
@@ -99,6 +100,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerMfaRoutes(app, { mfa: deps.mfa, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });
   registerUserImportRoutes(app, { userImports: deps.userImports, guards });
+  registerDirectoryRoutes(app, { directory: deps.directory, guards });
   registerRoleRoutes(app, { roles: deps.roles, guards });
   registerTeamRoutes(app, { teams: deps.teams, guards });
   registerSecurityPolicyRoutes(app, { policies: deps.securityPolicies, guards });

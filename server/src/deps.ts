@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createInvitationsService } from './invitations/invitations-service.ts';
+import { createDirectoryService } from './directory/directory-service.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
 import { loadOrCreateMasterKey } from './kernel/master-key.ts';
@@ -54,6 +55,7 @@ export interface Deps {
   invitations: ReturnType<typeof createInvitationsService>;
   /** CSV bulk invitations; `start()` runs this instance's worker (the server starts it after migrating). */
   userImports: UserImportsService;
+  directory: ReturnType<typeof createDirectoryService>;
   sessions: ReturnType<typeof createSessionsService>;
   login: LoginService;
   mfa: MfaService;
@@ -181,12 +183,26 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     password: createPasswordMethod({ hasher, passwords }),
     totp: createTotpMethod({ passwords, mfa }),
   });
-  const invitations = createInvitationsService({ db, clock, links, hasher, mail: outbox, audit, passwords, tenants, roles, teams, users });
+  const invitations = createInvitationsService({
+    db,
+    clock,
+    links,
+    hasher,
+    mail: outbox,
+    audit,
+    passwords,
+    tenants,
+    roles,
+    teams,
+    users,
+    loginUrl: new URL('login', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
+  });
   const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
@@ -204,6 +220,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     users,
     invitations,
     userImports,
+    directory,
     sessions,
     login,
     mfa,

@@ -42,6 +42,12 @@ export const auditActions = [
   'mfa.recoveryCodes.regenerated',
   'mfa.replay.detected',
   'session.ended',
+  'user.created',
+  'user.role.changed',
+  'user.team.changed',
+  'user.disabled',
+  'user.enabled',
+  'user.passwordLogin.changed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -72,3 +72,21 @@ export async function refuseForeignCharsets(request: FastifyRequest): Promise<vo
   const charset = charsetOf(contentType);
   if (charset !== undefined && !utf8Labels.has(charset)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { details: { charset: charset.slice(0, 40) } });
 }
+
+/**
+ * A route with free-text query parameters (the user directory's `q`) refuses a query string whose
+ * percent-encoding is not UTF-8 with `400 MALFORMED_URL`, as the path is: the query parser would otherwise
+ * keep such a value as its raw characters and search for them.
+ */
+export async function refuseMalformedQuery(request: FastifyRequest): Promise<void> {
+  const url = request.raw.url ?? '';
+  const start = url.indexOf('?');
+  if (start === -1) return;
+  for (const part of url.slice(start + 1).split('&')) {
+    try {
+      decodeURIComponent(part.replaceAll('+', ' '));
+    } catch {
+      throw new AppError('MALFORMED_URL');
+    }
+  }
+}

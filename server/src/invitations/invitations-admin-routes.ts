@@ -21,7 +21,7 @@ export function registerUserAdminRoutes(app: App, deps: { invitations: Invitatio
       preHandler: deps.guards.permission('users.invite'),
       schema: {
         tags: ['administration'],
-        summary: 'Invite a user: creates the account and emails a first-access link',
+        summary: 'Invite a user: creates the account and emails a first-access link; with `ssoOnly` the account signs in through single sign-on only (no password, no link; the email says so)',
         security: signedInSecurity,
         body: inviteUserBodySchema,
         response: {
@@ -34,6 +34,10 @@ export function registerUserAdminRoutes(app: App, deps: { invitations: Invitatio
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      if (request.body.ssoOnly === true) {
+        const { user } = await deps.invitations.createSsoOnlyUser(principal.tenantId, request.body, principal);
+        return reply.status(201).send({ user: { id: user.id, username: user.username, email: user.email, status: 'sso_only' }, invitation: null });
+      }
       const issued = await deps.invitations.inviteUser(principal.tenantId, request.body, principal);
       return reply.status(201).send(summary(issued));
     },

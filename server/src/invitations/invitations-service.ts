@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { Outbox } from '../mail/outbox.ts';
-import { invitationEmail } from '../mail/templates.ts';
+import { invitationEmail, ssoWelcomeEmail } from '../mail/templates.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { RolesService } from '../roles/roles-service.ts';
@@ -40,6 +40,11 @@ export interface InvitationsService {
    * the actor's own permissions), TEAM_NOT_FOUND or USERNAME_TAKEN.
    */
   inviteUser(tenantId: string, input: InviteInput, actor?: Pick<Principal, 'userId' | 'permissions'>, executor?: Executor): Promise<IssuedInvitation>;
+  /**
+   * Creates a user who signs in through single sign-on only (status SSO Only): no password, no first-access link; an email tells them
+   * to sign in with single sign-on. Refuses as inviteUser does.
+   */
+  createSsoOnlyUser(tenantId: string, input: InviteInput, actor?: Principal): Promise<{ user: User }>;
   /** Makes a new link for a member who has not accepted yet, and every older link stops working; refuses with USER_NOT_FOUND or INVITATION_NOT_PENDING. */
   resendInvitation(tenantId: string, userId: string, actor?: Principal): Promise<IssuedInvitation>;
   /** What the first-access page shows for a link; refuses with INVITATION_NOT_FOUND, INVITATION_EXPIRED, INVITATION_USED or INVITATION_REVOKED. */
@@ -59,7 +64,9 @@ export function createInvitationsService(deps: {
   tenants: Pick<TenantsService, 'getTenant'>;
   roles: Pick<RolesService, 'getRole'>;
   teams: Pick<TeamsService, 'getTeam'>;
-  users: Pick<UsersService, 'getUser' | 'getMember' | 'createInvitedUser' | 'activateWithPassword'>;
+  users: Pick<UsersService, 'getUser' | 'getMember' | 'createInvitedUser' | 'activateWithPassword' | 'recordInvitation'>;
+  /** The console's sign-in page, under LANYARD_PUBLIC_URL (the SSO-only welcome email links to it). */
+  loginUrl: string;
 }): InvitationsService {
   const links = deps.links.kind({
     purpose: 'invitation',
@@ -71,6 +78,7 @@ export function createInvitationsService(deps: {
   const issue = async (trx: Executor, tenant: Tenant, user: User, invitedBy: string | null): Promise<IssuedInvitation> => {
     const expiresAt = invitationExpiresAt(tenant, deps.clock.now());
     const { link, url } = await links.create(trx, { tenantId: tenant.id, userId: user.id, createdBy: invitedBy, expiresAt });
+    await deps.users.recordInvitation(tenant.id, user.id, expiresAt, trx);
     await deps.mail.enqueue(trx, {
       ...invitationEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, url, expiresAt }),
       tenantId: tenant.id,
@@ -86,15 +94,42 @@ export function createInvitationsService(deps: {
     return { invitation, user, tenant, passwordPolicy: await deps.passwords.policyFor(tenant.id, user.id, executor) };
   };
 
+  /** Checks the tenant, role (grantable by the actor) and team, and creates the user, in `trx`. */
+  const createUser = async (trx: Executor, tenantId: string, input: InviteInput, actor: Pick<Principal, 'userId' | 'permissions'> | undefined, ssoOnly: boolean) => {
+    const tenant = await deps.tenants.getTenant(tenantId, trx);
+    const role = await deps.roles.getRole(tenantId, input.roleId, trx);
+    assertGrantable(actor, role);
+    const newUser = invitedUserInput(tenantId, input, role.id);
+    if (newUser.teamId !== null) await deps.teams.getTeam(tenantId, newUser.teamId, trx);
+    const user = await deps.users.createInvitedUser(newUser, trx, { ssoOnly });
+    return { tenant, role, user };
+  };
+
   return {
+    async createSsoOnlyUser(tenantId, input, actor) {
+      return deps.db.transaction().execute(async (trx) => {
+        const { tenant, role, user } = await createUser(trx, tenantId, input, actor, true);
+        await deps.mail.enqueue(trx, {
+          ...ssoWelcomeEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, loginUrl: deps.loginUrl }),
+          tenantId,
+          to: user.email,
+        });
+        await deps.audit.record(trx, {
+          tenantId,
+          actorUserId: actor?.userId ?? null,
+          action: 'user.created',
+          result: 'success',
+          targetType: 'user',
+          targetId: user.id,
+          details: { username: user.username, roleId: role.id, ssoOnly: true },
+        });
+        return { user };
+      });
+    },
+
     async inviteUser(tenantId, input, actor, executor) {
       const work = async (trx: Executor): Promise<IssuedInvitation> => {
-        const tenant = await deps.tenants.getTenant(tenantId, trx);
-        const role = await deps.roles.getRole(tenantId, input.roleId, trx);
-        assertGrantable(actor, role);
-        const newUser = invitedUserInput(tenantId, input, role.id);
-        if (newUser.teamId !== null) await deps.teams.getTeam(tenantId, newUser.teamId, trx);
-        const user = await deps.users.createInvitedUser(newUser, trx);
+        const { tenant, role, user } = await createUser(trx, tenantId, input, actor, false);
         const issued = await issue(trx, tenant, user, actor?.userId ?? null);
         await deps.audit.record(trx, {
           tenantId,

@@ -18,7 +18,7 @@ export interface SignedInAccount extends SignInCandidate {
 }
 
 /** Why a sign-in was refused. Logged and audited only: the answer is always AUTH_INVALID_CREDENTIALS. */
-export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | 'unlock-code-invalid' | `status-${User['status']}`;
+export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | 'unlock-code-invalid' | 'password-login-disabled' | `status-${User['status']}`;
 
 /** An unlock code this attempt used (it is spent whether or not the password was right). */
 export interface UsedUnlockCode {

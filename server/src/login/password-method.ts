@@ -29,6 +29,11 @@ export function createPasswordMethod(deps: {
         await deps.hasher.verifyAgainstDummy(password);
         return { ok: false, reason: candidate === undefined ? 'unknown-user' : 'no-password', candidate };
       }
+      // An administrator turned password sign-in off for this user (PATCH /api/v1/admin/users/{id} passwordLogin): the same answer, after the same work.
+      if (candidate.membership?.passwordLogin === 'disabled') {
+        await deps.hasher.verifyAgainstDummy(password);
+        return { ok: false, reason: 'password-login-disabled', candidate };
+      }
       const code = unlockCode === undefined ? undefined : await deps.passwords.consumeUnlockCode(candidate.user.id, unlockCode);
       const attempt = await deps.passwords.admitPasswordAttempt(candidate.user.id, candidate.tenant);
       const lockedNow = attempt.locksNow ? { lockedUntil: attempt.lockedUntil } : {};

@@ -60,6 +60,22 @@ export function invitationEmail(
   });
 }
 
+/** Sent to a user created for single sign-on only: no password, no first-access link; they sign in on the sign-in page with SSO. */
+export function ssoWelcomeEmail(input: { firstName: string; username: string; tenantName: string; loginUrl: string }, options: RenderOptions = {}): RenderedEmail {
+  const m = messagesFor(options);
+  return render(m, {
+    template: 'sso-welcome',
+    subject: m.plain('ssoWelcome.subject', { tenantName: input.tenantName }),
+    blocks: [
+      paragraph([greetingIn(m, input.firstName)]),
+      paragraph(m.rich('ssoWelcome.created', { tenantName: input.tenantName })),
+      paragraph(m.rich('ssoWelcome.username', { username: input.username })),
+      paragraph(m.rich('ssoWelcome.how')),
+      action(m, 'ssoWelcome.action', input.loginUrl),
+    ],
+  });
+}
+
 /**
  * Sent after a password change (by the user, or through a reset link): the account owner learns of it
  * either way. The password service signs out the other sessions before sending it.

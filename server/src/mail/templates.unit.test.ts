@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessKeyCreatedEmail, greeting, invitationEmail, passwordChangedEmail, passwordResetEmail, type RenderedEmail } from './templates.ts';
+import { accessKeyCreatedEmail, greeting, invitationEmail, passwordChangedEmail, passwordResetEmail, ssoWelcomeEmail, type RenderedEmail } from './templates.ts';
 
 const hostile = '<script>alert("x")</script> & \'quoted\'';
 const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;';
@@ -130,6 +130,7 @@ describe('text and HTML', () => {
     ['password changed', passwordChangedEmail({ firstName: hostile, tenantName: hostile, changedAt: at, ip: '<b>203.0.113.9</b>' })],
     ['password changed, address unknown', passwordChangedEmail({ firstName: 'Anne', tenantName: 'Acme', changedAt: at, ip: null })],
     ['password reset', passwordResetEmail({ firstName: hostile, username: hostile, url: hostileUrl, expiresAt: at })],
+    ['single sign-on welcome', ssoWelcomeEmail({ firstName: hostile, username: hostile, tenantName: hostile, loginUrl: hostileUrl })],
     [
       'access key created',
       accessKeyCreatedEmail({ firstName: hostile, username: hostile, tenantName: hostile, accessKeyId: 'LAKX3J7Q2M5R4T6W8Y2Z3B', description: hostile, createdAt: at, expiresAt: at, ip: '192.0.2.1' }),

@@ -12,6 +12,7 @@ const user: User = {
   status: 'active',
   passwordHash: '$argon2id$secret',
   passwordChangedAt: null,
+  ssoOnly: false,
   defaultTenantId: 't-1',
   createdAt: new Date(0),
 };
@@ -20,6 +21,7 @@ const membership: Membership = {
   userId: 'u-1',
   role: { id: 'r-1', name: 'Agent', permissions: ['presence.use'], passwordPolicy: null },
   team: { id: 'team-1', name: 'Night Shift' },
+  passwordLogin: 'tenant',
 };
 const tenant: Tenant = { id: 't-1', name: 'Acme', homeRegion: 'eu-west', settings: parseTenantSettings({}), createdAt: new Date(0) };
 

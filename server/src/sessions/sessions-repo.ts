@@ -95,3 +95,16 @@ export async function deleteUserSession(db: Executor, userId: string, sessionId:
   const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** The user's sessions in a tenant that are still alive at `now` (neither timeout passed). */
+export async function countLiveSessions(db: Executor, userId: string, tenantId: string, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('user_id', '=', userId)
+    .where('tenant_id', '=', tenantId)
+    .where('absolute_expires_at', '>', now)
+    .where(sql<boolean>`last_seen_at + idle_timeout_seconds * interval '1 second' > ${now}`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

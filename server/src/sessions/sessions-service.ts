@@ -10,6 +10,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState, type SessionRecord } from './sessions.ts';
 import {
+  countLiveSessions,
   clearPasswordChangeRequired,
   deleteSession,
   deleteSessionByTokenHash,
@@ -45,6 +46,8 @@ export interface SessionsService {
   listUserSessions(userId: string): Promise<SessionRecord[]>;
   /** Ends one of the user's sessions: the next request with its cookie is refused, on every instance (each request reads the session). SESSION_NOT_FOUND for another user's or an unknown id. */
   endUserSession(principal: Principal, sessionId: string, meta: RequestMeta): Promise<void>;
+  /** How many sessions of the user in the tenant are alive now. */
+  countUserSessions(userId: string, tenantId: string): Promise<number>;
   /** Lifts the change-your-password-first restriction of a session. */
   clearPasswordChangeRequired(sessionId: string, executor?: Executor): Promise<void>;
   /** A tightened session policy shortens the tenant's open sessions (never lengthens them), in `executor`; returns how many changed. */
@@ -114,6 +117,10 @@ export function createSessionsService(deps: {
           details: { current: principal.kind === 'session' && principal.sessionId === sessionId },
         });
       });
+    },
+
+    countUserSessions(userId, tenantId) {
+      return countLiveSessions(deps.db, userId, tenantId, deps.clock.now());
     },
 
     clearPasswordChangeRequired(sessionId, executor = deps.db) {

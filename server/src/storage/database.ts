@@ -50,6 +50,8 @@ export interface UsersTable {
   failed_login_count: Generated<number>;
   locked_until: Timestamp | null;
   password_must_change: Generated<boolean>;
+  /** Signs in through single sign-on only: no password, no first-access link. */
+  sso_only: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -60,7 +62,21 @@ export interface MembershipsTable {
   role_id: string;
   team_id: string | null;
   created_at: Timestamp;
+  /** Search keys of the user's username, email and names (kernel/search-key.ts), maintained on write by the users domain. */
+  username_key: Generated<string>;
+  email_key: Generated<string>;
+  first_name_key: Generated<string>;
+  last_name_key: Generated<string>;
+  /** The user's status without time (users/users.ts `statusBase`); the directory derives the rest with the clock. */
+  status_base: Generated<MembershipStatusBase>;
+  /** When the invitation in force expires; null while none has been issued (Pending Invite) and after acceptance. */
+  invitation_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The per-user password sign-in override in this tenant. */
+  password_login: Generated<PasswordLoginSetting>;
 }
+
+export type MembershipStatusBase = 'invited' | 'enabled' | 'disabled' | 'sso_only';
+export type PasswordLoginSetting = 'tenant' | 'enabled' | 'disabled';
 
 export interface SessionsTable {
   id: string;
@@ -237,6 +253,7 @@ export type TenantRow = Selectable<TenantsTable>;
 export type RoleRow = Selectable<RolesTable>;
 export type TeamRow = Selectable<TeamsTable>;
 export type UserRow = Selectable<UsersTable>;
+export type MembershipRow = Selectable<MembershipsTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type OutboxMessageRow = Selectable<OutboxMessagesTable>;

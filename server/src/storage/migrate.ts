@@ -7,6 +7,7 @@ import * as accessKeys from './migrations/0004-access-keys.ts';
 import * as accessKeyTokenVersion from './migrations/0005-access-key-token-version.ts';
 import * as singleUseLinks from './migrations/0006-single-use-links.ts';
 import * as auditNoTruncate from './migrations/0007-audit-no-truncate.ts';
+import * as userDirectory from './migrations/0008-user-directory.ts';
 import * as userImports from './migrations/0009-user-imports.ts';
 import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
 import * as mfa from './migrations/0011-mfa.ts';
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005-access-key-token-version': accessKeyTokenVersion,
   '0006-single-use-links': singleUseLinks,
   '0007-audit-no-truncate': auditNoTruncate,
+  '0008-user-directory': userDirectory,
   '0009-user-imports': userImports,
   '0010-roles-teams-policies': rolesTeamsPolicies,
   '0011-mfa': mfa,

@@ -1,8 +1,9 @@
 import { passwordPolicySchema } from '@lanyard/contracts/password-policy';
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
+import { searchKey } from '@lanyard/contracts/search-key';
 import type { UserRow, UserStatus } from '../storage/database.ts';
-import { credentialStateOf, type Membership, type SignInRecord, type User } from './users.ts';
+import { credentialStateOf, statusBase, type Membership, type PasswordLoginSetting, type SignInRecord, type User } from './users.ts';
 
 function toUser(row: UserRow): User {
   return {
@@ -14,6 +15,7 @@ function toUser(row: UserRow): User {
     status: row.status,
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at,
+    ssoOnly: row.sso_only,
     defaultTenantId: row.default_tenant_id,
     createdAt: row.created_at,
   };
@@ -32,6 +34,7 @@ export async function insertUser(db: Executor, user: User & { usernameCanonical:
       status: user.status,
       password_hash: user.passwordHash,
       password_changed_at: user.passwordChangedAt,
+      sso_only: user.ssoOnly,
       default_tenant_id: user.defaultTenantId,
       created_at: user.createdAt,
       updated_at: user.createdAt,
@@ -39,20 +42,94 @@ export async function insertUser(db: Executor, user: User & { usernameCanonical:
     .execute();
 }
 
+/** The directory's search keys of a user (kernel/search-key.ts), stored on each of their membership rows. */
+function searchKeys(user: Pick<User, 'username' | 'email' | 'firstName' | 'lastName'>) {
+  return {
+    username_key: searchKey(user.username),
+    email_key: searchKey(user.email),
+    first_name_key: searchKey(user.firstName),
+    last_name_key: searchKey(user.lastName),
+  };
+}
+
 export async function insertMembership(
   db: Executor,
-  membership: { tenantId: string; userId: string; roleId: string; teamId: string | null; createdAt: Date },
+  membership: { tenantId: string; user: User; roleId: string; teamId: string | null; createdAt: Date; passwordLogin?: PasswordLoginSetting },
 ): Promise<void> {
   await db
     .insertInto('memberships')
     .values({
       tenant_id: membership.tenantId,
-      user_id: membership.userId,
+      user_id: membership.user.id,
       role_id: membership.roleId,
       team_id: membership.teamId,
       created_at: membership.createdAt,
+      ...searchKeys(membership.user),
+      status_base: statusBase(membership.user),
+      invitation_expires_at: null,
+      password_login: membership.passwordLogin ?? 'tenant',
     })
     .execute();
+}
+
+/** Mirrors the user's status onto every membership row (the directory filters on it there); an accepted invitation is no longer in force. */
+async function mirrorStatus(db: Executor, user: Pick<User, 'id' | 'status' | 'ssoOnly'>): Promise<void> {
+  const base = statusBase(user);
+  await db
+    .updateTable('memberships')
+    .set({ status_base: base, ...(base === 'enabled' || base === 'sso_only' ? { invitation_expires_at: null } : {}) })
+    .where('user_id', '=', user.id)
+    .execute();
+}
+
+/** Sets an administrator's enable/disable outcome; returns the user as stored now. */
+export async function updateUserStatus(db: Executor, userId: string, status: UserStatus, at: Date): Promise<User | undefined> {
+  const row = await db.updateTable('users').set({ status, updated_at: at }).where('id', '=', userId).returningAll().executeTakeFirst();
+  if (row === undefined) return undefined;
+  const user = toUser(row);
+  await mirrorStatus(db, user);
+  return user;
+}
+
+/** Records the expiry of the invitation just issued to a member (null: none in force). */
+export async function setInvitationExpiry(db: Executor, tenantId: string, userId: string, expiresAt: Date | null): Promise<void> {
+  await db.updateTable('memberships').set({ invitation_expires_at: expiresAt }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+}
+
+/** Changes a membership's role, team or password sign-in override (only the fields given). */
+export async function updateMembership(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+  change: { roleId?: string; teamId?: string | null; passwordLogin?: PasswordLoginSetting },
+): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set({
+      ...(change.roleId === undefined ? {} : { role_id: change.roleId }),
+      ...(change.teamId === undefined ? {} : { team_id: change.teamId }),
+      ...(change.passwordLogin === undefined ? {} : { password_login: change.passwordLogin }),
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/**
+ * Locks the memberships of the tenant's enabled members of a role (enabled or SSO only) until the
+ * transaction ends and answers their user ids. Two administrators demoting or disabling each other at once
+ * are serialised here: the second sees the first's change.
+ */
+export async function lockEnabledMembersOfRole(db: Executor, tenantId: string, roleId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('role_id', '=', roleId)
+    .where('status_base', 'in', ['enabled', 'sso_only'])
+    .forUpdate()
+    .execute();
+  return rows.map((row) => row.user_id);
 }
 
 export async function findUser(db: Executor, userId: string): Promise<User | undefined> {
@@ -65,12 +142,20 @@ export async function findUserByCanonicalUsername(db: Executor, usernameCanonica
   return row === undefined ? undefined : toUser(row);
 }
 
-const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name'] as const;
+const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name', 'm.password_login'] as const;
 
 function toMembership(
   tenantId: string,
   userId: string,
-  row: { role_id: string; role_name: string; permissions: string[]; password_policy: unknown; team_id: string | null; team_name: string | null },
+  row: {
+    role_id: string;
+    role_name: string;
+    permissions: string[];
+    password_policy: unknown;
+    team_id: string | null;
+    team_name: string | null;
+    password_login: PasswordLoginSetting;
+  },
 ): Membership {
   return {
     tenantId,
@@ -82,6 +167,7 @@ function toMembership(
       passwordPolicy: row.password_policy === null ? null : passwordPolicySchema.parse(row.password_policy),
     },
     team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
+    passwordLogin: row.password_login,
   };
 }
 
@@ -126,6 +212,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
             password_policy: row.password_policy,
             team_id: row.team_id,
             team_name: row.team_name,
+            password_login: row.password_login ?? 'tenant',
           }),
     credential: credentialStateOf(row),
   };
@@ -133,7 +220,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
 
 /** Sets the first password and activates an invited account. */
 export async function activateWithPassword(db: Executor, userId: string, passwordHash: string, at: Date): Promise<void> {
-  await db
+  const row = await db
     .updateTable('users')
     .set({
       password_hash: passwordHash,
@@ -142,7 +229,9 @@ export async function activateWithPassword(db: Executor, userId: string, passwor
       status: sql<UserStatus>`case when status = 'invited' then 'active' else status end`,
     })
     .where('id', '=', userId)
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+  if (row !== undefined) await mirrorStatus(db, toUser(row));
 }
 
 /**

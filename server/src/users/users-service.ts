@@ -4,9 +4,13 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { invitedUser, type Membership, type NewInvitedUser, type SignInRecord, type User } from './users.ts';
+import { enabledStatus, invitedUser, ssoOnlyUser, type Membership, type NewInvitedUser, type PasswordLoginSetting, type SignInRecord, type User } from './users.ts';
 import {
+  lockEnabledMembersOfRole,
   lockMembership,
+  setInvitationExpiry,
+  updateMembership,
+  updateUserStatus,
   activateWithPassword,
   findMembership,
   findSignInRecord,
@@ -21,8 +25,20 @@ import {
 
 /** Users and their memberships in tenants. */
 export interface UsersService {
-  /** Creates an invited (not yet active) user with a membership in the tenant, in `executor`; refuses a taken username with USERNAME_TAKEN. */
-  createInvitedUser(input: NewInvitedUser, executor: Executor): Promise<User>;
+  /**
+   * Creates an invited (not yet active) user with a membership in the tenant, in `executor`; refuses a taken username with USERNAME_TAKEN.
+   * With `ssoOnly` the user is active at once, has no password and signs in through single sign-on only (password sign-in off for them).
+   * Until `recordInvitation` the directory shows an invited user as Pending Invite.
+   */
+  createInvitedUser(input: NewInvitedUser, executor: Executor, options?: { ssoOnly?: boolean }): Promise<User>;
+  /** Records, in `executor`, the expiry of the invitation just issued to a member: from now on the directory shows Invited, then Expired Invitation. */
+  recordInvitation(tenantId: string, userId: string, expiresAt: Date, executor: Executor): Promise<void>;
+  /** An administrator enables or disables a user, in `executor`; enabling gives back what they had (active, or invited if they never accepted). */
+  setEnabled(userId: string, enabled: boolean, executor: Executor): Promise<User>;
+  /** Changes a member's role, team or password sign-in override, in `executor` (the caller checked that they exist in the tenant). */
+  changeMembership(tenantId: string, userId: string, change: { roleId?: string; teamId?: string | null; passwordLogin?: PasswordLoginSetting }, executor: Executor): Promise<void>;
+  /** Locks and answers the enabled members of a role in the tenant until `trx` ends (the last-Administrator check). */
+  lockEnabledMembersOfRole(tenantId: string, roleId: string, trx: Executor): Promise<string[]>;
   /** The user with this username (compared canonically), or undefined. */
   findUserByUsername(username: string): Promise<User | undefined>;
   /** Everything a password sign-in checks, read in one query (see SignInRecord); undefined for an unknown username. */
@@ -53,17 +69,46 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
   };
 
   return {
-    async createInvitedUser(input, executor) {
+    async createInvitedUser(input, executor, options = {}) {
       const createdAt = deps.clock.now();
-      const user = invitedUser(input, newId(createdAt.getTime()), createdAt);
+      const ssoOnly = options.ssoOnly === true;
+      const user = (ssoOnly ? ssoOnlyUser : invitedUser)(input, newId(createdAt.getTime()), createdAt);
       try {
         await insertUser(executor, { ...user, usernameCanonical: canonicalUsername(input.username) });
       } catch (error) {
         if (isUniqueViolation(error)) throw new AppError('USERNAME_TAKEN', { details: { username: input.username } });
         throw error;
       }
-      await insertMembership(executor, { tenantId: input.tenantId, userId: user.id, roleId: input.roleId, teamId: input.teamId, createdAt });
+      await insertMembership(executor, {
+        tenantId: input.tenantId,
+        user,
+        roleId: input.roleId,
+        teamId: input.teamId,
+        createdAt,
+        ...(ssoOnly ? { passwordLogin: 'disabled' as const } : {}),
+      });
       return user;
+    },
+
+    recordInvitation(tenantId, userId, expiresAt, executor) {
+      return setInvitationExpiry(executor, tenantId, userId, expiresAt);
+    },
+
+    async setEnabled(userId, enabled, executor) {
+      const user = await getUser(userId, executor);
+      const status = enabled ? (user.status === 'disabled' ? enabledStatus(user) : user.status) : 'disabled';
+      if (status === user.status) return user;
+      const updated = await updateUserStatus(executor, userId, status, deps.clock.now());
+      if (updated === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
+      return updated;
+    },
+
+    changeMembership(tenantId, userId, change, executor) {
+      return updateMembership(executor, tenantId, userId, change);
+    },
+
+    lockEnabledMembersOfRole(tenantId, roleId, trx) {
+      return lockEnabledMembersOfRole(trx, tenantId, roleId);
     },
 
     findUserByUsername(username) {

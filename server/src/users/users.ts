@@ -1,3 +1,4 @@
+import type { AdminUserStatus } from '@lanyard/contracts/admin';
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 
 /** invited: has not set a first password yet; active: can sign in; disabled: an administrator stopped the account. */
@@ -12,6 +13,8 @@ export interface User {
   status: UserStatus;
   passwordHash: string | null;
   passwordChangedAt: Date | null;
+  /** Signs in through single sign-on only: created without a password or a first-access link. */
+  ssoOnly: boolean;
   defaultTenantId: string;
   createdAt: Date;
 }
@@ -38,9 +41,82 @@ export function invitedUser(input: NewInvitedUser, id: string, createdAt: Date):
     status: 'invited',
     passwordHash: null,
     passwordChangedAt: null,
+    ssoOnly: false,
     defaultTenantId: input.tenantId,
     createdAt,
   };
+}
+
+/** The record of a user who signs in through single sign-on only: active at once, no password, no invitation. */
+export function ssoOnlyUser(input: NewInvitedUser, id: string, createdAt: Date): User {
+  return { ...invitedUser(input, id, createdAt), status: 'active', ssoOnly: true };
+}
+
+/** What an administrator's "enable" makes of a disabled user: active if they can sign in (a password, or SSO only), else back to invited. */
+export function enabledStatus(user: Pick<User, 'passwordHash' | 'ssoOnly'>): UserStatus {
+  return user.passwordHash !== null || user.ssoOnly ? 'active' : 'invited';
+}
+
+// --- The status the user directory shows (SPEC §3.1): derived here, and only here ---
+
+/** The part of the directory status that does not depend on time, stored on each membership row (`status_base`). */
+export type StatusBase = 'invited' | 'enabled' | 'disabled' | 'sso_only';
+
+export function statusBase(user: Pick<User, 'status' | 'ssoOnly'>): StatusBase {
+  if (user.status === 'disabled') return 'disabled';
+  if (user.status === 'invited') return 'invited';
+  return user.ssoOnly ? 'sso_only' : 'enabled';
+}
+
+/** What the directory stores per membership to derive the status. */
+export interface StatusFacts {
+  base: StatusBase;
+  /** The expiry of the invitation in force; null while none has been issued. */
+  invitationExpiresAt: Date | null;
+}
+
+/**
+ * The status shown in the user directory at `now`:
+ * - **Pending Invite**: the account exists, but no invitation has been issued for it yet (a bulk import
+ *   creates accounts first and issues their invitations at a bounded rate); nobody has a link.
+ * - **Invited**: an invitation link is out and still valid.
+ * - **Expired Invitation**: the link in force has expired (at `now`: no job changes anything; resending makes it Invited again).
+ * - **Enabled**, **Disabled**, **SSO Only** (active, signs in through single sign-on only).
+ */
+export function directoryStatus(facts: StatusFacts, now: Date): AdminUserStatus {
+  if (facts.base !== 'invited') return facts.base;
+  if (facts.invitationExpiresAt === null) return 'pending_invite';
+  return facts.invitationExpiresAt.getTime() <= now.getTime() ? 'invitation_expired' : 'invited';
+}
+
+/** The condition on the stored facts that selects exactly the memberships `directoryStatus` maps to a status at `now` (the SQL filter). */
+export interface StatusCondition {
+  base: StatusBase;
+  invitation?: { kind: 'none' } | { kind: 'expiresAfter'; at: Date } | { kind: 'expiredBy'; at: Date };
+}
+
+export function statusCondition(status: AdminUserStatus, now: Date): StatusCondition {
+  switch (status) {
+    case 'pending_invite':
+      return { base: 'invited', invitation: { kind: 'none' } };
+    case 'invited':
+      return { base: 'invited', invitation: { kind: 'expiresAfter', at: now } };
+    case 'invitation_expired':
+      return { base: 'invited', invitation: { kind: 'expiredBy', at: now } };
+    default:
+      return { base: status };
+  }
+}
+
+/** Whether facts meet a condition, exactly as the repository's SQL reads it (tested against `directoryStatus`). */
+export function meetsStatusCondition(condition: StatusCondition, facts: StatusFacts): boolean {
+  if (facts.base !== condition.base) return false;
+  const invitation = condition.invitation;
+  if (invitation === undefined) return true;
+  const expiresAt = facts.invitationExpiresAt;
+  if (invitation.kind === 'none') return expiresAt === null;
+  if (expiresAt === null) return false;
+  return invitation.kind === 'expiresAfter' ? expiresAt.getTime() > invitation.at.getTime() : expiresAt.getTime() <= invitation.at.getTime();
 }
 
 export interface Membership {
@@ -49,7 +125,11 @@ export interface Membership {
   /** The role, with its password policy override (null = the tenant's). */
   role: { id: string; name: string; permissions: string[]; passwordPolicy: PasswordPolicy | null };
   team: { id: string; name: string } | null;
+  /** The per-user password sign-in override in this tenant ('tenant': the tenant's setting decides). */
+  passwordLogin: PasswordLoginSetting;
 }
+
+export type PasswordLoginSetting = 'tenant' | 'enabled' | 'disabled';
 
 /**
  * What a password sign-in reads, in one query: the user, their membership in their default tenant

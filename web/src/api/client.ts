@@ -61,10 +61,22 @@ export interface ResponseSchema<T> {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
+  /** A body sent as it is (a CSV file), instead of JSON. */
+  rawBody?: { contentType: string; data: Blob | string } | undefined;
   signal?: AbortSignal | undefined;
 }
 
-const apiBase = '/api/v1';
+export const apiBase = '/api/v1';
+
+/** A query string of the values that are set (empty strings and undefined are left out), with its `?`. */
+export function queryString(values: Readonly<Record<string, string | number | undefined | null>>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
 
 /** Calls the API and validates its JSON answer against the shared contract. */
 export async function apiRequest<T>(path: string, schema: ResponseSchema<T>, options: RequestOptions = {}): Promise<T> {
@@ -97,6 +109,9 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
+  } else if (options.rawBody !== undefined) {
+    headers['Content-Type'] = options.rawBody.contentType;
+    init.body = options.rawBody.data;
   }
   if (options.signal) init.signal = options.signal;
 
@@ -120,4 +135,22 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
   }
   const code = response.status >= 500 ? 'INTERNAL' : 'UNEXPECTED_RESPONSE';
   return new ApiError({ status: response.status, code, message: `HTTP ${response.status}` });
+}
+
+/** `{items:[…]}` (plus any other fields) whose items each match the schema. */
+export function listOf<T>(item: ResponseSchema<T>): ResponseSchema<{ items: T[] }> {
+  return {
+    safeParse(value) {
+      if (typeof value !== 'object' || value === null || !('items' in value) || !Array.isArray(value.items)) {
+        return { success: false, error: { issues: ['items is not a list'] } };
+      }
+      const items: T[] = [];
+      for (const entry of value.items as unknown[]) {
+        const parsed = item.safeParse(entry);
+        if (!parsed.success) return parsed;
+        items.push(parsed.data);
+      }
+      return { success: true, data: { items } };
+    },
+  };
 }

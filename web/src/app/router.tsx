@@ -1,7 +1,14 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { FirstAccessPage } from '../features/first-access/first-access-page.tsx';
 import { LoginPage } from '../features/login/login-page.tsx';
+import { AuditPage } from '../features/admin/audit-page.tsx';
 import { PasswordPolicyPage } from '../features/admin/password-policy-page.tsx';
+import { RolesPage } from '../features/admin/roles-page.tsx';
+import { SecurityPage } from '../features/admin/security-page.tsx';
+import { TeamsPage } from '../features/admin/teams-page.tsx';
+import { TenantAccessKeysPage } from '../features/admin/tenant-access-keys-page.tsx';
+import { UserPage } from '../features/admin/user-page.tsx';
+import { UsersPage } from '../features/admin/users-page.tsx';
 import { ForgotPasswordPage } from '../features/password/forgot-password-page.tsx';
 import { ResetPasswordPage } from '../features/password/reset-password-page.tsx';
 import { ProfilePage } from '../features/profile/profile-page.tsx';
@@ -10,6 +17,7 @@ import { PublicLayout } from './public-layout.tsx';
 import { RootLayout } from './root-layout.tsx';
 import { RouteErrorPage } from './route-error-page.tsx';
 import { SignedInLayout } from './signed-in-layout.tsx';
+import { Landing } from './landing.tsx';
 
 /** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
 export function createConsoleRouter() {
@@ -30,10 +38,18 @@ export function createConsoleRouter() {
         {
           element: <SignedInLayout />,
           children: [
-            { index: true, element: <Navigate to="/profile/general" replace /> },
+            { index: true, element: <Landing /> },
             { path: 'profile', element: <Navigate to="/profile/general" replace /> },
             { path: 'profile/:tab', element: <ProfilePage /> },
+            { path: 'admin', element: <Landing /> },
+            { path: 'admin/users', element: <UsersPage /> },
+            { path: 'admin/users/:userId', element: <UserPage /> },
+            { path: 'admin/roles', element: <RolesPage /> },
+            { path: 'admin/teams', element: <TeamsPage /> },
+            { path: 'admin/security', element: <SecurityPage /> },
             { path: 'admin/security/password-policy', element: <PasswordPolicyPage /> },
+            { path: 'admin/security/access-keys', element: <TenantAccessKeysPage /> },
+            { path: 'admin/audit', element: <AuditPage /> },
           ],
         },
         {

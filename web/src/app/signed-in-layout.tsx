@@ -12,6 +12,7 @@ import { Toasts } from '../ui/toasts.tsx';
 import { MeContext } from './me-context.ts';
 import { NoticeContext, type Notice } from './notice.ts';
 import { TopBar } from './top-bar.tsx';
+import { AdminNav } from './admin-nav.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
 import { useIntl } from 'react-intl';
 
@@ -121,6 +122,7 @@ export function SignedInLayout() {
       <NoticeContext value={setNotice}>
         <div className="page page-signed-in">
           <TopBar me={me.data} onSignOut={signOut} />
+          {!me.data.passwordChangeRequired && <AdminNav permissions={me.data.permissions} />}
           <main id="main" tabIndex={-1} className="signed-in-main">
             <AlertRegion message={signOutError === null ? null : { tone: 'error', title: signOutError }} />
             <div role="status" className="status-region">

@@ -2,7 +2,7 @@ import { FieldError, Group, Input, Label, NumberField as AriaNumberField, Text }
 import { useIntl } from 'react-intl';
 
 /** A unit: the word after a count (`unit.days`, a plural message) and the unit's name (`unit.days.name`). */
-export type Unit = 'characters' | 'passwords' | 'days';
+export type Unit = 'characters' | 'passwords' | 'days' | 'minutes' | 'hours' | 'keys' | 'attempts';
 
 interface NumberFieldProps {
   label: string;

@@ -8,13 +8,15 @@ interface TextFieldProps extends Omit<AriaTextFieldProps, 'children' | 'classNam
   isIdentifier?: boolean;
   /** The `<input>` itself, e.g. to move focus back to it after an error. */
   inputRef?: Ref<HTMLInputElement>;
+  /** Shown under the field when it is invalid (with `isInvalid`). */
+  errorMessage?: string | undefined;
 }
 
 /**
  * A labelled text input with an optional description and the field's validation error. Pass
  * `aria-describedby` to link further descriptions (e.g. a rule checklist); React Aria merges the ids.
  */
-export function TextField({ label, description, isIdentifier = false, inputRef, ...props }: TextFieldProps) {
+export function TextField({ label, description, isIdentifier = false, inputRef, errorMessage, ...props }: TextFieldProps) {
   return (
     <AriaTextField {...props} className="field">
       <Label className="field-label">{label}</Label>
@@ -24,7 +26,7 @@ export function TextField({ label, description, isIdentifier = false, inputRef, 
           {description}
         </Text>
       )}
-      <FieldError className="field-error" />
+      <FieldError className="field-error">{errorMessage}</FieldError>
     </AriaTextField>
   );
 }

@@ -5,12 +5,11 @@ import { Link, Navigate, useLocation } from 'react-router';
 import { messageForError } from '../../api/client.ts';
 import { fetchMe, login, meQueryKey } from '../../api/session.ts';
 import { readLoginState } from '../../app/navigation-state.ts';
+import { landingPath } from '../../app/admin-sections.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
-
-const defaultDestination = '/profile/general';
 
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
@@ -23,6 +22,9 @@ export function LoginPage() {
 
   const [username, setUsername] = useState(suggestedUsername ?? '');
   const [password, setPassword] = useState('');
+  // Supervisor-assisted unlock: a one-time code an administrator read out, entered with the password.
+  const [unlockShown, setUnlockShown] = useState(false);
+  const [unlockCode, setUnlockCode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
   const signIn = useMutation({
@@ -45,13 +47,14 @@ export function LoginPage() {
     },
   });
 
-  if (me.data) return <Navigate to={from ?? defaultDestination} replace />;
+  if (me.data) return <Navigate to={from ?? landingPath(me.data.permissions)} replace />;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (signIn.isPending) return;
     setProblem(null);
-    signIn.mutate({ username: username.trim(), password });
+    const code = unlockCode.trim();
+    signIn.mutate({ username: username.trim(), password, ...(unlockShown && code !== '' ? { unlockCode: code } : {}) });
   }
 
   return (
@@ -79,6 +82,25 @@ export function LoginPage() {
           value={password}
           onChange={setPassword}
         />
+        {unlockShown ? (
+          <TextField
+            label={intl.formatMessage({ id: 'login.unlockCode' })}
+            description={intl.formatMessage({ id: 'login.unlockCodeHint' })}
+            name="unlockCode"
+            autoComplete="one-time-code"
+            isIdentifier
+            maxLength={32}
+            value={unlockCode}
+            onChange={setUnlockCode}
+            autoFocus
+          />
+        ) : (
+          <p className="small">
+            <Button className="link-button" onPress={() => setUnlockShown(true)}>
+              {intl.formatMessage({ id: 'login.haveUnlockCode' })}
+            </Button>
+          </p>
+        )}
         <div className="form-actions">
           {/* Not React Aria's isPending: its announcement outlives the page and leaves a nameless image behind. */}
           <Button type="submit" className="button button-primary">

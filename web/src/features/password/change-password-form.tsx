@@ -8,6 +8,7 @@ import { changeMyPassword, fetchMyPasswordPolicy, myPasswordPolicyQueryKey } fro
 import { fetchMe, meQueryKey } from '../../api/session.ts';
 import { useMe } from '../../app/me-context.ts';
 import { readLoginState } from '../../app/navigation-state.ts';
+import { landingPath } from '../../app/admin-sections.ts';
 import { useShowNotice } from '../../app/notice.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message, type AlertContent } from '../../ui/message.tsx';
@@ -60,7 +61,7 @@ function PasswordForm({ policy, forced }: { policy: PasswordPolicy; forced: bool
         return;
       }
       // The session may now use the whole console: reload the signed-in person, then go where they were going.
-      const destination = readLoginState(location.state).from ?? '/profile/general';
+      const destination = readLoginState(location.state).from ?? landingPath(me.permissions);
       await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
       const path = destination.split(/[?#]/)[0] ?? destination;
       showNotice({ text, path });

@@ -1,0 +1,38 @@
+import type { Permission } from '@lanyard/contracts/permissions';
+import type { MessageId } from '../i18n/messages.ts';
+
+/**
+ * The pages of Administration (SPEC §4a `/admin/…`), in the order of the navigation, each with the
+ * permission it needs. The navigation shows only the pages the person may use.
+ */
+export const adminSections = [
+  { key: 'users', path: '/admin/users', label: 'nav.users', permission: 'users.view' },
+  { key: 'roles', path: '/admin/roles', label: 'nav.roles', permission: 'roles.manage' },
+  { key: 'teams', path: '/admin/teams', label: 'nav.teams', permission: 'teams.manage' },
+  { key: 'security', path: '/admin/security', label: 'nav.security', permission: 'security.policies.manage' },
+  { key: 'access-keys', path: '/admin/security/access-keys', label: 'nav.accessKeys', permission: 'accessKeys.manage' },
+  { key: 'audit', path: '/admin/audit', label: 'nav.audit', permission: 'audit.view' },
+] as const satisfies readonly { key: string; path: string; label: MessageId; permission: Permission }[];
+
+export type AdminSection = (typeof adminSections)[number];
+
+export function visibleAdminSections(permissions: readonly string[]): AdminSection[] {
+  return adminSections.filter((section) => permissions.includes(section.permission));
+}
+
+/**
+ * Where a sign-in lands (seed 002: "A successful login brings you to the User Management window"): User
+ * Management for people who may see it, My Profile for everyone else.
+ */
+export function landingPath(permissions: readonly string[]): string {
+  return permissions.includes('users.view') ? '/admin/users' : '/profile/general';
+}
+
+/** The section a path belongs to: the longest matching prefix (Access keys sits under Security). */
+export function sectionOfPath(pathname: string): AdminSection | undefined {
+  let best: AdminSection | undefined;
+  for (const section of adminSections) {
+    if ((pathname === section.path || pathname.startsWith(`${section.path}/`)) && (best === undefined || section.path.length > best.path.length)) best = section;
+  }
+  return best;
+}

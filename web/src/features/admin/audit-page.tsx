@@ -1,0 +1,328 @@
+import type { AuditEventView } from '@lanyard/contracts/api';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+import { Link, useSearchParams } from 'react-router';
+import { auditExportUrl, auditQueryKey, listAuditEvents, type AuditFilters } from '../../api/admin.ts';
+import { useMe } from '../../app/me-context.ts';
+import { SelectField } from '../../ui/select-field.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+import { AdminPage, QueryState } from './admin-page.tsx';
+
+const pageSize = 50;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const actionPattern = /^[a-zA-Z.]+$/;
+
+/** The filters a URL carries (`?userId=&action=&result=&from=&to=`), so a filtered view can be linked to. */
+export function filtersFromSearch(search: URLSearchParams): AuditFilters {
+  const result = search.get('result');
+  const filters: AuditFilters = {};
+  const userId = search.get('userId');
+  if (userId !== null && uuidPattern.test(userId)) filters.userId = userId;
+  const action = search.get('action');
+  if (action !== null && actionPattern.test(action)) filters.action = action;
+  if (result === 'success' || result === 'failure') filters.result = result;
+  for (const key of ['from', 'to'] as const) {
+    const value = search.get(key);
+    if (value !== null && !Number.isNaN(Date.parse(value))) filters[key] = new Date(value).toISOString();
+  }
+  return filters;
+}
+
+/** `2026-12-01T10:30` (a datetime-local value, in the browser's time zone) from an ISO instant, and back. */
+function toLocalInput(iso: string | undefined): string {
+  if (iso === undefined) return '';
+  const date = new Date(iso);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function fromLocalInput(value: string): string | undefined {
+  if (value === '') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Administration › Audit log (SPEC §3.9, `audit.view`): filters, keyset paging, details, export. */
+export function AuditPage() {
+  const intl = useIntl();
+  return (
+    <AdminPage
+      title={intl.formatMessage({ id: 'auditLog.heading' })}
+      eyebrow={intl.formatMessage({ id: 'admin.eyebrow' })}
+      heading={intl.formatMessage({ id: 'auditLog.heading' })}
+      permission="audit.view"
+    >
+      <AuditLog />
+    </AdminPage>
+  );
+}
+
+function AuditFiltersForm({ filters, onApply }: { filters: AuditFilters; onApply: (filters: AuditFilters) => void }) {
+  const intl = useIntl();
+  const [userId, setUserId] = useState(filters.userId ?? '');
+  const [action, setAction] = useState(filters.action ?? '');
+  const [result, setResult] = useState<string>(filters.result ?? 'any');
+  const [from, setFrom] = useState(toLocalInput(filters.from));
+  const [to, setTo] = useState(toLocalInput(filters.to));
+  const userIdInvalid = userId.trim() !== '' && !uuidPattern.test(userId.trim());
+  const actionInvalid = action.trim() !== '' && !actionPattern.test(action.trim());
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (userIdInvalid || actionInvalid) return;
+    const next: AuditFilters = {};
+    if (userId.trim() !== '') next.userId = userId.trim();
+    if (action.trim() !== '') next.action = action.trim();
+    if (result === 'success' || result === 'failure') next.result = result;
+    const fromIso = fromLocalInput(from);
+    const toIso = fromLocalInput(to);
+    if (fromIso !== undefined) next.from = fromIso;
+    if (toIso !== undefined) next.to = toIso;
+    onApply(next);
+  }
+
+  return (
+    <Form className="filters" onSubmit={submit} aria-label={intl.formatMessage({ id: 'auditLog.filters' })}>
+      <TextField
+        label={intl.formatMessage({ id: 'auditLog.filter.user' })}
+        name="userId"
+        value={userId}
+        onChange={setUserId}
+        isIdentifier
+        isInvalid={userIdInvalid}
+        {...(userIdInvalid ? { errorMessage: intl.formatMessage({ id: 'auditLog.filter.userInvalid' }) } : {})}
+        description={intl.formatMessage({ id: 'auditLog.filter.userHint' })}
+      />
+      <TextField
+        label={intl.formatMessage({ id: 'auditLog.filter.action' })}
+        name="action"
+        value={action}
+        onChange={setAction}
+        isIdentifier
+        isInvalid={actionInvalid}
+        {...(actionInvalid ? { errorMessage: intl.formatMessage({ id: 'auditLog.filter.actionInvalid' }) } : {})}
+        description={intl.formatMessage({ id: 'auditLog.filter.actionHint' })}
+      />
+      <SelectField
+        label={intl.formatMessage({ id: 'auditLog.filter.result' })}
+        placeholder={intl.formatMessage({ id: 'auditLog.result.any' })}
+        options={[
+          { id: 'any', name: intl.formatMessage({ id: 'auditLog.result.any' }) },
+          { id: 'success', name: intl.formatMessage({ id: 'auditLog.result.success' }) },
+          { id: 'failure', name: intl.formatMessage({ id: 'auditLog.result.failure' }) },
+        ]}
+        value={result}
+        onChange={(value) => setResult(value ?? 'any')}
+      />
+      <TextField label={intl.formatMessage({ id: 'auditLog.filter.from' })} name="from" type="datetime-local" value={from} onChange={setFrom} />
+      <TextField label={intl.formatMessage({ id: 'auditLog.filter.to' })} name="to" type="datetime-local" value={to} onChange={setTo} />
+      <div className="form-actions filters-actions">
+        <Button type="submit" className="button button-primary">
+          {intl.formatMessage({ id: 'auditLog.apply' })}
+        </Button>
+        <Button
+          className="button"
+          onPress={() => {
+            setUserId('');
+            setAction('');
+            setResult('any');
+            setFrom('');
+            setTo('');
+            onApply({});
+          }}
+        >
+          {intl.formatMessage({ id: 'auditLog.clear' })}
+        </Button>
+      </div>
+    </Form>
+  );
+}
+
+function AuditLog() {
+  const intl = useIntl();
+  const me = useMe();
+  const [search, setSearch] = useSearchParams();
+  const filters = filtersFromSearch(search);
+  const [details, setDetails] = useState<AuditEventView | null>(null);
+  const events = useInfiniteQuery({
+    queryKey: auditQueryKey(filters),
+    queryFn: ({ pageParam, signal }) => listAuditEvents({ ...filters, before: pageParam, limit: pageSize }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const mayViewUsers = me.permissions.includes('users.view');
+  const columns = {
+    when: intl.formatMessage({ id: 'auditLog.column.when' }),
+    action: intl.formatMessage({ id: 'auditLog.column.action' }),
+    result: intl.formatMessage({ id: 'auditLog.column.result' }),
+    actor: intl.formatMessage({ id: 'auditLog.column.actor' }),
+    target: intl.formatMessage({ id: 'auditLog.column.target' }),
+    ip: intl.formatMessage({ id: 'auditLog.column.ip' }),
+    details: intl.formatMessage({ id: 'auditLog.column.details' }),
+  };
+  const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const formatDate = (iso: string) => intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'medium' });
+
+  return (
+    <>
+      <section className="panel-section" aria-labelledby="audit-filters-heading">
+        <h2 id="audit-filters-heading">{intl.formatMessage({ id: 'auditLog.filters' })}</h2>
+        <AuditFiltersForm
+          key={search.toString()}
+          filters={filters}
+          onApply={(next) => {
+            const params = new URLSearchParams();
+            for (const [key, value] of Object.entries(next)) if (typeof value === 'string') params.set(key, value);
+            setSearch(params);
+          }}
+        />
+        <div className="export-links">
+          <span className="muted">{intl.formatMessage({ id: 'auditLog.exportIntro' })}</span>
+          <a className="button button-small" href={auditExportUrl(filters, 'csv')} download>
+            {intl.formatMessage({ id: 'auditLog.exportCsv' })}
+          </a>
+          <a className="button button-small" href={auditExportUrl(filters, 'ndjson')} download>
+            {intl.formatMessage({ id: 'auditLog.exportNdjson' })}
+          </a>
+        </div>
+      </section>
+      <section className="panel-section" aria-labelledby="audit-events-heading">
+        <h2 id="audit-events-heading">{intl.formatMessage({ id: 'auditLog.events' })}</h2>
+        {events.isPending || events.isError ? (
+          <QueryState query={events} failedTitle={intl.formatMessage({ id: 'auditLog.loadFailed' })} />
+        ) : items.length === 0 ? (
+          <p>{intl.formatMessage({ id: 'auditLog.none' })}</p>
+        ) : (
+          <>
+            <div className="table-scroll">
+              <table className="data-table table-stacked" role="table">
+                <caption className="visually-hidden">{intl.formatMessage({ id: 'auditLog.events' })}</caption>
+                <thead role="rowgroup">
+                  <tr role="row">
+                    <th scope="col" role="columnheader">{columns.when}</th>
+                    <th scope="col" role="columnheader">{columns.action}</th>
+                    <th scope="col" role="columnheader">{columns.result}</th>
+                    <th scope="col" role="columnheader">{columns.actor}</th>
+                    <th scope="col" role="columnheader">{columns.ip}</th>
+                    <th scope="col" role="columnheader">
+                      <span className="visually-hidden">{columns.details}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody role="rowgroup">
+                  {items.map((event) => (
+                    <tr key={event.id} role="row" data-audit-action={event.action} data-audit-result={event.result}>
+                      <td role="cell" className="cell-wide" data-label={columns.when}>
+                        {formatDate(event.occurredAt)}
+                      </td>
+                      <td role="cell" data-label={columns.action}>
+                        <code className="identifier">{event.action}</code>
+                      </td>
+                      <td role="cell" data-label={columns.result}>
+                        <span className={`badge badge-${event.result}`}>{intl.formatMessage({ id: `auditLog.result.${event.result}` })}</span>
+                      </td>
+                      <td role="cell" className="cell-wide" data-label={columns.actor}>
+                        {event.actorUserId === null ? (
+                          <span className="muted">{intl.formatMessage({ id: 'auditLog.noActor' })}</span>
+                        ) : mayViewUsers ? (
+                          <Link to={`/admin/users/${event.actorUserId}`} className="identifier small">
+                            {event.actorUserId}
+                          </Link>
+                        ) : (
+                          <code className="identifier small">{event.actorUserId}</code>
+                        )}
+                      </td>
+                      <td role="cell" data-label={columns.ip}>
+                        {event.ip ?? <span className="muted">{intl.formatMessage({ id: 'auditLog.noIp' })}</span>}
+                      </td>
+                      <td role="cell" className="cell-actions">
+                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
+                          {intl.formatMessage({ id: 'auditLog.details' })}
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="pager">
+              <span className="muted small" role="status">
+                {intl.formatMessage({ id: 'auditLog.shown' }, { count: items.length })}
+              </span>
+              {events.hasNextPage && (
+                <Button className="button" onPress={() => void events.fetchNextPage()} isPending={events.isFetchingNextPage}>
+                  {intl.formatMessage({ id: 'auditLog.loadMore' })}
+                </Button>
+              )}
+            </div>
+          </>
+        )}
+      </section>
+      <ModalOverlay
+        className="modal-overlay"
+        isDismissable
+        isOpen={details !== null}
+        onOpenChange={(open) => {
+          if (!open) setDetails(null);
+        }}
+      >
+        <Modal className="modal modal-wide">
+          <Dialog className="dialog">
+            {details !== null && (
+              <>
+                <Heading slot="title" className="dialog-title">
+                  {intl.formatMessage({ id: 'auditLog.detailsHeading' })}
+                </Heading>
+                <dl className="pairs">
+                  <div>
+                    <dt>{columns.when}</dt>
+                    <dd>{formatDate(details.occurredAt)}</dd>
+                  </div>
+                  <div>
+                    <dt>{columns.action}</dt>
+                    <dd>
+                      <code className="identifier">{details.action}</code>
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{columns.result}</dt>
+                    <dd>{intl.formatMessage({ id: `auditLog.result.${details.result}` })}</dd>
+                  </div>
+                  <div>
+                    <dt>{columns.actor}</dt>
+                    <dd>{details.actorUserId ?? intl.formatMessage({ id: 'auditLog.noActor' })}</dd>
+                  </div>
+                  <div>
+                    <dt>{columns.target}</dt>
+                    <dd>{details.targetType === null ? intl.formatMessage({ id: 'auditLog.noTarget' }) : `${details.targetType} ${details.targetId ?? ''}`.trim()}</dd>
+                  </div>
+                  <div>
+                    <dt>{columns.ip}</dt>
+                    <dd>{details.ip ?? intl.formatMessage({ id: 'auditLog.noIp' })}</dd>
+                  </div>
+                  <div>
+                    <dt>{intl.formatMessage({ id: 'auditLog.eventId' })}</dt>
+                    <dd>
+                      <code className="identifier small">{details.id}</code>
+                    </dd>
+                  </div>
+                </dl>
+                <h3 className="details-heading">{columns.details}</h3>
+                <pre className="details-json" tabIndex={0} aria-label={columns.details}>
+                  {JSON.stringify(details.details, null, 2)}
+                </pre>
+                <div className="form-actions">
+                  <Button className="button button-primary" slot="close" autoFocus>
+                    {intl.formatMessage({ id: 'app.close' })}
+                  </Button>
+                </div>
+              </>
+            )}
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
+    </>
+  );
+}

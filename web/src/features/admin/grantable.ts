@@ -1,0 +1,11 @@
+import type { Role } from '@lanyard/contracts/api';
+
+/** Whether a person holding `permissions` may grant the role: same or lower (SPEC §2, `ROLE_NOT_GRANTABLE`). */
+export function mayGrant(role: Pick<Role, 'permissions'>, permissions: readonly string[]): boolean {
+  return role.permissions.every((permission) => permissions.includes(permission));
+}
+
+/** The roles a person holding `permissions` may grant. */
+export function grantableRoles(roles: readonly Role[], permissions: readonly string[]): Role[] {
+  return roles.filter((role) => mayGrant(role, permissions));
+}

@@ -1,0 +1,112 @@
+import type { Role } from '@lanyard/contracts/api';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+import { inviteUser, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
+import { messageForError } from '../../api/client.ts';
+import { useMe } from '../../app/me-context.ts';
+import { Checkbox } from '../../ui/checkbox.tsx';
+import { AlertRegion } from '../../ui/message.tsx';
+import { SelectField } from '../../ui/select-field.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+import { showToast } from '../../ui/toasts.tsx';
+import { grantableRoles } from './grantable.ts';
+
+const noTeam = 'none';
+
+/** Invite user: the account is created and an invitation (or, for SSO Only, a sign-in-with-SSO note) is emailed. */
+export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[]; teams: readonly TeamWithCount[]; onDone: () => void }) {
+  const intl = useIntl();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const choices = grantableRoles(roles, me.permissions);
+  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
+  const [firstName, setFirstName] = useState('');
+  const [lastName, setLastName] = useState('');
+  const [roleId, setRoleId] = useState<string | null>(choices.find((role) => role.name === 'Agent')?.id ?? choices[0]?.id ?? null);
+  const [teamId, setTeamId] = useState<string>(noTeam);
+  const [ssoOnly, setSsoOnly] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const invite = useMutation({
+    mutationFn: () =>
+      inviteUser({
+        username: username.trim(),
+        email: email.trim(),
+        firstName: firstName.trim(),
+        lastName: lastName.trim(),
+        roleId: roleId ?? '',
+        teamId: teamId === noTeam ? null : teamId,
+        ssoOnly,
+      }),
+    onSuccess: async (answer) => {
+      showToast({ tone: 'success', text: intl.formatMessage({ id: ssoOnly ? 'invite.sentSso' : 'invite.sent' }, { username: answer.user.username, email: answer.user.email }) });
+      onDone();
+      await queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      await queryClient.invalidateQueries({ queryKey: teamsQueryKey });
+    },
+    onError: (error) => setProblem(messageForError(intl, error)),
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (invite.isPending || roleId === null) return;
+    setProblem(null);
+    invite.mutate();
+  }
+
+  return (
+    <Dialog className="dialog">
+      <Heading slot="title" className="dialog-title">
+        {intl.formatMessage({ id: 'invite.heading' })}
+      </Heading>
+      <p>{intl.formatMessage({ id: 'invite.intro' })}</p>
+      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'invite.heading' })}>
+        <div className="field-row">
+          <TextField label={intl.formatMessage({ id: 'invite.username' })} name="username" value={username} onChange={setUsername} isIdentifier isRequired maxLength={254} autoFocus />
+          <TextField label={intl.formatMessage({ id: 'invite.email' })} name="email" type="email" value={email} onChange={setEmail} isIdentifier isRequired maxLength={254} />
+        </div>
+        <div className="field-row">
+          <TextField label={intl.formatMessage({ id: 'invite.firstName' })} name="firstName" value={firstName} onChange={setFirstName} isRequired maxLength={100} />
+          <TextField label={intl.formatMessage({ id: 'invite.lastName' })} name="lastName" value={lastName} onChange={setLastName} isRequired maxLength={100} />
+        </div>
+        <div className="field-row">
+          <SelectField
+            label={intl.formatMessage({ id: 'invite.role' })}
+            description={intl.formatMessage({ id: 'invite.roleHint' })}
+            placeholder={intl.formatMessage({ id: 'invite.rolePlaceholder' })}
+            options={choices.map((role) => ({ id: role.id, name: role.name }))}
+            value={roleId}
+            onChange={setRoleId}
+          />
+          <SelectField
+            label={intl.formatMessage({ id: 'invite.team' })}
+            placeholder={intl.formatMessage({ id: 'directory.noTeam' })}
+            options={[{ id: noTeam, name: intl.formatMessage({ id: 'directory.noTeam' }) }, ...teams.map((team) => ({ id: team.id, name: team.name }))]}
+            value={teamId}
+            onChange={(value) => setTeamId(value ?? noTeam)}
+          />
+        </div>
+        <Checkbox
+          name="ssoOnly"
+          label={intl.formatMessage({ id: 'invite.ssoOnly' })}
+          description={intl.formatMessage({ id: 'invite.ssoOnlyHint' })}
+          isSelected={ssoOnly}
+          onChange={setSsoOnly}
+        />
+        <div className="form-actions">
+          <Button type="submit" className="button button-primary" isDisabled={roleId === null}>
+            {intl.formatMessage({ id: 'invite.submit' })}
+          </Button>
+          <Button className="button" slot="close">
+            {intl.formatMessage({ id: 'app.cancel' })}
+          </Button>
+          {invite.isPending && <span className="muted">{intl.formatMessage({ id: 'invite.sending' })}</span>}
+        </div>
+      </Form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,231 @@
+import { userStatuses, type AdminUserStatus } from '@lanyard/contracts/admin';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Button, ModalOverlay, Modal } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+import { Link } from 'react-router';
+import { listRoles, listTeams, listUsers, rolesQueryKey, teamsQueryKey, usersQueryKey, type UserFilters } from '../../api/admin.ts';
+import { useMe } from '../../app/me-context.ts';
+import { SelectField } from '../../ui/select-field.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+import { AdminPage, QueryState } from './admin-page.tsx';
+import { ImportDialog } from './import-dialog.tsx';
+import { InviteDialog } from './invite-dialog.tsx';
+import { LockedNote, StatusBadge } from './user-status.tsx';
+
+const pageSize = 25;
+/** How long typing must pause before the directory is searched. */
+const searchDelayMs = 300;
+const anyOption = 'any';
+
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), delayMs);
+    return () => window.clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+export function displayName(user: { firstName: string; lastName: string; username: string }): string {
+  const name = `${user.firstName} ${user.lastName}`.trim();
+  return name === '' ? user.username : name;
+}
+
+/** Administration › Users, "the User Management window" (seed 002; SPEC §3.9, `users.view`). */
+export function UsersPage() {
+  const intl = useIntl();
+  return (
+    <AdminPage
+      title={intl.formatMessage({ id: 'directory.heading' })}
+      eyebrow={intl.formatMessage({ id: 'admin.eyebrow' })}
+      heading={intl.formatMessage({ id: 'directory.heading' })}
+      permission="users.view"
+    >
+      <Users />
+    </AdminPage>
+  );
+}
+
+function Users() {
+  const intl = useIntl();
+  const me = useMe();
+  const mayInvite = me.permissions.includes('users.invite');
+  const [query, setQuery] = useState('');
+  const [roleId, setRoleId] = useState<string>(anyOption);
+  const [teamId, setTeamId] = useState<string>(anyOption);
+  const [status, setStatus] = useState<string>(anyOption);
+  const [dialog, setDialog] = useState<'invite' | 'import' | null>(null);
+  const q = useDebounced(query.trim(), searchDelayMs);
+  const filters: UserFilters = {
+    q: q === '' ? undefined : q,
+    roleId: roleId === anyOption ? undefined : roleId,
+    teamId: teamId === anyOption ? undefined : teamId,
+    status: status === anyOption ? undefined : (status as AdminUserStatus),
+  };
+  const filterKey = JSON.stringify(filters);
+  // The cursors of the pages seen so far: [undefined (the first page), cursor of page 2, …].
+  const [pages, setPages] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: filterKey, cursors: [undefined] });
+  const cursors = pages.key === filterKey ? pages.cursors : [undefined];
+  const cursor = cursors.at(-1);
+
+  const roles = useQuery({ queryKey: rolesQueryKey, queryFn: ({ signal }) => listRoles(signal) });
+  const teams = useQuery({ queryKey: teamsQueryKey, queryFn: ({ signal }) => listTeams(signal) });
+  const users = useQuery({
+    queryKey: [...usersQueryKey, 'list', filters, cursor ?? null],
+    queryFn: ({ signal }) => listUsers({ ...filters, cursor, limit: pageSize }, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const columns = {
+    name: intl.formatMessage({ id: 'directory.column.name' }),
+    username: intl.formatMessage({ id: 'directory.column.username' }),
+    email: intl.formatMessage({ id: 'directory.column.email' }),
+    role: intl.formatMessage({ id: 'directory.column.role' }),
+    team: intl.formatMessage({ id: 'directory.column.team' }),
+    status: intl.formatMessage({ id: 'directory.column.status' }),
+  };
+  const anyLabel = intl.formatMessage({ id: 'directory.filter.any' });
+
+  return (
+    <>
+      <p className="lead">{intl.formatMessage({ id: 'directory.lead' }, { tenant: me.tenant.name })}</p>
+      {mayInvite && (
+        <div className="page-actions">
+          <Button className="button button-primary" onPress={() => setDialog('invite')}>
+            {intl.formatMessage({ id: 'directory.invite' })}
+          </Button>
+          <Button className="button" onPress={() => setDialog('import')}>
+            {intl.formatMessage({ id: 'directory.import' })}
+          </Button>
+        </div>
+      )}
+      <section className="panel-section" aria-labelledby="users-list-heading">
+        <h2 id="users-list-heading" className="visually-hidden">
+          {intl.formatMessage({ id: 'directory.list' })}
+        </h2>
+        <div className="filters filters-users" role="search" aria-label={intl.formatMessage({ id: 'directory.searchRegion' })}>
+          <TextField
+            label={intl.formatMessage({ id: 'directory.search' })}
+            description={intl.formatMessage({ id: 'directory.searchHint' })}
+            type="search"
+            name="q"
+            value={query}
+            onChange={setQuery}
+            isIdentifier
+            maxLength={100}
+          />
+          <SelectField
+            label={intl.formatMessage({ id: 'directory.filter.role' })}
+            placeholder={anyLabel}
+            options={[{ id: anyOption, name: anyLabel }, ...(roles.data ?? []).map((role) => ({ id: role.id, name: role.name }))]}
+            value={roleId}
+            onChange={(value) => setRoleId(value ?? anyOption)}
+          />
+          <SelectField
+            label={intl.formatMessage({ id: 'directory.filter.team' })}
+            placeholder={anyLabel}
+            options={[{ id: anyOption, name: anyLabel }, ...(teams.data ?? []).map((team) => ({ id: team.id, name: team.name }))]}
+            value={teamId}
+            onChange={(value) => setTeamId(value ?? anyOption)}
+          />
+          <SelectField
+            label={intl.formatMessage({ id: 'directory.filter.status' })}
+            placeholder={anyLabel}
+            options={[{ id: anyOption, name: anyLabel }, ...userStatuses.map((entry) => ({ id: entry, name: intl.formatMessage({ id: `userStatus.${entry}` }) }))]}
+            value={status}
+            onChange={(value) => setStatus(value ?? anyOption)}
+          />
+        </div>
+        {users.isPending || users.isError ? (
+          <QueryState query={users} failedTitle={intl.formatMessage({ id: 'directory.loadFailed' })} />
+        ) : (
+          <>
+            <p className="muted small" role="status">
+              {users.isFetching ? intl.formatMessage({ id: 'directory.searching' }) : intl.formatMessage({ id: 'directory.pageInfo' }, { page: cursors.length, count: users.data.items.length })}
+            </p>
+            {users.data.items.length === 0 ? (
+              <p>{intl.formatMessage({ id: 'directory.none' })}</p>
+            ) : (
+              <div className="table-scroll">
+                <table className="data-table table-stacked users-table" role="table">
+                  <caption className="visually-hidden">{intl.formatMessage({ id: 'directory.list' })}</caption>
+                  <thead role="rowgroup">
+                    <tr role="row">
+                      <th scope="col" role="columnheader">{columns.name}</th>
+                      <th scope="col" role="columnheader">{columns.username}</th>
+                      <th scope="col" role="columnheader">{columns.email}</th>
+                      <th scope="col" role="columnheader">{columns.role}</th>
+                      <th scope="col" role="columnheader">{columns.team}</th>
+                      <th scope="col" role="columnheader">{columns.status}</th>
+                    </tr>
+                  </thead>
+                  <tbody role="rowgroup">
+                    {users.data.items.map((user) => (
+                      <tr key={user.id} role="row" data-username={user.username}>
+                        <th scope="row" role="rowheader" className="cell-wide">
+                          <Link to={`/admin/users/${user.id}`}>{displayName(user)}</Link>
+                        </th>
+                        <td role="cell" data-label={columns.username}>
+                          {user.username}
+                        </td>
+                        <td role="cell" data-label={columns.email}>
+                          {user.email}
+                        </td>
+                        <td role="cell" data-label={columns.role}>
+                          {user.role.name}
+                        </td>
+                        <td role="cell" data-label={columns.team}>
+                          {user.team?.name ?? <span className="muted">{intl.formatMessage({ id: 'directory.noTeam' })}</span>}
+                        </td>
+                        <td role="cell" data-label={columns.status}>
+                          <span className="badges">
+                            <StatusBadge status={user.status} />
+                            <LockedNote lockedUntil={user.lockedUntil} />
+                          </span>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <nav className="pager" aria-label={intl.formatMessage({ id: 'directory.paging' })}>
+              <Button
+                className="button"
+                isDisabled={cursors.length <= 1}
+                onPress={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
+              >
+                {intl.formatMessage({ id: 'directory.previous' })}
+              </Button>
+              <Button
+                className="button"
+                isDisabled={users.data.nextCursor === null || users.isPlaceholderData}
+                onPress={() => {
+                  const next = users.data.nextCursor;
+                  if (next !== null) setPages({ key: filterKey, cursors: [...cursors, next] });
+                }}
+              >
+                {intl.formatMessage({ id: 'directory.next' })}
+              </Button>
+            </nav>
+          </>
+        )}
+      </section>
+      <ModalOverlay
+        className="modal-overlay"
+        isDismissable={dialog === 'invite'}
+        isKeyboardDismissDisabled={dialog === 'import'}
+        isOpen={dialog !== null}
+        onOpenChange={(open) => {
+          if (!open) setDialog(null);
+        }}
+      >
+        <Modal className="modal modal-wide">
+          {dialog === 'invite' && <InviteDialog roles={roles.data ?? []} teams={teams.data ?? []} onDone={() => setDialog(null)} />}
+          {dialog === 'import' && <ImportDialog onDone={() => setDialog(null)} />}
+        </Modal>
+      </ModalOverlay>
+    </>
+  );
+}

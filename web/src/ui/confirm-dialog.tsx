@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { useId } from 'react';
+import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+
+/**
+ * Asks before something that cannot be undone or that affects someone else. Cancel (or Escape) keeps
+ * things as they are and has the focus first; the confirming button says what it does.
+ */
+export function ConfirmDialog({
+  isOpen,
+  heading,
+  children,
+  confirmLabel,
+  danger = false,
+  isPending,
+  onCancel,
+  onConfirm,
+}: {
+  isOpen: boolean;
+  heading: string;
+  children: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  isPending: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const intl = useIntl();
+  const headingId = useId();
+  return (
+    <ModalOverlay
+      className="modal-overlay"
+      isOpen={isOpen}
+      isDismissable
+      onOpenChange={(open) => {
+        if (!open) onCancel();
+      }}
+    >
+      <Modal className="modal">
+        <Dialog className="dialog" role="alertdialog" aria-labelledby={headingId}>
+          <Heading slot="title" id={headingId} level={2} className="dialog-title">
+            {heading}
+          </Heading>
+          {children}
+          <div className="form-actions">
+            <Button
+              className={danger ? 'button button-danger' : 'button button-primary'}
+              onPress={() => {
+                if (!isPending) onConfirm();
+              }}
+            >
+              {confirmLabel}
+            </Button>
+            <Button className="button" onPress={onCancel} autoFocus>
+              {intl.formatMessage({ id: 'app.cancel' })}
+            </Button>
+            {isPending && <span className="muted">{intl.formatMessage({ id: 'app.working' })}</span>}
+          </div>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
