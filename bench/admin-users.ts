@@ -23,7 +23,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { loadConfig } from '../server/src/config/config.ts';
 import { createDeps } from '../server/src/deps.ts';
-import { decodeCursor, searchRange } from '../server/src/directory/directory.ts';
+import { decodeCursor, searchRange, windowFor } from '../server/src/directory/directory.ts';
 import { directoryPageQuery, type DirectoryFilter } from '../server/src/directory/directory-read.ts';
 import { migrateToLatest } from '../server/src/storage/migrate.ts';
 import { statusCondition } from '../server/src/users/users.ts';
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
       { name: 'search with no hits "zzqx"', query: 'limit=50&q=zzqx', filter: filterOf({ search: searchRange('zzqx') }) },
     ];
     function filterOf(partial: Partial<DirectoryFilter>): DirectoryFilter {
-      return { tenantId: tenant.id, search: undefined, roleId: undefined, teamId: undefined, status: undefined, cursor: undefined, limit: 51, ...partial };
+      return { tenantId: tenant.id, search: undefined, roleId: undefined, teamId: undefined, status: undefined, cursor: undefined, ...partial, limit: windowFor(50, partial.search !== undefined) };
     }
 
     const results: { name: string; count: number; p50: number; p95: number; p99: number; max: number; items: number }[] = [];

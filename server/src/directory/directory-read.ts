@@ -18,7 +18,7 @@ export interface DirectoryFilter {
   teamId: string | undefined;
   status: StatusCondition | undefined;
   cursor: DirectoryCursor | undefined;
-  /** Rows to read: the page size plus one, to know whether another page follows. */
+  /** Rows of the merged order to read (a window: with a search, a user may take several, answered once, see `firstPlace`). */
   limit: number;
 }
 
@@ -52,20 +52,32 @@ function afterCursor(column: string, field: SearchField, cursor: DirectoryCursor
   return sql`(${ref}, m.user_id) > (${cursor.key}, ${cursor.userId}::uuid)`;
 }
 
+/**
+ * Whether the row found through `field` is the user's first place in the merged order: no other field of the
+ * same row also matches the prefix at an earlier (key, field). Computed from the row alone, so a range scan
+ * never has to skip rows: a user found through several fields is read several times and answered once.
+ */
+function firstPlace(field: SearchField, search: KeyRange | undefined): RawBuilder<unknown> {
+  if (search === undefined) return sql`true`;
+  const own = sql.ref(`m.${searchFields[field]}`);
+  const earlier = searchFields.flatMap((column, other) => {
+    if (other === field) return [];
+    const ref = sql.ref(`m.${column}`);
+    return [sql`not (${inRange(column, search)} and ${other < field ? sql`${ref} <= ${own}` : sql`${ref} < ${own}`})`];
+  });
+  return sql.join(earlier, sql` and `);
+}
+
 /** One index range: the members found through `field`, in key order, at most `limit`. */
 function candidates(filter: DirectoryFilter, field: SearchField): RawBuilder<unknown> {
   const column = searchFields[field];
   const conditions = filterConditions(filter);
-  if (filter.search !== undefined) {
-    const search = filter.search;
-    conditions.push(inRange(column, search));
-    // Found through an earlier field already: not again through this one.
-    for (const earlier of searchFields.slice(0, field)) conditions.push(sql`not ${inRange(earlier, search)}`);
-  }
+  if (filter.search !== undefined) conditions.push(inRange(column, filter.search));
   const after = afterCursor(column, field, filter.cursor);
   if (after !== undefined) conditions.push(after);
   const ref = sql.ref(`m.${column}`);
-  return sql`(select m.user_id, m.role_id, m.team_id, m.status_base, m.invitation_expires_at, ${ref} as sort_key, ${sql.lit(field)}::int as field
+  return sql`(select m.user_id, m.role_id, m.team_id, m.status_base, m.invitation_expires_at, ${ref} as sort_key, ${sql.lit(field)}::int as field,
+      ${firstPlace(field, filter.search)} as first_place
     from memberships m where ${sql.join(conditions, sql` and `)}
     order by ${ref}, m.user_id limit ${filter.limit})`;
 }
@@ -85,6 +97,7 @@ interface EntryRow {
   invitation_expires_at: Date | null;
   sort_key: string;
   field: number;
+  first_place: boolean;
 }
 
 function toEntry(row: EntryRow): DirectoryEntry {
@@ -101,6 +114,7 @@ function toEntry(row: EntryRow): DirectoryEntry {
     lockedUntil: row.locked_until,
     sortKey: row.sort_key,
     field: row.field as SearchField,
+    firstPlace: row.first_place,
   };
 }
 
@@ -113,7 +127,7 @@ export function directoryPageQuery(filter: DirectoryFilter): RawBuilder<EntryRow
   );
   return sql<EntryRow>`select c.user_id, u.username, u.email, u.first_name, u.last_name, u.locked_until,
       r.id as role_id, r.name as role_name, t.id as team_id, t.name as team_name,
-      c.status_base, c.invitation_expires_at, c.sort_key, c.field
+      c.status_base, c.invitation_expires_at, c.sort_key, c.field, c.first_place
     from (${union}) c
     join users u on u.id = c.user_id
     join roles r on r.tenant_id = ${filter.tenantId} and r.id = c.role_id
@@ -168,7 +182,7 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
     .executeTakeFirst();
   if (row === undefined) return undefined;
   return {
-    ...toEntry({ ...row, field: 0 }),
+    ...toEntry({ ...row, field: 0, first_place: true }),
     tenant: { id: row.tenant_id, name: row.tenant_name },
     createdAt: row.created_at,
     passwordLogin: row.password_login,

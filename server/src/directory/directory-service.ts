@@ -12,7 +12,7 @@ import { invalidationTopics, type Notifications } from '../storage/notifications
 import type { TeamsService } from '../teams/teams-service.ts';
 import { statusCondition } from '../users/users.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { cursorAfter, decodeCursor, searchRange, summaryOf } from './directory.ts';
+import { cursorAfter, decodeCursor, pageOf, searchRange, summaryOf, windowFor } from './directory.ts';
 import { findDirectoryEntry, listDirectoryPage } from './directory-read.ts';
 
 export interface DirectoryQuery {
@@ -84,13 +84,12 @@ export function createDirectoryService(deps: {
         teamId: query.teamId,
         status: query.status === undefined ? undefined : statusCondition(query.status, now),
         cursor,
-        limit: query.limit + 1,
+        limit: windowFor(query.limit, search !== undefined),
       });
-      const page = entries.slice(0, query.limit);
-      const last = page.at(-1);
+      const { page, after } = pageOf(entries, query.limit, windowFor(query.limit, search !== undefined));
       return {
         items: page.map((entry) => summaryOf(entry, now)),
-        nextCursor: entries.length > query.limit && last !== undefined ? cursorAfter(last, search !== undefined) : null,
+        nextCursor: after === undefined ? null : cursorAfter(after, search !== undefined),
       };
     },
 

@@ -10,7 +10,8 @@ import { directoryStatus, type StatusBase } from '../users/users.ts';
  * Order. Without a search, by the username's search key, then user id. With a search, each user is found
  * through the first of their fields (username, email, first name, last name) whose key starts with the
  * prefix, and the list is ordered by that key, then the field, then the user id, so each user appears
- * exactly once. The cursor is that sort key of the last row answered, opaque to the client.
+ * exactly once (its other places are read and skipped). The cursor is the sort key of the last row a page
+ * covers, opaque to the client.
  */
 
 /** The searchable fields, in the order that decides through which one a user is found. */
@@ -81,6 +82,27 @@ export interface DirectoryEntry {
   /** The sort key the row was found by, and its field (0 without a search). */
   sortKey: string;
   field: SearchField;
+  /** This row is the user's first place in the merged order (always, without a search); only such rows are answered. */
+  firstPlace: boolean;
+}
+
+/**
+ * How many rows of the merged order a page reads: one more than the page without a search; with one, twice
+ * the page and one, since a user may be read through several fields (each range then reads that many at most).
+ */
+export function windowFor(limit: number, searching: boolean): number {
+  return searching ? limit * 2 + 1 : limit + 1;
+}
+
+/**
+ * The page from a window of rows in merged order: the rows that are their user's first place, at most
+ * `limit`, and the cursor after the last row the page covers — the last answered row when more follow, else
+ * the window's last row when the window was full (a short page is then possible), else none.
+ */
+export function pageOf(window: DirectoryEntry[], limit: number, windowSize: number): { page: DirectoryEntry[]; after: DirectoryEntry | undefined } {
+  const answered = window.filter((entry) => entry.firstPlace);
+  if (answered.length > limit) return { page: answered.slice(0, limit), after: answered[limit - 1] };
+  return { page: answered, after: window.length >= windowSize ? window.at(-1) : undefined };
 }
 
 /** The answer's shape for one row at `now`: the status derived by the users model, the lock shown only while it lasts. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors/app-error.ts';
-import { decodeCursor, encodeCursor, searchRange, summaryOf, type DirectoryEntry } from './directory.ts';
+import { decodeCursor, encodeCursor, pageOf, searchRange, summaryOf, type DirectoryEntry } from './directory.ts';
 
 const userId = '0190a3c4-0000-7000-8000-000000000001';
 
@@ -54,10 +54,37 @@ describe('summaryOf', () => {
     lockedUntil: new Date('2026-01-01T00:30:00Z'),
     sortKey: 'ana',
     field: 0,
+    firstPlace: true,
   };
 
   it('derives the status and shows a lock only while it lasts', () => {
     expect(summaryOf(entry, new Date('2026-01-01T00:00:00Z'))).toMatchObject({ status: 'invited', lockedUntil: '2026-01-01T00:30:00.000Z' });
     expect(summaryOf(entry, new Date('2026-01-02T00:00:00Z'))).toMatchObject({ status: 'invitation_expired', lockedUntil: null });
+  });
+});
+
+describe('pageOf', () => {
+  const row = (userId: string, firstPlace: boolean): DirectoryEntry => ({
+    userId,
+    username: userId,
+    email: '',
+    firstName: '',
+    lastName: '',
+    role: { id: 'r', name: 'R' },
+    team: null,
+    statusBase: 'enabled',
+    invitationExpiresAt: null,
+    lockedUntil: null,
+    sortKey: userId,
+    field: 0,
+    firstPlace,
+  });
+
+  it('answers first places only; the cursor follows the last answered row, or the full window', () => {
+    const window = [row('a', true), row('b', false), row('c', true), row('d', true)];
+    expect(pageOf(window, 2, 5)).toEqual({ page: [window[0], window[2]], after: window[2] });
+    expect(pageOf(window, 3, 4)).toEqual({ page: [window[0], window[2], window[3]], after: window[3] });
+    expect(pageOf(window, 3, 5)).toEqual({ page: [window[0], window[2], window[3]], after: undefined });
+    expect(pageOf([row('x', false), row('y', false)], 1, 2)).toEqual({ page: [], after: row('y', false) });
   });
 });
