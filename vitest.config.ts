@@ -10,6 +10,9 @@ const onPostgres = process.env.LANYARD_TEST_DATABASE_URL !== undefined && proces
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // Two files at a time on two cores: much of a file's time is waiting on PostgreSQL, argon2's threads or
+    // the clock, so a second file fills it (Vitest's default, cores − 1, would run one file at a time).
+    maxWorkers: 2,
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['contracts/src/**/*.unit.test.ts', 'server/src/**/*.unit.test.ts', 'scripts/**/*.unit.test.ts', 'web/src/**/*.unit.test.ts'] } },
