@@ -3,6 +3,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import { canGrant } from '../roles/roles.ts';
 import type { RolesService } from '../roles/roles-service.ts';
@@ -52,11 +53,12 @@ export function createDirectoryService(deps: {
   sessions: Pick<SessionsService, 'revokeUserSessions' | 'countUserSessions'>;
   audit: Pick<AuditService, 'record'>;
   notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
+  mfa: Pick<MfaService, 'factorState'>;
 }): DirectoryService {
   const get = async (tenantId: string, userId: string): Promise<AdminUserDetail> => {
     const entry = await findDirectoryEntry(deps.db, tenantId, userId);
     if (entry === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
-    const sessionsCount = await deps.sessions.countUserSessions(userId, tenantId);
+    const [sessionsCount, factor] = await Promise.all([deps.sessions.countUserSessions(userId, tenantId), deps.mfa.factorState(userId)]);
     const now = deps.clock.now();
     const summary = summaryOf(entry, now);
     return {
@@ -65,7 +67,7 @@ export function createDirectoryService(deps: {
       invitation: entry.statusBase === 'invited' && entry.invitationExpiresAt !== null ? { expiresAt: entry.invitationExpiresAt.toISOString() } : null,
       // Only this tenant's membership: another tenant's name is not this administrator's to see.
       memberships: [{ tenant: entry.tenant, role: entry.role, team: entry.team, isDefault: entry.isDefault }],
-      mfa: { enabled: false, enrolledAt: null },
+      mfa: { enabled: factor.enabled, enrolledAt: factor.enrolledAt?.toISOString() ?? null },
       identityLinks: [],
       passwordLogin: entry.passwordLogin,
       sessionsCount,

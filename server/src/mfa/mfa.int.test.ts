@@ -298,8 +298,14 @@ describe('an administrator’s MFA reset', () => {
   it('removes the member’s factor and recovery codes, audited; the user can enrol again', async () => {
     const user = await agent();
     await enrolTotp(t, user);
+    // The administrator's view of the user shows the factor, then its removal.
+    const detail = async () => (await inject(admin, 'GET', `/api/v1/admin/users/${user.userId}`)).json().mfa as { enabled: boolean; enrolledAt: string | null };
+    const enrolled = await detail();
+    expect(enrolled.enabled).toBe(true);
+    expect(Date.parse(enrolled.enrolledAt ?? '')).not.toBeNaN();
     const response = await inject(admin, 'POST', `/api/v1/admin/users/${user.userId}/mfa-reset`);
     expect(response.statusCode).toBe(204);
+    expect(await detail()).toEqual({ enabled: false, enrolledAt: null });
     expect(await status(user)).toMatchObject({ totp: { enabled: false }, recoveryCodesRemaining: 0 });
     const audit = await t.deps.db.selectFrom('audit_events').select(['actor_user_id', 'result']).where('target_id', '=', user.userId).where('action', '=', 'mfa.reset').execute();
     expect(audit).toEqual([{ actor_user_id: admin.userId, result: 'success' }]);
