@@ -1,13 +1,14 @@
 import type { AccessKey, CreatedAccessKey } from '@lanyard/contracts/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Form, Switch } from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
 import { accessKeysQueryKey, createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyState } from '../../api/access-keys.ts';
 import { messageForError } from '../../api/client.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
+import { AccessKeyStateSwitch } from './access-key-state-switch.tsx';
 import { DeleteAccessKeyDialog } from './delete-access-key-dialog.tsx';
 import { NewAccessKeyDialog } from './new-access-key-dialog.tsx';
 import { useIntl } from 'react-intl';
@@ -22,39 +23,6 @@ const columnMessages = {
   state: 'keys.column.state',
   actions: 'keys.column.actions',
 } as const satisfies Record<string, MessageId>;
-
-function StateSwitch({ accessKey }: { accessKey: AccessKey }) {
-  const intl = useIntl();
-  const queryClient = useQueryClient();
-  const change = useMutation({
-    mutationFn: (active: boolean) => setAccessKeyState(accessKey.id, active ? 'active' : 'inactive'),
-    onSuccess: async (updated) => {
-      showToast({
-        tone: 'success',
-        text: intl.formatMessage({ id: 'keys.stateChanged' }, { accessKeyId: updated.accessKeyId, state: updated.state }),
-      });
-      await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
-    },
-    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
-  });
-  const active = change.isPending ? change.variables : accessKey.state === 'active';
-  return (
-    // Not disabled while saving: a disabled control loses keyboard focus. Presses during a save are ignored.
-    <Switch
-      className="switch"
-      isSelected={active}
-      onChange={(value) => {
-        if (!change.isPending) change.mutate(value);
-      }}
-      aria-label={intl.formatMessage({ id: 'keys.stateLabel' }, { accessKeyId: accessKey.accessKeyId })}
-    >
-      <span className="switch-track" aria-hidden="true">
-        <span className="switch-thumb" />
-      </span>
-      <span className="switch-label">{intl.formatMessage({ id: 'keys.state' }, { state: active ? 'active' : 'inactive' })}</span>
-    </Switch>
-  );
-}
 
 /**
  * My Profile › Access Keys (seed 000 "Generate Access Keys", seed 001 "Access Keys Tab"): add a key, see
@@ -169,7 +137,7 @@ export function AccessKeysTab() {
                     {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
                   </td>
                   <td role="cell" data-label={columns.state}>
-                    <StateSwitch accessKey={key} />
+                    <AccessKeyStateSwitch accessKey={key} setState={setAccessKeyState} listQueryKey={accessKeysQueryKey} />
                   </td>
                   <td role="cell" className="cell-actions">
                     <Button className="button button-small" aria-label={intl.formatMessage({ id: 'keys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>

@@ -1,44 +1,16 @@
 import type { AdminAccessKeyList } from '@lanyard/contracts/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Switch } from 'react-aria-components';
+import { Button } from 'react-aria-components';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { deleteTenantAccessKey, listTenantAccessKeys, setTenantAccessKeyState, tenantAccessKeysQueryKey } from '../../api/admin.ts';
 import { messageForError } from '../../api/client.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { showToast } from '../../ui/toasts.tsx';
+import { AccessKeyStateSwitch } from '../access-keys/access-key-state-switch.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 
 type TenantKey = AdminAccessKeyList['items'][number];
-
-function StateSwitch({ accessKey }: { accessKey: TenantKey }) {
-  const intl = useIntl();
-  const queryClient = useQueryClient();
-  const change = useMutation({
-    mutationFn: (active: boolean) => setTenantAccessKeyState(accessKey.id, active ? 'active' : 'inactive'),
-    onSuccess: async (updated) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.stateChanged' }, { accessKeyId: updated.accessKeyId, state: updated.state }) });
-      await queryClient.invalidateQueries({ queryKey: tenantAccessKeysQueryKey });
-    },
-    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
-  });
-  const active = change.isPending ? change.variables : accessKey.state === 'active';
-  return (
-    <Switch
-      className="switch"
-      isSelected={active}
-      onChange={(value) => {
-        if (!change.isPending) change.mutate(value);
-      }}
-      aria-label={intl.formatMessage({ id: 'keys.stateLabel' }, { accessKeyId: accessKey.accessKeyId })}
-    >
-      <span className="switch-track" aria-hidden="true">
-        <span className="switch-thumb" />
-      </span>
-      <span className="switch-label">{intl.formatMessage({ id: 'keys.state' }, { state: active ? 'active' : 'inactive' })}</span>
-    </Switch>
-  );
-}
 
 /** Administration › Security › Access keys (SPEC §3.6, `accessKeys.manage`): every key of the tenant, with its owner. */
 export function TenantAccessKeysPage() {
@@ -122,7 +94,7 @@ function TenantKeys() {
                     {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
                   </td>
                   <td role="cell" data-label={columns.state}>
-                    <StateSwitch accessKey={key} />
+                    <AccessKeyStateSwitch accessKey={key} setState={setTenantAccessKeyState} listQueryKey={tenantAccessKeysQueryKey} />
                   </td>
                   <td role="cell" className="cell-actions">
                     <Button className="button button-small" aria-label={intl.formatMessage({ id: 'keys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>
