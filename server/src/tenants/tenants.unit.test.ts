@@ -8,7 +8,7 @@ describe('parseTenantSettings', () => {
     passwordPolicy: contactCenterDefaultPolicy,
     session: { idleMinutes: 30, absoluteHours: 12 },
     invitationLifetimeHours: 24,
-    accessKeys: { maxPerUser: 5, tokenLifetimeMinutes: 15 },
+    accessKeys: { maxPerUser: 5, tokenLifetimeMinutes: 15, maxKeyLifetimeDays: null },
     lockout: { maxFailures: 6, lockMinutes: 30 },
     passwordResetLifetimeMinutes: 60,
     mfaPolicy: { mode: 'optional', requiredRoleIds: [], allowedPeriods: [30] },
@@ -23,7 +23,7 @@ describe('parseTenantSettings', () => {
   it('fills the missing keys of a partly stored object, nested ones included', () => {
     const parsed = parseTenantSettings({ session: { idleMinutes: 5 }, accessKeys: { maxPerUser: 2 }, invitationLifetimeHours: 48 });
     expect(parsed.session).toEqual({ idleMinutes: 5, absoluteHours: 12 });
-    expect(parsed.accessKeys).toEqual({ maxPerUser: 2, tokenLifetimeMinutes: 15 });
+    expect(parsed.accessKeys).toEqual({ maxPerUser: 2, tokenLifetimeMinutes: 15, maxKeyLifetimeDays: null });
     expect(parsed.invitationLifetimeHours).toBe(48);
     expect(parsed.lockout).toEqual(defaults.lockout);
     expect(parsed.passwordPolicy).toEqual(contactCenterDefaultPolicy);
@@ -57,7 +57,7 @@ describe('parseTenantSettings', () => {
   it('accepts the bounds themselves', () => {
     const parsed = parseTenantSettings({ session: { idleMinutes: 1, absoluteHours: 720 }, accessKeys: { tokenLifetimeMinutes: maxTokenLifetimeMinutes, maxPerUser: 100 } });
     expect(parsed.session).toEqual({ idleMinutes: 1, absoluteHours: 720 });
-    expect(parsed.accessKeys).toEqual({ maxPerUser: 100, tokenLifetimeMinutes: maxTokenLifetimeMinutes });
+    expect(parsed.accessKeys).toEqual({ maxPerUser: 100, tokenLifetimeMinutes: maxTokenLifetimeMinutes, maxKeyLifetimeDays: null });
   });
 });
 
