@@ -31,6 +31,7 @@ import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
 import { registerUserImportRoutes } from './user-imports/user-imports-routes.ts';
 import { registerDirectoryRoutes } from './directory/directory-routes.ts';
+import { registerPresenceRoutes } from './presence/presence-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
 
 export interface BuildOptions {
@@ -107,6 +108,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });
   await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
   registerAuditRoutes(app, { audit: deps.audit, guards });
+  registerPresenceRoutes(app, { presence: deps.presence, guards });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

@@ -48,6 +48,15 @@ export const auditActions = [
   'user.disabled',
   'user.enabled',
   'user.passwordLogin.changed',
+  'presence.list.created',
+  'presence.list.updated',
+  'presence.list.deleted',
+  'presence.list.default.changed',
+  'user.presenceList.changed',
+  'user.microphone.recorded',
+  'session.tenant.switched',
+  'user.defaultTenant.changed',
+  'user.membership.added',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

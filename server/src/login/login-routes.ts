@@ -49,7 +49,12 @@ export function registerLoginRoutes(
         description:
           'A user with TOTP gets `{mfaRequired:true, challenge}`; a user whose role must use MFA and has none gets `{mfaEnrolmentRequired:true, challenge}` (and `mfaRequired:true`). The challenge is single use, lives 5 minutes, and is only accepted by `/api/v1/auth/login/mfa` and `/api/v1/auth/login/mfa/enrolment`.',
         body: loginBodySchema,
-        response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
+        response: {
+          200: loginResponseSchema,
+          ...errorResponses,
+          403: errorBodySchema.describe('PRESENCE_REASON_LIST_REQUIRED (the right password, but the role uses presence and the user has no presence reason list of their own nor a tenant default: no session), CSRF_REJECTED'),
+          ...rateLimitedResponse,
+        },
       },
       // A body refused at the edge is still a sign-in attempt: counted by the rate limit above (onRequest) and audited here.
       attachValidation: true,

@@ -14,6 +14,7 @@ import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { refusalDetails, type MethodResult, type SignInCandidate, type SignedInAccount, type UsedUnlockCode } from './login.ts';
 import type { PasswordMethod } from './password-method.ts';
+import type { PresenceCheck } from './presence-check.ts';
 import type { SecondStepResult, TotpMethod } from './totp-method.ts';
 
 /** What a right password leads to: a session, or a second step first (no session, no cookie). */
@@ -64,6 +65,7 @@ export function createLoginService(deps: {
   mfa: Pick<MfaService, 'secondStepFor' | 'startSignInEnrolment' | 'consumeStep' | 'useRecoveryCode' | 'issueRecoveryCodes' | 'countRecoveryCodes' | 'notify'>;
   password: PasswordMethod;
   totp: TotpMethod;
+  presenceCheck: PresenceCheck;
 }): LoginService {
   // Sign-in challenges are single-use links that are never emailed: every refusal of one is the same code.
   const challengeErrors = { notFound: 'MFA_CHALLENGE_INVALID', expired: 'MFA_CHALLENGE_INVALID', used: 'MFA_CHALLENGE_INVALID', replaced: 'MFA_CHALLENGE_INVALID' } as const;
@@ -200,6 +202,8 @@ export function createLoginService(deps: {
       const result = await deps.password.check(await loadCandidate(username), password, options.unlockCode);
       if (!result.ok) return refuse(result, username, meta);
       const { account, passwordChangeRequired } = result;
+      // A right password, and still no sign-in without a presence reason list (403 PRESENCE_REASON_LIST_REQUIRED, audited).
+      await deps.presenceCheck.assertMaySignIn(account, 'password', meta);
       const secondStep = await deps.mfa.secondStepFor(account);
       if (secondStep !== 'none') {
         // A supervisor's unlock code lifts the lock for the second step too; the code step is counted afresh.
