@@ -18,6 +18,8 @@ import { createSmtpTransport } from './mail/smtp-transport.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createPresenceService, type PresenceService } from './presence/presence-service.ts';
 import { createProfileService } from './profile/profile-service.ts';
+import { createRegionsService, type RegionsService } from './regions/regions-service.ts';
+import { createTenancyService, type TenancyService } from './tenancy/tenancy-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
 import { createLoginService, type LoginService } from './login/login-service.ts';
@@ -68,6 +70,10 @@ export interface Deps {
   profile: ReturnType<typeof createProfileService>;
   /** Presence reason lists, the list each member works with, the microphone outcome per user. */
   presence: PresenceService;
+  /** Which region serves a tenant (LANYARD_REGION, LANYARD_PEER_REGIONS). */
+  regions: RegionsService;
+  /** A person's tenants: switching, the default tenant, adding an existing user to a tenant. */
+  tenancy: TenancyService;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
@@ -203,6 +209,20 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     users,
     loginUrl: new URL('login', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
   });
+  const regions = createRegionsService({ region: config.region, publicUrl: config.publicUrl, peers: config.peerRegions, tenants, clock, logger });
+  const tenancy = createTenancyService({
+    db,
+    users,
+    tenants,
+    roles,
+    teams,
+    sessions,
+    presence,
+    regions,
+    audit,
+    mail: outbox,
+    loginUrl: new URL('login', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
+  });
   const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
@@ -235,6 +255,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     securityPolicies,
     profile,
     presence,
+    regions,
+    tenancy,
     mail,
     audit,
     rateLimiter,
