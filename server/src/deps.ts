@@ -24,7 +24,7 @@ import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
 import { createLoginService, type LoginService } from './login/login-service.ts';
 import { createPasswordMethod } from './login/password-method.ts';
-import { createPresenceCheck } from './login/presence-check.ts';
+import { createPresenceCheck } from './login/presence-check-service.ts';
 import { createTotpMethod } from './login/totp-method.ts';
 import { createMfaService, type MfaService } from './mfa/mfa-service.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';

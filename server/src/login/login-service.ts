@@ -14,7 +14,7 @@ import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { refusalDetails, type MethodResult, type SignInCandidate, type SignedInAccount, type UsedUnlockCode } from './login.ts';
 import type { PasswordMethod } from './password-method.ts';
-import type { PresenceCheck } from './presence-check.ts';
+import type { PresenceCheck } from './presence-check-service.ts';
 import type { SecondStepResult, TotpMethod } from './totp-method.ts';
 
 /** What a right password leads to: a session, or a second step first (no session, no cookie). */
