@@ -25,3 +25,4 @@ export const addExistingUserBodySchema = z.strictObject({
 });
 
 export const addedMemberSchema = z.object({ userId: idSchema, username: z.string(), role: z.object({ id: idSchema, name: z.string() }), team: z.object({ id: idSchema, name: z.string() }).nullable() });
+export type SwitchedTenant = z.infer<typeof switchedTenantSchema>;
