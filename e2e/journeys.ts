@@ -33,9 +33,9 @@ export interface Journey {
 }
 
 /** `env`: further LANYARD_* settings of the server, e.g. a slower import to watch its progress. */
-export async function startJourney(options: { env?: Record<string, string> } = {}): Promise<Journey> {
+export async function startJourney(options: { env?: Record<string, string>; chromiumArgs?: readonly string[] } = {}): Promise<Journey> {
   const server = await startLanyard(options.env === undefined ? {} : { env: options.env });
-  const browser = await launchChromium().catch(async (error: unknown) => {
+  const browser = await launchChromium(options.chromiumArgs).catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });

@@ -21,7 +21,7 @@ export function TenantPicker({ currentTenantId, currentName }: { currentTenantId
       // Everything cached belongs to the previous tenant.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
       await queryClient.invalidateQueries({ queryKey: myTenantsQueryKey });
-      const me = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal) });
+      const me = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
       showToast({ tone: 'success', text: intl.formatMessage({ id: 'tenantPicker.switched' }, { name: switched.tenant.name }) });
       await navigate(landingPath(me?.permissions ?? []));
     },

@@ -31,7 +31,7 @@ export function MicrophoneStep() {
 
   if (hidden || state.data === undefined || (!state.data.promptNeeded && outcome === null)) return null;
   const tryAgain = (
-    <Button className="button" onPress={() => ask.mutate()} isPending={ask.isPending}>
+    <Button className="button" onPress={() => ask.mutate()} isDisabled={ask.isPending}>
       {intl.formatMessage({ id: 'microphone.tryAgain' })}
     </Button>
   );
@@ -43,7 +43,7 @@ export function MicrophoneStep() {
           <p>{intl.formatMessage({ id: 'microphone.why' })}</p>
           <p>{intl.formatMessage({ id: 'microphone.how' })}</p>
           <div className="form-actions">
-            <Button className="button button-primary" onPress={() => ask.mutate()} isPending={ask.isPending}>
+            <Button className="button button-primary" onPress={() => ask.mutate()} isDisabled={ask.isPending}>
               {intl.formatMessage({ id: 'microphone.allow' })}
             </Button>
             <Button className="button" onPress={() => setHidden(true)}>

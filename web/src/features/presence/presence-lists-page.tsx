@@ -103,7 +103,7 @@ function PresenceLists() {
           <TextField label={intl.formatMessage({ id: 'presenceLists.name' })} name="listName" value={name} onChange={setName} maxLength={100} isRequired />
           <ReasonsField value={reasons} onChange={setReasons} />
           <div className="form-actions">
-            <Button type="submit" className="button button-primary" isPending={add.isPending}>
+            <Button type="submit" className="button button-primary" isDisabled={add.isPending}>
               {intl.formatMessage({ id: 'presenceLists.create' })}
             </Button>
           </div>
@@ -225,7 +225,7 @@ function EditDialog({ list, onDone, onSaved }: { list: PresenceReasonList; onDon
         <TextField label={intl.formatMessage({ id: 'presenceLists.name' })} name="listName" value={name} onChange={setName} maxLength={100} isRequired autoFocus />
         <ReasonsField value={reasons} onChange={setReasons} />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isPending={save.isPending}>
+          <Button type="submit" className="button button-primary" isDisabled={save.isPending}>
             {intl.formatMessage({ id: 'app.save' })}
           </Button>
           <Button className="button" slot="close">

@@ -82,7 +82,7 @@ export function ReadinessPanel() {
         </ul>
       )}
       <div>
-        <Button className="button" onPress={() => void checks.refetch()} isPending={checks.isFetching}>
+        <Button className="button" onPress={() => void checks.refetch()} isDisabled={checks.isFetching}>
           {intl.formatMessage({ id: 'readiness.run' })}
         </Button>
       </div>
