@@ -10,6 +10,7 @@ import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
+import { RegionRedirect } from '../presence/region-redirect.tsx';
 
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
@@ -61,6 +62,7 @@ export function LoginPage() {
     <div className="card card-narrow">
       <PageTitle title={intl.formatMessage({ id: 'login.title' })} />
       <h1 tabIndex={-1}>{intl.formatMessage({ id: 'login.heading' })}</h1>
+      <RegionRedirect />
       {notice !== undefined && <Message tone={notice === 'signed-out' ? 'info' : 'success'} title={intl.formatMessage({ id: `login.notice.${notice}` })} />}
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'login.form' })}>
