@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateBootstrapAdmin, arrowToTab, expectAccessible, logOut, meStatus, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import { activateBootstrapAdmin, arrowToTab, expectAccessible, expectAccessibleNarrow, logOut, pageApi, meStatus, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
  * The second factor (issue 12) in Chromium, keyboard first, axe on every state: the administrator sets up
@@ -34,25 +34,6 @@ afterAll(async () => {
 /** The code of an authenticator app for this secret, `stepsAhead` periods after now (the server accepts ±1). */
 function codeFor(base32: string, stepsAhead = 0, period = 30): string {
   return new TOTP({ algorithm: 'SHA1', digits: 6, period, secret: Secret.fromBase32(base32) }).generate({ timestamp: Date.now() + stepsAhead * period * 1000 });
-}
-
-/** The page at 390 px: nothing wider than the screen, axe clean; then back to 1280. */
-async function expectNarrow(target: Page, name: string): Promise<void> {
-  await target.setViewportSize({ width: 390, height: 844 });
-  expect(await target.evaluate(() => document.documentElement.scrollWidth), `${name} fits 390 px`).toBeLessThanOrEqual(390);
-  await expectAccessible(target, `${name}-390`);
-  await target.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function api(target: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return target.evaluate(
-    async ({ method, path, body }) => {
-      const response = await fetch(`/api/v1${path}`, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-    },
-    { method, path, body },
-  );
 }
 
 /** Username and password on /login, Submit; stays on /login when a second step follows. */
@@ -126,7 +107,7 @@ describe('Second factor in Chromium', () => {
     expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code');
     expect(await codeField.getAttribute('inputmode')).toBe('numeric');
     await expectAccessible(page, 'mfa-03-confirm');
-    await expectNarrow(page, 'mfa-03-confirm');
+    await expectAccessibleNarrow(page, 'mfa-03-confirm');
 
     // A wrong code is refused and nothing is turned on.
     await codeField.fill('000000');
@@ -140,7 +121,7 @@ describe('Second factor in Chromium', () => {
     expect(new Set(recoveryCodes).size).toBe(10);
     await page.getByText('Multi-factor authentication is on.').waitFor();
     await expectAccessible(page, 'mfa-04-recovery-codes');
-    await expectNarrow(page, 'mfa-04-recovery-codes');
+    await expectAccessibleNarrow(page, 'mfa-04-recovery-codes');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toBe('lanyard-recovery-codes.txt');
     const saved = await readFile(await download.path(), 'utf8');
@@ -163,7 +144,7 @@ describe('Second factor in Chromium', () => {
     expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('code');
     await expectAccessible(page, 'mfa-06-code-step');
-    await expectNarrow(page, 'mfa-06-code-step');
+    await expectAccessibleNarrow(page, 'mfa-06-code-step');
     await codeField.fill('123456');
     await codeField.press('Enter');
     await page.getByRole('alert').getByText('The authentication code is not valid').waitFor();
@@ -212,7 +193,7 @@ describe('Second factor in Chromium', () => {
     expect(await sessions.locator('tbody tr').count()).toBe(2);
     expect(await page.locator('.mfa-status').textContent()).toContain('8 unused codes');
     await expectAccessible(page, 'mfa-08-two-sessions');
-    await expectNarrow(page, 'mfa-08-two-sessions');
+    await expectAccessibleNarrow(page, 'mfa-08-two-sessions');
     const signOut = sessions.getByRole('button', { name: /^Sign out / });
     expect(await signOut.count()).toBe(1);
     await signOut.focus();
@@ -242,9 +223,9 @@ describe('Second factor in Chromium', () => {
   });
 
   it('requires MFA for agents (Administration › Security › MFA policy): an agent enrols at sign-in through the same screens', async () => {
-    const roles = (await api(page, 'GET', '/admin/roles')).json as { items: { id: string; name: string }[] };
+    const roles = (await pageApi(page, 'GET', '/admin/roles')).json as { items: { id: string; name: string }[] };
     const agentRole = roles.items.find((role) => role.name === 'Agent');
-    const invited = await api(page, 'POST', '/admin/users', { username: 'ana.agent', email: 'ana.agent@example.com', firstName: 'Ana', lastName: 'Agent', roleId: agentRole?.id });
+    const invited = await pageApi(page, 'POST', '/admin/users', { username: 'ana.agent', email: 'ana.agent@example.com', firstName: 'Ana', lastName: 'Agent', roleId: agentRole?.id });
     expect(invited.status).toBe(201);
     const email = await journey.server.waitForEmail((raw) => raw.includes('ana.agent@example.com'));
     const token = /first-access\/([A-Za-z0-9_-]+)/.exec(email.raw.replaceAll('=\r\n', '').replaceAll('=\n', ''))?.[1] ?? '';
@@ -266,10 +247,10 @@ describe('Second factor in Chromium', () => {
     await section.getByRole('checkbox', { name: /60 seconds/ }).focus();
     await page.keyboard.press('Space');
     await expectAccessible(page, 'mfa-10-policy');
-    await expectNarrow(page, 'mfa-10-policy');
+    await expectAccessibleNarrow(page, 'mfa-10-policy');
     await section.getByRole('button', { name: 'Save' }).press('Enter');
     await page.getByText('The MFA policy was saved.').waitFor();
-    const saved = (await api(page, 'GET', '/admin/security/mfa-policy')).json;
+    const saved = (await pageApi(page, 'GET', '/admin/security/mfa-policy')).json;
     expect(saved).toEqual({ mode: 'required', requiredRoleIds: [agentRole?.id], allowedPeriods: [30, 60] });
 
     const agent = await journey.newPage();
@@ -277,7 +258,7 @@ describe('Second factor in Chromium', () => {
     await agent.getByRole('heading', { level: 1, name: 'Set up multi-factor authentication' }).waitFor();
     expect(await meStatus(agent)).toBe(401);
     await expectAccessible(agent, 'mfa-11-forced-enrolment');
-    await expectNarrow(agent, 'mfa-11-forced-enrolment');
+    await expectAccessibleNarrow(agent, 'mfa-11-forced-enrolment');
     // Lanyard creates the secret; the agent picks the 60-second period their organisation allows.
     await agent.getByRole('radio', { name: '30 seconds' }).focus();
     await agent.keyboard.press('ArrowDown');
@@ -314,7 +295,7 @@ describe('Second factor in Chromium', () => {
     await page.getByRole('alertdialog', { name: 'Reset MFA for Ana Agent?' }).getByRole('button', { name: 'Reset MFA' }).click();
     await page.getByText('MFA was reset for Ana Agent.').waitFor();
     await journey.server.waitForEmail((raw) => raw.includes('ana.agent@example.com') && /multi-factor/i.test(raw) && /reset/i.test(raw));
-    const after = (await api(agent, 'GET', '/me/mfa')).json as { totp: { enabled: boolean } };
+    const after = (await pageApi(agent, 'GET', '/me/mfa')).json as { totp: { enabled: boolean } };
     expect(after.totp.enabled).toBe(false);
   });
 });
