@@ -32,6 +32,7 @@ import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.
 import { registerUserImportRoutes } from './user-imports/user-imports-routes.ts';
 import { registerDirectoryRoutes } from './directory/directory-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
+import { registerAccountRoutes } from './account/account-routes.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -107,6 +108,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });
   await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
   registerAuditRoutes(app, { audit: deps.audit, guards });
+  registerAccountRoutes(app, { account: deps.account, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

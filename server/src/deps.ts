@@ -38,6 +38,7 @@ import { audienceFor } from './tokens/tokens.ts';
 import { createUsersService } from './users/users-service.ts';
 import { createUserImportsService, type UserImportsService } from './user-imports/user-imports-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
+import { createAccountService, type AccountService } from './account/account-service.ts';
 
 /**
  * The composition root: the one place where modules are wired together. Tests call createDeps with a
@@ -64,6 +65,8 @@ export interface Deps {
   /** The session, access-key, invitation and lockout policies of a tenant. */
   securityPolicies: SecurityPoliciesService;
   profile: ReturnType<typeof createProfileService>;
+  /** My Profile › Account and › Accessibility: details, email change, preferences. */
+  account: AccountService;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
@@ -202,6 +205,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
+  const account = createAccountService({ db, clock, users, tenants, passwords, links, audit, mail: outbox, notifications });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
@@ -228,6 +232,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     passwords,
     securityPolicies,
     profile,
+    account,
     mail,
     audit,
     rateLimiter,

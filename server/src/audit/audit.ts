@@ -48,6 +48,13 @@ export const auditActions = [
   'user.disabled',
   'user.enabled',
   'user.passwordLogin.changed',
+  'account.updated',
+  'email.change.requested',
+  'email.changed',
+  'download.created',
+  'download.updated',
+  'download.uploaded',
+  'download.deleted',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

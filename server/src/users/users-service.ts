@@ -21,6 +21,7 @@ import {
   countMembersPerTeam,
   countMembersWithRole,
   unassignTeam,
+  updatePersonalDetails,
 } from './users-repo.ts';
 
 /** Users and their memberships in tenants. */
@@ -59,6 +60,8 @@ export interface UsersService {
   countMembersPerTeam(tenantId: string, executor?: Executor): Promise<Map<string, number>>;
   /** Every member of the team becomes unassigned, in `executor`; returns how many there were. */
   unassignTeam(tenantId: string, teamId: string, executor: Executor): Promise<number>;
+  /** Changes the user's first or last name or email (My Profile › Account), in `executor`; the directory's search keys follow. */
+  updatePersonalDetails(userId: string, change: { firstName?: string; lastName?: string; email?: string }, executor: Executor): Promise<User>;
 }
 
 export function createUsersService(deps: { db: Db; clock: Clock }): UsersService {
@@ -149,6 +152,12 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
 
     unassignTeam(tenantId, teamId, executor) {
       return unassignTeam(executor, tenantId, teamId);
+    },
+
+    async updatePersonalDetails(userId, change, executor) {
+      const user = await updatePersonalDetails(executor, userId, change, deps.clock.now());
+      if (user === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
+      return user;
     },
   };
 }
