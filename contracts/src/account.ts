@@ -105,12 +105,15 @@ export const accessibilityFeedbackBodySchema = z
     message: feedbackText,
     page: singleLine(500).optional(),
     contactEmail: emailSchema.optional(),
+    /** Signed out: the tenant the feedback is for (the console sends the one last signed in to); ignored when signed in. */
+    tenantId: idSchema.optional(),
   })
   .strict();
 export type AccessibilityFeedbackBody = z.infer<typeof accessibilityFeedbackBodySchema>;
 
 export const accessibilityFeedbackSchema = z.object({
   id: idSchema,
+  tenantId: idSchema.nullable(),
   message: z.string(),
   page: z.string().nullable(),
   contactEmail: z.string().nullable(),

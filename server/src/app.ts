@@ -33,6 +33,7 @@ import { registerUserImportRoutes } from './user-imports/user-imports-routes.ts'
 import { registerDirectoryRoutes } from './directory/directory-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
 import { registerAccountRoutes } from './account/account-routes.ts';
+import { registerAccessibilityFeedbackRoutes } from './accessibility-feedback/accessibility-feedback-routes.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -109,6 +110,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
   registerAuditRoutes(app, { audit: deps.audit, guards });
   registerAccountRoutes(app, { account: deps.account, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerAccessibilityFeedbackRoutes(app, { feedback: deps.accessibilityFeedback, guards, rateLimiter: deps.rateLimiter, sessionCookieName: cookie.name });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

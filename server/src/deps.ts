@@ -39,6 +39,7 @@ import { createUsersService } from './users/users-service.ts';
 import { createUserImportsService, type UserImportsService } from './user-imports/user-imports-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
 import { createAccountService, type AccountService } from './account/account-service.ts';
+import { createAccessibilityFeedbackService, type AccessibilityFeedbackService } from './accessibility-feedback/accessibility-feedback-service.ts';
 
 /**
  * The composition root: the one place where modules are wired together. Tests call createDeps with a
@@ -67,6 +68,8 @@ export interface Deps {
   profile: ReturnType<typeof createProfileService>;
   /** My Profile › Account and › Accessibility: details, email change, preferences. */
   account: AccountService;
+  /** The accessibility statement's feedback. */
+  accessibilityFeedback: AccessibilityFeedbackService;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
@@ -206,6 +209,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
   const account = createAccountService({ db, clock, users, tenants, passwords, links, audit, mail: outbox, notifications });
+  const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
@@ -233,6 +237,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     securityPolicies,
     profile,
     account,
+    accessibilityFeedback,
     mail,
     audit,
     rateLimiter,
