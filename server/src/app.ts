@@ -34,6 +34,7 @@ import { registerDirectoryRoutes } from './directory/directory-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
 import { registerAccountRoutes } from './account/account-routes.ts';
 import { registerAccessibilityFeedbackRoutes } from './accessibility-feedback/accessibility-feedback-routes.ts';
+import { registerDownloadRoutes } from './downloads/downloads-routes.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAuditRoutes(app, { audit: deps.audit, guards });
   registerAccountRoutes(app, { account: deps.account, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerAccessibilityFeedbackRoutes(app, { feedback: deps.accessibilityFeedback, guards, rateLimiter: deps.rateLimiter, sessionCookieName: cookie.name });
+  registerDownloadRoutes(app, { downloads: deps.downloads, guards });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

@@ -40,6 +40,8 @@ import { createUserImportsService, type UserImportsService } from './user-import
 import { logRedactPaths, logSerializers } from './http/logging.ts';
 import { createAccountService, type AccountService } from './account/account-service.ts';
 import { createAccessibilityFeedbackService, type AccessibilityFeedbackService } from './accessibility-feedback/accessibility-feedback-service.ts';
+import { createDownloadsService, type DownloadsService } from './downloads/downloads-service.ts';
+import { createDownloadFiles } from './downloads/downloads-files.ts';
 
 /**
  * The composition root: the one place where modules are wired together. Tests call createDeps with a
@@ -70,6 +72,8 @@ export interface Deps {
   account: AccountService;
   /** The accessibility statement's feedback. */
   accessibilityFeedback: AccessibilityFeedbackService;
+  /** Support and Downloads: the catalogue and its files (LANYARD_DOWNLOADS_DIR). */
+  downloads: DownloadsService;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
@@ -210,6 +214,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
   const account = createAccountService({ db, clock, users, tenants, passwords, links, audit, mail: outbox, notifications });
   const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
+  const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
@@ -238,6 +243,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     profile,
     account,
     accessibilityFeedback,
+    downloads,
     mail,
     audit,
     rateLimiter,
