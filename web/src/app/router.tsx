@@ -18,6 +18,9 @@ import { RootLayout } from './root-layout.tsx';
 import { RouteErrorPage } from './route-error-page.tsx';
 import { SignedInLayout } from './signed-in-layout.tsx';
 import { Landing } from './landing.tsx';
+import { AccessibilityStatementPage } from '../features/accessibility/accessibility-statement-page.tsx';
+import { ConfirmEmailPage } from '../features/confirm-email/confirm-email-page.tsx';
+import { AccessibilityFeedbackPage } from '../features/admin/accessibility-feedback-page.tsx';
 
 /** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
 export function createConsoleRouter() {
@@ -33,6 +36,8 @@ export function createConsoleRouter() {
             { path: 'first-access/:token', element: <FirstAccessPage /> },
             { path: 'forgot-password', element: <ForgotPasswordPage /> },
             { path: 'reset-password/:token', element: <ResetPasswordPage /> },
+            { path: 'confirm-email/:token', element: <ConfirmEmailPage /> },
+            { path: 'accessibility-statement', element: <AccessibilityStatementPage /> },
           ],
         },
         {
@@ -50,6 +55,7 @@ export function createConsoleRouter() {
             { path: 'admin/security/password-policy', element: <PasswordPolicyPage /> },
             { path: 'admin/security/access-keys', element: <TenantAccessKeysPage /> },
             { path: 'admin/audit', element: <AuditPage /> },
+            { path: 'admin/accessibility-feedback', element: <AccessibilityFeedbackPage /> },
           ],
         },
         {
