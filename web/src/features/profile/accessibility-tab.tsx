@@ -21,12 +21,13 @@ export function AccessibilityTab() {
   const stored = useQuery({ queryKey: preferencesQueryKey, queryFn: ({ signal }) => fetchPreferences(signal) });
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: savePreferences,
-    onMutate: (next) => applyPreferences(next),
-    onSuccess: (saved) => {
+    mutationFn: (change: { preferences: Preferences; announce: boolean }) => savePreferences(change.preferences),
+    onMutate: (change) => applyPreferences(change.preferences),
+    onSuccess: (saved, change) => {
       queryClient.setQueryData(preferencesQueryKey, saved);
       applyPreferences(saved);
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'accessibility.saved' }) });
+      // The slider announces its own value at every step: a toast per step would only be noise.
+      if (change.announce) showToast({ tone: 'success', text: intl.formatMessage({ id: 'accessibility.saved' }) });
     },
     onError: (error) => {
       setProblem(messageForError(intl, error));
@@ -36,9 +37,9 @@ export function AccessibilityTab() {
 
   if (stored.data === undefined) return <Loading />;
   const current = stored.data;
-  const change = (patch: Partial<Preferences>) => {
+  const change = (patch: Partial<Preferences>, announce = true) => {
     setProblem(null);
-    save.mutate({ ...current, ...patch });
+    save.mutate({ preferences: { ...current, ...patch }, announce });
   };
 
   return (
@@ -53,7 +54,7 @@ export function AccessibilityTab() {
           maxValue={toastDurationMaxSeconds}
           step={1}
           defaultValue={current.toastDurationSeconds}
-          onChangeEnd={(value) => change({ toastDurationSeconds: Array.isArray(value) ? (value[0] as number) : value })}
+          onChangeEnd={(value) => change({ toastDurationSeconds: Array.isArray(value) ? (value[0] as number) : value }, false)}
           formatOptions={{ style: 'unit', unit: 'second', unitDisplay: 'long' }}
         >
           <div className="preference-slider-header">

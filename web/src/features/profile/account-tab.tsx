@@ -133,8 +133,8 @@ function DetailsForm({ account }: { account: Account }) {
         </div>
       </dl>
       <Form className="form" onSubmit={submit}>
-        <TextField label={intl.formatMessage({ id: 'account.firstName' })} value={draft.firstName} onChange={(firstName) => set({ firstName })} isReadOnly={readOnly} isRequired />
-        <TextField label={intl.formatMessage({ id: 'account.lastName' })} value={draft.lastName} onChange={(lastName) => set({ lastName })} isReadOnly={readOnly} isRequired />
+        <TextField label={intl.formatMessage({ id: 'account.firstName' })} value={draft.firstName} onChange={(firstName) => set({ firstName })} isReadOnly={readOnly} />
+        <TextField label={intl.formatMessage({ id: 'account.lastName' })} value={draft.lastName} onChange={(lastName) => set({ lastName })} isReadOnly={readOnly} />
         <TextField label={intl.formatMessage({ id: 'account.location' })} value={draft.location} onChange={(location) => set({ location })} isReadOnly={readOnly} />
         <TimeZonePicker value={draft.timeZone} onChange={(timeZone) => set({ timeZone })} isDisabled={readOnly} />
         <TextField

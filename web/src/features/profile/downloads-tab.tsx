@@ -59,17 +59,17 @@ export function DownloadsTab() {
               {items.map((item) => (
                 <tr key={item.id}>
                   <th scope="row">{item.name}</th>
-                  <td>{item.version}</td>
-                  <td>{item.platform}</td>
-                  <td>{item.sizeBytes === null ? intl.formatMessage({ id: 'downloads.noFile' }) : intl.formatNumber(item.sizeBytes / 1024 / 1024, { maximumFractionDigits: 1, style: 'unit', unit: 'megabyte' })}</td>
-                  <td>
+                  <td data-label={intl.formatMessage({ id: 'downloads.version' })}>{item.version}</td>
+                  <td data-label={intl.formatMessage({ id: 'downloads.platform' })}>{item.platform}</td>
+                  <td data-label={intl.formatMessage({ id: 'downloads.size' })}>{item.sizeBytes === null ? intl.formatMessage({ id: 'downloads.noFile' }) : intl.formatNumber(item.sizeBytes / 1024 / 1024, { maximumFractionDigits: 1, style: 'unit', unit: 'megabyte' })}</td>
+                  <td data-label={intl.formatMessage({ id: 'downloads.sha256' })}>
                     {item.sha256 !== null && (
                       <>
                         <code className="sha256">{item.sha256}</code> <CopyHash value={item.sha256} name={item.name} />
                       </>
                     )}
                   </td>
-                  <td>
+                  <td data-label={intl.formatMessage({ id: 'downloads.actions' })}>
                     <div className="stack-tight">
                       {item.downloadUrl !== null && (
                         <a className="button button-primary button-small" href={item.downloadUrl} download={item.fileName} aria-label={intl.formatMessage({ id: 'downloads.downloadNamed' }, { name: item.name, version: item.version })}>
