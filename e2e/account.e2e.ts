@@ -178,14 +178,20 @@ describe('Support and Downloads', () => {
   it('downloads a file and its SHA-256 matches', async () => {
     const page = await journey.newPage();
     await signIn(page, admin.username, password);
-    const origin = { origin: journey.server.baseUrl };
-    const created = await page.request.post('/api/v1/admin/downloads', { headers: origin, data: { name: 'Lanyard Agent', version: '1.2.3', platform: 'Windows', fileName: 'lanyard-agent-1.2.3.msi', instructionsUrl: 'https://docs.example.test/install' } });
-    expect(created.status()).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const content = Buffer.from(Array.from({ length: 300_000 }, (_, index) => (index * 7) % 256));
-    const uploaded = await page.request.put(`/api/v1/admin/downloads/${id}/file`, { headers: { ...origin, 'content-type': 'application/octet-stream' }, data: content });
-    expect(uploaded.status()).toBe(200);
+    // The administrator adds the application in Administration › Downloads and uploads its file.
+    const content = Buffer.from(Array.from({ length: 3_000_000 }, (_, index) => (index * 7) % 256));
     const sha256 = createHash('sha256').update(content).digest('hex');
+    await page.goto('/admin/downloads');
+    await page.getByRole('heading', { level: 1, name: 'Support and Downloads' }).waitFor();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Lanyard Agent');
+    await page.getByRole('textbox', { name: 'Version' }).fill('1.2.3');
+    await page.getByRole('textbox', { name: 'Platform' }).fill('Windows');
+    await page.getByRole('textbox', { name: 'Installation instructions link (optional)' }).fill('https://docs.example.test/install');
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'lanyard-agent-1.2.3.msi', mimeType: 'application/octet-stream', buffer: content });
+    await bothWidths(page, 'account-07a-downloads-admin');
+    await page.getByRole('button', { name: 'Add and Upload' }).click();
+    await page.getByRole('alertdialog', { name: 'Lanyard Agent was added.' }).waitFor();
+    await page.getByText(sha256).waitFor();
 
     await chooseFromAccountMenu(page, admin, 'Support and Downloads');
     await waitForPath(page, '/profile/downloads');

@@ -3,6 +3,9 @@ import {
   accessibilityFeedbackSchema,
   accountSchema,
   downloadListSchema,
+  downloadSchema,
+  downloadUploadedSchema,
+  type DownloadCreate,
   emailChangeAcceptedSchema,
   preferencesSchema,
   type AccessibilityFeedbackBody,
@@ -10,7 +13,7 @@ import {
   type AccountPatch,
   type Preferences,
 } from '@lanyard/contracts/account';
-import { apiCommand, apiRequest, queryString } from './client.ts';
+import { ApiError, apiBase, apiCommand, apiRequest, queryString } from './client.ts';
 
 export const accountQueryKey = ['account'] as const;
 export const preferencesQueryKey = ['preferences'] as const;
@@ -51,4 +54,41 @@ export function listAccessibilityFeedback(cursor: string | undefined, signal?: A
 
 export function listDownloads(signal?: AbortSignal) {
   return apiRequest('/downloads', downloadListSchema, { signal });
+}
+
+export function createDownload(body: DownloadCreate) {
+  return apiRequest('/admin/downloads', downloadSchema, { method: 'POST', body });
+}
+
+export function deleteDownload(id: string): Promise<void> {
+  return apiCommand(`/admin/downloads/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** Uploads the file as the raw body, reporting progress (0–1); fetch cannot report upload progress, XMLHttpRequest can. */
+export function uploadDownloadFile(id: string, file: Blob, onProgress: (fraction: number) => void) {
+  return new Promise<{ sizeBytes: number; sha256: string }>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('PUT', `${apiBase}/admin/downloads/${encodeURIComponent(id)}/file`);
+    request.setRequestHeader('content-type', 'application/octet-stream');
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onerror = () => reject(new ApiError({ status: 0, code: 'NETWORK_ERROR', message: 'The upload failed.' }));
+    request.onload = () => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(request.responseText);
+      } catch {
+        payload = undefined;
+      }
+      const parsed = downloadUploadedSchema.safeParse(payload);
+      if (request.status === 200 && parsed.success) {
+        resolve(parsed.data);
+        return;
+      }
+      const error = (payload as { error?: { code?: string; message?: string; requestId?: string } } | undefined)?.error;
+      reject(new ApiError({ status: request.status, code: error?.code ?? 'UNEXPECTED_RESPONSE', message: error?.message ?? 'The upload failed.', ...(error?.requestId === undefined ? {} : { requestId: error.requestId }) }));
+    };
+    request.send(file);
+  });
 }

@@ -21,6 +21,7 @@ import { Landing } from './landing.tsx';
 import { AccessibilityStatementPage } from '../features/accessibility/accessibility-statement-page.tsx';
 import { ConfirmEmailPage } from '../features/confirm-email/confirm-email-page.tsx';
 import { AccessibilityFeedbackPage } from '../features/admin/accessibility-feedback-page.tsx';
+import { DownloadsAdminPage } from '../features/admin/downloads-admin-page.tsx';
 
 /** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
 export function createConsoleRouter() {
@@ -56,6 +57,7 @@ export function createConsoleRouter() {
             { path: 'admin/security/access-keys', element: <TenantAccessKeysPage /> },
             { path: 'admin/audit', element: <AuditPage /> },
             { path: 'admin/accessibility-feedback', element: <AccessibilityFeedbackPage /> },
+            { path: 'admin/downloads', element: <DownloadsAdminPage /> },
           ],
         },
         {
