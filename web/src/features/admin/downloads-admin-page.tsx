@@ -71,9 +71,9 @@ export function DownloadsAdminPage() {
       <section aria-labelledby="downloads-add-heading" className="panel-section">
         <h2 id="downloads-add-heading">{intl.formatMessage({ id: 'downloadsAdmin.add' })}</h2>
         <Form className="form" onSubmit={submit}>
-          <TextField label={intl.formatMessage({ id: 'downloads.name' })} value={name} onChange={setName} isRequired />
-          <TextField label={intl.formatMessage({ id: 'downloads.version' })} value={version} onChange={setVersion} isRequired />
-          <TextField label={intl.formatMessage({ id: 'downloads.platform' })} value={platform} onChange={setPlatform} isRequired />
+          <TextField label={intl.formatMessage({ id: 'supportDownloads.name' })} value={name} onChange={setName} isRequired />
+          <TextField label={intl.formatMessage({ id: 'supportDownloads.version' })} value={version} onChange={setVersion} isRequired />
+          <TextField label={intl.formatMessage({ id: 'supportDownloads.platform' })} value={platform} onChange={setPlatform} isRequired />
           <TextField label={intl.formatMessage({ id: 'downloadsAdmin.instructionsUrl' })} type="url" value={instructionsUrl} onChange={setInstructionsUrl} isIdentifier />
           <div className="field">
             <Label className="field-label" htmlFor="download-file">
@@ -101,12 +101,12 @@ export function DownloadsAdminPage() {
         </Form>
       </section>
       <section aria-labelledby="downloads-list-heading" className="panel-section">
-        <h2 id="downloads-list-heading">{intl.formatMessage({ id: 'downloads.heading' })}</h2>
+        <h2 id="downloads-list-heading">{intl.formatMessage({ id: 'supportDownloads.heading' })}</h2>
         {list.isError && <Message tone="error" title={messageForError(intl, list.error)} />}
         {list.data === undefined ? (
           <Loading />
         ) : list.data.items.length === 0 ? (
-          <p>{intl.formatMessage({ id: 'downloads.empty' })}</p>
+          <p>{intl.formatMessage({ id: 'supportDownloads.empty' })}</p>
         ) : (
           <ul className="stack">
             {list.data.items.map((item) => (
@@ -115,7 +115,7 @@ export function DownloadsAdminPage() {
                   <strong>{intl.formatMessage({ id: 'downloadsAdmin.entry' }, { name: item.name, version: item.version, platform: item.platform })}</strong>
                 </p>
                 <p>
-                  <code className="sha256">{item.sha256 ?? intl.formatMessage({ id: 'downloads.noFile' })}</code>
+                  <code className="sha256">{item.sha256 ?? intl.formatMessage({ id: 'supportDownloads.noFile' })}</code>
                 </p>
                 <Button className="button button-small" onPress={() => remove.mutate(item)} aria-label={intl.formatMessage({ id: 'downloadsAdmin.deleteNamed' }, { name: item.name, version: item.version })}>
                   {intl.formatMessage({ id: 'downloadsAdmin.delete' })}

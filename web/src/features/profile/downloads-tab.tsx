@@ -20,7 +20,7 @@ function CopyHash({ value, name }: { value: string; name: string }) {
   }
   return (
     <>
-      <Button className="button button-small" onPress={() => void copy()} aria-label={intl.formatMessage({ id: 'downloads.copyHash' }, { name })}>
+      <Button className="button button-small" onPress={() => void copy()} aria-label={intl.formatMessage({ id: 'supportDownloads.copyHash' }, { name })}>
         {intl.formatMessage({ id: 'copy.button' }, { what: 'SHA-256' })}
       </Button>
       <span role="status" className="copy-status">
@@ -39,46 +39,46 @@ export function DownloadsTab() {
   const items = downloads.data.items;
   return (
     <section aria-labelledby="downloads-heading" className="panel-section">
-      <h2 id="downloads-heading">{intl.formatMessage({ id: 'downloads.heading' })}</h2>
+      <h2 id="downloads-heading">{intl.formatMessage({ id: 'supportDownloads.heading' })}</h2>
       {items.length === 0 ? (
-        <p>{intl.formatMessage({ id: 'downloads.empty' })}</p>
+        <p>{intl.formatMessage({ id: 'supportDownloads.empty' })}</p>
       ) : (
         <div className="table-scroll">
           <table className="downloads-table">
             <thead>
               <tr>
-                <th scope="col">{intl.formatMessage({ id: 'downloads.name' })}</th>
-                <th scope="col">{intl.formatMessage({ id: 'downloads.version' })}</th>
-                <th scope="col">{intl.formatMessage({ id: 'downloads.platform' })}</th>
-                <th scope="col">{intl.formatMessage({ id: 'downloads.size' })}</th>
-                <th scope="col">{intl.formatMessage({ id: 'downloads.sha256' })}</th>
-                <th scope="col">{intl.formatMessage({ id: 'downloads.actions' })}</th>
+                <th scope="col">{intl.formatMessage({ id: 'supportDownloads.name' })}</th>
+                <th scope="col">{intl.formatMessage({ id: 'supportDownloads.version' })}</th>
+                <th scope="col">{intl.formatMessage({ id: 'supportDownloads.platform' })}</th>
+                <th scope="col">{intl.formatMessage({ id: 'supportDownloads.size' })}</th>
+                <th scope="col">{intl.formatMessage({ id: 'supportDownloads.sha256' })}</th>
+                <th scope="col">{intl.formatMessage({ id: 'supportDownloads.actions' })}</th>
               </tr>
             </thead>
             <tbody>
               {items.map((item) => (
                 <tr key={item.id}>
                   <th scope="row">{item.name}</th>
-                  <td data-label={intl.formatMessage({ id: 'downloads.version' })}>{item.version}</td>
-                  <td data-label={intl.formatMessage({ id: 'downloads.platform' })}>{item.platform}</td>
-                  <td data-label={intl.formatMessage({ id: 'downloads.size' })}>{item.sizeBytes === null ? intl.formatMessage({ id: 'downloads.noFile' }) : intl.formatNumber(item.sizeBytes / 1024 / 1024, { maximumFractionDigits: 1, style: 'unit', unit: 'megabyte' })}</td>
-                  <td data-label={intl.formatMessage({ id: 'downloads.sha256' })}>
+                  <td data-label={intl.formatMessage({ id: 'supportDownloads.version' })}>{item.version}</td>
+                  <td data-label={intl.formatMessage({ id: 'supportDownloads.platform' })}>{item.platform}</td>
+                  <td data-label={intl.formatMessage({ id: 'supportDownloads.size' })}>{item.sizeBytes === null ? intl.formatMessage({ id: 'supportDownloads.noFile' }) : intl.formatNumber(item.sizeBytes / 1024 / 1024, { maximumFractionDigits: 1, style: 'unit', unit: 'megabyte' })}</td>
+                  <td data-label={intl.formatMessage({ id: 'supportDownloads.sha256' })}>
                     {item.sha256 !== null && (
                       <>
                         <code className="sha256">{item.sha256}</code> <CopyHash value={item.sha256} name={item.name} />
                       </>
                     )}
                   </td>
-                  <td data-label={intl.formatMessage({ id: 'downloads.actions' })}>
+                  <td data-label={intl.formatMessage({ id: 'supportDownloads.actions' })}>
                     <div className="stack-tight">
                       {item.downloadUrl !== null && (
-                        <a className="button button-primary button-small" href={item.downloadUrl} download={item.fileName} aria-label={intl.formatMessage({ id: 'downloads.downloadNamed' }, { name: item.name, version: item.version })}>
-                          {intl.formatMessage({ id: 'downloads.download' })}
+                        <a className="button button-primary button-small" href={item.downloadUrl} download={item.fileName} aria-label={intl.formatMessage({ id: 'supportDownloads.downloadNamed' }, { name: item.name, version: item.version })}>
+                          {intl.formatMessage({ id: 'supportDownloads.download' })}
                         </a>
                       )}
                       {item.instructionsUrl !== null && (
                         <a href={item.instructionsUrl} rel="noreferrer" target="_blank">
-                          {intl.formatMessage({ id: 'downloads.instructions' }, { name: item.name })}
+                          {intl.formatMessage({ id: 'supportDownloads.instructions' }, { name: item.name })}
                         </a>
                       )}
                     </div>
