@@ -28,13 +28,13 @@ export function AccessibilityFeedbackPage() {
       ) : items.length === 0 ? (
         <p>{intl.formatMessage({ id: 'feedbackPage.empty' })}</p>
       ) : (
-        <ul className="stack">
+        <ul className="stack feedback-list">
           {items.map((item) => (
             <li key={item.id} className="panel-section">
               <p className="muted">
                 {intl.formatMessage(
                   { id: 'feedbackPage.meta' },
-                  { at: intl.formatDate(item.createdAt, { dateStyle: 'medium', timeStyle: 'short' }), who: item.username ?? intl.formatMessage({ id: 'feedbackPage.anonymous' }), page: item.page ?? '—' },
+                  { at: intl.formatDate(item.createdAt, { dateStyle: 'medium', timeStyle: 'short' }), who: item.username ?? intl.formatMessage({ id: 'feedbackPage.anonymous' }), hasPage: item.page === null ? 'no' : 'yes', page: item.page ?? '' },
                 )}
               </p>
               <p className="preformatted">{item.message}</p>
