@@ -64,7 +64,11 @@ export function registerLoginRoutes(
       const outcome = await deps.login.loginWithPassword(request.body.username, request.body.password, requestMeta(request), { unlockCode: request.body.unlockCode });
       void reply.header('cache-control', 'no-store');
       if (outcome.kind === 'second-step') {
-        return reply.send({ mfaRequired: true as const, mfaEnrolmentRequired: outcome.enrolment, challenge: outcome.challenge });
+        return reply.send(
+          outcome.enrolment
+            ? { mfaRequired: true as const, mfaEnrolmentRequired: true as const, challenge: outcome.challenge, allowedPeriods: outcome.allowedPeriods }
+            : { mfaRequired: true as const, mfaEnrolmentRequired: false as const, challenge: outcome.challenge },
+        );
       }
       setSessionCookie(reply, deps.cookie, outcome.session.token);
       return reply.send(signedIn(outcome.session));

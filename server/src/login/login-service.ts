@@ -19,7 +19,9 @@ import type { SecondStepResult, TotpMethod } from './totp-method.ts';
 /** What a right password leads to: a session, or a second step first (no session, no cookie). */
 export type PasswordLoginOutcome =
   | { kind: 'signed-in'; session: StartedSession }
-  | { kind: 'second-step'; challenge: string; enrolment: boolean };
+  | { kind: 'second-step'; challenge: string; enrolment: false }
+  /** `allowedPeriods`: the tenant's, so the enrolment screen offers only the periods that will be accepted. */
+  | { kind: 'second-step'; challenge: string; enrolment: true; allowedPeriods: TotpPeriod[] };
 
 /** How long a sign-in challenge lives (SPEC §4b: 5 minutes). */
 export const challengeLifetimeMs = 5 * MINUTE;
@@ -204,7 +206,10 @@ export function createLoginService(deps: {
       if (secondStep !== 'none') {
         // A supervisor's unlock code lifts the lock for the second step too; the code step is counted afresh.
         if (result.unlockCode !== undefined) await recordUnlockCodeUse(deps.db, account, result.unlockCode, meta);
-        return { kind: 'second-step', challenge: await issueChallenge(account.user.id, account.tenant.id, secondStep, passwordChangeRequired, meta), enrolment: secondStep === 'enrolment' };
+        const challenge = await issueChallenge(account.user.id, account.tenant.id, secondStep, passwordChangeRequired, meta);
+        return secondStep === 'enrolment'
+          ? { kind: 'second-step', challenge, enrolment: true, allowedPeriods: [...account.tenant.settings.mfaPolicy.allowedPeriods] }
+          : { kind: 'second-step', challenge, enrolment: false };
       }
       // The session, the reset attempt count and the audit row: one statement, one round trip (see writeTogether).
       let started: StartedSession | undefined;

@@ -85,10 +85,10 @@ export function AccessibilityTab() {
           isSelected={current.highContrast}
           onChange={(highContrast) => change({ highContrast })}
         />
-        <RadioGroup className="radio-group" value={current.textSize} onChange={(value) => change({ textSize: value as TextSize })}>
+        <RadioGroup className="text-size-group" value={current.textSize} onChange={(value) => change({ textSize: value as TextSize })}>
           <Label className="field-label">{intl.formatMessage({ id: 'accessibility.textSize' })}</Label>
           {textSizes.map((size) => (
-            <Radio key={size} value={size} className="radio">
+            <Radio key={size} value={size} className="text-size-radio">
               {intl.formatMessage({ id: textSizeLabels[size] })}
             </Radio>
           ))}

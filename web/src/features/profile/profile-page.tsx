@@ -6,6 +6,7 @@ import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { ChangePasswordForm } from '../password/change-password-form.tsx';
 import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
+import { SecurityTab } from '../mfa/security-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { AccountTab } from './account-tab.tsx';
 import { AccessibilityTab } from './accessibility-tab.tsx';
@@ -31,6 +32,7 @@ function SectionContent({ section }: { section: ProfileSectionKey }) {
   if (section === 'general') return <GeneralTab />;
   if (section === 'account') return <AccountTab />;
   if (section === 'password') return <ChangePasswordSection />;
+  if (section === 'security') return <SecurityTab />;
   if (section === 'accessibility') return <AccessibilityTab />;
   if (section === 'downloads') return <DownloadsTab />;
   return <AccessKeysTab />;
