@@ -136,13 +136,13 @@ describe('first access, sign-in and My Profile in Chromium', () => {
     for (const label of ['Role', 'Team', 'User Information', 'Username', 'Email', 'User ID', 'General Information', 'Tenant', 'Region', 'Version']) {
       expect(await profile.textContent()).toContain(label);
     }
-    for (const tab of ['General', 'Account', 'Access Keys']) {
+    for (const tab of ['General', 'Account', 'Security', 'Access Keys', 'Accessibility', 'Support and Downloads']) {
       await page.getByRole('tab', { name: tab }).waitFor();
     }
     await expectAccessible(page, '05-profile-general');
 
     // Tabs have their own URLs: the arrow key moves to Account; only tabs that work are shown.
-    expect(await page.getByRole('tab').count()).toBe(3);
+    expect(await page.getByRole('tab').count()).toBe(6);
     await page.getByRole('tab', { name: 'General' }).focus();
     await page.keyboard.press('ArrowRight');
     await waitForPath(page, '/profile/account');

@@ -116,6 +116,20 @@ export const errorCodes = {
   TENANT_IN_OTHER_REGION: { status: 421, message: "This tenant is served in another region. Use that region's console." },
   REGION_UNAVAILABLE: { status: 503, message: 'The region that serves this tenant cannot be reached right now. Try again in a moment.' },
   USER_ALREADY_MEMBER: { status: 409, message: 'This person is already a member of this tenant.' },
+  // Account, preferences, accessibility feedback and downloads (issue 14)
+  TIME_ZONE_INVALID: { status: 422, message: 'The time zone is not one Lanyard knows. Choose an IANA time zone such as Europe/Paris.' },
+  LANGUAGE_INVALID: { status: 422, message: 'The language is not a valid BCP 47 language tag, such as en or en-GB.' },
+  WFM_INTERVAL_INVALID: { status: 422, message: 'The WFM notification interval must be a whole number of minutes from 1 to 120.' },
+  PREFERENCES_INVALID: { status: 422, message: 'The toast message duration must be a whole number of seconds from 1 to 10.' },
+  EMAIL_UNCHANGED: { status: 422, message: 'This is already your email address.' },
+  EMAIL_CHANGE_LINK_NOT_FOUND: { status: 404, message: 'This email confirmation link is not valid.' },
+  EMAIL_CHANGE_LINK_EXPIRED: { status: 410, message: 'This email confirmation link has expired. Change your email again to get a new one.' },
+  EMAIL_CHANGE_LINK_USED: { status: 410, message: 'This email confirmation link has already been used or was replaced by a newer one.' },
+  DOWNLOAD_NOT_FOUND: { status: 404, message: 'No such download.' },
+  DOWNLOAD_FILE_MISSING: { status: 404, message: 'No file has been uploaded for this download yet.' },
+  DOWNLOAD_TOO_LARGE: { status: 413, message: 'The file is larger than this deployment accepts for downloads.' },
+  DOWNLOAD_FILE_NAME_INVALID: { status: 422, message: 'The file name must be a plain name without folders, such as lanyard-setup-1.2.msi.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is not within the file.' },
 } as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

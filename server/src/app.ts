@@ -35,6 +35,9 @@ import { registerPresenceRoutes } from './presence/presence-routes.ts';
 import { registerRegionGuard, registerRegionRoutes } from './regions/regions-routes.ts';
 import { registerTenancyRoutes } from './tenancy/tenancy-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
+import { registerAccountRoutes } from './account/account-routes.ts';
+import { registerAccessibilityFeedbackRoutes } from './accessibility-feedback/accessibility-feedback-routes.ts';
+import { registerDownloadRoutes } from './downloads/downloads-routes.ts';
 
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
@@ -115,6 +118,9 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerPresenceRoutes(app, { presence: deps.presence, guards });
   registerTenancyRoutes(app, { tenancy: deps.tenancy, guards });
   registerRegionRoutes(app, { regions: deps.regions });
+  registerAccountRoutes(app, { account: deps.account, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerAccessibilityFeedbackRoutes(app, { feedback: deps.accessibilityFeedback, guards, rateLimiter: deps.rateLimiter, sessionCookieName: cookie.name });
+  registerDownloadRoutes(app, { downloads: deps.downloads, guards });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

@@ -42,6 +42,10 @@ import { audienceFor } from './tokens/tokens.ts';
 import { createUsersService } from './users/users-service.ts';
 import { createUserImportsService, type UserImportsService } from './user-imports/user-imports-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
+import { createAccountService, type AccountService } from './account/account-service.ts';
+import { createAccessibilityFeedbackService, type AccessibilityFeedbackService } from './accessibility-feedback/accessibility-feedback-service.ts';
+import { createDownloadsService, type DownloadsService } from './downloads/downloads-service.ts';
+import { createDownloadFiles } from './downloads/downloads-files.ts';
 
 /**
  * The composition root: the one place where modules are wired together. Tests call createDeps with a
@@ -74,6 +78,12 @@ export interface Deps {
   regions: RegionsService;
   /** A person's tenants: switching, the default tenant, adding an existing user to a tenant. */
   tenancy: TenancyService;
+  /** My Profile › Account and › Accessibility: details, email change, preferences. */
+  account: AccountService;
+  /** The accessibility statement's feedback. */
+  accessibilityFeedback: AccessibilityFeedbackService;
+  /** Support and Downloads: the catalogue and its files (LANYARD_DOWNLOADS_DIR). */
+  downloads: DownloadsService;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
@@ -229,6 +239,9 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence });
+  const account = createAccountService({ db, clock, users, tenants, passwords, links, audit, mail: outbox, notifications });
+  const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
+  const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
@@ -257,6 +270,9 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     presence,
     regions,
     tenancy,
+    account,
+    accessibilityFeedback,
+    downloads,
     mail,
     audit,
     rateLimiter,

@@ -57,6 +57,13 @@ export const auditActions = [
   'session.tenant.switched',
   'user.defaultTenant.changed',
   'user.membership.added',
+  'account.updated',
+  'email.change.requested',
+  'email.changed',
+  'download.created',
+  'download.updated',
+  'download.uploaded',
+  'download.deleted',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

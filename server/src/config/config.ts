@@ -50,6 +50,8 @@ const envSchema = z
     LANYARD_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
     LANYARD_PASSWORD_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     LANYARD_IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+    LANYARD_DOWNLOADS_DIR: z.string().min(1).optional(),
+    LANYARD_DOWNLOADS_MAX_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(2 * 1024 * 1024 * 1024),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -91,6 +93,10 @@ export interface Config {
   passwordCheckRateLimitPerMinute: number;
   /** Rows a CSV user import invites per second at most, on each instance (each row queues one email). */
   importRowsPerSecond: number;
+  /** Where the files of Support and Downloads are kept: `<data dir>/downloads` unless set; shared storage when several instances serve. */
+  downloadsDir: string;
+  /** The largest file an administrator may upload to Support and Downloads. */
+  downloadsMaxBytes: number;
   version: string;
 }
 
@@ -156,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authRateLimitPerMinute: values.LANYARD_AUTH_RATE_LIMIT,
     passwordCheckRateLimitPerMinute: values.LANYARD_PASSWORD_CHECK_RATE_LIMIT,
     importRowsPerSecond: values.LANYARD_IMPORT_ROWS_PER_SECOND,
+    downloadsDir: path.resolve(values.LANYARD_DOWNLOADS_DIR ?? path.join(values.LANYARD_DATA_DIR, 'downloads')),
+    downloadsMaxBytes: values.LANYARD_DOWNLOADS_MAX_BYTES,
     version,
   });
 }

@@ -10,7 +10,9 @@ export type LinkPurpose =
   /** The second sign-in step of a user with an enrolled TOTP: never emailed, answered once by POST /api/v1/auth/login. */
   | 'mfa-challenge'
   /** The forced enrolment of a user whose role requires MFA: never emailed, answered once by POST /api/v1/auth/login. */
-  | 'mfa-enrolment';
+  | 'mfa-enrolment'
+  /** A change of email address: emailed to the new address, carrying it (`details.email`); the address changes when it is followed. */
+  | 'email-change';
 
 export type LinkState = 'pending' | 'used' | 'replaced' | 'expired';
 

@@ -209,3 +209,41 @@ export function mfaNoticeEmail(
     footer: 'mfa.footer',
   });
 }
+
+/** The email-change confirmation, sent to the new address: the address changes only when this link is followed. */
+export function emailChangeConfirmationEmail(
+  input: { firstName: string; username: string; newEmail: string; url: string; expiresAt: Date },
+  options: RenderOptions = {},
+): RenderedEmail {
+  const m = messagesFor(options);
+  return render(m, {
+    template: 'email-change-confirmation',
+    subject: m.plain('emailChangeConfirmation.subject'),
+    blocks: [
+      paragraph([greetingIn(m, input.firstName)]),
+      paragraph(m.rich('emailChangeConfirmation.requested', { username: input.username, newEmail: input.newEmail })),
+      action(m, 'emailChangeConfirmation.action', input.url),
+      paragraph(m.rich('emailChangeConfirmation.validity', { expiresAt: m.dateTime(input.expiresAt) })),
+      paragraph(m.rich('emailChangeConfirmation.ignore')),
+    ],
+    footer: 'emailChangeConfirmation.footer',
+  });
+}
+
+/** The notice to the old address that a change to another one was asked for; no link. */
+export function emailChangeNoticeEmail(
+  input: { firstName: string; username: string; tenantName: string; newEmail: string; at: Date; ip?: string | null | undefined },
+  options: RenderOptions = {},
+): RenderedEmail {
+  const m = messagesFor(options);
+  return render(m, {
+    template: 'email-change-notice',
+    subject: m.plain('emailChangeNotice.subject'),
+    blocks: [
+      paragraph([greetingIn(m, input.firstName)]),
+      paragraph(m.rich('emailChangeNotice.body', { tenantName: input.tenantName, username: input.username, newEmail: input.newEmail, at: m.dateTime(input.at), ...address(input.ip) })),
+      emphasis(m.rich('emailChangeNotice.warning')),
+    ],
+    footer: 'emailChangeNotice.footer',
+  });
+}

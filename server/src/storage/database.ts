@@ -249,6 +249,51 @@ export interface PresenceMicrophoneTable {
   recorded_at: Timestamp;
 }
 
+export interface AccountSettingsTable {
+  user_id: string;
+  location: Generated<string>;
+  time_zone: string | null;
+  language: string | null;
+  default_dialing_pattern: Generated<string>;
+  wfm_enabled: Generated<boolean>;
+  wfm_interval_minutes: Generated<number>;
+  toast_duration_seconds: Generated<number>;
+  reduced_motion: Generated<boolean>;
+  high_contrast: Generated<boolean>;
+  text_size: Generated<'default' | 'large' | 'larger'>;
+  /** The address an email-change link will set; null when none is pending. */
+  pending_email: string | null;
+  pending_email_expires_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface AccessibilityFeedbackTable {
+  id: string;
+  /** Null for feedback sent signed out without naming a tenant. */
+  tenant_id: string | null;
+  user_id: string | null;
+  message: string;
+  page: string | null;
+  contact_email: string | null;
+  created_at: Timestamp;
+}
+
+export interface DownloadsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  version: string;
+  platform: string;
+  file_name: string;
+  instructions_url: string | null;
+  /** bigint: pg answers it as a string. */
+  size_bytes: string | number | null;
+  sha256: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   roles: RolesTable;
@@ -268,6 +313,9 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodesTable;
   presence_reason_lists: PresenceReasonListsTable;
   presence_microphone: PresenceMicrophoneTable;
+  account_settings: AccountSettingsTable;
+  accessibility_feedback: AccessibilityFeedbackTable;
+  downloads: DownloadsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -285,3 +333,6 @@ export type SingleUseLinkRow = Selectable<SingleUseLinksTable>;
 export type UserImportJobRow = Selectable<UserImportJobsTable>;
 export type UserImportRowRow = Selectable<UserImportRowsTable>;
 export type MfaTotpRow = Selectable<MfaTotpTable>;
+export type AccountSettingsRow = Selectable<AccountSettingsTable>;
+export type AccessibilityFeedbackRow = Selectable<AccessibilityFeedbackTable>;
+export type DownloadRow = Selectable<DownloadsTable>;

@@ -11,6 +11,7 @@ import * as userDirectory from './migrations/0008-user-directory.ts';
 import * as userImports from './migrations/0009-user-imports.ts';
 import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
 import * as mfa from './migrations/0011-mfa.ts';
+import * as accountDownloads from './migrations/0013-account-downloads.ts';
 import * as presence from './migrations/0014-presence.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0009-user-imports': userImports,
   '0010-roles-teams-policies': rolesTeamsPolicies,
   '0011-mfa': mfa,
+  '0013-account-downloads': accountDownloads,
   '0014-presence': presence,
 };
 

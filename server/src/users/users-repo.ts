@@ -91,6 +91,30 @@ export async function updateUserStatus(db: Executor, userId: string, status: Use
   return user;
 }
 
+/** Changes a user's names or email (only the fields given) and the search keys of every membership; returns the user as stored now. */
+export async function updatePersonalDetails(
+  db: Executor,
+  userId: string,
+  change: { firstName?: string; lastName?: string; email?: string },
+  at: Date,
+): Promise<User | undefined> {
+  const row = await db
+    .updateTable('users')
+    .set({
+      ...(change.firstName === undefined ? {} : { first_name: change.firstName }),
+      ...(change.lastName === undefined ? {} : { last_name: change.lastName }),
+      ...(change.email === undefined ? {} : { email: change.email }),
+      updated_at: at,
+    })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const user = toUser(row);
+  await db.updateTable('memberships').set(searchKeys(user)).where('user_id', '=', userId).execute();
+  return user;
+}
+
 /** Records the expiry of the invitation just issued to a member (null: none in force). */
 export async function setInvitationExpiry(db: Executor, tenantId: string, userId: string, expiresAt: Date | null): Promise<void> {
   await db.updateTable('memberships').set({ invitation_expires_at: expiresAt }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();

@@ -22,6 +22,7 @@ import {
   countMembersWithRole,
   unassignTeam,
   setDefaultTenant,
+  updatePersonalDetails,
 } from './users-repo.ts';
 
 /** Users and their memberships in tenants. */
@@ -64,6 +65,8 @@ export interface UsersService {
   addMembership(tenantId: string, user: User, membership: { roleId: string; teamId: string | null }, executor: Executor): Promise<void>;
   /** Sets the tenant a sign-in lands in, in `executor` (the caller checked that the user is a member there). */
   setDefaultTenant(userId: string, tenantId: string, executor?: Executor): Promise<void>;
+  /** Changes the user's first or last name or email (My Profile › Account), in `executor`; the directory's search keys follow. */
+  updatePersonalDetails(userId: string, change: { firstName?: string; lastName?: string; email?: string }, executor: Executor): Promise<User>;
 }
 
 export function createUsersService(deps: { db: Db; clock: Clock }): UsersService {
@@ -167,6 +170,12 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
 
     setDefaultTenant(userId, tenantId, executor = deps.db) {
       return setDefaultTenant(executor, userId, tenantId, deps.clock.now());
+    },
+
+    async updatePersonalDetails(userId, change, executor) {
+      const user = await updatePersonalDetails(executor, userId, change, deps.clock.now());
+      if (user === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
+      return user;
     },
   };
 }

@@ -33,6 +33,11 @@ export function AccountMenu({ me, onSignOut }: { me: Me; onSignOut: () => Promis
             <MenuItem id="change-password" className="menu-item" href="/profile/password">
               {intl.formatMessage({ id: 'accountMenu.changePassword' })}
             </MenuItem>
+            {!restricted && me.permissions.includes('support.downloads.view') && (
+              <MenuItem id="downloads" className="menu-item" href="/profile/downloads">
+                {intl.formatMessage({ id: 'profile.section.downloads' })}
+              </MenuItem>
+            )}
           </MenuSection>
           {mayManagePolicies && (
             <MenuSection className="menu-section">

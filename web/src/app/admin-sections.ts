@@ -2,7 +2,7 @@ import type { Permission } from '@lanyard/contracts/permissions';
 import type { MessageId } from '../i18n/messages.ts';
 
 /**
- * The pages of Administration (SPEC §4a `/admin/…`), in the order of the navigation, each with the
+ * The pages of Administration (SPEC §4a `/admin/…`), in SPEC §4a's order (Access keys beside Security), each with the
  * permission it needs. The navigation shows only the pages the person may use.
  */
 export const adminSections = [
@@ -11,8 +11,10 @@ export const adminSections = [
   { key: 'teams', path: '/admin/teams', label: 'nav.teams', permission: 'teams.manage' },
   { key: 'security', path: '/admin/security', label: 'nav.security', permission: 'security.policies.manage' },
   { key: 'access-keys', path: '/admin/security/access-keys', label: 'nav.accessKeys', permission: 'accessKeys.manage' },
-  { key: 'audit', path: '/admin/audit', label: 'nav.audit', permission: 'audit.view' },
   { key: 'presence-reason-lists', path: '/admin/presence-reason-lists', label: 'nav.presenceLists', permission: 'presence.lists.manage' },
+  { key: 'downloads', path: '/admin/downloads', label: 'nav.downloads', permission: 'downloads.manage' },
+  { key: 'audit', path: '/admin/audit', label: 'nav.audit', permission: 'audit.view' },
+  { key: 'accessibility-feedback', path: '/admin/accessibility-feedback', label: 'nav.accessibilityFeedback', permission: 'audit.view' },
 ] as const satisfies readonly { key: string; path: string; label: MessageId; permission: Permission }[];
 
 export type AdminSection = (typeof adminSections)[number];

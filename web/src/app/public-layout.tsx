@@ -1,4 +1,4 @@
-import { Outlet } from 'react-router';
+import { Link, Outlet } from 'react-router';
 import { LanyardMark } from '../ui/icons.tsx';
 import { useIntl } from 'react-intl';
 
@@ -16,6 +16,9 @@ export function PublicLayout() {
       <main id="main" tabIndex={-1} className="public-main">
         <Outlet />
       </main>
+      <footer className="site-footer">
+        <Link to="/accessibility-statement">{intl.formatMessage({ id: 'footer.accessibility' })}</Link>
+      </footer>
     </div>
   );
 }

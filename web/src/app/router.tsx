@@ -19,6 +19,10 @@ import { RootLayout } from './root-layout.tsx';
 import { RouteErrorPage } from './route-error-page.tsx';
 import { SignedInLayout } from './signed-in-layout.tsx';
 import { Landing } from './landing.tsx';
+import { AccessibilityStatementPage } from '../features/accessibility/accessibility-statement-page.tsx';
+import { ConfirmEmailPage } from '../features/confirm-email/confirm-email-page.tsx';
+import { AccessibilityFeedbackPage } from '../features/admin/accessibility-feedback-page.tsx';
+import { DownloadsAdminPage } from '../features/admin/downloads-admin-page.tsx';
 
 /** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
 export function createConsoleRouter() {
@@ -34,6 +38,8 @@ export function createConsoleRouter() {
             { path: 'first-access/:token', element: <FirstAccessPage /> },
             { path: 'forgot-password', element: <ForgotPasswordPage /> },
             { path: 'reset-password/:token', element: <ResetPasswordPage /> },
+            { path: 'confirm-email/:token', element: <ConfirmEmailPage /> },
+            { path: 'accessibility-statement', element: <AccessibilityStatementPage /> },
           ],
         },
         {
@@ -52,6 +58,8 @@ export function createConsoleRouter() {
             { path: 'admin/security/access-keys', element: <TenantAccessKeysPage /> },
             { path: 'admin/audit', element: <AuditPage /> },
             { path: 'admin/presence-reason-lists', element: <PresenceListsPage /> },
+            { path: 'admin/accessibility-feedback', element: <AccessibilityFeedbackPage /> },
+            { path: 'admin/downloads', element: <DownloadsAdminPage /> },
           ],
         },
         {

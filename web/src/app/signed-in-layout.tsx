@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { isApiError, messageForError } from '../api/client.ts';
 import { fetchMe, logout, meQueryKey } from '../api/session.ts';
 import { CheckCircleIcon } from '../ui/icons.tsx';
@@ -12,6 +12,8 @@ import { Toasts } from '../ui/toasts.tsx';
 import { MeContext } from './me-context.ts';
 import { NoticeContext, type Notice } from './notice.ts';
 import { TopBar } from './top-bar.tsx';
+import { fetchPreferences, preferencesQueryKey } from '../api/account.ts';
+import { applyPreferences, forgetStoredPreferences, rememberTenant } from './preferences.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
@@ -54,6 +56,20 @@ export function SignedInLayout() {
   const location = useLocation();
   // Checked again when the person comes back to the tab, so an expired session is noticed at once.
   const me = useQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), refetchOnWindowFocus: true });
+  // The person's stored preferences (My Profile › Accessibility) apply before their first signed-in page is drawn.
+  const preferences = useQuery({ queryKey: preferencesQueryKey, queryFn: async ({ signal }) => {
+      const answer = await fetchPreferences(signal);
+      // Applied here, before the page that waits for them renders: no frame is drawn with the old ones.
+      applyPreferences(answer);
+      return answer;
+    },
+    enabled: me.data != null });
+  useEffect(() => {
+    if (preferences.data !== undefined) applyPreferences(preferences.data);
+  }, [preferences.data]);
+  useEffect(() => {
+    if (me.data != null) rememberTenant(me.data.tenant.id);
+  }, [me.data]);
   const signingOut = useRef(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -72,12 +88,13 @@ export function SignedInLayout() {
       }
     }
     queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+    forgetStoredPreferences();
     queryClient.setQueryData(meQueryKey, null);
     const state: LoginLocationState = { notice: 'signed-out' };
     await navigate('/login', { replace: true, state });
   }
 
-  if (me.isPending) {
+  if (me.isPending || (me.data != null && preferences.isPending)) {
     return (
       <div className="page">
         <main id="main" tabIndex={-1} className="signed-in-main">
@@ -132,6 +149,9 @@ export function SignedInLayout() {
             {!me.data.passwordChangeRequired && me.data.permissions.includes('presence.use') && <MicrophoneStep />}
             <Outlet />
           </main>
+          <footer className="site-footer">
+            <Link to="/accessibility-statement">{intl.formatMessage({ id: 'footer.accessibility' })}</Link>
+          </footer>
           <Toasts />
         </div>
       </NoticeContext>

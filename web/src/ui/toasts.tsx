@@ -20,7 +20,13 @@ export const toastQueue = new ToastQueue<ToastMessage>({
   },
 });
 
-export function showToast(message: ToastMessage, timeout = defaultToastMilliseconds): void {
+/** The person's toast message duration (My Profile › Accessibility), applied to every toast from now on. */
+let toastMilliseconds = defaultToastMilliseconds;
+export function setToastDuration(milliseconds: number): void {
+  toastMilliseconds = milliseconds;
+}
+
+export function showToast(message: ToastMessage, timeout = toastMilliseconds): void {
   const key = toastQueue.add(message, { timeout });
   // React Aria pauses the timer while the region is hovered or focused; never keep a toast beyond 30 s.
   window.setTimeout(() => toastQueue.close(key), longestToastMilliseconds);

@@ -8,23 +8,11 @@ import { ChangePasswordForm } from '../password/change-password-form.tsx';
 import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
 import { SecurityTab } from '../mfa/security-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
+import { AccountTab } from './account-tab.tsx';
+import { AccessibilityTab } from './accessibility-tab.tsx';
+import { DownloadsTab } from './downloads-tab.tsx';
 import { isProfileSection, profileSections, profileTabs, type ProfileSectionKey } from './profile-sections.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
-
-function AccountTab() {
-  const intl = useIntl();
-  return (
-    <div className="stack">
-      <section aria-labelledby="account-password-heading" className="panel-section">
-        <h2 id="account-password-heading">{intl.formatMessage({ id: 'profile.account.password' })}</h2>
-        <p>{intl.formatMessage({ id: 'profile.account.passwordBody' })}</p>
-        <Link to="/profile/password" className="button">
-          {intl.formatMessage({ id: 'profile.account.changePassword' })}
-        </Link>
-      </section>
-    </div>
-  );
-}
 
 function ChangePasswordSection() {
   const intl = useIntl();
@@ -45,6 +33,8 @@ function SectionContent({ section }: { section: ProfileSectionKey }) {
   if (section === 'account') return <AccountTab />;
   if (section === 'password') return <ChangePasswordSection />;
   if (section === 'security') return <SecurityTab />;
+  if (section === 'accessibility') return <AccessibilityTab />;
+  if (section === 'downloads') return <DownloadsTab />;
   return <AccessKeysTab />;
 }
 

@@ -11,6 +11,8 @@ export const profileTabs = [
   { key: 'account', label: 'profile.section.account' },
   { key: 'security', label: 'profile.section.security' },
   { key: 'access-keys', label: 'profile.section.access-keys', permission: 'accessKeys.own.create' },
+  { key: 'accessibility', label: 'profile.section.accessibility' },
+  { key: 'downloads', label: 'profile.section.downloads', permission: 'support.downloads.view' },
 ] as const satisfies readonly { key: string; label: MessageId; permission?: Permission }[];
 
 export type ProfileTabKey = (typeof profileTabs)[number]['key'];
@@ -25,6 +27,8 @@ export const profileSections = {
   password: { tab: 'account', title: 'profile.section.password' },
   security: { tab: 'security', title: 'profile.section.security' },
   'access-keys': { tab: 'access-keys', title: 'profile.section.access-keys' },
+  accessibility: { tab: 'accessibility', title: 'profile.section.accessibility' },
+  downloads: { tab: 'downloads', title: 'profile.section.downloads' },
 } as const satisfies Record<string, { tab: ProfileTabKey; title: MessageId }>;
 
 export type ProfileSectionKey = keyof typeof profileSections;
