@@ -5,7 +5,7 @@ import type { Permission } from '@lanyard/contracts/permissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInUser, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { AppError, isAppError } from '../errors/app-error.ts';
+import { isAppError, type AppError } from '../errors/app-error.ts';
 import { createUserImportsService } from './user-imports-service.ts';
 
 /**
