@@ -271,10 +271,12 @@ function AuditLog() {
                 {intl.formatMessage({ id: 'auditLog.shown' }, { count: items.length })}
               </span>
               {events.hasNextPage && (
-                <Button className="button" onPress={() => void events.fetchNextPage()} isPending={events.isFetchingNextPage}>
+                // Not React Aria's isPending: its announcement outlives the press and leaves a nameless image behind.
+                <Button className="button" onPress={() => void events.fetchNextPage()} isDisabled={events.isFetchingNextPage}>
                   {intl.formatMessage({ id: 'auditLog.loadMore' })}
                 </Button>
               )}
+              {events.isFetchingNextPage && <span className="muted small">{intl.formatMessage({ id: 'app.loading' })}</span>}
             </div>
           </>
         )}

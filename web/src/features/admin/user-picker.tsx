@@ -57,7 +57,15 @@ export function UserPicker({
         onTextChange(value);
       }}
       selectedKey={userId === '' ? null : userId}
-      onSelectionChange={(key: Key | null) => onChange(key === null ? '' : String(key))}
+      onSelectionChange={(key: Key | null) => {
+        const user = key === null ? undefined : items.find((item) => item.id === String(key));
+        // The field then shows the chosen user's username (as the audit log shows it, case and all).
+        if (user !== undefined) {
+          setText(user.username);
+          onTextChange(user.username);
+        }
+        onChange(user === undefined ? '' : user.id);
+      }}
       items={items}
       menuTrigger="input"
       allowsEmptyCollection
