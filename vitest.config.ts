@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
  * LANYARD_TEST_DATABASE_URL is set (CI sets it): one suite, every database.
  */
 const integration = ['server/src/**/*.int.test.ts'];
+/** Migrates the schema once per run and engine; each test app starts from a copy of it (server/src/testing/global-setup.ts). */
+const globalSetup = ['server/src/testing/global-setup.ts'];
 const onPostgres = process.env.LANYARD_TEST_DATABASE_URL !== undefined && process.env.LANYARD_TEST_DATABASE_URL !== '';
 
 export default defineConfig({
@@ -16,9 +18,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['contracts/src/**/*.unit.test.ts', 'server/src/**/*.unit.test.ts', 'scripts/**/*.unit.test.ts', 'web/src/**/*.unit.test.ts'] } },
-      { extends: true, test: { name: 'pglite', include: integration, env: { LANYARD_TEST_STORAGE: 'pglite' } } },
+      { extends: true, test: { name: 'pglite', include: integration, globalSetup, env: { LANYARD_TEST_STORAGE: 'pglite' } } },
       ...(onPostgres
-        ? [{ extends: true, test: { name: 'postgres', include: integration, env: { LANYARD_TEST_STORAGE: 'postgres' } } }]
+        ? [{ extends: true, test: { name: 'postgres', include: integration, globalSetup, env: { LANYARD_TEST_STORAGE: 'postgres' } } }]
         : []),
     ],
   },

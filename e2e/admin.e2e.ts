@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveScreenshot } from './browser.ts';
 import { activateBootstrapAdmin, expectAccessible, meStatus, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
@@ -425,6 +426,94 @@ describe('Administration in Chromium', () => {
     await section.getByRole('button', { name: 'Save' }).press('Enter');
     await page.getByRole('alertdialog', { name: 'The invitation policy was saved.' }).waitFor();
     expect((await api('GET', '/admin/security/invitation-policy')).json).toEqual({ lifetimeHours: 48 });
+  });
+
+  it('signs a locked-out agent in with a one-time unlock code typed in the sign-in page’s unlock-code field', async () => {
+    // agent.two (from the import) accepts the invitation, then locks the account with wrong passwords.
+    const email = await journey.server.waitForEmail((raw) => raw.includes('To: agent.two@example.com') || raw.includes('<agent.two@example.com>'));
+    const token = /first-access\/([A-Za-z0-9_-]+)/.exec(email.raw.replaceAll('=\r\n', '').replaceAll('=\n', ''))?.[1] ?? '';
+    const agentPassword = 'Amber-Meadow-Lantern-58';
+    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ password: agentPassword }),
+    });
+    expect(accepted.status).toBeLessThan(300);
+    const signInByApi = (pass: string) =>
+      fetch(`${journey.server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'agent.two', password: pass }) });
+    for (let attempt = 0; attempt < 6; attempt += 1) expect((await signInByApi(`wrong-${attempt}`)).status).toBe(401);
+    // Locked: even the right password is refused now.
+    expect((await signInByApi(agentPassword)).status).toBe(401);
+
+    const found = (await api('GET', '/admin/users?q=agent.two')).json as { items: { id: string; username: string }[] };
+    const agentId = found.items.find((user) => user.username === 'agent.two')?.id ?? '';
+    const issued = await api('POST', `/admin/users/${agentId}/unlock-code`);
+    expect(issued.status).toBe(201);
+    const code = (issued.json as { code: string }).code;
+
+    const agent = await journey.newPage();
+    await agent.goto('/login');
+    await agent.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
+    await agent.getByRole('textbox', { name: 'Username' }).fill('agent.two');
+    await agent.getByLabel('Password', { exact: true }).fill(agentPassword);
+    await agent.getByRole('button', { name: 'Have an unlock code from your administrator?' }).press('Enter');
+    const codeField = agent.getByRole('textbox', { name: 'Unlock code' });
+    await codeField.waitFor();
+    // Typed as read out over the phone: in lower case, with a hyphen in the middle.
+    await codeField.fill(`${code.slice(0, 4)}-${code.slice(4)}`.toLowerCase());
+    await expectAccessible(agent, 'login-unlock-code-01-field');
+    await agent.getByRole('button', { name: 'Submit' }).press('Enter');
+    await waitForPath(agent, '/profile/general');
+    const used = (await api('GET', '/admin/audit-events?action=auth.unlock.code.used')).json as { items: { targetId: string | null; actorUserId: string | null }[] };
+    expect(used.items.some((event) => event.actorUserId === agentId)).toBe(true);
+    await agent.close();
+  });
+
+  it('finds a user for the audit filter by username, and pages the audit log with Load more', async () => {
+    // More than one page of 50 events.
+    for (let count = 0; count < 60; count += 1) {
+      const page1 = (await api('GET', '/admin/audit-events?limit=200')).json as { items: unknown[] };
+      if (page1.items.length > 60) break;
+      expect((await api('PUT', '/admin/security/invitation-policy', { lifetimeHours: 48 })).status).toBeLessThan(300);
+    }
+    await navigateTo('Audit log', '/admin/audit');
+    const rows = page.locator('tr[data-audit-action]');
+    // (The list from the earlier visit may show first, until the fresh first page of 50 replaces it.)
+    await page.getByRole('status').filter({ hasText: '50 events shown' }).waitFor();
+    expect(await rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-audit-action]').length > 50);
+    const shown = await rows.count();
+    await page.getByRole('status').filter({ hasText: `${shown} events shown` }).waitFor();
+    // Every event once: the second page continues the first.
+    const ids = await page.locator('tr[data-audit-action] button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+    expect(ids).toHaveLength(shown);
+    await expectAccessible(page, 'admin-audit-04-load-more');
+
+    // The user filter: typed by username, chosen from the matches; the URL keeps the User ID.
+    const found = (await api('GET', '/admin/users?q=agent.two')).json as { items: { id: string; username: string }[] };
+    const agentId = found.items.find((user) => user.username === 'agent.two')?.id ?? '';
+    const picker = page.getByRole('combobox', { name: 'User' });
+    await picker.focus();
+    await page.keyboard.type('AGENT.TW');
+    const option = page.getByRole('option', { name: /^agent\.two · Ben Two · agent\.two@example\.com$/ });
+    await option.waitFor();
+    // (axe runs once the list is closed: while it is open, React Aria hides the rest of the page from assistive technology, as an open list box does.)
+    await saveScreenshot(page, 'admin-audit-05-user-picker-open');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await picker.inputValue()).toBe('agent.two');
+    await expectAccessible(page, 'admin-audit-05-user-picker');
+    await page.getByRole('button', { name: 'Apply filters' }).press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('userId') === agentId);
+    await page.locator('tr[data-audit-action="auth.unlock.code.used"]').first().waitFor();
+    const unrelated = page.locator('tr[data-audit-action="policy.changed"]');
+    await unrelated.first().waitFor({ state: 'detached' });
+    // A linked view shows the chosen user by name.
+    await page.reload();
+    await page.locator('tr[data-audit-action="auth.unlock.code.used"]').first().waitFor();
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[role="combobox"]')?.value === 'agent.two');
+    await expectNarrow('admin-audit-06-user-filtered');
   });
 
   it('raised no uncaught errors in the pages', () => {

@@ -37,6 +37,8 @@ export interface CodeKind {
   issue(trx: Executor, input: { tenantId: string; userId: string; createdBy: string | null; expiresAt: Date }): Promise<{ link: SingleUseLink; code: string }>;
   /** Uses the user's pending code that `typed` names (spaces, hyphens and case ignored): exactly once, or undefined. */
   consume(executor: Executor, userId: string, typed: string): Promise<SingleUseLink | undefined>;
+  /** Every open code of this kind for the user stops working (the reason for it went away another way). */
+  cancelOpen(executor: Executor, userId: string): Promise<void>;
 }
 
 export interface SingleUseLinksService {
@@ -94,6 +96,7 @@ export function createSingleUseLinksService(deps: { db: Db; clock: Clock; secret
           if (code === undefined) return undefined;
           return consumeLinkByTokenHash(executor, purpose, userId, hashOf(userId, code), deps.clock.now());
         },
+        cancelOpen: (executor, userId) => replaceOpenLinks(executor, purpose, userId, undefined, deps.clock.now()),
       };
     },
   };

@@ -236,6 +236,8 @@ export function createPasswordsService(deps: {
   ): Promise<void> => {
     const now = deps.clock.now();
     await replacePassword(trx, user.id, passwordHash, now);
+    // A new password lifts any lockout: an unlock code read out for it has nothing left to unlock.
+    await unlockCodes.cancelOpen(trx, user.id);
     await deps.sessions.revokeUserSessions(user.id, options.keepSessionId, trx);
     if (options.keepSessionId !== undefined) await deps.sessions.clearPasswordChangeRequired(options.keepSessionId, trx);
     await deps.audit.record(trx, { tenantId, actorUserId: user.id, action: options.action, result: 'success', targetType: 'user', targetId: user.id, ip: options.ip });
@@ -426,6 +428,7 @@ export function createPasswordsService(deps: {
       await deps.db.transaction().execute(async (trx) => {
         await deps.users.getMember(actor.tenantId, userId, trx);
         await clearFailedLogins(trx, userId);
+        await unlockCodes.cancelOpen(trx, userId);
         await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'user.unlocked', result: 'success', targetType: 'user', targetId: userId, ip: meta.ip });
       });
     },

@@ -188,3 +188,47 @@ describe('signing in with an unlock code', () => {
     expect(await t.deps.db.selectFrom('sessions').select('id').where('user_id', '=', agent.userId).execute()).toHaveLength(2);
   });
 });
+
+describe('an unlock code when the account is unlocked another way', () => {
+  const unlockAsAdministrator = (userId: string) => t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${userId}/unlock`, headers: adminA.headers });
+
+  it('an administrator’s unlock cancels the open code: it signs nobody in afterwards', async () => {
+    const agent = await lockedAgent();
+    const code = await codeFor(agent);
+    expect((await unlockAsAdministrator(agent.userId)).statusCode).toBe(204);
+    expect((await codeRows(agent.userId))[0]?.replaced_at).not.toBeNull();
+    const response = await signIn(agent.username, strongPassword, code);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+    const [failure] = await events(adminA.tenant.id, 'auth.login.failed', agent.userId);
+    expect(failure?.details?.reason).toBe('unlock-code-invalid');
+    // Unlocked, the agent signs in with the password alone.
+    expect((await signIn(agent.username, strongPassword)).statusCode).toBe(200);
+  });
+
+  it('a password reset cancels the open code', async () => {
+    const agent = await lockedAgent();
+    const code = await codeFor(agent);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${agent.userId}/password-reset`, headers: adminA.headers })).statusCode).toBe(202);
+    const mails = await t.mailbox();
+    const link = mails.filter((mail) => mail.to.includes(`${agent.username}@`)).flatMap((mail) => mail.links).find((url) => url.includes('/reset-password/'));
+    expect(link).toBeDefined();
+    const token = new URL(link as string).pathname.split('/').at(-1) as string;
+    const newPassword = 'Another-Horse-77-stable';
+    const reset = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', headers: { origin: t.config.publicUrl.origin }, payload: { token, newPassword } });
+    expect(reset.statusCode).toBe(204);
+    expect((await codeRows(agent.userId))[0]?.replaced_at).not.toBeNull();
+    expect((await signIn(agent.username, newPassword, code)).statusCode).toBe(401);
+    expect((await signIn(agent.username, newPassword)).statusCode).toBe(200);
+  });
+
+  it('a code issued after the unlock works as usual (only open codes are cancelled)', async () => {
+    const agent = await lockedAgent();
+    await codeFor(agent);
+    expect((await unlockAsAdministrator(agent.userId)).statusCode).toBe(204);
+    for (let attempt = 0; attempt < 6; attempt += 1) await signIn(agent.username, `wrong-again-${attempt}`);
+    expect((await lockState(agent.userId)).locked_until).not.toBeNull();
+    const fresh = await codeFor(agent);
+    expect((await signIn(agent.username, strongPassword, fresh)).statusCode).toBe(200);
+  });
+});

@@ -23,7 +23,12 @@ export type StorageTarget =
       /** A connection was lost (idle or in use); the pool replaces it at the next checkout. */
       onConnectionError?: (error: Error) => void;
     }
-  | { kind: 'pglite'; dataDir: string | undefined };
+  | {
+      kind: 'pglite';
+      dataDir: string | undefined;
+      /** In memory only: start from this dump of a data directory (PGlite's dumpDataDir) instead of an empty one. */
+      loadDataDir?: Blob | undefined;
+    };
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise PGlite (in memory when dataDir is undefined). */
 export async function openDatabase(target: StorageTarget): Promise<Db> {
@@ -41,7 +46,7 @@ export async function openDatabase(target: StorageTarget): Promise<Db> {
   }
   let pglite: PGlite;
   if (target.dataDir === undefined) {
-    pglite = new PGlite();
+    pglite = target.loadDataDir === undefined ? new PGlite() : new PGlite({ loadDataDir: target.loadDataDir });
   } else {
     await mkdir(path.dirname(target.dataDir), { recursive: true });
     pglite = new PGlite(target.dataDir);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { StorageTarget } from '../storage/db.ts';
 
 /**
@@ -27,15 +29,30 @@ export function testServerUrl(): string | undefined {
   return testStorageKind() === 'postgres' ? env.LANYARD_TEST_DATABASE_URL : undefined;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** The PGlite template's bytes, read once per test file (process). */
+let pgliteTemplate: Promise<Blob | undefined> | undefined;
+function loadPgliteTemplate(): Promise<Blob | undefined> {
+  const file = inject('lanyardPgliteTemplate') as string | undefined;
+  if (file === undefined) return Promise.resolve(undefined);
+  pgliteTemplate ??= readFile(file).then((bytes) => new Blob([bytes]));
+  return pgliteTemplate;
+}
+
+/**
+ * A database for one test file: empty, or with `migrated` a copy of the schema the run's global setup
+ * migrated once (global-setup.ts); without that setup (another config), an empty one the caller migrates.
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const url = env.LANYARD_TEST_DATABASE_URL;
   if (testStorageKind() === 'pglite' || url === undefined) {
-    return { kind: 'pglite', target: { kind: 'pglite', dataDir: undefined }, drop: async () => {} };
+    const loadDataDir = options.migrated === true ? await loadPgliteTemplate() : undefined;
+    return { kind: 'pglite', target: { kind: 'pglite', dataDir: undefined, loadDataDir }, drop: async () => {} };
   }
   const name = `lanyard_t_${randomBytes(6).toString('hex')}`;
+  const template = options.migrated === true ? (inject('lanyardPostgresTemplate') as string | undefined) : undefined;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(template === undefined ? `create database ${name}` : `create database ${name} template ${template}`);
   await admin.end();
   const testUrl = new URL(url);
   testUrl.pathname = `/${name}`;

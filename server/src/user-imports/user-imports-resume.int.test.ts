@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { errorCodes } from '@lanyard/contracts/error-codes';
+import type { Permission } from '@lanyard/contracts/permissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInUser, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { isAppError, type AppError } from '../errors/app-error.ts';
+import { createUserImportsService } from './user-imports-service.ts';
 
 /**
  * The import's background half: a 100,000-row file read and checked in one request, the rate bound, and a
@@ -71,6 +77,29 @@ describe('a large file', () => {
     // This job is not invited here (that is measured below on a smaller one).
     await t.deps.db.deleteFrom('user_import_jobs').where('id', '=', jobId).execute();
   }, 240_000);
+
+  it('refuses a file of more rows than the limit (IMPORT_TOO_MANY_ROWS, 413) and stores nothing; one of exactly the limit is taken', async () => {
+    // The limit is 200,000 rows (storing that many and deleting them takes a minute): the same service, wired to
+    // this app's database and services, with a limit of 5 checks the boundary; the contract's limit is its default.
+    const maxRows = 5;
+    const imports = createUserImportsService({ db: t.deps.db, clock: t.clock, logger: t.deps.logger, rowsPerSecond, invitations: t.deps.invitations, roles: t.deps.roles, teams: t.deps.teams, users: t.deps.users, audit: t.deps.audit, maxRows });
+    const member = await t.deps.users.getMember(admin.tenant.id, admin.userId);
+    const principal = { kind: 'session' as const, userId: admin.userId, tenantId: admin.tenant.id, sessionId: randomUUID(), roleId: member.membership.role.id, permissions: new Set(member.membership.role.permissions as Permission[]), passwordChangeRequired: false };
+    const jobsBefore = await t.deps.db.selectFrom('user_import_jobs').select('id').execute();
+    const tooMany = await imports.startImport(principal, Readable.from([csvOf('overrow', maxRows + 1)])).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isAppError(tooMany, 'IMPORT_TOO_MANY_ROWS')).toBe(true);
+    expect((tooMany as AppError).details).toEqual({ maxRows });
+    expect(errorCodes.IMPORT_TOO_MANY_ROWS.status).toBe(413);
+    expect(await t.deps.db.selectFrom('user_import_jobs').select('id').execute()).toEqual(jobsBefore);
+    expect(await t.deps.db.selectFrom('user_import_rows').select('line').where('username', 'like', 'overrow%').execute()).toEqual([]);
+
+    const { jobId } = await imports.startImport(principal, Readable.from([csvOf('limitrow', maxRows)]));
+    expect(await job(jobId)).toMatchObject({ state: 'running', total: maxRows, processed: 0 });
+    await t.deps.db.deleteFrom('user_import_jobs').where('id', '=', jobId).execute();
+  });
 });
 
 describe('a job interrupted by a restart', () => {
@@ -143,4 +172,43 @@ describe('a job interrupted by a restart', () => {
       await fast.close();
     }
   }, 180_000);
+});
+
+describe('a job whose worker died holding it', () => {
+  it('is taken over by another worker once the lease has run out (on the injected clock), every row invited once', async () => {
+    const rows = 12;
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/admin/users/import', headers: { ...admin.headers, 'content-type': 'text/csv' }, payload: csvOf('leaserow', rows) });
+    expect(response.statusCode).toBe(202);
+    const { jobId } = response.json<{ jobId: string }>();
+    // What a killed instance leaves behind: its lease on the job, 30 seconds ahead, never renewed or handed back.
+    const deadLease = randomUUID();
+    await t.deps.db.updateTable('user_import_jobs').set({ lease_id: deadLease, lease_until: new Date(t.clock.now().getTime() + 30_000) }).where('id', '=', jobId).execute();
+    const leaseOf = async () => (await t.deps.db.selectFrom('user_import_jobs').select(['lease_id', 'lease_until']).where('id', '=', jobId).executeTakeFirstOrThrow()).lease_id;
+
+    const second = await t.secondInstance();
+    try {
+      // Two workers, this instance's and the second's: while the lease holds, neither touches the job.
+      t.deps.userImports.start();
+      second.deps.userImports.start();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await job(jobId)).toMatchObject({ state: 'running', processed: 0 });
+      expect(await leaseOf()).toBe(deadLease);
+
+      // The lease runs out: the next poll of a worker (every 5 s) takes the job over and finishes it.
+      t.clock.advance(30_001);
+      await until(async () => (await job(jobId)).state === 'done', 20_000);
+    } finally {
+      await Promise.all([second.deps.userImports.stop(), t.deps.userImports.stop()]);
+      await second.close();
+    }
+    expect(await job(jobId)).toMatchObject({ state: 'done', total: rows, processed: rows, succeeded: rows, failed: 0 });
+    expect(await leaseOf()).toBeNull();
+    const users = await t.deps.db.selectFrom('users').select('username').where('username', 'like', 'leaserow%').execute();
+    expect(users).toHaveLength(rows);
+    const outbox = await t.deps.db.selectFrom('outbox_messages').select('recipient').where('recipient', 'like', 'leaserow%@example.test').execute();
+    expect(outbox).toHaveLength(rows);
+    expect(new Set(outbox.map((message) => message.recipient)).size).toBe(rows);
+    const finished = await t.deps.audit.list(admin.tenant.id, { action: 'user.import.finished', limit: 10 });
+    expect(finished.filter((event) => event.targetId === jobId)).toHaveLength(1);
+  }, 60_000);
 });

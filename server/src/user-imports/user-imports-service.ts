@@ -132,8 +132,11 @@ export function createUserImportsService(deps: {
   teams: Pick<TeamsService, 'listTeams'>;
   users: Pick<UsersService, 'getMember'>;
   audit: Pick<AuditService, 'record'>;
+  /** Rows one file may hold (the contract's limit unless a test asks for a smaller one). */
+  maxRows?: number;
 }): UserImportsService {
   const { db, clock } = deps;
+  const maxRows = deps.maxRows ?? userImportMaxRows;
   const leaseId = newId();
   let loop: Promise<void> | undefined;
   let stopping = false;
@@ -313,7 +316,7 @@ export function createUserImportsService(deps: {
             continue;
           }
           total += 1;
-          if (total > userImportMaxRows) throw new AppError('IMPORT_TOO_MANY_ROWS', { details: { maxRows: userImportMaxRows } });
+          if (total > maxRows) throw new AppError('IMPORT_TOO_MANY_ROWS', { details: { maxRows } });
           const line = recordStartLine(record, info.lines);
           const checked = checkRow(record, context);
           if ('error' in checked) failed += 1;

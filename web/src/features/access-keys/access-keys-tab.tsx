@@ -8,7 +8,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
-import { AccessKeyStateSwitch } from './access-key-state-switch.tsx';
+import { AccessKeyCells, AccessKeyIdCell } from './access-key-cells.tsx';
 import { DeleteAccessKeyDialog } from './delete-access-key-dialog.tsx';
 import { NewAccessKeyDialog } from './new-access-key-dialog.tsx';
 import { useIntl } from 'react-intl';
@@ -76,7 +76,6 @@ export function AccessKeysTab() {
     state: intl.formatMessage({ id: columnMessages.state }),
     actions: intl.formatMessage({ id: columnMessages.actions }),
   };
-  const formatDate = (iso: string) => intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
     <section aria-labelledby="access-keys-heading" className="panel-section access-keys">
@@ -123,27 +122,11 @@ export function AccessKeysTab() {
             <tbody role="rowgroup">
               {items.map((key) => (
                 <tr key={key.id} role="row" data-access-key-id={key.accessKeyId}>
-                  <td role="cell" className="cell-wide" data-label={columns.id}>
-                    <code className="identifier">{key.accessKeyId}</code>
-                  </td>
+                  <AccessKeyIdCell accessKey={key} />
                   <td role="cell" className="cell-wide" data-label={columns.description}>
                     {key.description ?? <span className="muted">{intl.formatMessage({ id: 'keys.noDescription' })}</span>}
                   </td>
-                  <td role="cell" data-label={columns.created}>
-                    {formatDate(key.createdAt)}
-                  </td>
-                  <td role="cell" data-label={columns.lastUsed}>
-                    {key.lastUsedAt === null ? intl.formatMessage({ id: 'keys.neverUsed' }) : formatDate(key.lastUsedAt)}
-                    {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
-                  </td>
-                  <td role="cell" data-label={columns.state}>
-                    <AccessKeyStateSwitch accessKey={key} setState={setAccessKeyState} listQueryKey={accessKeysQueryKey} />
-                  </td>
-                  <td role="cell" className="cell-actions">
-                    <Button className="button button-small" aria-label={intl.formatMessage({ id: 'keys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>
-                      {intl.formatMessage({ id: 'app.delete' })}
-                    </Button>
-                  </td>
+                  <AccessKeyCells accessKey={key} setState={setAccessKeyState} listQueryKey={accessKeysQueryKey} onDelete={setToDelete} />
                 </tr>
               ))}
             </tbody>

@@ -9,6 +9,7 @@ import { useMe } from '../../app/me-context.ts';
 import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
+import { UserPicker } from './user-picker.tsx';
 
 const pageSize = 50;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,9 +60,13 @@ export function AuditPage() {
   );
 }
 
-function AuditFiltersForm({ filters, onApply }: { filters: AuditFilters; onApply: (filters: AuditFilters) => void }) {
+function AuditFiltersForm({ filters, onApply, mayViewUsers }: { filters: AuditFilters; onApply: (filters: AuditFilters) => void; mayViewUsers: boolean }) {
   const intl = useIntl();
   const [userId, setUserId] = useState(filters.userId ?? '');
+  // With users.view the user is found by username or email (a picker); without it, by their User ID.
+  const [userText, setUserText] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const userNotChosen = mayViewUsers && userText.trim() !== '' && userId === '';
   const [action, setAction] = useState(filters.action ?? '');
   const [result, setResult] = useState<string>(filters.result ?? 'any');
   const [from, setFrom] = useState(toLocalInput(filters.from));
@@ -71,7 +76,8 @@ function AuditFiltersForm({ filters, onApply }: { filters: AuditFilters; onApply
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (userIdInvalid || actionInvalid) return;
+    setSubmitted(true);
+    if (userIdInvalid || actionInvalid || userNotChosen) return;
     const next: AuditFilters = {};
     if (userId.trim() !== '') next.userId = userId.trim();
     if (action.trim() !== '') next.action = action.trim();
@@ -85,16 +91,27 @@ function AuditFiltersForm({ filters, onApply }: { filters: AuditFilters; onApply
 
   return (
     <Form className="filters" onSubmit={submit} aria-label={intl.formatMessage({ id: 'auditLog.filters' })}>
-      <TextField
-        label={intl.formatMessage({ id: 'auditLog.filter.user' })}
-        name="userId"
-        value={userId}
-        onChange={setUserId}
-        isIdentifier
-        isInvalid={userIdInvalid}
-        {...(userIdInvalid ? { errorMessage: intl.formatMessage({ id: 'auditLog.filter.userInvalid' }) } : {})}
-        description={intl.formatMessage({ id: 'auditLog.filter.userHint' })}
-      />
+      {mayViewUsers ? (
+        <UserPicker
+          label={intl.formatMessage({ id: 'auditLog.filter.userPicker' })}
+          description={intl.formatMessage({ id: 'auditLog.filter.userPickerHint' })}
+          userId={userId}
+          onChange={setUserId}
+          onTextChange={setUserText}
+          errorMessage={submitted && userNotChosen ? intl.formatMessage({ id: 'auditLog.filter.userNotChosen' }) : undefined}
+        />
+      ) : (
+        <TextField
+          label={intl.formatMessage({ id: 'auditLog.filter.user' })}
+          name="userId"
+          value={userId}
+          onChange={setUserId}
+          isIdentifier
+          isInvalid={userIdInvalid}
+          {...(userIdInvalid ? { errorMessage: intl.formatMessage({ id: 'auditLog.filter.userInvalid' }) } : {})}
+          description={intl.formatMessage({ id: 'auditLog.filter.userHint' })}
+        />
+      )}
       <TextField
         label={intl.formatMessage({ id: 'auditLog.filter.action' })}
         name="action"
@@ -126,6 +143,7 @@ function AuditFiltersForm({ filters, onApply }: { filters: AuditFilters; onApply
           className="button"
           onPress={() => {
             setUserId('');
+            setUserText('');
             setAction('');
             setResult('any');
             setFrom('');
@@ -172,6 +190,7 @@ function AuditLog() {
         <AuditFiltersForm
           key={search.toString()}
           filters={filters}
+          mayViewUsers={mayViewUsers}
           onApply={(next) => {
             const params = new URLSearchParams();
             for (const [key, value] of Object.entries(next)) if (typeof value === 'string') params.set(key, value);
@@ -252,10 +271,12 @@ function AuditLog() {
                 {intl.formatMessage({ id: 'auditLog.shown' }, { count: items.length })}
               </span>
               {events.hasNextPage && (
-                <Button className="button" onPress={() => void events.fetchNextPage()} isPending={events.isFetchingNextPage}>
+                // Not React Aria's isPending: its announcement outlives the press and leaves a nameless image behind.
+                <Button className="button" onPress={() => void events.fetchNextPage()} isDisabled={events.isFetchingNextPage}>
                   {intl.formatMessage({ id: 'auditLog.loadMore' })}
                 </Button>
               )}
+              {events.isFetchingNextPage && <span className="muted small">{intl.formatMessage({ id: 'app.loading' })}</span>}
             </div>
           </>
         )}

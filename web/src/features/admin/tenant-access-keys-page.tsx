@@ -1,13 +1,12 @@
 import type { AdminAccessKeyList } from '@lanyard/contracts/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { deleteTenantAccessKey, listTenantAccessKeys, setTenantAccessKeyState, tenantAccessKeysQueryKey } from '../../api/admin.ts';
 import { messageForError } from '../../api/client.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { showToast } from '../../ui/toasts.tsx';
-import { AccessKeyStateSwitch } from '../access-keys/access-key-state-switch.tsx';
+import { AccessKeyCells, AccessKeyIdCell } from '../access-keys/access-key-cells.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 
 type TenantKey = AdminAccessKeyList['items'][number];
@@ -54,7 +53,6 @@ function TenantKeys() {
     state: intl.formatMessage({ id: 'keys.column.state' }),
     actions: intl.formatMessage({ id: 'keys.column.actions' }),
   };
-  const formatDate = (iso: string) => intl.formatDate(iso, { dateStyle: 'medium', timeStyle: 'short' });
   const items = keys.data.items;
   return (
     <section className="panel-section" aria-labelledby="tenant-keys-intro">
@@ -83,24 +81,8 @@ function TenantKeys() {
                   <td role="cell" className="cell-wide" data-label={columns.owner}>
                     {key.user.username}
                   </td>
-                  <td role="cell" className="cell-wide" data-label={columns.id}>
-                    <code className="identifier">{key.accessKeyId}</code>
-                  </td>
-                  <td role="cell" data-label={columns.created}>
-                    {formatDate(key.createdAt)}
-                  </td>
-                  <td role="cell" data-label={columns.lastUsed}>
-                    {key.lastUsedAt === null ? intl.formatMessage({ id: 'keys.neverUsed' }) : formatDate(key.lastUsedAt)}
-                    {key.lastUsedIp !== null && <span className="muted small block">{key.lastUsedIp}</span>}
-                  </td>
-                  <td role="cell" data-label={columns.state}>
-                    <AccessKeyStateSwitch accessKey={key} setState={setTenantAccessKeyState} listQueryKey={tenantAccessKeysQueryKey} />
-                  </td>
-                  <td role="cell" className="cell-actions">
-                    <Button className="button button-small" aria-label={intl.formatMessage({ id: 'keys.deleteLabel' }, { accessKeyId: key.accessKeyId })} onPress={() => setToDelete(key)}>
-                      {intl.formatMessage({ id: 'app.delete' })}
-                    </Button>
-                  </td>
+                  <AccessKeyIdCell accessKey={key} />
+                  <AccessKeyCells accessKey={key} setState={setTenantAccessKeyState} listQueryKey={tenantAccessKeysQueryKey} onDelete={setToDelete} />
                 </tr>
               ))}
             </tbody>
