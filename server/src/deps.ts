@@ -202,7 +202,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
-  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, passwords });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;

@@ -44,16 +44,21 @@ export interface UsersTable {
   first_name: string;
   last_name: string;
   status: UserStatus;
-  password_hash: string | null;
-  password_changed_at: Timestamp | null;
   default_tenant_id: string;
-  failed_login_count: Generated<number>;
-  locked_until: Timestamp | null;
-  password_must_change: Generated<boolean>;
   /** Signs in through single sign-on only: no password, no first-access link. */
   sso_only: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** A user's password and its lockout counters (ADR 0007); a user signing in through SSO only has no row. */
+export interface PasswordCredentialsTable {
+  user_id: string;
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
+  password_must_change: Generated<boolean>;
+  failed_login_count: Generated<number>;
+  locked_until: Timestamp | null;
 }
 
 export interface MembershipsTable {
@@ -235,6 +240,7 @@ export interface Database {
   roles: RolesTable;
   teams: TeamsTable;
   users: UsersTable;
+  password_credentials: PasswordCredentialsTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
   outbox_messages: OutboxMessagesTable;

@@ -11,6 +11,7 @@ import * as userDirectory from './migrations/0008-user-directory.ts';
 import * as userImports from './migrations/0009-user-imports.ts';
 import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
 import * as mfa from './migrations/0011-mfa.ts';
+import * as singleSignOn from './migrations/0012-single-sign-on.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-user-imports': userImports,
   '0010-roles-teams-policies': rolesTeamsPolicies,
   '0011-mfa': mfa,
+  '0012-single-sign-on': singleSignOn,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -41,6 +43,12 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** Applies the migrations up to and including `name` (tests of a migration's data copy start from the one before). */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const { error } = await migrator(db).migrateTo(name);
+  if (error !== undefined) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }
 
 export async function pendingMigrations(db: Db): Promise<string[]> {
