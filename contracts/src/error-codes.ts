@@ -107,6 +107,14 @@ export const errorCodes = {
   MFA_CHALLENGE_INVALID: { status: 401, message: 'This sign-in step has expired or was already used. Sign in again.' },
   MFA_POLICY_INVALID: { status: 422, message: 'The MFA policy is not consistent: mode "required" needs at least one role, and only it may name roles.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+
+  // Single sign-on (OpenID Connect)
+  IDENTITY_PROVIDER_NOT_FOUND: { status: 404, message: 'No such identity provider.' },
+  IDENTITY_PROVIDER_INVALID: { status: 422, message: 'The identity provider settings are not consistent (for example, an email domain is already used by another provider).' },
+  SSO_FAILED: { status: 401, message: 'Single sign-on did not succeed. Try again, or contact your administrator.' },
+  SSO_NOT_AVAILABLE: { status: 422, message: 'Single sign-on is not set up for this username. Sign in with your password, or contact your administrator.' },
+  IDENTITY_LINK_NOT_FOUND: { status: 404, message: 'No such linked identity provider.' },
+  IDENTITY_LINK_LAST: { status: 409, message: 'This is your only way to sign in: it cannot be unlinked.' },
 } as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -38,6 +38,9 @@ import { audienceFor } from './tokens/tokens.ts';
 import { createUsersService } from './users/users-service.ts';
 import { createUserImportsService, type UserImportsService } from './user-imports/user-imports-service.ts';
 import { logRedactPaths, logSerializers } from './http/logging.ts';
+import { createIdentityProvidersService, type IdentityProvidersService } from './sso/identity-providers-service.ts';
+import { createOidcClient } from './sso/oidc-client.ts';
+import { createSsoService, type SsoService } from './sso/sso-service.ts';
 
 /**
  * The composition root: the one place where modules are wired together. Tests call createDeps with a
@@ -68,6 +71,10 @@ export interface Deps {
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
   rateLimiter: RateLimiter;
+  /** OpenID Connect identity providers of a tenant (Administration › Identity providers). */
+  identityProviders: IdentityProvidersService;
+  /** The relying party: SSO sign-in and the links of My Account. */
+  sso: SsoService;
   notifications: Notifications;
   accessKeys: ReturnType<typeof createAccessKeysService>;
   signingKeys: ReturnType<typeof createSigningKeysService>;
@@ -208,6 +215,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const issuer = config.publicUrl.origin;
   const jwtSigner = createJwtSigner();
   const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, jwtSigner, accessKeys });
+  const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, audit, mail: outbox, logger });
 
   return {
     config,
@@ -231,6 +240,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mail,
     audit,
     rateLimiter,
+    identityProviders,
+    sso,
     notifications,
     accessKeys,
     signingKeys,

@@ -48,6 +48,12 @@ export const auditActions = [
   'user.disabled',
   'user.enabled',
   'user.passwordLogin.changed',
+  'identityProvider.created',
+  'identityProvider.updated',
+  'identityProvider.deleted',
+  'identityProvider.tested',
+  'identityLink.created',
+  'identityLink.deleted',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

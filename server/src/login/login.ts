@@ -56,3 +56,8 @@ export type MethodResult =
 export function refusalDetails(reason: SignInRefusal, candidate: SignInCandidate | undefined, attemptedUsername: string): Record<string, unknown> {
   return { reason, ...(candidate === undefined ? { username: attemptedUsername.slice(0, 254) } : {}) };
 }
+
+/** Whether a member may sign in with a password: their override ('enabled' / 'disabled') wins over the tenant's login methods. */
+export function passwordLoginAllowed(override: 'tenant' | 'enabled' | 'disabled', tenant: 'enabled' | 'disabled'): boolean {
+  return override === 'tenant' ? tenant === 'enabled' : override === 'enabled';
+}

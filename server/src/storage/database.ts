@@ -235,6 +235,49 @@ export interface UserImportRowsTable {
   user_id: string | null;
 }
 
+export interface IdentityProvidersTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret_sealed: Uint8Array;
+  scopes: string[];
+  email_domains: string[];
+  button_label: string | null;
+  is_default: boolean;
+  auto_link_verified_email: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IdentityLinksTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  linked_at: Timestamp;
+}
+
+export interface SsoFlowsTable {
+  id: string;
+  reference_hash: Uint8Array;
+  purpose: 'sign-in' | 'link';
+  tenant_id: string;
+  provider_id: string;
+  user_id: string | null;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   roles: RolesTable;
@@ -253,6 +296,9 @@ export interface Database {
   user_import_rows: UserImportRowsTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
+  identity_providers: IdentityProvidersTable;
+  identity_links: IdentityLinksTable;
+  sso_flows: SsoFlowsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
