@@ -15,7 +15,7 @@ import type { User } from '../users/users.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { IdentityProvidersService } from './identity-providers-service.ts';
 import { SsoProblem, type OidcClient } from './oidc-client.ts';
-import { countLinksOfUser, consumeFlow, deleteLink, findLinkBySubject, insertFlow, insertLink, listLinksOfUser } from './sso-repo.ts';
+import { countLinksOfUser, consumeFlow, deleteFlowsBefore, deleteLink, findLinkBySubject, insertFlow, insertLink, listLinksOfUser } from './sso-repo.ts';
 import { assertionOf, mayLinkAtSignIn, providerForEmail, redirectUriOf, sameSecret, type Assertion, type IdentityLink, type IdentityProvider, type SsoFlow } from './sso.ts';
 
 /** How long a started flow may take at the provider (the cookie lives as long). */
@@ -90,6 +90,8 @@ export function createSsoService(deps: {
     }
     const reference = newSecretToken();
     await insertFlow(deps.db, flow, referenceHash(reference));
+    // Flows that ended an hour ago are of no use to anyone (indexed on the expiry; usually nothing to delete).
+    await deleteFlowsBefore(deps.db, new Date(now.getTime() - 60 * MINUTE));
     return { authorizationUrl, reference };
   };
 
