@@ -176,9 +176,9 @@ export function registerSsoRoutes(
         tags: ['sign-in'],
         summary: 'Where every provider returns (LANYARD_PUBLIC_URL + this path is the redirect URI to register): signs in to the default tenant (or links), then closes the pop-up or redirects',
         description:
-          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). A refusal is 401 SSO_FAILED; the precise reason is in the audit log and the server log only.',
+          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). A refusal is 401 SSO_FAILED: that page for a browser (`Accept: text/html`), the catalogue\'s JSON error otherwise; the precise reason is in the audit log and the server log only.',
         querystring: ssoCallbackQuerySchema,
-        response: { 200: z.string().describe('HTML'), 401: z.string().describe('HTML, SSO_FAILED'), ...rateLimitedResponse },
+        response: { 200: z.string().describe('HTML'), ...errorResponses, 401: errorBodySchema.describe('SSO_FAILED (a browser, Accept: text/html, gets an HTML page that tells the console instead)'), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
@@ -190,7 +190,8 @@ export function registerSsoRoutes(
         if (outcome.kind === 'signed-in') setSessionCookie(reply, deps.cookie, outcome.session.token);
         return sendPage(reply, 200, deps.publicUrl.origin, { type: ssoMessageType, ok: true, returnTo: outcome.returnTo }, outcome.returnTo);
       } catch (error) {
-        if (!isAppError(error, 'SSO_FAILED')) throw error;
+        // A browser (the pop-up, or the page after a redirect) gets the page that tells the console; an API client the catalogue's JSON.
+        if (!isAppError(error, 'SSO_FAILED') || !acceptsHtml(request)) throw error;
         return sendPage(reply, 401, deps.publicUrl.origin, { type: ssoMessageType, ok: false, code: 'SSO_FAILED' }, '/login?error=SSO_FAILED');
       }
     },
@@ -271,6 +272,10 @@ function sendPage(reply: FastifyReply, status: number, origin: string, message: 
     .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`)
     .serializer((payload: unknown) => String(payload))
     .send(html);
+}
+
+function acceptsHtml(request: FastifyRequest): boolean {
+  return /\btext\/html\b/i.test(request.headers.accept ?? '');
 }
 
 function escapeHtml(value: string): string {

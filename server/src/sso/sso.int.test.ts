@@ -52,7 +52,7 @@ async function startSignIn(username: string): Promise<{ authorizationUrl: string
 
 async function callback(url: URL, flowCookie: string | undefined, extraCookie = '') {
   const cookie = [flowCookie, extraCookie].filter((value) => value !== undefined && value !== '').join('; ');
-  return t.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: cookie === '' ? {} : { cookie } });
+  return t.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: { accept: 'text/html,application/xhtml+xml', ...(cookie === '' ? {} : { cookie }) } });
 }
 
 /** The whole sign-in: start, the provider, the callback. */
@@ -232,6 +232,10 @@ describe('sign-in with SSO', () => {
     expect(await lastFailure()).toMatchObject({ reason: 'no-flow-cookie' });
     expect(noCookie.body).toContain('SSO_FAILED');
     expect(noCookie.body).not.toContain('no-flow-cookie');
+    // An API client (no text/html) gets the catalogue's JSON error.
+    const json = await t.app.inject({ method: 'GET', url: `${victimBack.pathname}${victimBack.search}` });
+    expect(json.statusCode).toBe(401);
+    expect(json.json().error.code).toBe('SSO_FAILED');
   });
 
   it('refuses a state from another provider', async () => {
