@@ -95,6 +95,10 @@ describe('sign-in', () => {
     expect(record?.credential).toMatchObject({ userId: record?.user.id, failedLoginCount: 0, lockedUntil: null, passwordMustChange: false });
     expect(record?.credential.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await findSignInRecord(t.deps.db, canonicalUsername('nobody.at.all'))).toBeUndefined();
+    // One statement: user, membership, role, team and the password credential together.
+    const before = t.deps.statementCount();
+    await findSignInRecord(t.deps.db, canonicalUsername('diana.barry'));
+    expect(t.deps.statementCount() - before).toBe(1);
   });
 
   it('refuses malformed sign-in bodies with VALIDATION_FAILED', async () => {
