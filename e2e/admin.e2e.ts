@@ -74,7 +74,7 @@ describe('Administration in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Administration' });
     const links = (await nav.getByRole('link').allTextContents()).map((text) => text.trim());
-    expect(links).toEqual(['Users', 'Roles', 'Teams', 'Security', 'Access keys', 'Audit log']);
+    expect(links).toEqual(['Users', 'Roles', 'Teams', 'Security', 'Access keys', 'Audit log', 'Presence reason lists']);
   });
 
   it('imports a CSV: progress bar while it runs, then the per-row report and its download', async () => {

@@ -33,9 +33,9 @@ export interface Journey {
 }
 
 /** `env`: further LANYARD_* settings of the server, e.g. a slower import to watch its progress. */
-export async function startJourney(options: { env?: Record<string, string> } = {}): Promise<Journey> {
+export async function startJourney(options: { env?: Record<string, string>; chromiumArgs?: readonly string[] } = {}): Promise<Journey> {
   const server = await startLanyard(options.env === undefined ? {} : { env: options.env });
-  const browser = await launchChromium().catch(async (error: unknown) => {
+  const browser = await launchChromium(options.chromiumArgs).catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });
@@ -186,4 +186,24 @@ export async function waitForEmailWithSubject(server: LanyardServer, subject: st
   const parsed = await simpleParser(found.raw);
   const text = parsed.text ?? '';
   return { file: found.file, raw: found.raw, subject: parsed.subject ?? '', to: parsed.to, text, links: text.match(/https?:\/\/\S+/g) ?? [] };
+}
+
+/** The page at 390 px: nothing wider than the screen, axe clean (screenshot `<name>-390`); then back to 1280. */
+export async function expectAccessibleNarrow(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 390 px`).toBeLessThanOrEqual(390);
+  await expectAccessible(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** Calls the API with the page's session (from the console's own origin, so CSRF passes). */
+export async function pageApi(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(`/api/v1${path}`, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
+    },
+    { method, path, body },
+  );
 }

@@ -107,6 +107,15 @@ export const errorCodes = {
   MFA_CHALLENGE_INVALID: { status: 401, message: 'This sign-in step has expired or was already used. Sign in again.' },
   MFA_POLICY_INVALID: { status: 422, message: 'The MFA policy is not consistent: mode "required" needs at least one role, and only it may name roles.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+  // Contact-center sign-in, tenants, regions (issue 15)
+  PRESENCE_REASON_LIST_REQUIRED: { status: 403, message: 'You need a Presence Reason list to sign in. Contact your administrator.' },
+  PRESENCE_REASON_LIST_NAME_TAKEN: { status: 409, message: 'A presence reason list with this name already exists.' },
+  PRESENCE_REASON_LIST_IN_USE: { status: 409, message: 'This presence reason list is assigned to users. Assign them another list first.' },
+  PRESENCE_REASON_LIST_IS_DEFAULT: { status: 409, message: "This is the tenant's default presence reason list. Choose another default (or none) first." },
+  TENANT_MEMBERSHIP_REQUIRED: { status: 403, message: 'You are not a member of this tenant.' },
+  TENANT_IN_OTHER_REGION: { status: 421, message: "This tenant is served in another region. Use that region's console." },
+  REGION_UNAVAILABLE: { status: 503, message: 'The region that serves this tenant cannot be reached right now. Try again in a moment.' },
+  USER_ALREADY_MEMBER: { status: 409, message: 'This person is already a member of this tenant.' },
 
   // Single sign-on (OpenID Connect)
   IDENTITY_PROVIDER_NOT_FOUND: { status: 404, message: 'No such identity provider.' },

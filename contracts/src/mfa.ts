@@ -37,6 +37,8 @@ export const mfaStatusSchema = z.object({
   required: z.boolean(),
   /** The periods this user may choose when enrolling (extra field: the tenant's allowedPeriods). */
   allowedPeriods: z.array(totpPeriodSchema),
+  /** Whether this user may set up a factor: the tenant's policy is not "off" (extra field). */
+  available: z.boolean(),
 });
 export type MfaStatus = z.infer<typeof mfaStatusSchema>;
 
@@ -82,6 +84,8 @@ export const loginMfaEnrolmentChallengeSchema = z.object({
   mfaRequired: z.literal(true),
   mfaEnrolmentRequired: z.literal(true),
   challenge: z.string(),
+  /** The periods the enrolment may choose: the tenant's allowedPeriods (extra field). */
+  allowedPeriods: z.array(totpPeriodSchema),
 });
 
 export const loginMfaBodySchema = z.strictObject({ challenge: mfaChallengeSchema, code: mfaCodeInput });

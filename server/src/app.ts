@@ -32,6 +32,9 @@ import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
 import { registerUserImportRoutes } from './user-imports/user-imports-routes.ts';
 import { registerDirectoryRoutes } from './directory/directory-routes.ts';
+import { registerPresenceRoutes } from './presence/presence-routes.ts';
+import { registerRegionGuard, registerRegionRoutes } from './regions/regions-routes.ts';
+import { registerTenancyRoutes } from './tenancy/tenancy-routes.ts';
 import { withinRequestScope } from './storage/database-faults.ts';
 
 export interface BuildOptions {
@@ -87,6 +90,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   await registerOpenApi(app, config.version);
+  // Before every route: a request naming a tenant of another region is answered 421 before it does anything.
+  registerRegionGuard(app, { regions: deps.regions });
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);
   registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) });
@@ -108,6 +113,9 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAccessKeyRoutes(app, { accessKeys: deps.accessKeys, guards });
   await registerTokenRoutes(app, { tokens: deps.tokens, signingKeys: deps.signingKeys, issuer: deps.issuer });
   registerAuditRoutes(app, { audit: deps.audit, guards });
+  registerPresenceRoutes(app, { presence: deps.presence, guards });
+  registerTenancyRoutes(app, { tenancy: deps.tenancy, guards });
+  registerRegionRoutes(app, { regions: deps.regions });
   registerSsoRoutes(app, { sso: deps.sso, providers: deps.identityProviders, guards, cookie, publicUrl: config.publicUrl, rateLimiter: deps.rateLimiter, authRateLimit });
   await registerConsole(app, options.consoleDir);
 

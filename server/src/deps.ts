@@ -16,11 +16,15 @@ import { createFileTransport, type MailTransport } from './mail/mail-transport.t
 import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { createSmtpTransport } from './mail/smtp-transport.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
+import { createPresenceService, type PresenceService } from './presence/presence-service.ts';
 import { createProfileService } from './profile/profile-service.ts';
+import { createRegionsService, type RegionsService } from './regions/regions-service.ts';
+import { createTenancyService, type TenancyService } from './tenancy/tenancy-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
 import { createLoginService, type LoginService } from './login/login-service.ts';
 import { createPasswordMethod } from './login/password-method.ts';
+import { createPresenceCheck } from './login/presence-check-service.ts';
 import { createTotpMethod } from './login/totp-method.ts';
 import { createMfaService, type MfaService } from './mfa/mfa-service.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
@@ -67,6 +71,12 @@ export interface Deps {
   /** The session, access-key, invitation and lockout policies of a tenant. */
   securityPolicies: SecurityPoliciesService;
   profile: ReturnType<typeof createProfileService>;
+  /** Presence reason lists, the list each member works with, the microphone outcome per user. */
+  presence: PresenceService;
+  /** Which region serves a tenant (LANYARD_REGION, LANYARD_PEER_REGIONS). */
+  regions: RegionsService;
+  /** A person's tenants: switching, the default tenant, adding an existing user to a tenant. */
+  tenancy: TenancyService;
   /** The outbox (`enqueue`, which the domains are given alone) and this instance's delivery worker. */
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
@@ -158,7 +168,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const users = createUsersService({ db, clock });
   const roles = createRolesService({ db, clock, audit, users, notifications });
   const teams = createTeamsService({ db, clock, audit, users, notifications });
-  const tenants = createTenantsService({ db, clock, region: config.region, roles });
+  const presence = createPresenceService({ db, clock, audit });
+  const tenants = createTenantsService({ db, clock, region: config.region, roles, presence });
   const sessions = createSessionsService({ db, clock, secrets, users, audit });
   const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
   const passwords = createPasswordsService({
@@ -189,6 +200,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mfa,
     password: createPasswordMethod({ hasher, passwords }),
     totp: createTotpMethod({ passwords, mfa }),
+    presenceCheck: createPresenceCheck({ db, presence, passwords, audit }),
   });
   const invitations = createInvitationsService({
     db,
@@ -204,12 +216,26 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     users,
     loginUrl: new URL('login', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
   });
+  const regions = createRegionsService({ region: config.region, publicUrl: config.publicUrl, peers: config.peerRegions, tenants, clock, logger });
+  const tenancy = createTenancyService({
+    db,
+    users,
+    tenants,
+    roles,
+    teams,
+    sessions,
+    presence,
+    regions,
+    audit,
+    mail: outbox,
+    loginUrl: new URL('login', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
+  });
   const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
-  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, passwords });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
@@ -237,6 +263,9 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     passwords,
     securityPolicies,
     profile,
+    presence,
+    regions,
+    tenancy,
     mail,
     audit,
     rateLimiter,

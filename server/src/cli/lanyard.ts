@@ -15,7 +15,9 @@ const usage = `Usage: lanyard <command> [options]
 Commands:
   serve                              Run the console and API (migrates and bootstraps first)
   migrate                            Apply pending database migrations
-  tenant create <name>               Create a tenant with the built-in roles
+  tenant create <name> [--region <r>]
+                                     Create a tenant with the built-in roles, homed in this
+                                     deployment's region (--region may only name that region)
   user invite --tenant <name> --username <u> --email <e> --role <role>
               [--first-name <f>] [--last-name <l>]
                                      Invite a user and print their first-access link
@@ -33,6 +35,9 @@ function packageVersion(): string {
 }
 
 class UsageError extends Error {}
+
+/** A command asked of the wrong region's deployment. */
+class RegionError extends Error {}
 
 /** An AppError the server answered for a forwarded command. */
 class ForwardedError extends Error {
@@ -159,8 +164,18 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'tenant': {
-      const [sub, name] = rest;
-      if (sub !== 'create' || name === undefined || rest.length !== 2) break;
+      const [sub, ...options] = rest;
+      if (sub !== 'create') break;
+      const { values, positionals } = parseArgs({ args: options, options: { region: { type: 'string' } }, allowPositionals: true, strict: true });
+      const [name] = positionals;
+      if (name === undefined || positionals.length !== 1) break;
+      if (values.region !== undefined && values.region !== config.region) {
+        // A deployment serves one region: a tenant of another region is created by that region's deployment.
+        const peer = config.peerRegions.get(values.region);
+        throw new RegionError(
+          `This deployment serves region ${config.region}; it cannot create a tenant in region ${values.region}. Run "lanyard tenant create" on the ${values.region} deployment${peer === undefined ? '' : ` (${peer.origin})`} instead.`,
+        );
+      }
       return runCommand(config, { command: 'tenant create', name: validate(tenantNameSchema, name) });
     }
     case 'user': {
@@ -215,7 +230,7 @@ run(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${usage}\n`);
-    else if (error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof DataDirInUseError || error instanceof RegionError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof AppError || error instanceof ForwardedError) process.stderr.write(`${error.code}: ${error.message} ${JSON.stringify(error.details ?? {})}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

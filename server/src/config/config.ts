@@ -36,6 +36,10 @@ const envSchema = z
       .refine((value) => Buffer.from(value, 'base64').length === 32, '32 bytes, base64-encoded (openssl rand -base64 32)')
       .optional(),
     LANYARD_REGION: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and -').default('local'),
+    LANYARD_PEER_REGIONS: z
+      .string()
+      .refine((value) => parsePeerRegions(value) !== undefined, 'region=URL pairs separated by commas: eu1=https://eu.example.com,na1=https://na.example.com')
+      .optional(),
     LANYARD_LOG_LEVEL: z.enum(logLevels).default('info'),
     LANYARD_BOOTSTRAP_ADMIN: z.string().min(1).max(254).default('admin'),
     LANYARD_BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@localhost'),
@@ -72,6 +76,8 @@ export interface Config {
   /** 32 bytes, or undefined in embedded mode where a key file in the data directory is used. */
   masterKey: Buffer | undefined;
   region: string;
+  /** The public URL of each other region's deployment (LANYARD_PEER_REGIONS; this region's own entry, if listed, is left out). */
+  peerRegions: ReadonlyMap<string, URL>;
   logLevel: (typeof logLevels)[number];
   bootstrapAdmin: { username: string; email: string };
   /** Addresses of reverse proxies whose X-Forwarded-For is believed; empty means none. */
@@ -92,6 +98,22 @@ export interface Config {
 function defaultMailFrom(publicUrl: URL): string {
   const host = publicUrl.hostname.startsWith('[') || isIP(publicUrl.hostname) !== 0 ? 'localhost' : publicUrl.hostname;
   return `Lanyard <no-reply@${host}>`;
+}
+
+const regionPattern = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** `eu1=https://eu.example.com,na1=https://na.example.com` → region → URL; undefined when an entry is not a region name and an http(s) URL, or a region repeats. */
+export function parsePeerRegions(value: string): Map<string, URL> | undefined {
+  const peers = new Map<string, URL>();
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const separator = entry.indexOf('=');
+    if (separator < 0) return undefined;
+    const name = entry.slice(0, separator).trim();
+    const url = URL.parse(entry.slice(separator + 1).trim());
+    if (!regionPattern.test(name) || url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || peers.has(name)) return undefined;
+    peers.set(name, url);
+  }
+  return peers;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: values.LANYARD_MAIL_FROM ?? defaultMailFrom(publicUrl),
     masterKey: values.LANYARD_MASTER_KEY === undefined ? undefined : Buffer.from(values.LANYARD_MASTER_KEY, 'base64'),
     region: values.LANYARD_REGION,
+    peerRegions: new Map([...(parsePeerRegions(values.LANYARD_PEER_REGIONS ?? '') ?? [])].filter(([name]) => name !== values.LANYARD_REGION)),
     logLevel: values.LANYARD_LOG_LEVEL,
     bootstrapAdmin: { username: values.LANYARD_BOOTSTRAP_ADMIN, email: values.LANYARD_BOOTSTRAP_ADMIN_EMAIL },
     trustProxy: (values.LANYARD_TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),

@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
+import type { PresenceService } from '../presence/presence-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import { canGrant } from '../roles/roles.ts';
 import type { RolesService } from '../roles/roles-service.ts';
@@ -55,6 +56,7 @@ export function createDirectoryService(deps: {
   audit: Pick<AuditService, 'record'>;
   notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
   mfa: Pick<MfaService, 'factorState'>;
+  presence: Pick<PresenceService, 'assignList'>;
   passwords: Pick<PasswordsService, 'hasPassword'>;
 }): DirectoryService {
   const get = async (tenantId: string, userId: string): Promise<AdminUserDetail> => {
@@ -103,10 +105,6 @@ export function createDirectoryService(deps: {
       const tenantId = actor.tenantId;
       let invalidate = false;
       await deps.db.transaction().execute(async (trx) => {
-        if (change.presenceReasonListId !== undefined && change.presenceReasonListId !== null) {
-          // Presence reason lists do not exist yet (issue 15): no id names one.
-          throw new AppError('PRESENCE_REASON_LIST_NOT_FOUND', { details: { presenceReasonListId: change.presenceReasonListId } });
-        }
         await deps.users.getMember(tenantId, userId, trx);
         const administrator = (await deps.roles.listRoles(tenantId, trx)).find((role) => role.builtIn && role.name === administratorRoleName);
         const touchesAdministrators = administrator !== undefined && (change.roleId !== undefined || change.status === 'disabled');
@@ -145,6 +143,8 @@ export function createDirectoryService(deps: {
             trx,
           );
         }
+        // Last of the checks (it refuses an unknown list, changing nothing: the transaction rolls back), first of the writes.
+        if (change.presenceReasonListId !== undefined) await deps.presence.assignList(actor, userId, change.presenceReasonListId, meta, trx);
         if (newRole !== undefined) await audit('user.role.changed', { fromRoleId: membership.role.id, toRoleId: newRole.id, toRoleName: newRole.name });
         if (newTeamId !== undefined) await audit('user.team.changed', { fromTeamId: currentTeamId, toTeamId: newTeamId });
         if (newPasswordLogin !== undefined) await audit('user.passwordLogin.changed', { from: membership.passwordLogin, to: newPasswordLogin });

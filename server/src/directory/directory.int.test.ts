@@ -416,7 +416,7 @@ describe('changing a user', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
   });
 
-  it('accepts a null presence reason list and refuses any list id (none exist yet), storing nothing', async () => {
+  it('accepts a null presence reason list and refuses an unknown list id, storing nothing', async () => {
     expect((await patch(admin, ids.bo, { presenceReasonListId: null })).statusCode).toBe(200);
     const before = { membership: await membershipRow(ids.bo), audit: (await auditOf(ids.bo)).length };
     const response = await patch(admin, ids.bo, { presenceReasonListId: '0190a3c4-0000-7000-8000-000000000001', roleId: agentRoleId });

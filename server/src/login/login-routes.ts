@@ -49,7 +49,12 @@ export function registerLoginRoutes(
         description:
           'A user with TOTP gets `{mfaRequired:true, challenge}`; a user whose role must use MFA and has none gets `{mfaEnrolmentRequired:true, challenge}` (and `mfaRequired:true`). The challenge is single use, lives 5 minutes, and is only accepted by `/api/v1/auth/login/mfa` and `/api/v1/auth/login/mfa/enrolment`.',
         body: loginBodySchema,
-        response: { 200: loginResponseSchema, ...errorResponses, ...rateLimitedResponse },
+        response: {
+          200: loginResponseSchema,
+          ...errorResponses,
+          403: errorBodySchema.describe('PRESENCE_REASON_LIST_REQUIRED (the right password, but the role uses presence and the user has no presence reason list of their own nor a tenant default: no session), CSRF_REJECTED'),
+          ...rateLimitedResponse,
+        },
       },
       // A body refused at the edge is still a sign-in attempt: counted by the rate limit above (onRequest) and audited here.
       attachValidation: true,
@@ -64,7 +69,11 @@ export function registerLoginRoutes(
       const outcome = await deps.login.loginWithPassword(request.body.username, request.body.password, requestMeta(request), { unlockCode: request.body.unlockCode });
       void reply.header('cache-control', 'no-store');
       if (outcome.kind === 'second-step') {
-        return reply.send({ mfaRequired: true as const, mfaEnrolmentRequired: outcome.enrolment, challenge: outcome.challenge });
+        return reply.send(
+          outcome.enrolment
+            ? { mfaRequired: true as const, mfaEnrolmentRequired: true as const, challenge: outcome.challenge, allowedPeriods: outcome.allowedPeriods }
+            : { mfaRequired: true as const, mfaEnrolmentRequired: false as const, challenge: outcome.challenge },
+        );
       }
       setSessionCookie(reply, deps.cookie, outcome.session.token);
       return reply.send(signedIn(outcome.session));

@@ -15,13 +15,16 @@ import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { refusalDetails, type MethodResult, type SignInCandidate, type SignedInAccount, type UsedUnlockCode } from './login.ts';
 import type { PasswordMethod } from './password-method.ts';
+import type { PresenceCheck } from './presence-check-service.ts';
 import { findSignInRecord } from './sign-in-read.ts';
 import type { SecondStepResult, TotpMethod } from './totp-method.ts';
 
 /** What a right password leads to: a session, or a second step first (no session, no cookie). */
 export type PasswordLoginOutcome =
   | { kind: 'signed-in'; session: StartedSession }
-  | { kind: 'second-step'; challenge: string; enrolment: boolean };
+  | { kind: 'second-step'; challenge: string; enrolment: false }
+  /** `allowedPeriods`: the tenant's, so the enrolment screen offers only the periods that will be accepted. */
+  | { kind: 'second-step'; challenge: string; enrolment: true; allowedPeriods: TotpPeriod[] };
 
 /** How long a sign-in challenge lives (SPEC §4b: 5 minutes). */
 export const challengeLifetimeMs = 5 * MINUTE;
@@ -66,6 +69,7 @@ export function createLoginService(deps: {
   mfa: Pick<MfaService, 'secondStepFor' | 'startSignInEnrolment' | 'consumeStep' | 'useRecoveryCode' | 'issueRecoveryCodes' | 'countRecoveryCodes' | 'notify'>;
   password: PasswordMethod;
   totp: TotpMethod;
+  presenceCheck: PresenceCheck;
 }): LoginService {
   // Sign-in challenges are single-use links that are never emailed: every refusal of one is the same code.
   const challengeErrors = { notFound: 'MFA_CHALLENGE_INVALID', expired: 'MFA_CHALLENGE_INVALID', used: 'MFA_CHALLENGE_INVALID', replaced: 'MFA_CHALLENGE_INVALID' } as const;
@@ -202,11 +206,16 @@ export function createLoginService(deps: {
       const result = await deps.password.check(await loadCandidate(username), password, options.unlockCode);
       if (!result.ok) return refuse(result, username, meta);
       const { account, passwordChangeRequired } = result;
+      // A right password, and still no sign-in without a presence reason list (403 PRESENCE_REASON_LIST_REQUIRED, audited).
+      await deps.presenceCheck.assertMaySignIn(account, 'password', meta);
       const secondStep = await deps.mfa.secondStepFor(account);
       if (secondStep !== 'none') {
         // A supervisor's unlock code lifts the lock for the second step too; the code step is counted afresh.
         if (result.unlockCode !== undefined) await recordUnlockCodeUse(deps.db, account, result.unlockCode, meta);
-        return { kind: 'second-step', challenge: await issueChallenge(account.user.id, account.tenant.id, secondStep, passwordChangeRequired, meta), enrolment: secondStep === 'enrolment' };
+        const challenge = await issueChallenge(account.user.id, account.tenant.id, secondStep, passwordChangeRequired, meta);
+        return secondStep === 'enrolment'
+          ? { kind: 'second-step', challenge, enrolment: true, allowedPeriods: [...account.tenant.settings.mfaPolicy.allowedPeriods] }
+          : { kind: 'second-step', challenge, enrolment: false };
       }
       // The session, the reset attempt count and the audit row: one statement, one round trip (see writeTogether).
       let started: StartedSession | undefined;

@@ -246,7 +246,7 @@ describe('enrolment the policy requires', () => {
     const response = await passwordStep(t, user.username);
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toEqual({ mfaRequired: true, mfaEnrolmentRequired: true, challenge: expect.any(String) });
+    expect(body).toEqual({ mfaRequired: true, mfaEnrolmentRequired: true, challenge: expect.any(String), allowedPeriods: [30, 60] });
     expect(response.headers['set-cookie']).toBeUndefined();
     const { challenge } = body;
     // Not a session, not yet a second step.

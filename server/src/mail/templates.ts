@@ -76,6 +76,21 @@ export function ssoWelcomeEmail(input: { firstName: string; username: string; te
   });
 }
 
+/** Sent to an existing user an administrator added to another tenant: no second account, the same credentials. */
+export function membershipAddedEmail(input: { firstName: string; username: string; tenantName: string; roleName: string; loginUrl: string }, options: RenderOptions = {}): RenderedEmail {
+  const m = messagesFor(options);
+  return render(m, {
+    template: 'membership-added',
+    subject: m.plain('membershipAdded.subject', { tenantName: input.tenantName }),
+    blocks: [
+      paragraph([greetingIn(m, input.firstName)]),
+      paragraph(m.rich('membershipAdded.added', { tenantName: input.tenantName, username: input.username, roleName: input.roleName })),
+      paragraph(m.rich('membershipAdded.how', { tenantName: input.tenantName })),
+      action(m, 'membershipAdded.action', input.loginUrl),
+    ],
+  });
+}
+
 /**
  * Sent after a password change (by the user, or through a reset link): the account owner learns of it
  * either way. The password service signs out the other sessions before sending it.

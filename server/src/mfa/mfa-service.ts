@@ -218,6 +218,7 @@ export function createMfaService(deps: {
         recoveryCodesRemaining: active ? remaining : 0,
         required: await isRequired(tenant, principal.userId),
         allowedPeriods: [...tenant.settings.mfaPolicy.allowedPeriods],
+        available: tenant.settings.mfaPolicy.mode !== 'off',
       };
     },
 

@@ -44,7 +44,7 @@ async function oathtool(secret: string, at: Date, period = 30): Promise<string> 
 describe('enrolment', () => {
   it('answers the status of a user without MFA', async () => {
     const user = await agent();
-    expect(await status(user)).toEqual({ totp: { enabled: false, period: null, enrolledAt: null }, recoveryCodesRemaining: 0, required: false, allowedPeriods: [30] });
+    expect(await status(user)).toEqual({ totp: { enabled: false, period: null, enrolledAt: null }, recoveryCodesRemaining: 0, required: false, allowedPeriods: [30], available: true });
   });
 
   it('needs the current password, and a wrong one counts toward the lockout and stores nothing', async () => {
@@ -82,7 +82,7 @@ describe('enrolment', () => {
     const { recoveryCodes } = confirmed.json();
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
-    expect(await status(user)).toEqual({ totp: { enabled: true, period: 30, enrolledAt: t.clock.now().toISOString() }, recoveryCodesRemaining: 10, required: false, allowedPeriods: [30] });
+    expect(await status(user)).toEqual({ totp: { enabled: true, period: 30, enrolledAt: t.clock.now().toISOString() }, recoveryCodesRemaining: 10, required: false, allowedPeriods: [30], available: true });
     expect(await t.deps.mfa.factorState(user.userId)).toEqual({ enabled: true, enrolledAt: t.clock.now() });
     expect(await t.deps.mfa.factorState(admin.userId)).toEqual({ enabled: false, enrolledAt: null });
     // The secret is never answered again: a second enrolment is refused while one is on.
@@ -267,6 +267,7 @@ describe('the MFA policy', () => {
     expect(response.json()).toEqual(off);
     try {
       expect((await t.deps.tenants.getTenant(admin.tenant.id)).settings.mfaPolicy).toEqual(off);
+      expect((await status(user)).available).toBe(false);
       const refused = await start(user);
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error.code).toBe('MFA_NOT_AVAILABLE');

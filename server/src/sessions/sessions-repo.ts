@@ -108,3 +108,18 @@ export async function countLiveSessions(db: Executor, userId: string, tenantId: 
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Moves a session to another tenant of its user (switching tenants): its timeouts become the shorter of its own and the new tenant's. */
+export async function moveSessionToTenant(db: Executor, sessionId: string, tenantId: string, idleTimeoutSeconds: number, absoluteHours: number): Promise<boolean> {
+  const absoluteLimit = sql<Date>`created_at + ${absoluteHours} * interval '1 hour'`;
+  const result = await db
+    .updateTable('sessions')
+    .set({
+      tenant_id: tenantId,
+      idle_timeout_seconds: sql<number>`least(idle_timeout_seconds, ${idleTimeoutSeconds})`,
+      absolute_expires_at: sql<Date>`least(absolute_expires_at, ${absoluteLimit})`,
+    })
+    .where('id', '=', sessionId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -21,6 +21,7 @@ import {
   tightenTenantSessions,
   listUserSessions,
   touchSession,
+  moveSessionToTenant,
 } from './sessions-repo.ts';
 
 export interface StartedSession {
@@ -52,6 +53,8 @@ export interface SessionsService {
   clearPasswordChangeRequired(sessionId: string, executor?: Executor): Promise<void>;
   /** A tightened session policy shortens the tenant's open sessions (never lengthens them), in `executor`; returns how many changed. */
   applyPolicyToOpenSessions(tenantId: string, policy: { idleMinutes: number; absoluteHours: number }, executor: Executor): Promise<number>;
+  /** Moves a session to another tenant of its user (the caller checked the membership), keeping the shorter of its timeouts and the tenant's; the next request acts there. SESSION_NOT_FOUND. */
+  moveToTenant(sessionId: string, tenant: Tenant, executor?: Executor): Promise<void>;
 }
 
 export function createSessionsService(deps: {
@@ -129,6 +132,10 @@ export function createSessionsService(deps: {
 
     applyPolicyToOpenSessions(tenantId, policy, executor) {
       return tightenTenantSessions(executor, tenantId, policy.idleMinutes * 60, policy.absoluteHours);
+    },
+
+    async moveToTenant(sessionId, tenant, executor = deps.db) {
+      if (!(await moveSessionToTenant(executor, sessionId, tenant.id, tenant.settings.session.idleMinutes * 60, tenant.settings.session.absoluteHours))) throw new AppError('SESSION_NOT_FOUND');
     },
   };
 }

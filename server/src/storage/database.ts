@@ -78,6 +78,8 @@ export interface MembershipsTable {
   invitation_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The per-user password sign-in override in this tenant. */
   password_login: Generated<PasswordLoginSetting>;
+  /** The member's own presence reason list (null: the tenant default applies). Written by the presence domain only. */
+  presence_reason_list_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type MembershipStatusBase = 'invited' | 'enabled' | 'disabled' | 'sso_only';
@@ -235,6 +237,23 @@ export interface UserImportRowsTable {
   user_id: string | null;
 }
 
+export interface PresenceReasonListsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  name_canonical: string;
+  /** The reasons in their order: [{label}]. */
+  reasons: ColumnType<{ label: string }[], string, string>;
+  is_default: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface PresenceMicrophoneTable {
+  user_id: string;
+  outcome: 'allowed' | 'blocked' | 'no-device';
+  recorded_at: Timestamp;
+}
+
 export interface IdentityProvidersTable {
   id: string;
   tenant_id: string;
@@ -296,6 +315,8 @@ export interface Database {
   user_import_rows: UserImportRowsTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
+  presence_reason_lists: PresenceReasonListsTable;
+  presence_microphone: PresenceMicrophoneTable;
   identity_providers: IdentityProvidersTable;
   identity_links: IdentityLinksTable;
   sso_flows: SsoFlowsTable;

@@ -12,6 +12,7 @@ import * as userImports from './migrations/0009-user-imports.ts';
 import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
 import * as mfa from './migrations/0011-mfa.ts';
 import * as singleSignOn from './migrations/0012-single-sign-on.ts';
+import * as presence from './migrations/0014-presence.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010-roles-teams-policies': rolesTeamsPolicies,
   '0011-mfa': mfa,
   '0012-single-sign-on': singleSignOn,
+  '0014-presence': presence,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
+import type { PresenceService } from '../presence/presence-service.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName } from '../kernel/names.ts';
@@ -10,7 +11,7 @@ import { countTenants, findTenant, findTenantByCanonicalName, findTenantForUpdat
 
 /** Tenants and their settings. */
 export interface TenantsService {
-  /** Creates a tenant homed in this deployment's region, with the built-in roles (in `executor`, else in its own transaction); refuses a taken name with TENANT_NAME_TAKEN. */
+  /** Creates a tenant homed in this deployment's region, with the built-in roles and the starter presence reason list as its default (in `executor`, else in its own transaction); refuses a taken name with TENANT_NAME_TAKEN. */
   createTenant(name: string, executor?: Executor): Promise<Tenant>;
   /** The tenant by id; refuses an unknown id with TENANT_NOT_FOUND. */
   getTenant(tenantId: string, executor?: Executor): Promise<Tenant>;
@@ -22,7 +23,7 @@ export interface TenantsService {
   countTenants(executor?: Executor): Promise<number>;
 }
 
-export function createTenantsService(deps: { db: Db; clock: Clock; region: string; roles: Pick<RolesService, 'createBuiltInRoles'> }): TenantsService {
+export function createTenantsService(deps: { db: Db; clock: Clock; region: string; roles: Pick<RolesService, 'createBuiltInRoles'>; presence: Pick<PresenceService, 'createStarterList'> }): TenantsService {
   const inTransaction = <T>(executor: Executor | undefined, work: (trx: Executor) => Promise<T>): Promise<T> =>
     executor === undefined ? deps.db.transaction().execute(work) : work(executor);
 
@@ -44,6 +45,7 @@ export function createTenantsService(deps: { db: Db; clock: Clock; region: strin
           throw error;
         }
         await deps.roles.createBuiltInRoles(tenant.id, trx);
+        await deps.presence.createStarterList(tenant.id, trx);
         return tenant;
       });
     },

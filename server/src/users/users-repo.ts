@@ -196,3 +196,8 @@ export async function unassignTeam(db: Executor, tenantId: string, teamId: strin
   const result = await db.updateTable('memberships').set({ team_id: null }).where('tenant_id', '=', tenantId).where('team_id', '=', teamId).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** The tenant a sign-in lands in (the caller checked the membership). */
+export async function setDefaultTenant(db: Executor, userId: string, tenantId: string, at: Date): Promise<void> {
+  await db.updateTable('users').set({ default_tenant_id: tenantId, updated_at: at }).where('id', '=', userId).execute();
+}

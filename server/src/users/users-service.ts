@@ -20,6 +20,7 @@ import {
   countMembersPerTeam,
   countMembersWithRole,
   unassignTeam,
+  setDefaultTenant,
 } from './users-repo.ts';
 
 /** Users and their memberships in tenants. */
@@ -59,6 +60,10 @@ export interface UsersService {
   countMembersPerTeam(tenantId: string, executor?: Executor): Promise<Map<string, number>>;
   /** Every member of the team becomes unassigned, in `executor`; returns how many there were. */
   unassignTeam(tenantId: string, teamId: string, executor: Executor): Promise<number>;
+  /** Adds an existing user to another tenant with a role (and team), in `executor`; USER_ALREADY_MEMBER. */
+  addMembership(tenantId: string, user: User, membership: { roleId: string; teamId: string | null }, executor: Executor): Promise<void>;
+  /** Sets the tenant a sign-in lands in, in `executor` (the caller checked that the user is a member there). */
+  setDefaultTenant(userId: string, tenantId: string, executor?: Executor): Promise<void>;
 }
 
 export function createUsersService(deps: { db: Db; clock: Clock }): UsersService {
@@ -145,6 +150,19 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
 
     unassignTeam(tenantId, teamId, executor) {
       return unassignTeam(executor, tenantId, teamId);
+    },
+
+    async addMembership(tenantId, user, membership, executor) {
+      try {
+        await insertMembership(executor, { tenantId, user, roleId: membership.roleId, teamId: membership.teamId, createdAt: deps.clock.now() });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError('USER_ALREADY_MEMBER', { details: { userId: user.id, tenantId } });
+        throw error;
+      }
+    },
+
+    setDefaultTenant(userId, tenantId, executor = deps.db) {
+      return setDefaultTenant(executor, userId, tenantId, deps.clock.now());
     },
   };
 }

@@ -1,5 +1,5 @@
 import { loginResponseSchema, meSchema, type LoginBody, type LoginResponse, type Me } from '@lanyard/contracts/api';
-import { apiCommand, apiRequest, isApiError, type ResponseSchema } from './client.ts';
+import { apiCommand, apiRequest, isApiError } from './client.ts';
 
 export const meQueryKey = ['me'] as const;
 
@@ -28,24 +28,9 @@ export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
   }
 }
 
-/**
- * The sign-in answer. The contract's success shape is `{mfaRequired:false, tenant}`; SPEC §4a also
- * allows `{mfaRequired:true, challenge}` once TOTP exists, so the console recognises both.
- */
-export type LoginAnswer = LoginResponse | { mfaRequired: true; challenge: string };
-
-const loginAnswerSchema: ResponseSchema<LoginAnswer> = {
-  safeParse(value) {
-    if (typeof value === 'object' && value !== null && 'mfaRequired' in value && value.mfaRequired === true) {
-      const challenge = 'challenge' in value ? value.challenge : undefined;
-      if (typeof challenge === 'string') return { success: true, data: { mfaRequired: true, challenge } };
-    }
-    return loginResponseSchema.safeParse(value);
-  },
-};
-
-export function login(body: LoginBody): Promise<LoginAnswer> {
-  return apiRequest('/auth/login', loginAnswerSchema, { method: 'POST', body });
+/** The sign-in answer: signed in (`mfaRequired:false`), or a challenge for the code or for an enrolment first. */
+export function login(body: LoginBody): Promise<LoginResponse> {
+  return apiRequest('/auth/login', loginResponseSchema, { method: 'POST', body });
 }
 
 export function logout(): Promise<void> {

@@ -12,6 +12,7 @@ export const adminSections = [
   { key: 'security', path: '/admin/security', label: 'nav.security', permission: 'security.policies.manage' },
   { key: 'access-keys', path: '/admin/security/access-keys', label: 'nav.accessKeys', permission: 'accessKeys.manage' },
   { key: 'audit', path: '/admin/audit', label: 'nav.audit', permission: 'audit.view' },
+  { key: 'presence-reason-lists', path: '/admin/presence-reason-lists', label: 'nav.presenceLists', permission: 'presence.lists.manage' },
 ] as const satisfies readonly { key: string; path: string; label: MessageId; permission: Permission }[];
 
 export type AdminSection = (typeof adminSections)[number];

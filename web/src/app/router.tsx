@@ -12,6 +12,7 @@ import { UsersPage } from '../features/admin/users-page.tsx';
 import { ForgotPasswordPage } from '../features/password/forgot-password-page.tsx';
 import { ResetPasswordPage } from '../features/password/reset-password-page.tsx';
 import { ProfilePage } from '../features/profile/profile-page.tsx';
+import { PresenceListsPage } from '../features/presence/presence-lists-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { PublicLayout } from './public-layout.tsx';
 import { RootLayout } from './root-layout.tsx';
@@ -50,6 +51,7 @@ export function createConsoleRouter() {
             { path: 'admin/security/password-policy', element: <PasswordPolicyPage /> },
             { path: 'admin/security/access-keys', element: <TenantAccessKeysPage /> },
             { path: 'admin/audit', element: <AuditPage /> },
+            { path: 'admin/presence-reason-lists', element: <PresenceListsPage /> },
           ],
         },
         {

@@ -13,6 +13,7 @@ import { MeContext } from './me-context.ts';
 import { NoticeContext, type Notice } from './notice.ts';
 import { TopBar } from './top-bar.tsx';
 import { AdminNav } from './admin-nav.tsx';
+import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
 import { useIntl } from 'react-intl';
 
@@ -128,6 +129,7 @@ export function SignedInLayout() {
             <div role="status" className="status-region">
               {visibleNotice !== null && <NoticeMessage notice={visibleNotice} onDismiss={() => setNotice(null)} />}
             </div>
+            {!me.data.passwordChangeRequired && me.data.permissions.includes('presence.use') && <MicrophoneStep />}
             <Outlet />
           </main>
           <Toasts />

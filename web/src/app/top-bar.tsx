@@ -2,6 +2,7 @@ import type { Me } from '@lanyard/contracts/api';
 import { Link } from 'react-router';
 import { LanyardMark } from '../ui/icons.tsx';
 import { AccountMenu } from './account-menu.tsx';
+import { TenantPicker } from './tenant-picker.tsx';
 import { useIntl } from 'react-intl';
 
 export function TopBar({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> }) {
@@ -13,10 +14,7 @@ export function TopBar({ me, onSignOut }: { me: Me; onSignOut: () => Promise<voi
         <span className="brand-name">{intl.formatMessage({ id: 'app.brand' })}</span>
       </Link>
       <div className="top-bar-end">
-        <span className="top-bar-tenant">
-          <span className="visually-hidden">{intl.formatMessage({ id: 'topBar.tenant' })}</span>
-          {me.tenant.name}
-        </span>
+        <TenantPicker key={me.tenant.id} currentTenantId={me.tenant.id} currentName={me.tenant.name} />
         <AccountMenu me={me} onSignOut={onSignOut} />
       </div>
     </header>

@@ -3,17 +3,8 @@ import { useState } from 'react';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { CopyIcon } from '../../ui/icons.tsx';
 import { Message } from '../../ui/message.tsx';
-import { showToast } from '../../ui/toasts.tsx';
-import { useIntl, type IntlShape } from 'react-intl';
-
-async function copy(intl: IntlShape, value: string, what: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(value);
-    showToast({ tone: 'success', text: intl.formatMessage({ id: 'copy.done' }, { what }) });
-  } catch {
-    showToast({ tone: 'error', text: intl.formatMessage({ id: 'copy.failed' }, { what }) });
-  }
-}
+import { copyWithToast as copy } from '../../ui/copy.ts';
+import { useIntl } from 'react-intl';
 
 /**
  * The new key, shown once (seeds 000 and 001): the Access Key ID with a copy icon, "(SHOW SECRET KEY)"

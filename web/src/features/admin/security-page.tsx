@@ -12,6 +12,7 @@ import { AlertRegion } from '../../ui/message.tsx';
 import { NumberField, type Unit } from '../../ui/number-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
+import { MfaPolicySection } from './mfa-policy-section.tsx';
 
 interface NumberSetting {
   field: string;
@@ -95,6 +96,7 @@ export function SecurityPage() {
           )}
         </div>
       </section>
+      <MfaPolicySection />
       {kinds.map((kind) => (
         <PolicySection key={kind} kind={kind} />
       ))}

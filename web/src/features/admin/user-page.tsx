@@ -20,6 +20,7 @@ import {
   userQueryKey,
   usersQueryKey,
 } from '../../api/admin.ts';
+import { resetUserMfa } from '../../api/mfa.ts';
 import { isApiError, messageForError } from '../../api/client.ts';
 import { useMe } from '../../app/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
@@ -34,7 +35,7 @@ import { grantableRoles } from './grantable.ts';
 import { LockedNote, StatusBadge } from './user-status.tsx';
 import { displayName } from './users-page.tsx';
 
-type Action = 'resend' | 'disable' | 'enable' | 'unlock' | 'reset' | 'unlockCode';
+type Action = 'resend' | 'disable' | 'enable' | 'unlock' | 'reset' | 'unlockCode' | 'mfaReset';
 
 const noTeam = 'none';
 
@@ -89,6 +90,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
       else if (action === 'enable') await updateUser(user.id, { status: 'enabled' });
       else if (action === 'unlock') await unlockUser(user.id);
       else if (action === 'reset') await sendPasswordReset(user.id);
+      else if (action === 'mfaReset') await resetUserMfa(user.id);
       else return createUnlockCode(user.id);
       return null;
     },
@@ -103,6 +105,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
         unlock: 'user.done.unlock',
         reset: 'user.done.reset',
         unlockCode: 'user.done.unlockCode',
+        mfaReset: 'user.done.mfaReset',
       };
       showToast({ tone: 'success', text: intl.formatMessage({ id: done[action] }, { name, email: user.email }) });
       await refresh();
@@ -120,6 +123,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
     unlock: { heading: 'user.confirm.unlock.heading', body: 'user.confirm.unlock.body', confirm: 'user.action.unlock', danger: false },
     reset: { heading: 'user.confirm.reset.heading', body: 'user.confirm.reset.body', confirm: 'user.action.reset', danger: false },
     unlockCode: { heading: 'user.confirm.unlockCode.heading', body: 'user.confirm.unlockCode.body', confirm: 'user.action.unlockCode', danger: false },
+    mfaReset: { heading: 'user.confirm.mfaReset.heading', body: 'user.confirm.mfaReset.body', confirm: 'user.action.mfaReset', danger: true },
   };
   const open = confirming === null ? null : confirmations[confirming];
   const actionButton = (action: Action) => (
@@ -234,6 +238,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
             {mayEdit && locked && actionButton('unlock')}
             {mayEdit && (user.status === 'enabled' || user.status === 'disabled') && actionButton('reset')}
             {mayEdit && user.status === 'enabled' && actionButton('unlockCode')}
+            {mayEdit && user.mfa.enabled && actionButton('mfaReset')}
           </div>
         </section>
       )}

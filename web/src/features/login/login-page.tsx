@@ -10,6 +10,8 @@ import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
+import { RegionRedirect } from '../presence/region-redirect.tsx';
+import { SecondStep, type SecondStepRequest } from './second-step.tsx';
 
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
@@ -26,20 +28,27 @@ export function LoginPage() {
   const [unlockShown, setUnlockShown] = useState(false);
   const [unlockCode, setUnlockCode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [secondStep, setSecondStep] = useState<SecondStepRequest | null>(null);
+
+  async function enter() {
+    // Loading the signed-in person sends this page on (see the redirect below).
+    const signedIn = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
+    if (signedIn === null) {
+      setSecondStep(null);
+      setProblem(intl.formatMessage({ id: 'login.cookieRefused' }));
+    }
+  }
 
   const signIn = useMutation({
     mutationFn: login,
     onSuccess: async (answer) => {
+      setPassword('');
       if (answer.mfaRequired) {
-        setProblem(intl.formatMessage({ id: 'login.mfaUnsupported' }));
+        setUnlockCode('');
+        setSecondStep(answer.mfaEnrolmentRequired ? { kind: 'enrol', challenge: answer.challenge, allowedPeriods: answer.allowedPeriods } : { kind: 'code', challenge: answer.challenge });
         return;
       }
-      setPassword('');
-      // Loading the signed-in person sends this page on (see the redirect below).
-      const signedIn = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
-      if (signedIn === null) {
-        setProblem(intl.formatMessage({ id: 'login.cookieRefused' }));
-      }
+      await enter();
     },
     onError: (error) => {
       setPassword('');
@@ -48,6 +57,18 @@ export function LoginPage() {
   });
 
   if (me.data) return <Navigate to={from ?? landingPath(me.data.permissions)} replace />;
+  if (secondStep !== null) {
+    return (
+      <SecondStep
+        request={secondStep}
+        onSignedIn={() => void enter()}
+        onRestart={(restartProblem) => {
+          setSecondStep(null);
+          setProblem(restartProblem);
+        }}
+      />
+    );
+  }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -61,6 +82,7 @@ export function LoginPage() {
     <div className="card card-narrow">
       <PageTitle title={intl.formatMessage({ id: 'login.title' })} />
       <h1 tabIndex={-1}>{intl.formatMessage({ id: 'login.heading' })}</h1>
+      <RegionRedirect />
       {notice !== undefined && <Message tone={notice === 'signed-out' ? 'info' : 'success'} title={intl.formatMessage({ id: `login.notice.${notice}` })} />}
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'login.form' })}>

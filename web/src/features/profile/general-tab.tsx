@@ -3,6 +3,8 @@ import { Button } from 'react-aria-components';
 import { fullName, useMe } from '../../app/me-context.ts';
 import { Message } from '../../ui/message.tsx';
 import { useIntl } from 'react-intl';
+import { DefaultTenantChoice } from '../presence/default-tenant-choice.tsx';
+import { ReadinessPanel } from '../presence/readiness-panel.tsx';
 
 function CopyButton({ value, label }: { value: string; label: string }) {
   const intl = useIntl();
@@ -94,12 +96,18 @@ export function GeneralTab() {
               <dd data-field="region">{me.tenant.region}</dd>
             </div>
             <div>
+              <dt>{intl.formatMessage({ id: 'general.dataLocation' })}</dt>
+              <dd data-field="data-location">{intl.formatMessage({ id: 'general.dataLocationValue' }, { region: me.tenant.region })}</dd>
+            </div>
+            <div>
               <dt>{intl.formatMessage({ id: 'general.version' })}</dt>
               <dd data-field="version">{me.system.version}</dd>
             </div>
           </dl>
+          <DefaultTenantChoice />
         </section>
       </div>
+      {me.permissions.includes('presence.use') && <ReadinessPanel />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { ChangePasswordForm } from '../password/change-password-form.tsx';
 import { AccessKeysTab } from '../access-keys/access-keys-tab.tsx';
+import { SecurityTab } from '../mfa/security-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { isProfileSection, profileSections, profileTabs, type ProfileSectionKey } from './profile-sections.ts';
 import { FormattedMessage, useIntl } from 'react-intl';
@@ -43,6 +44,7 @@ function SectionContent({ section }: { section: ProfileSectionKey }) {
   if (section === 'general') return <GeneralTab />;
   if (section === 'account') return <AccountTab />;
   if (section === 'password') return <ChangePasswordSection />;
+  if (section === 'security') return <SecurityTab />;
   return <AccessKeysTab />;
 }
 

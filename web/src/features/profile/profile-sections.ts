@@ -2,12 +2,14 @@ import type { Permission } from '@lanyard/contracts/permissions';
 import type { MessageId } from '../../i18n/messages.ts';
 
 /**
- * The tabs of My Profile, in the order seed 000 lists them. A tab exists once it works: Security and
- * Accessibility (and Support and Downloads under Account) arrive with issues 12 and 14.
+ * The tabs of My Profile, in the order seed 000 lists them, with Security (the second factor and the
+ * sessions, SPEC §4a) after Account. A tab exists once it works: Accessibility (and Support and Downloads
+ * under Account) arrive with issue 14.
  */
 export const profileTabs = [
   { key: 'general', label: 'profile.section.general' },
   { key: 'account', label: 'profile.section.account' },
+  { key: 'security', label: 'profile.section.security' },
   { key: 'access-keys', label: 'profile.section.access-keys', permission: 'accessKeys.own.create' },
 ] as const satisfies readonly { key: string; label: MessageId; permission?: Permission }[];
 
@@ -21,6 +23,7 @@ export const profileSections = {
   general: { tab: 'general', title: 'profile.section.general' },
   account: { tab: 'account', title: 'profile.section.account' },
   password: { tab: 'account', title: 'profile.section.password' },
+  security: { tab: 'security', title: 'profile.section.security' },
   'access-keys': { tab: 'access-keys', title: 'profile.section.access-keys' },
 } as const satisfies Record<string, { tab: ProfileTabKey; title: MessageId }>;
 

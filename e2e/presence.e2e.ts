@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.ts';
+import { repoRoot } from './harness.ts';
+import { activateBootstrapAdmin, expectAccessible, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+
+/**
+ * Contact-center sign-in (issue 15) in Chromium: the microphone step at first sign-in with the permission
+ * denied and then with a fake microphone, Administration › Presence reason lists, the Ready to work? panel,
+ * switching tenants from the top bar, and the presence-list error on the login page. Axe on every state.
+ */
+
+const password = 'Harbour-Lantern-2048';
+const fakeMicrophone = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+let journey: Journey;
+let admin: BootstrapAdmin;
+/** A Chromium without the fake prompt: microphone requests are refused, as when a person clicks Block. */
+let denyingBrowser: Browser;
+
+beforeAll(async () => {
+  journey = await startJourney({ chromiumArgs: fakeMicrophone });
+  admin = await activateBootstrapAdmin(journey.server, password);
+  denyingBrowser = await launchChromium(['--use-fake-device-for-media-stream']);
+});
+
+afterAll(async () => {
+  await denyingBrowser?.close();
+  await journey?.close();
+});
+
+async function narrow(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 390 px`).toBeLessThanOrEqual(390);
+  await expectAccessible(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** `lanyard <args>` beside the running server (handed to it over its control channel). */
+function lanyard(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: journey.server.dataDir, LANYARD_PUBLIC_URL: journey.server.baseUrl } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
+  });
+}
+
+/** The API as a script would call it, with a session cookie and the console's origin. */
+async function api(cookie: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${journey.server.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { cookie, origin: journey.server.baseUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+async function cookieOf(username: string, secret: string): Promise<string> {
+  const response = await fetch(`${journey.server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
+    body: JSON.stringify({ username, password: secret }),
+  });
+  expect(response.status).toBe(200);
+  const session = response.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session='));
+  return (session ?? '').split(';')[0] ?? '';
+}
+
+describe('the microphone at first sign-in', () => {
+  it('explains why, and shows what to do when the browser blocks it', async () => {
+    const context = await denyingBrowser.newContext({ baseURL: journey.server.baseUrl, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, admin.username, password);
+    await waitForPath(page, '/admin/users');
+    const step = page.getByRole('region', { name: 'Allow your microphone' });
+    await step.getByText('The microphone is needed for calls').waitFor();
+    await expectAccessible(page, 'presence-microphone-ask');
+    await step.getByRole('button', { name: 'Allow microphone' }).click();
+    await step.getByText('Microphone blocked').waitFor();
+    await step.getByText('open Site settings, set Microphone to Allow').waitFor();
+    await expectAccessible(page, 'presence-microphone-blocked');
+    await narrow(page, 'presence-microphone-blocked');
+    const recorded = await page.evaluate(async () => (await (await fetch('/api/v1/me/microphone')).json()) as { outcome: string; promptNeeded: boolean });
+    expect(recorded).toMatchObject({ outcome: 'blocked', promptNeeded: true });
+    await context.close();
+  });
+
+  it('records "allowed" with a microphone, and does not ask again', async () => {
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    await waitForPath(page, '/admin/users');
+    const step = page.getByRole('region', { name: 'Allow your microphone' });
+    // Keyboard only: Tab to the button, Enter.
+    await step.getByRole('button', { name: 'Allow microphone' }).focus();
+    await page.keyboard.press('Enter');
+    await step.getByText('Microphone allowed').waitFor();
+    await expectAccessible(page, 'presence-microphone-allowed');
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('region', { name: 'Allow your microphone' }).count()).toBe(0);
+  });
+});
+
+describe('Administration › Presence reason lists', () => {
+  it('lists the default list, creates one with reasons, and refuses to delete the default', async () => {
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    await page.goto('/admin/presence-reason-lists');
+    await page.getByRole('heading', { level: 1, name: 'Presence reason lists' }).waitFor();
+    await page.getByRole('rowheader', { name: /Default/ }).waitFor();
+    await page.getByRole('textbox', { name: 'List name' }).fill('Night shift');
+    await page.getByRole('textbox', { name: 'Reasons' }).fill('Break\nLunch\nTraining\nMeeting');
+    await page.getByRole('button', { name: 'Create list' }).click();
+    await page.getByRole('row', { name: /Night shift/ }).getByText('Break, Lunch, Training, Meeting').waitFor();
+    await expectAccessible(page, 'presence-lists');
+    await narrow(page, 'presence-lists');
+    await page.getByRole('button', { name: 'Delete Default' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText("This is the tenant's default presence reason list").first().waitFor();
+  });
+});
+
+describe('Ready to work?', () => {
+  it('shows each check on My Profile › General, with the data location', async () => {
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    await page.goto('/profile/general');
+    const panel = page.getByRole('region', { name: 'Ready to work?' });
+    await panel.locator('[data-check="mfa"]').waitFor();
+    for (const check of ['presence-list', 'microphone', 'device', 'browser', 'mfa']) {
+      expect(await panel.locator(`[data-check="${check}"]`).getAttribute('data-ok'), check).toBe('yes');
+    }
+    await panel.getByText('You use the tenant\'s default list, Default.').waitFor();
+    await page.getByText('Your data is stored in the local region').waitFor();
+    await panel.getByRole('button', { name: 'Check again' }).click();
+    await expectAccessible(page, 'presence-readiness');
+    await narrow(page, 'presence-readiness');
+  });
+});
+
+describe('several tenants', () => {
+  it('switches tenants from the top bar; the other role applies at once', async () => {
+    await lanyard('tenant', 'create', 'Harbour Two');
+    const invited = await lanyard('user', 'invite', '--tenant', 'Harbour Two', '--username', 'boss.two', '--email', 'boss.two@example.test', '--role', 'Administrator');
+    const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
+    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', origin: journey.server.baseUrl }, body: JSON.stringify({ password }) });
+    expect(accepted.status).toBeLessThan(300);
+    const boss = await cookieOf('boss.two', password);
+    const roles = (await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
+    const agentRole = roles.find((role) => role.name === 'Agent');
+    expect((await api(boss, 'POST', '/admin/users/memberships', { user: admin.username, roleId: agentRole?.id })).status).toBe(201);
+
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    await waitForPath(page, '/admin/users');
+    const picker = page.getByRole('banner').getByRole('button', { name: /Tenant/ });
+    await picker.click();
+    await page.getByRole('option', { name: 'Harbour Two' }).click();
+    await page.getByText('You are now working in Harbour Two.').waitFor();
+    // An Agent lands on My Profile and has no Administration.
+    await waitForPath(page, '/profile/general');
+    await page.getByRole('navigation', { name: 'Administration' }).waitFor({ state: 'detached' });
+    await expectAccessible(page, 'presence-tenant-switched');
+    // And back, from the keyboard.
+    await page.getByRole('banner').getByRole('button', { name: /Tenant/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: admin.tenant }).click();
+    await waitForPath(page, '/admin/users');
+  });
+});
+
+describe('the login page', () => {
+  it('shows the presence reason list message when the user has none', async () => {
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    const cleared = await page.evaluate(async () => (await fetch('/api/v1/admin/presence-reason-lists/default', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ listId: null }) })).status);
+    expect(cleared).toBe(204);
+    const other = await journey.newPage();
+    await other.goto('/login');
+    await other.getByRole('textbox', { name: 'Username' }).fill(admin.username);
+    await other.getByLabel('Password', { exact: true }).fill(password);
+    await other.getByRole('button', { name: 'Submit' }).click();
+    await other.getByText('You need a Presence Reason list to sign in. Contact your administrator.').waitFor();
+    expect(new URL(other.url()).pathname).toBe('/login');
+    await expectAccessible(other, 'presence-login-refused');
+  });
+});

@@ -1,0 +1,56 @@
+import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
+import { lanyardConfigurationQuerySchema, lanyardConfigurationSchema } from '@lanyard/contracts/regions';
+import { AppError } from '../errors/app-error.ts';
+import type { App } from '../http/fastify-types.ts';
+import type { RegionsService } from './regions-service.ts';
+
+const configurationPath = '/.well-known/lanyard-configuration';
+
+/** The tenant id a request names in its query or JSON body (`tenantId`), if it is a UUID. */
+function namedTenant(request: { query: unknown; body: unknown }): string | undefined {
+  for (const source of [request.query, request.body]) {
+    if (typeof source !== 'object' || source === null) continue;
+    const value = (source as Record<string, unknown>).tenantId;
+    if (typeof value === 'string' && idSchema.safeParse(value).success) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Any /api/v1 request naming a tenant (`tenantId` in its query or body) homed in another region is refused with 421
+ * TENANT_IN_OTHER_REGION `{region, consoleUrl}` before it does anything. Registered before the routes.
+ */
+export function registerRegionGuard(app: App, deps: { regions: RegionsService }): void {
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith('/api/v1/')) return;
+    const tenantId = namedTenant(request);
+    if (tenantId !== undefined) await deps.regions.assertServedHere(tenantId);
+  });
+}
+
+export function registerRegionRoutes(app: App, deps: { regions: RegionsService }): void {
+  app.get(
+    configurationPath,
+    {
+      schema: {
+        tags: ['regions'],
+        summary: "Where a tenant is served: its region and the URLs of that region's console, API and token endpoints",
+        description:
+          'Answers for the tenants of this deployment and, by asking the peer regions (`LANYARD_PEER_REGIONS`; answers cached 5 minutes, unknown tenants 30 seconds), for the others. `scope=local` answers for this deployment only (how peers ask each other). A peer that does not answer within 1.5 s gives 503 REGION_UNAVAILABLE unless another region holds the tenant.',
+        querystring: lanyardConfigurationQuerySchema,
+        response: {
+          200: lanyardConfigurationSchema,
+          400: errorBodySchema.describe('VALIDATION_FAILED'),
+          404: errorBodySchema.describe('TENANT_NOT_FOUND'),
+          503: errorBodySchema.describe('REGION_UNAVAILABLE (a peer region did not answer, and no other holds the tenant)'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId, scope } = request.query;
+      const configuration = scope === 'local' ? await deps.regions.localConfiguration(tenantId) : await deps.regions.locate(tenantId);
+      if (configuration === undefined) throw new AppError('TENANT_NOT_FOUND', { details: { tenantId } });
+      return reply.header('cache-control', 'public, max-age=60').send(configuration);
+    },
+  );
+}
