@@ -72,7 +72,10 @@ async function main(): Promise<void> {
     const cookies: string[] = [];
     for (let index = 0; index < admins; index += 1) {
       const issued = await deps.invitations.inviteUser(tenant.id, { username: `bench.admin${index}`, email: `admin${index}@example.test`, firstName: 'Bench', lastName: 'Admin', roleId: roleId('Administrator') });
-      await deps.users.activateWithPassword(issued.user.id, 'not-a-password-hash', deps.db);
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.passwords.setFirstPassword(trx, issued.user.id, 'not-a-password-hash');
+        await deps.users.activate(issued.user.id, trx);
+      });
       const session = await deps.sessions.start(issued.user.id, tenant, { ip: '127.0.0.1', userAgent: 'bench', passwordChangeRequired: false });
       cookies.push(`lanyard_session=${session.token}`);
     }

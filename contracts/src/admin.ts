@@ -174,3 +174,7 @@ export const lockoutPolicySchema = z.strictObject({
   lockMinutes: z.int().min(1).max(1440),
 });
 export type LockoutPolicy = z.infer<typeof lockoutPolicySchema>;
+
+/** The tenant's login methods: password sign-in Enabled, or Disabled (SSO only); a member's override is PATCH admin users `passwordLogin`. */
+export const loginMethodsSchema = z.strictObject({ passwordLogin: z.enum(['enabled', 'disabled']) });
+export type LoginMethods = z.infer<typeof loginMethodsSchema>;

@@ -130,6 +130,14 @@ export const errorCodes = {
   DOWNLOAD_TOO_LARGE: { status: 413, message: 'The file is larger than this deployment accepts for downloads.' },
   DOWNLOAD_FILE_NAME_INVALID: { status: 422, message: 'The file name must be a plain name without folders, such as lanyard-setup-1.2.msi.' },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is not within the file.' },
+
+  // Single sign-on (OpenID Connect)
+  IDENTITY_PROVIDER_NOT_FOUND: { status: 404, message: 'No such identity provider.' },
+  IDENTITY_PROVIDER_INVALID: { status: 422, message: 'The identity provider settings are not consistent (for example, an email domain is already used by another provider).' },
+  SSO_FAILED: { status: 401, message: 'Single sign-on did not succeed. Try again, or contact your administrator.' },
+  SSO_NOT_AVAILABLE: { status: 422, message: 'Single sign-on is not set up for this username. Sign in with your password, or contact your administrator.' },
+  IDENTITY_LINK_NOT_FOUND: { status: 404, message: 'No such linked identity provider.' },
+  IDENTITY_LINK_LAST: { status: 409, message: 'This is your only way to sign in: it cannot be unlinked.' },
 } as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -27,6 +27,7 @@ import { registerRoleRoutes } from './roles/roles-routes.ts';
 import { registerSecurityPolicyRoutes } from './security-policies/security-policies-routes.ts';
 import { registerSessionRoutes } from './sessions/sessions-routes.ts';
 import { registerTeamRoutes } from './teams/teams-routes.ts';
+import { registerSsoRoutes } from './sso/sso-routes.ts';
 import { registerTokenRoutes } from './tokens/tokens-routes.ts';
 import { registerUserAdminRoutes } from './invitations/invitations-admin-routes.ts';
 import { registerUserImportRoutes } from './user-imports/user-imports-routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAccountRoutes(app, { account: deps.account, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerAccessibilityFeedbackRoutes(app, { feedback: deps.accessibilityFeedback, guards, rateLimiter: deps.rateLimiter, sessionCookieName: cookie.name });
   registerDownloadRoutes(app, { downloads: deps.downloads, guards });
+  registerSsoRoutes(app, { sso: deps.sso, providers: deps.identityProviders, guards, cookie, publicUrl: config.publicUrl, rateLimiter: deps.rateLimiter, authRateLimit });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

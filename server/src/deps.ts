@@ -46,6 +46,9 @@ import { createAccountService, type AccountService } from './account/account-ser
 import { createAccessibilityFeedbackService, type AccessibilityFeedbackService } from './accessibility-feedback/accessibility-feedback-service.ts';
 import { createDownloadsService, type DownloadsService } from './downloads/downloads-service.ts';
 import { createDownloadFiles } from './downloads/downloads-files.ts';
+import { createIdentityProvidersService, type IdentityProvidersService } from './sso/identity-providers-service.ts';
+import { createOidcClient } from './sso/oidc-client.ts';
+import { createSsoService, type SsoService } from './sso/sso-service.ts';
 
 /**
  * The composition root: the one place where modules are wired together. Tests call createDeps with a
@@ -88,6 +91,10 @@ export interface Deps {
   mail: Outbox & DeliveryWorker;
   audit: ReturnType<typeof createAuditService>;
   rateLimiter: RateLimiter;
+  /** OpenID Connect identity providers of a tenant (Administration › Identity providers). */
+  identityProviders: IdentityProvidersService;
+  /** The relying party: SSO sign-in and the links of My Account. */
+  sso: SsoService;
   notifications: Notifications;
   accessKeys: ReturnType<typeof createAccessKeysService>;
   signingKeys: ReturnType<typeof createSigningKeysService>;
@@ -238,15 +245,17 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const warmUp = (): void => void loadPasswordBlocklist().catch((error: unknown) => logger.error({ err: error }, 'common-password list failed to load'));
   if (overrides.deferWarmUp !== true) warmUp();
   const profile = createProfileService({ users, tenants, version: config.version, region: config.region, clock, notifications });
-  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence });
   const account = createAccountService({ db, clock, users, tenants, passwords, links, audit, mail: outbox, notifications });
   const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
   const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const jwtSigner = createJwtSigner();
   const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, jwtSigner, accessKeys });
+  const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, audit, mail: outbox, logger });
 
   return {
     config,
@@ -276,6 +285,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mail,
     audit,
     rateLimiter,
+    identityProviders,
+    sso,
     notifications,
     accessKeys,
     signingKeys,

@@ -64,6 +64,12 @@ export const auditActions = [
   'download.updated',
   'download.uploaded',
   'download.deleted',
+  'identityProvider.created',
+  'identityProvider.updated',
+  'identityProvider.deleted',
+  'identityProvider.tested',
+  'identityLink.created',
+  'identityLink.deleted',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -125,11 +125,12 @@ export function directoryPageQuery(filter: DirectoryFilter): RawBuilder<EntryRow
     fields.map((field) => candidates(filter, field)),
     sql` union all `,
   );
-  return sql<EntryRow>`select c.user_id, u.username, u.email, u.first_name, u.last_name, u.locked_until,
+  return sql<EntryRow>`select c.user_id, u.username, u.email, u.first_name, u.last_name, pc.locked_until,
       r.id as role_id, r.name as role_name, t.id as team_id, t.name as team_name,
       c.status_base, c.invitation_expires_at, c.sort_key, c.field, c.first_place
     from (${union}) c
     join users u on u.id = c.user_id
+    left join password_credentials pc on pc.user_id = c.user_id
     join roles r on r.tenant_id = ${filter.tenantId} and r.id = c.role_id
     left join teams t on t.tenant_id = ${filter.tenantId} and t.id = c.team_id
     order by c.sort_key, c.field, c.user_id
@@ -154,6 +155,7 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
   const row = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
+    .leftJoin('password_credentials as pc', 'pc.user_id', 'm.user_id')
     .innerJoin('roles as r', (join) => join.onRef('r.tenant_id', '=', 'm.tenant_id').onRef('r.id', '=', 'm.role_id'))
     .leftJoin('teams as t', (join) => join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.id', '=', 'm.team_id'))
     .innerJoin('tenants as tn', 'tn.id', 'm.tenant_id')
@@ -163,7 +165,7 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
       'u.email',
       'u.first_name',
       'u.last_name',
-      'u.locked_until',
+      'pc.locked_until',
       'u.created_at',
       'u.default_tenant_id',
       'r.id as role_id',

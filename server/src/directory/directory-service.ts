@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
+import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { PresenceService } from '../presence/presence-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import { canGrant } from '../roles/roles.ts';
@@ -56,6 +57,7 @@ export function createDirectoryService(deps: {
   notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
   mfa: Pick<MfaService, 'factorState'>;
   presence: Pick<PresenceService, 'assignList'>;
+  passwords: Pick<PasswordsService, 'hasPassword'>;
 }): DirectoryService {
   const get = async (tenantId: string, userId: string): Promise<AdminUserDetail> => {
     const entry = await findDirectoryEntry(deps.db, tenantId, userId);
@@ -152,7 +154,7 @@ export function createDirectoryService(deps: {
           await audit('user.disabled', { sessionsEnded });
         }
         if (enabling) {
-          const enabled = await deps.users.setEnabled(userId, true, trx);
+          const enabled = await deps.users.setEnabled(userId, true, trx, { hasPassword: await deps.passwords.hasPassword(userId, trx) });
           await audit('user.enabled', { status: enabled.status });
         }
         invalidate = newRole !== undefined || newTeamId !== undefined || disabling || enabling;

@@ -60,11 +60,11 @@ export function createInvitationsService(deps: {
   hasher: Pick<PasswordHasher, 'hash'>;
   mail: Pick<Outbox, 'enqueue'>;
   audit: Pick<AuditService, 'record'>;
-  passwords: Pick<PasswordsService, 'policyFor' | 'assertFirstPasswordAcceptable'>;
+  passwords: Pick<PasswordsService, 'policyFor' | 'assertFirstPasswordAcceptable' | 'setFirstPassword'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   roles: Pick<RolesService, 'getRole'>;
   teams: Pick<TeamsService, 'getTeam'>;
-  users: Pick<UsersService, 'getUser' | 'getMember' | 'createInvitedUser' | 'activateWithPassword' | 'recordInvitation'>;
+  users: Pick<UsersService, 'getUser' | 'getMember' | 'createInvitedUser' | 'activate' | 'recordInvitation'>;
   /** The console's sign-in page, under LANYARD_PUBLIC_URL (the SSO-only welcome email links to it). */
   loginUrl: string;
 }): InvitationsService {
@@ -165,7 +165,8 @@ export function createInvitationsService(deps: {
       const passwordHash = await deps.hasher.hash(password);
       await deps.db.transaction().execute(async (trx) => {
         await links.consume(trx, token, invitation);
-        await deps.users.activateWithPassword(invitation.userId, passwordHash, trx);
+        await deps.passwords.setFirstPassword(trx, invitation.userId, passwordHash);
+        await deps.users.activate(invitation.userId, trx);
         await deps.audit.record(trx, {
           tenantId: invitation.tenantId,
           actorUserId: invitation.userId,

@@ -25,7 +25,9 @@ async function invite(username = 'gilbert.blythe') {
 }
 
 async function userRow(userId: string) {
-  return t.deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+  const user = await t.deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+  const credential = await t.deps.db.selectFrom('password_credentials').select('password_hash').where('user_id', '=', userId).executeTakeFirst();
+  return { ...user, password_hash: credential?.password_hash ?? null };
 }
 
 const accept = (token: string, password: unknown) =>

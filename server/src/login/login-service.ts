@@ -1,3 +1,4 @@
+import { canonicalUsername } from '@lanyard/contracts/common';
 import type { TotpEnrolment, TotpPeriod } from '@lanyard/contracts/mfa';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
@@ -15,6 +16,7 @@ import type { UsersService } from '../users/users-service.ts';
 import { refusalDetails, type MethodResult, type SignInCandidate, type SignedInAccount, type UsedUnlockCode } from './login.ts';
 import type { PasswordMethod } from './password-method.ts';
 import type { PresenceCheck } from './presence-check-service.ts';
+import { findSignInRecord } from './sign-in-read.ts';
 import type { SecondStepResult, TotpMethod } from './totp-method.ts';
 
 /** What a right password leads to: a session, or a second step first (no session, no cookie). */
@@ -58,7 +60,7 @@ const unprintable = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/gu;
 export function createLoginService(deps: {
   db: Db;
   clock: Clock;
-  users: Pick<UsersService, 'findSignInRecord' | 'getUser' | 'findMembership'>;
+  users: Pick<UsersService, 'getUser' | 'findMembership'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'uncountPasswordAttempt' | 'recordLockout'>;
   sessions: Pick<SessionsService, 'start'>;
@@ -76,9 +78,9 @@ export function createLoginService(deps: {
     enrolment: deps.links.kind({ purpose: 'mfa-enrolment', route: 'login', errors: challengeErrors }),
   };
 
-  /** User, membership and credential state in one read, then the tenant (see users.findSignInRecord). */
+  /** User, membership and credential state in one read (sign-in-read.ts), then the tenant. */
   const loadCandidate = async (username: string): Promise<SignInCandidate | undefined> => {
-    const record = await deps.users.findSignInRecord(username);
+    const record = await findSignInRecord(deps.db, canonicalUsername(username));
     if (record === undefined) return undefined;
     const tenant = await deps.tenants.getTenant(record.user.defaultTenantId);
     return { ...record, tenant };

@@ -1,9 +1,21 @@
-import type { CredentialState, Membership, User } from '../users/users.ts';
+import type { CredentialState } from '../passwords/passwords.ts';
+import type { Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 
 /**
+ * What a sign-in reads in one query (login/sign-in-read.ts): the user, their membership in their default
+ * tenant (undefined if it is gone) and their password credential (no hash when they have none). The
+ * passwords domain owns the credential and decides what it means; here it is only read.
+ */
+export interface SignInRecord {
+  user: User;
+  membership: Membership | undefined;
+  credential: CredentialState;
+}
+
+/**
  * What a sign-in has loaded about the account before any method runs: the user, their default-tenant
- * membership (undefined if it is gone), the credential columns of the same row, and the tenant.
+ * membership (undefined if it is gone), their password credential, and the tenant.
  */
 export interface SignInCandidate {
   user: User;
@@ -43,4 +55,9 @@ export type MethodResult =
 /** The audit details of a refusal: the attempted username only when no account matched (bounded). */
 export function refusalDetails(reason: SignInRefusal, candidate: SignInCandidate | undefined, attemptedUsername: string): Record<string, unknown> {
   return { reason, ...(candidate === undefined ? { username: attemptedUsername.slice(0, 254) } : {}) };
+}
+
+/** Whether a member may sign in with a password: their override ('enabled' / 'disabled') wins over the tenant's login methods. */
+export function passwordLoginAllowed(override: 'tenant' | 'enabled' | 'disabled', tenant: 'enabled' | 'disabled'): boolean {
+  return override === 'tenant' ? tenant === 'enabled' : override === 'enabled';
 }

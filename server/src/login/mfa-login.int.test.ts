@@ -23,7 +23,7 @@ async function enrolledAgent(options: { ownTenant?: boolean } = {}) {
 }
 
 const me = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers });
-const failedCount = async (userId: string) => (await t.deps.db.selectFrom('users').select('failed_login_count').where('id', '=', userId).executeTakeFirstOrThrow()).failed_login_count;
+const failedCount = async (userId: string) => (await t.deps.db.selectFrom('password_credentials').select('failed_login_count').where('user_id', '=', userId).executeTakeFirstOrThrow()).failed_login_count;
 const auditActions = async (userId: string, action: string) =>
   t.deps.db.selectFrom('audit_events').select(['action', 'result', 'details']).where('target_id', '=', userId).where('action', '=', action).orderBy('id').execute();
 

@@ -1,6 +1,6 @@
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
-import type { MethodResult, SignInCandidate } from './login.ts';
+import { passwordLoginAllowed, type MethodResult, type SignInCandidate } from './login.ts';
 
 /**
  * The password method: the one place that decides whether a password signs a candidate in. Every refusal
@@ -29,8 +29,9 @@ export function createPasswordMethod(deps: {
         await deps.hasher.verifyAgainstDummy(password);
         return { ok: false, reason: candidate === undefined ? 'unknown-user' : 'no-password', candidate };
       }
-      // An administrator turned password sign-in off for this user (PATCH /api/v1/admin/users/{id} passwordLogin): the same answer, after the same work.
-      if (candidate.membership?.passwordLogin === 'disabled') {
+      // An administrator turned password sign-in off for this user (PATCH /api/v1/admin/users/{id} passwordLogin) or, without an
+      // override, for the tenant (PUT /api/v1/admin/security/login-methods): the same answer as a wrong password, after the same work.
+      if (!passwordLoginAllowed(candidate.membership?.passwordLogin ?? 'tenant', candidate.tenant.settings.loginMethods.passwordLogin)) {
         await deps.hasher.verifyAgainstDummy(password);
         return { ok: false, reason: 'password-login-disabled', candidate };
       }

@@ -247,3 +247,21 @@ export function emailChangeNoticeEmail(
     footer: 'emailChangeNotice.footer',
   });
 }
+
+/** Sent when an identity provider is linked to or unlinked from an account (by the user, or at the first SSO sign-in); no link in it. */
+export function identityLinkEmail(
+  input: { firstName: string; tenantName: string; providerName: string; at: Date; change: 'linked' | 'unlinked' },
+  options: RenderOptions = {},
+): RenderedEmail {
+  const m = messagesFor(options);
+  const values = { providerName: input.providerName, tenantName: input.tenantName, at: m.dateTime(input.at) };
+  return render(m, {
+    template: `identity-provider-${input.change}`,
+    subject: m.plain(input.change === 'linked' ? 'identityLink.linkedSubject' : 'identityLink.unlinkedSubject'),
+    blocks: [
+      paragraph([greetingIn(m, input.firstName)]),
+      paragraph(m.rich(input.change === 'linked' ? 'identityLink.linked' : 'identityLink.unlinked', values)),
+      emphasis(m.rich('identityLink.warning')),
+    ],
+  });
+}

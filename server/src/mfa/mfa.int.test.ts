@@ -31,7 +31,7 @@ const status = async (user: SignedInUser) => (await inject(user, 'GET', '/api/v1
 const start = (user: SignedInUser, body: Record<string, unknown> = {}) => inject(user, 'POST', '/api/v1/me/mfa/totp', { currentPassword: strongPassword, ...body });
 const confirm = (user: SignedInUser, code: string) => inject(user, 'POST', '/api/v1/me/mfa/totp/confirm', { code });
 const totpRow = (userId: string) => t.deps.db.selectFrom('mfa_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
-const failedCount = async (userId: string) => (await t.deps.db.selectFrom('users').select('failed_login_count').where('id', '=', userId).executeTakeFirstOrThrow()).failed_login_count;
+const failedCount = async (userId: string) => (await t.deps.db.selectFrom('password_credentials').select('failed_login_count').where('user_id', '=', userId).executeTakeFirstOrThrow()).failed_login_count;
 const setPolicy = (body: Record<string, unknown>, as: SignedInUser = admin) => inject(as, 'PUT', '/api/v1/admin/security/mfa-policy', body);
 const defaultPolicy = { mode: 'optional', requiredRoleIds: [], allowedPeriods: [30] };
 

@@ -33,7 +33,7 @@ const realVerifications = (instances: Instance[]) =>
   instances.reduce((sum, instance) => sum + instance.deps.hasherStats().verifications - instance.deps.hasherStats().dummyVerifications, 0);
 
 const credentialRow = (userId: string) =>
-  t.deps.db.selectFrom('users').select(['failed_login_count', 'locked_until']).where('id', '=', userId).executeTakeFirstOrThrow();
+  t.deps.db.selectFrom('password_credentials').select(['failed_login_count', 'locked_until']).where('user_id', '=', userId).executeTakeFirstOrThrow();
 
 const auditActions = async (userId: string, action: string) =>
   t.deps.db.selectFrom('audit_events').select(['result', 'details']).where('target_id', '=', userId).where('action', '=', action).orderBy('id').execute();

@@ -1,20 +1,37 @@
 import { sql } from 'kysely';
 import { newId } from '../kernel/ids.ts';
 import type { Executor } from '../storage/db.ts';
-import { credentialStateOf, type CredentialState } from '../users/users.ts';
+import { credentialStateOf, type CredentialState } from './passwords.ts';
 
 /**
- * Credential state: the password columns of `users` (hash, change time, must-change, lockout counters)
- * and password history. Only the passwords domain writes these; reset links are single-use links (links/).
+ * Credential state: `password_credentials` (hash, change time, must-change, lockout counters; one row per
+ * user who has or had a password) and password history. Only the passwords domain writes these; reset links
+ * are single-use links (links/).
  */
 
+/** The user's credential; undefined when they have no row (no password was ever set: invited, or SSO only). */
 export async function findCredentialState(db: Executor, userId: string): Promise<CredentialState | undefined> {
   const row = await db
-    .selectFrom('users')
-    .select(['id', 'password_hash', 'password_changed_at', 'password_must_change', 'failed_login_count', 'locked_until'])
-    .where('id', '=', userId)
+    .selectFrom('password_credentials')
+    .select(['password_hash', 'password_changed_at', 'password_must_change', 'failed_login_count', 'locked_until'])
+    .where('user_id', '=', userId)
     .executeTakeFirst();
-  return row === undefined ? undefined : credentialStateOf(row);
+  return row === undefined ? undefined : credentialStateOf(userId, row);
+}
+
+/** Whether the user has a password. */
+export async function hasPassword(db: Executor, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('password_credentials').select('user_id').where('user_id', '=', userId).where('password_hash', 'is not', null).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The first password of an invited user (accepting the invitation). */
+export async function setFirstPassword(db: Executor, userId: string, passwordHash: string, at: Date): Promise<void> {
+  await db
+    .insertInto('password_credentials')
+    .values({ user_id: userId, password_hash: passwordHash, password_changed_at: at })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ password_hash: passwordHash, password_changed_at: at }))
+    .execute();
 }
 
 /** What counting one password attempt found: whether it may be verified, and whether it set the lock. */
@@ -37,7 +54,7 @@ export async function countPasswordAttempt(db: Executor, userId: string, now: Da
   const expiredLock = sql<boolean>`(locked_until is not null and locked_until <= ${now})`;
   const nextCount = sql<number>`case when ${expiredLock} then 1 else failed_login_count + 1 end`;
   const row = await db
-    .updateTable('users')
+    .updateTable('password_credentials')
     .set({
       failed_login_count: nextCount,
       locked_until: sql<Date | null>`case
@@ -45,7 +62,7 @@ export async function countPasswordAttempt(db: Executor, userId: string, now: Da
         when ${nextCount} >= ${maxFailures} then ${lockedUntil}::timestamptz
         else null end`,
     })
-    .where('id', '=', userId)
+    .where('user_id', '=', userId)
     .returning(['failed_login_count', 'locked_until'])
     .executeTakeFirstOrThrow();
   return { admitted: row.failed_login_count <= maxFailures, locksNow: row.failed_login_count === maxFailures, lockedUntil: row.locked_until };
@@ -58,37 +75,31 @@ export async function countPasswordAttempt(db: Executor, userId: string, now: Da
  */
 export async function uncountPasswordAttempt(db: Executor, userId: string): Promise<void> {
   await db
-    .updateTable('users')
+    .updateTable('password_credentials')
     .set({ failed_login_count: sql<number>`greatest(failed_login_count - 1, 0)`, locked_until: null })
-    .where('id', '=', userId)
+    .where('user_id', '=', userId)
     .execute();
 }
 
 export async function clearFailedLogins(db: Executor, userId: string): Promise<void> {
-  await db.updateTable('users').set({ failed_login_count: 0, locked_until: null }).where('id', '=', userId).execute();
+  await db.updateTable('password_credentials').set({ failed_login_count: 0, locked_until: null }).where('user_id', '=', userId).execute();
 }
 
 export async function updatePasswordHash(db: Executor, userId: string, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+  await db.updateTable('password_credentials').set({ password_hash: passwordHash }).where('user_id', '=', userId).execute();
 }
 
 /** Sets a new password: records the old hash in the history, clears must-change and any lockout. */
 export async function replacePassword(db: Executor, userId: string, passwordHash: string, now: Date): Promise<void> {
-  const current = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+  const current = await db.selectFrom('password_credentials').select('password_hash').where('user_id', '=', userId).executeTakeFirst();
   if (current?.password_hash != null) {
     await db.insertInto('password_history').values({ id: newId(now.getTime()), user_id: userId, password_hash: current.password_hash, created_at: now }).execute();
   }
+  const fresh = { password_hash: passwordHash, password_changed_at: now, password_must_change: false, failed_login_count: 0, locked_until: null };
   await db
-    .updateTable('users')
-    .set({
-      password_hash: passwordHash,
-      password_changed_at: now,
-      password_must_change: false,
-      failed_login_count: 0,
-      locked_until: null,
-      updated_at: now,
-    })
-    .where('id', '=', userId)
+    .insertInto('password_credentials')
+    .values({ user_id: userId, ...fresh })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet(fresh))
     .execute();
 }
 

@@ -20,16 +20,18 @@ import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { SessionsService } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
-import type { CredentialState, Membership, User } from '../users/users.ts';
+import type { Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash } from './passwords.ts';
+import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, type CredentialState } from './passwords.ts';
 import {
   clearFailedLogins,
   countPasswordAttempt,
   findCredentialState,
+  hasPassword,
+  setFirstPassword,
   listPasswordHistory,
   type PasswordAttempt,
   replacePassword,
@@ -68,6 +70,14 @@ export interface PasswordsService {
   uncountPasswordAttempt(executor: Executor, userId: string): Promise<void>;
   /** Resets the account's attempt count (a right password), in `executor`. */
   clearPasswordAttempts(executor: Executor, userId: string): Promise<void>;
+  /** Whether the user has a password (one who never set one, or signs in through SSO only, has none). */
+  hasPassword(userId: string, executor?: Executor): Promise<boolean>;
+  /** Stores the first password of an invited user (accepting the invitation), in `executor`. */
+  setFirstPassword(executor: Executor, userId: string, passwordHash: string): Promise<void>;
+  /** Whether the user has a password (one who never set one, or signs in through SSO only, has none). */
+  hasPassword(userId: string, executor?: Executor): Promise<boolean>;
+  /** Stores the first password of an invited user (accepting the invitation), in `executor`. */
+  setFirstPassword(executor: Executor, userId: string, passwordHash: string): Promise<void>;
   /** The first password of an invited user must meet the policy (history does not apply yet): PASSWORD_POLICY_VIOLATED. */
   assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy>;
   /**
@@ -285,6 +295,15 @@ export function createPasswordsService(deps: {
     policyFor,
 
     admitPasswordAttempt,
+
+    hasPassword(userId, executor = deps.db) {
+      return hasPassword(executor, userId);
+    },
+
+    setFirstPassword(executor, userId, passwordHash) {
+      return setFirstPassword(executor, userId, passwordHash, deps.clock.now());
+    },
+
     recordLockout,
 
     /**

@@ -269,7 +269,7 @@ describe('lockout', () => {
         .where('target_id', '=', agent.userId)
         .execute();
       expect(lockouts).toHaveLength(1);
-      const row = await t.deps.db.selectFrom('users').select(['failed_login_count', 'locked_until']).where('id', '=', agent.userId).executeTakeFirstOrThrow();
+      const row = await t.deps.db.selectFrom('password_credentials').select(['failed_login_count', 'locked_until']).where('user_id', '=', agent.userId).executeTakeFirstOrThrow();
       // Every counted failure was recorded, and the lock was set once, when the count reached 6.
       expect(row.failed_login_count).toBe(counted);
       expect(row.locked_until?.getTime()).toBe(t.clock.now().getTime() + 30 * MINUTE);
@@ -391,9 +391,9 @@ describe('rate limits and hashing', () => {
   it('rehashes at sign-in when the stored hash used weaker parameters', async () => {
     const agent = await freshAgent('rehash');
     const weak = hashSync(strongPassword, { memoryCost: 8192, timeCost: 1, parallelism: 1, algorithm: 2 });
-    await t.deps.db.updateTable('users').set({ password_hash: weak }).where('id', '=', agent.userId).execute();
+    await t.deps.db.updateTable('password_credentials').set({ password_hash: weak }).where('user_id', '=', agent.userId).execute();
     await expect(login(t, agent.username)).resolves.toBeTruthy();
-    const row = await t.deps.db.selectFrom('users').select('password_hash').where('id', '=', agent.userId).executeTakeFirstOrThrow();
+    const row = await t.deps.db.selectFrom('password_credentials').select('password_hash').where('user_id', '=', agent.userId).executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     await expect(login(t, agent.username)).resolves.toBeTruthy();
   });

@@ -30,3 +30,34 @@ export function needsRehash(phc: string, configured: Argon2Parameters): boolean 
   if (stored === undefined) return true;
   return stored.memoryCost < configured.memoryCost || stored.timeCost < configured.timeCost || stored.parallelism < configured.parallelism;
 }
+
+/** A user's password credential (table `password_credentials`): hash, change time, must-change flag and lockout counters. Only the passwords domain writes it. */
+export interface CredentialState {
+  userId: string;
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  passwordMustChange: boolean;
+  failedLoginCount: number;
+  lockedUntil: Date | null;
+}
+
+/** The columns of a password_credentials row, as the repository and read models select them (all null: the user has no row). */
+export interface CredentialColumns {
+  password_hash: string | null;
+  password_changed_at: Date | null;
+  password_must_change: boolean | null;
+  failed_login_count: number | null;
+  locked_until: Date | null;
+}
+
+/** The credential of a user; a user without a row (never set a password, SSO only) has no hash and no counts. */
+export function credentialStateOf(userId: string, row: CredentialColumns | undefined): CredentialState {
+  return {
+    userId,
+    passwordHash: row?.password_hash ?? null,
+    passwordChangedAt: row?.password_changed_at ?? null,
+    passwordMustChange: row?.password_must_change ?? false,
+    failedLoginCount: row?.failed_login_count ?? 0,
+    lockedUntil: row?.locked_until ?? null,
+  };
+}

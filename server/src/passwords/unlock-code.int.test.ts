@@ -15,7 +15,7 @@ const signIn = (username: string, password: string, unlockCode?: string) =>
     payload: { username, password, ...(unlockCode === undefined ? {} : { unlockCode }) },
   });
 const issue = (who: SignedInUser, userId: string) => t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${userId}/unlock-code`, headers: who.headers });
-const lockState = (userId: string) => t.deps.db.selectFrom('users').select(['failed_login_count', 'locked_until']).where('id', '=', userId).executeTakeFirstOrThrow();
+const lockState = (userId: string) => t.deps.db.selectFrom('password_credentials').select(['failed_login_count', 'locked_until']).where('user_id', '=', userId).executeTakeFirstOrThrow();
 const codeRows = (userId: string) => t.deps.db.selectFrom('single_use_links').selectAll().where('user_id', '=', userId).where('purpose', '=', 'unlock-code').orderBy('id').execute();
 const events = async (tenantId: string, action: string, userId: string) =>
   (await t.deps.audit.list(tenantId, { action, limit: 100 })).filter((event) => event.targetId === userId);

@@ -153,7 +153,7 @@ describe('the sign-in check', () => {
       expect(refused.cookies.find((cookie) => cookie.name === 'lanyard_session')).toBeUndefined();
     }
     // Seven right passwords never lock the account (the lockout counts 6 failures).
-    const row = await t.deps.db.selectFrom('users').select(['failed_login_count', 'locked_until']).where('id', '=', agent.userId).executeTakeFirstOrThrow();
+    const row = await t.deps.db.selectFrom('password_credentials').select(['failed_login_count', 'locked_until']).where('user_id', '=', agent.userId).executeTakeFirstOrThrow();
     expect(row).toEqual({ failed_login_count: 0, locked_until: null });
     const failures = (await t.deps.audit.list(adminA.tenant.id, { limit: 100 })).filter((event) => event.action === 'auth.login.failed' && event.targetId === agent.userId);
     expect(failures).toHaveLength(7);

@@ -10,8 +10,6 @@ const user: User = {
   firstName: 'Ana',
   lastName: 'Silva',
   status: 'active',
-  passwordHash: '$argon2id$secret',
-  passwordChangedAt: null,
   ssoOnly: false,
   defaultTenantId: 't-1',
   createdAt: new Date(0),

@@ -1,4 +1,4 @@
-import { accessKeyPolicySchema, invitationPolicySchema, lockoutPolicySchema, sessionPolicySchema } from '@lanyard/contracts/admin';
+import { accessKeyPolicySchema, invitationPolicySchema, lockoutPolicySchema, loginMethodsSchema, sessionPolicySchema } from '@lanyard/contracts/admin';
 import { errorBodySchema } from '@lanyard/contracts/common';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
@@ -52,6 +52,13 @@ export function registerSecurityPolicyRoutes(app: App, deps: { policies: Securit
   app.get(`${base}/lockout-policy`, { preHandler, schema: lockout.get }, async (request) => policies.lockout.get(principalOf(request).tenantId));
   app.put(`${base}/lockout-policy`, { preHandler, schema: lockout.put }, async (request, reply) => {
     await policies.lockout.set(principalOf(request), request.body, requestMeta(request));
+    return reply.status(204).send(null);
+  });
+
+  const loginMethods = describe(loginMethodsSchema, 'login methods (password sign-in enabled, or disabled: SSO only)', 'the next password sign-in; a member\'s `passwordLogin` override wins');
+  app.get(`${base}/login-methods`, { preHandler, schema: loginMethods.get }, async (request) => policies.loginMethods.get(principalOf(request).tenantId));
+  app.put(`${base}/login-methods`, { preHandler, schema: loginMethods.put }, async (request, reply) => {
+    await policies.loginMethods.set(principalOf(request), request.body, requestMeta(request));
     return reply.status(204).send(null);
   });
 }

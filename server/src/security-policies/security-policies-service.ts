@@ -1,4 +1,4 @@
-import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, SessionPolicy } from '@lanyard/contracts/admin';
+import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, LoginMethods, SessionPolicy } from '@lanyard/contracts/admin';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Principal } from '../kernel/principal.ts';
@@ -11,6 +11,7 @@ import {
   accessKeyPolicyView,
   invitationPolicyView,
   lockoutPolicyView,
+  loginMethodsView,
   sessionPolicyView,
   type PolicyName,
   type PolicyView,
@@ -29,6 +30,8 @@ export interface SecurityPoliciesService {
   accessKeys: PolicyAccess<AccessKeyPolicy>;
   invitation: PolicyAccess<InvitationPolicy>;
   lockout: PolicyAccess<LockoutPolicy>;
+  /** Password sign-in enabled or disabled (SSO only) for the tenant. */
+  loginMethods: PolicyAccess<LoginMethods>;
 }
 
 export function createSecurityPoliciesService(deps: {
@@ -82,5 +85,6 @@ export function createSecurityPoliciesService(deps: {
     accessKeys: access('accessKeys', accessKeyPolicyView, undefined, true),
     invitation: access('invitation', invitationPolicyView),
     lockout: access('lockout', lockoutPolicyView),
+    loginMethods: access('loginMethods', loginMethodsView),
   };
 }

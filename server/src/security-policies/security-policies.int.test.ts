@@ -136,7 +136,7 @@ describe('each policy takes effect', () => {
       t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: t.config.publicUrl.origin }, payload: { username: agent.username, password } });
     expect((await attempt('wrong-1')).statusCode).toBe(401);
     expect((await attempt('wrong-2')).statusCode).toBe(401);
-    const user = await t.deps.db.selectFrom('users').select(['failed_login_count', 'locked_until']).where('id', '=', agent.userId).executeTakeFirstOrThrow();
+    const user = await t.deps.db.selectFrom('password_credentials').select(['failed_login_count', 'locked_until']).where('user_id', '=', agent.userId).executeTakeFirstOrThrow();
     expect(user.failed_login_count).toBe(2);
     expect(user.locked_until?.getTime()).toBe(t.clock.now().getTime() + 5 * 60_000);
     expect((await attempt(strongPassword)).statusCode).toBe(401);

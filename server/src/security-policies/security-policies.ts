@@ -1,4 +1,4 @@
-import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, SessionPolicy } from '@lanyard/contracts/admin';
+import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, LoginMethods, SessionPolicy } from '@lanyard/contracts/admin';
 import type { TenantSettings } from '../tenants/tenants.ts';
 
 /**
@@ -16,7 +16,7 @@ export interface PolicyView<P> {
   problem(policy: P): string | undefined;
 }
 
-export type PolicyName = 'session' | 'accessKeys' | 'invitation' | 'lockout';
+export type PolicyName = 'session' | 'accessKeys' | 'invitation' | 'lockout' | 'loginMethods';
 
 export const sessionPolicyView: PolicyView<SessionPolicy> = {
   read: (settings) => ({ idleMinutes: settings.session.idleMinutes, absoluteHours: settings.session.absoluteHours }),
@@ -46,5 +46,12 @@ export const invitationPolicyView: PolicyView<InvitationPolicy> = {
 export const lockoutPolicyView: PolicyView<LockoutPolicy> = {
   read: (settings) => ({ maxFailures: settings.lockout.maxFailures, lockMinutes: settings.lockout.lockMinutes }),
   write: (settings, policy) => ({ ...settings, lockout: { maxFailures: policy.maxFailures, lockMinutes: policy.lockMinutes } }),
+  problem: () => undefined,
+};
+
+/** Password sign-in enabled or disabled (SSO only) for the tenant: the next password attempt. */
+export const loginMethodsView: PolicyView<LoginMethods> = {
+  read: (settings) => ({ passwordLogin: settings.loginMethods.passwordLogin }),
+  write: (settings, policy) => ({ ...settings, loginMethods: { passwordLogin: policy.passwordLogin } }),
   problem: () => undefined,
 };

@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
   const key = await addAccessKey(t, agentB, { description: 'B key' });
   // A locked account of B, so that an unlock by A would show.
-  await t.deps.db.updateTable('users').set({ failed_login_count: 6, locked_until: new Date(t.clock.now().getTime() + HOUR) }).where('id', '=', agentB.userId).execute();
+  await t.deps.db.updateTable('password_credentials').set({ failed_login_count: 6, locked_until: new Date(t.clock.now().getTime() + HOUR) }).where('user_id', '=', agentB.userId).execute();
   objectsOfB = {
     pendingUserId: pending.json().user.id,
     roleId: roleOfB.id,
@@ -55,6 +55,7 @@ async function rowsOfTenant(tenantId: string) {
     teams: await db.selectFrom('teams').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
     memberships,
     users: await db.selectFrom('users').selectAll().where('id', 'in', userIds).orderBy('id').execute(),
+    passwordCredentials: await db.selectFrom('password_credentials').selectAll().where('user_id', 'in', userIds).orderBy('user_id').execute(),
     links: await db.selectFrom('single_use_links').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
     sessions: await db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),
     accessKeys: await db.selectFrom('access_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('id').execute(),

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalUsername } from '@lanyard/contracts/common';
 import { HOUR, MINUTE, SECOND } from '../kernel/clock.ts';
+import { findSignInRecord } from '../login/sign-in-read.ts';
 import { login, roleNamed, signedInUser, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
 
@@ -86,13 +88,17 @@ describe('sign-in', () => {
   it('reads the role, its permissions and the team of the default tenant in the sign-in read', async () => {
     const team = await t.deps.teams.createTeam(user.tenant.id, 'Night shift');
     await signedInUser(t, { tenant: user.tenant, username: 'diana.barry', role: 'Supervisor', teamId: team.id });
-    const record = await t.deps.users.findSignInRecord('DIANA.BARRY');
+    const record = await findSignInRecord(t.deps.db, canonicalUsername('DIANA.BARRY'));
     expect(record?.user.username).toBe('diana.barry');
     expect(record?.membership).toMatchObject({ tenantId: user.tenant.id, role: { name: 'Supervisor' }, team: { id: team.id, name: 'Night shift' } });
     expect(record?.membership?.role.permissions.length).toBeGreaterThan(0);
     expect(record?.credential).toMatchObject({ userId: record?.user.id, failedLoginCount: 0, lockedUntil: null, passwordMustChange: false });
     expect(record?.credential.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await t.deps.users.findSignInRecord('nobody.at.all')).toBeUndefined();
+    expect(await findSignInRecord(t.deps.db, canonicalUsername('nobody.at.all'))).toBeUndefined();
+    // One statement: user, membership, role, team and the password credential together.
+    const before = t.deps.statementCount();
+    await findSignInRecord(t.deps.db, canonicalUsername('diana.barry'));
+    expect(t.deps.statementCount() - before).toBe(1);
   });
 
   it('refuses malformed sign-in bodies with VALIDATION_FAILED', async () => {

@@ -44,16 +44,21 @@ export interface UsersTable {
   first_name: string;
   last_name: string;
   status: UserStatus;
-  password_hash: string | null;
-  password_changed_at: Timestamp | null;
   default_tenant_id: string;
-  failed_login_count: Generated<number>;
-  locked_until: Timestamp | null;
-  password_must_change: Generated<boolean>;
   /** Signs in through single sign-on only: no password, no first-access link. */
   sso_only: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** A user's password and its lockout counters (ADR 0007); a user signing in through SSO only has no row. */
+export interface PasswordCredentialsTable {
+  user_id: string;
+  password_hash: string | null;
+  password_changed_at: Timestamp | null;
+  password_must_change: Generated<boolean>;
+  failed_login_count: Generated<number>;
+  locked_until: Timestamp | null;
 }
 
 export interface MembershipsTable {
@@ -294,11 +299,55 @@ export interface DownloadsTable {
   updated_at: Timestamp;
 }
 
+export interface IdentityProvidersTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret_sealed: Uint8Array;
+  scopes: string[];
+  email_domains: string[];
+  button_label: string | null;
+  is_default: boolean;
+  auto_link_verified_email: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IdentityLinksTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  linked_at: Timestamp;
+}
+
+export interface SsoFlowsTable {
+  id: string;
+  reference_hash: Uint8Array;
+  purpose: 'sign-in' | 'link';
+  tenant_id: string;
+  provider_id: string;
+  user_id: string | null;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   roles: RolesTable;
   teams: TeamsTable;
   users: UsersTable;
+  password_credentials: PasswordCredentialsTable;
   memberships: MembershipsTable;
   sessions: SessionsTable;
   outbox_messages: OutboxMessagesTable;
@@ -316,6 +365,9 @@ export interface Database {
   account_settings: AccountSettingsTable;
   accessibility_feedback: AccessibilityFeedbackTable;
   downloads: DownloadsTable;
+  identity_providers: IdentityProvidersTable;
+  identity_links: IdentityLinksTable;
+  sso_flows: SsoFlowsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -11,6 +11,7 @@ import * as userDirectory from './migrations/0008-user-directory.ts';
 import * as userImports from './migrations/0009-user-imports.ts';
 import * as rolesTeamsPolicies from './migrations/0010-roles-teams-policies.ts';
 import * as mfa from './migrations/0011-mfa.ts';
+import * as singleSignOn from './migrations/0012-single-sign-on.ts';
 import * as accountDownloads from './migrations/0013-account-downloads.ts';
 import * as presence from './migrations/0014-presence.ts';
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-user-imports': userImports,
   '0010-roles-teams-policies': rolesTeamsPolicies,
   '0011-mfa': mfa,
+  '0012-single-sign-on': singleSignOn,
   '0013-account-downloads': accountDownloads,
   '0014-presence': presence,
 };
@@ -45,6 +47,12 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** Applies the migrations up to and including `name` (tests of a migration's data copy start from the one before). */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const { error } = await migrator(db).migrateTo(name);
+  if (error !== undefined) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }
 
 export async function pendingMigrations(db: Db): Promise<string[]> {

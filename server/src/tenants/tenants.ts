@@ -33,6 +33,8 @@ export const tenantSettingsSchema = z.object({
   passwordResetLifetimeMinutes: z.int().min(5).max(1440).default(60),
   /** Second factor: off, optional (the default) or required for the roles named; the TOTP periods allowed. */
   mfaPolicy: mfaPolicySchema.default(defaultMfaPolicy),
+  /** Password sign-in for the tenant's members: enabled (the default) or disabled (SSO only); a member's override wins. */
+  loginMethods: z.object({ passwordLogin: z.enum(['enabled', 'disabled']).default('enabled') }).prefault({}),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

@@ -1,25 +1,10 @@
-import { passwordPolicySchema } from '@lanyard/contracts/password-policy';
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import { searchKey } from '@lanyard/contracts/search-key';
-import type { UserRow, UserStatus } from '../storage/database.ts';
-import { credentialStateOf, statusBase, type Membership, type PasswordLoginSetting, type SignInRecord, type User } from './users.ts';
+import type { PasswordLoginSetting, UserRow, UserStatus } from '../storage/database.ts';
+import { membershipOf, statusBase, userOf, type Membership, type User } from './users.ts';
 
-function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    username: row.username,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    status: row.status,
-    passwordHash: row.password_hash,
-    passwordChangedAt: row.password_changed_at,
-    ssoOnly: row.sso_only,
-    defaultTenantId: row.default_tenant_id,
-    createdAt: row.created_at,
-  };
-}
+const toUser = (row: UserRow): User => userOf(row);
 
 export async function insertUser(db: Executor, user: User & { usernameCanonical: string }): Promise<void> {
   await db
@@ -32,8 +17,6 @@ export async function insertUser(db: Executor, user: User & { usernameCanonical:
       first_name: user.firstName,
       last_name: user.lastName,
       status: user.status,
-      password_hash: user.passwordHash,
-      password_changed_at: user.passwordChangedAt,
       sso_only: user.ssoOnly,
       default_tenant_id: user.defaultTenantId,
       created_at: user.createdAt,
@@ -168,32 +151,7 @@ export async function findUserByCanonicalUsername(db: Executor, usernameCanonica
 
 const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name', 'm.password_login'] as const;
 
-function toMembership(
-  tenantId: string,
-  userId: string,
-  row: {
-    role_id: string;
-    role_name: string;
-    permissions: string[];
-    password_policy: unknown;
-    team_id: string | null;
-    team_name: string | null;
-    password_login: PasswordLoginSetting;
-  },
-): Membership {
-  return {
-    tenantId,
-    userId,
-    role: {
-      id: row.role_id,
-      name: row.role_name,
-      permissions: row.permissions,
-      passwordPolicy: row.password_policy === null ? null : passwordPolicySchema.parse(row.password_policy),
-    },
-    team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
-    passwordLogin: row.password_login,
-  };
-}
+const toMembership = membershipOf;
 
 /** The user's membership in one tenant, with role and team; undefined if they do not belong to it. */
 export async function findMembership(db: Executor, tenantId: string, userId: string): Promise<Membership | undefined> {
@@ -208,50 +166,11 @@ export async function findMembership(db: Executor, tenantId: string, userId: str
   return row === undefined ? undefined : toMembership(tenantId, userId, row);
 }
 
-/**
- * A sign-in's one read: the user, their membership in their default tenant, and the credential columns of
- * the same row, as they are now (the lockout counters must not be older than this attempt).
- */
-export async function findSignInRecord(db: Executor, usernameCanonical: string): Promise<SignInRecord | undefined> {
-  const row = await db
-    .selectFrom('users as u')
-    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id'))
-    .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
-    .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
-    .selectAll('u')
-    .select(membershipColumns)
-    .where('u.username_canonical', '=', usernameCanonical)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
-  const { role_id: roleId, role_name: roleName, permissions } = row;
-  return {
-    user: toUser(row),
-    membership:
-      roleId === null || roleName === null || permissions === null
-        ? undefined
-        : toMembership(row.default_tenant_id, row.id, {
-            role_id: roleId,
-            role_name: roleName,
-            permissions,
-            password_policy: row.password_policy,
-            team_id: row.team_id,
-            team_name: row.team_name,
-            password_login: row.password_login ?? 'tenant',
-          }),
-    credential: credentialStateOf(row),
-  };
-}
-
-/** Sets the first password and activates an invited account. */
-export async function activateWithPassword(db: Executor, userId: string, passwordHash: string, at: Date): Promise<void> {
+/** An invited account becomes active (its first password is the passwords domain's, set in the same transaction). */
+export async function activate(db: Executor, userId: string, at: Date): Promise<void> {
   const row = await db
     .updateTable('users')
-    .set({
-      password_hash: passwordHash,
-      password_changed_at: at,
-      updated_at: at,
-      status: sql<UserStatus>`case when status = 'invited' then 'active' else status end`,
-    })
+    .set({ updated_at: at, status: sql<UserStatus>`case when status = 'invited' then 'active' else status end` })
     .where('id', '=', userId)
     .returningAll()
     .executeTakeFirst();

@@ -4,16 +4,15 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { enabledStatus, invitedUser, ssoOnlyUser, type Membership, type NewInvitedUser, type PasswordLoginSetting, type SignInRecord, type User } from './users.ts';
+import { enabledStatus, invitedUser, ssoOnlyUser, type Membership, type NewInvitedUser, type PasswordLoginSetting, type User } from './users.ts';
 import {
   lockEnabledMembersOfRole,
   lockMembership,
   setInvitationExpiry,
   updateMembership,
   updateUserStatus,
-  activateWithPassword,
+  activate,
   findMembership,
-  findSignInRecord,
   findUser,
   findUserByCanonicalUsername,
   insertMembership,
@@ -35,24 +34,25 @@ export interface UsersService {
   createInvitedUser(input: NewInvitedUser, executor: Executor, options?: { ssoOnly?: boolean }): Promise<User>;
   /** Records, in `executor`, the expiry of the invitation just issued to a member: from now on the directory shows Invited, then Expired Invitation. */
   recordInvitation(tenantId: string, userId: string, expiresAt: Date, executor: Executor): Promise<void>;
-  /** An administrator enables or disables a user, in `executor`; enabling gives back what they had (active, or invited if they never accepted). */
-  setEnabled(userId: string, enabled: boolean, executor: Executor): Promise<User>;
+  /**
+   * An administrator enables or disables a user, in `executor`; enabling gives back what they had (active when
+   * they have a password — the caller asks the passwords domain — or sign in through SSO only, else invited).
+   */
+  setEnabled(userId: string, enabled: boolean, executor: Executor, options?: { hasPassword?: boolean }): Promise<User>;
   /** Changes a member's role, team or password sign-in override, in `executor` (the caller checked that they exist in the tenant). */
   changeMembership(tenantId: string, userId: string, change: { roleId?: string; teamId?: string | null; passwordLogin?: PasswordLoginSetting }, executor: Executor): Promise<void>;
   /** Locks and answers the enabled members of a role in the tenant until `trx` ends (the last-Administrator check). */
   lockEnabledMembersOfRole(tenantId: string, roleId: string, trx: Executor): Promise<string[]>;
   /** The user with this username (compared canonically), or undefined. */
   findUserByUsername(username: string): Promise<User | undefined>;
-  /** Everything a password sign-in checks, read in one query (see SignInRecord); undefined for an unknown username. */
-  findSignInRecord(username: string): Promise<SignInRecord | undefined>;
   /** The user by id; refuses an unknown id with USER_NOT_FOUND. */
   getUser(userId: string, executor?: Executor): Promise<User>;
   /** The user's membership in the tenant, or undefined when they are not a member. */
   findMembership(tenantId: string, userId: string, executor?: Executor): Promise<Membership | undefined>;
   /** A member of the tenant with their membership; a user of another tenant is refused with USER_NOT_FOUND, never as forbidden. */
   getMember(tenantId: string, userId: string, executor?: Executor): Promise<{ user: User; membership: Membership }>;
-  /** Makes an invited user active with their first password hash, in `executor`. */
-  activateWithPassword(userId: string, passwordHash: string, executor: Executor): Promise<void>;
+  /** Makes an invited user active, in `executor` (with the first password the passwords domain stores in the same transaction). */
+  activate(userId: string, executor: Executor): Promise<void>;
   /** Locks the membership row until `trx` ends (serialises counts per member, such as access keys); false when there is none. */
   lockMembership(tenantId: string, userId: string, trx: Executor): Promise<boolean>;
   /** How many members of the tenant hold the role, invited ones included. */
@@ -102,9 +102,9 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
       return setInvitationExpiry(executor, tenantId, userId, expiresAt);
     },
 
-    async setEnabled(userId, enabled, executor) {
+    async setEnabled(userId, enabled, executor, options = {}) {
       const user = await getUser(userId, executor);
-      const status = enabled ? (user.status === 'disabled' ? enabledStatus(user) : user.status) : 'disabled';
+      const status = enabled ? (user.status === 'disabled' ? enabledStatus(user, options.hasPassword === true) : user.status) : 'disabled';
       if (status === user.status) return user;
       const updated = await updateUserStatus(executor, userId, status, deps.clock.now());
       if (updated === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
@@ -123,10 +123,6 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
       return findUserByCanonicalUsername(deps.db, canonicalUsername(username));
     },
 
-    findSignInRecord(username) {
-      return findSignInRecord(deps.db, canonicalUsername(username));
-    },
-
     lockMembership(tenantId, userId, trx) {
       return lockMembership(trx, tenantId, userId);
     },
@@ -143,8 +139,8 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
       return { user: await getUser(userId, executor), membership };
     },
 
-    activateWithPassword(userId, passwordHash, executor) {
-      return activateWithPassword(executor, userId, passwordHash, deps.clock.now());
+    activate(userId, executor) {
+      return activate(executor, userId, deps.clock.now());
     },
 
     countMembersWithRole(tenantId, roleId, executor = deps.db) {

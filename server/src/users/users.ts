@@ -1,5 +1,5 @@
 import type { AdminUserStatus } from '@lanyard/contracts/admin';
-import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
+import { passwordPolicySchema, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 
 /** invited: has not set a first password yet; active: can sign in; disabled: an administrator stopped the account. */
 export type UserStatus = 'invited' | 'active' | 'disabled';
@@ -11,8 +11,6 @@ export interface User {
   firstName: string;
   lastName: string;
   status: UserStatus;
-  passwordHash: string | null;
-  passwordChangedAt: Date | null;
   /** Signs in through single sign-on only: created without a password or a first-access link. */
   ssoOnly: boolean;
   defaultTenantId: string;
@@ -39,8 +37,6 @@ export function invitedUser(input: NewInvitedUser, id: string, createdAt: Date):
     firstName: input.firstName,
     lastName: input.lastName,
     status: 'invited',
-    passwordHash: null,
-    passwordChangedAt: null,
     ssoOnly: false,
     defaultTenantId: input.tenantId,
     createdAt,
@@ -53,8 +49,8 @@ export function ssoOnlyUser(input: NewInvitedUser, id: string, createdAt: Date):
 }
 
 /** What an administrator's "enable" makes of a disabled user: active if they can sign in (a password, or SSO only), else back to invited. */
-export function enabledStatus(user: Pick<User, 'passwordHash' | 'ssoOnly'>): UserStatus {
-  return user.passwordHash !== null || user.ssoOnly ? 'active' : 'invited';
+export function enabledStatus(user: Pick<User, 'ssoOnly'>, hasPassword: boolean): UserStatus {
+  return hasPassword || user.ssoOnly ? 'active' : 'invited';
 }
 
 // --- The status the user directory shows (SPEC §3.1): derived here, and only here ---
@@ -131,44 +127,55 @@ export interface Membership {
 
 export type PasswordLoginSetting = 'tenant' | 'enabled' | 'disabled';
 
-/**
- * What a password sign-in reads, in one query: the user, their membership in their default tenant
- * (undefined if it is gone) and the credential columns of the same row. The passwords domain owns those
- * columns and decides what they mean; here they are only read.
- */
-export interface SignInRecord {
-  user: User;
-  membership: Membership | undefined;
-  credential: CredentialState;
-}
-
-/** The password columns of a users row: hash, change time, must-change flag and lockout counters. Only the passwords domain writes them. */
-export interface CredentialState {
-  userId: string;
-  passwordHash: string | null;
-  passwordChangedAt: Date | null;
-  passwordMustChange: boolean;
-  failedLoginCount: number;
-  lockedUntil: Date | null;
-}
-
-/** The credential columns of a users row, as the repositories that read them select them. */
-export interface CredentialColumns {
+/** The columns of a users row a user record is made of, as the repositories and read models select them. */
+export interface UserColumns {
   id: string;
-  password_hash: string | null;
-  password_changed_at: Date | null;
-  password_must_change: boolean;
-  failed_login_count: number;
-  locked_until: Date | null;
+  username: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  status: UserStatus;
+  sso_only: boolean;
+  default_tenant_id: string;
+  created_at: Date;
 }
 
-export function credentialStateOf(row: CredentialColumns): CredentialState {
+export function userOf(row: UserColumns): User {
   return {
-    userId: row.id,
-    passwordHash: row.password_hash,
-    passwordChangedAt: row.password_changed_at,
-    passwordMustChange: row.password_must_change,
-    failedLoginCount: row.failed_login_count,
-    lockedUntil: row.locked_until,
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    status: row.status,
+    ssoOnly: row.sso_only,
+    defaultTenantId: row.default_tenant_id,
+    createdAt: row.created_at,
+  };
+}
+
+/** The columns of a membership joined with its role and team, as the repositories and read models select them. */
+export interface MembershipColumns {
+  role_id: string;
+  role_name: string;
+  permissions: string[];
+  password_policy: unknown;
+  team_id: string | null;
+  team_name: string | null;
+  password_login: PasswordLoginSetting;
+}
+
+export function membershipOf(tenantId: string, userId: string, row: MembershipColumns): Membership {
+  return {
+    tenantId,
+    userId,
+    role: {
+      id: row.role_id,
+      name: row.role_name,
+      permissions: row.permissions,
+      passwordPolicy: row.password_policy === null ? null : passwordPolicySchema.parse(row.password_policy),
+    },
+    team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
+    passwordLogin: row.password_login,
   };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userStatuses } from '@lanyard/contracts/admin';
 import {
-  credentialStateOf,
   directoryStatus,
   enabledStatus,
   invitedUser,
@@ -34,8 +33,6 @@ describe('invitedUser', () => {
       firstName: 'Ana',
       lastName: 'Silva',
       status: 'invited',
-      passwordHash: null,
-      passwordChangedAt: null,
       ssoOnly: false,
       defaultTenantId: 'tenant-1',
       createdAt,
@@ -47,28 +44,19 @@ describe('invitedUser', () => {
   });
 });
 
-describe('credentialStateOf', () => {
-  it('maps the credential columns of a users row', () => {
-    const lockedUntil = new Date('2026-01-01T00:30:00Z');
-    expect(
-      credentialStateOf({ id: 'u', password_hash: 'h', password_changed_at: null, password_must_change: true, failed_login_count: 3, locked_until: lockedUntil }),
-    ).toEqual({ userId: 'u', passwordHash: 'h', passwordChangedAt: null, passwordMustChange: true, failedLoginCount: 3, lockedUntil });
-  });
-});
-
 describe('ssoOnlyUser', () => {
   it('is active at once, without a password', () => {
     const user = ssoOnlyUser(input, 'u', new Date(0));
-    expect(user).toMatchObject({ status: 'active', ssoOnly: true, passwordHash: null });
+    expect(user).toMatchObject({ status: 'active', ssoOnly: true });
     expect(statusBase(user)).toBe('sso_only');
   });
 });
 
 describe('enabledStatus', () => {
   it('gives back active to those who can sign in, invited to those who never accepted', () => {
-    expect(enabledStatus({ passwordHash: 'h', ssoOnly: false })).toBe('active');
-    expect(enabledStatus({ passwordHash: null, ssoOnly: true })).toBe('active');
-    expect(enabledStatus({ passwordHash: null, ssoOnly: false })).toBe('invited');
+    expect(enabledStatus({ ssoOnly: false }, true)).toBe('active');
+    expect(enabledStatus({ ssoOnly: true }, false)).toBe('active');
+    expect(enabledStatus({ ssoOnly: false }, false)).toBe('invited');
   });
 });
 

@@ -1,0 +1,62 @@
+import type { Executor } from '../storage/db.ts';
+import { credentialStateOf } from '../passwords/passwords.ts';
+import { membershipOf, userOf } from '../users/users.ts';
+import type { SignInRecord } from './login.ts';
+
+/**
+ * The sign-in's one read (ADR 0007, point 4): the user, their membership in their default tenant with role
+ * and team, and their password credential, in one indexed query (`users.username_canonical`, then primary
+ * keys), as they are now — the lockout counters must not be older than this attempt. Select-only: the
+ * users, memberships and password_credentials rows are written by their owners' repositories.
+ */
+export async function findSignInRecord(db: Executor, usernameCanonical: string): Promise<SignInRecord | undefined> {
+  const row = await db
+    .selectFrom('users as u')
+    .leftJoin('password_credentials as pc', 'pc.user_id', 'u.id')
+    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id'))
+    .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
+    .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
+    .select([
+      'u.id',
+      'u.username',
+      'u.email',
+      'u.first_name',
+      'u.last_name',
+      'u.status',
+      'u.sso_only',
+      'u.default_tenant_id',
+      'u.created_at',
+      'pc.password_hash',
+      'pc.password_changed_at',
+      'pc.password_must_change',
+      'pc.failed_login_count',
+      'pc.locked_until',
+      'r.id as role_id',
+      'r.name as role_name',
+      'r.permissions',
+      'r.password_policy',
+      't.id as team_id',
+      't.name as team_name',
+      'm.password_login',
+    ])
+    .where('u.username_canonical', '=', usernameCanonical)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const { role_id: roleId, role_name: roleName, permissions } = row;
+  return {
+    user: userOf(row),
+    membership:
+      roleId === null || roleName === null || permissions === null
+        ? undefined
+        : membershipOf(row.default_tenant_id, row.id, {
+            role_id: roleId,
+            role_name: roleName,
+            permissions,
+            password_policy: row.password_policy,
+            team_id: row.team_id,
+            team_name: row.team_name,
+            password_login: row.password_login ?? 'tenant',
+          }),
+    credential: credentialStateOf(row.id, row),
+  };
+}

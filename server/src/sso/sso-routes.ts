@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
+import {
+  authorizationUrlSchema,
+  connectionTestSchema,
+  createIdentityProviderBodySchema,
+  deleteIdentityLinkBodySchema,
+  identityLinksSchema,
+  identityProviderSchema,
+  ssoCallbackQuerySchema,
+  ssoMessageType,
+  ssoStartBodySchema,
+  ssoStartQuerySchema,
+  startIdentityLinkBodySchema,
+  updateIdentityProviderBodySchema,
+} from '@lanyard/contracts/sso';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { isAppError } from '../errors/app-error.ts';
+import { principalOf, setSessionCookie, type CookieSettings, type Guards } from '../http/authentication.ts';
+import type { App } from '../http/fastify-types.ts';
+import { errorResponses, noContent, rateLimitedResponse, signedInSecurity } from '../http/openapi.ts';
+import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
+import { requestMeta } from '../http/request-meta.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
+import type { IdentityProvidersService } from './identity-providers-service.ts';
+import type { SsoService } from './sso-service.ts';
+import { flowLifetimeMs } from './sso-service.ts';
+import { redirectUriOf, type IdentityProvider } from './sso.ts';
+
+const providerParams = z.object({ id: idSchema });
+const notFound = { 404: errorBodySchema.describe('IDENTITY_PROVIDER_NOT_FOUND') };
+const invalid = { 422: errorBodySchema.describe('IDENTITY_PROVIDER_INVALID (an email domain another provider of the tenant claims)') };
+const callbackPath = '/api/v1/auth/sso/callback';
+
+/** The flow cookie: a reference only (the flow is stored server-side, hashed), HttpOnly, short-lived, sent back only to the callback. */
+function flowCookieName(secure: boolean): string {
+  return secure ? '__Secure-lanyard_sso' : 'lanyard_sso';
+}
+
+export function registerSsoRoutes(
+  app: App,
+  deps: { sso: SsoService; providers: IdentityProvidersService; guards: Guards; cookie: CookieSettings; publicUrl: URL; rateLimiter: RateLimiter; authRateLimit: Omit<RateLimitRule, 'name'> },
+): void {
+  const manage = deps.guards.permission('identityProviders.manage');
+  const redirectUri = redirectUriOf(deps.publicUrl);
+  const flowCookie = flowCookieName(deps.cookie.secure);
+  const view = (provider: IdentityProvider) => ({
+    id: provider.id,
+    name: provider.name,
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecretSet: true,
+    scopes: provider.scopes,
+    emailDomains: provider.emailDomains,
+    buttonLabel: provider.buttonLabel,
+    isDefault: provider.isDefault,
+    autoLinkVerifiedEmail: provider.autoLinkVerifiedEmail,
+    redirectUri,
+    createdAt: provider.createdAt.toISOString(),
+    updatedAt: provider.updatedAt.toISOString(),
+  });
+
+  const setFlowCookie = (reply: FastifyReply, reference: string) => {
+    void reply.setCookie(flowCookie, reference, { httpOnly: true, sameSite: 'lax', secure: deps.cookie.secure, path: callbackPath, maxAge: Math.floor(flowLifetimeMs / 1000) });
+  };
+
+  // --- Administration › Identity providers ---
+  app.get(
+    '/api/v1/admin/identity-providers',
+    { preHandler: manage, schema: { tags: ['administration'], summary: "The tenant's OpenID Connect identity providers (never their client secrets)", security: signedInSecurity, response: { 200: z.object({ items: z.array(identityProviderSchema) }), ...errorResponses } } },
+    async (request) => ({ items: (await deps.providers.list(principalOf(request).tenantId)).map(view) }),
+  );
+
+  app.post(
+    '/api/v1/admin/identity-providers',
+    {
+      preHandler: manage,
+      schema: {
+        tags: ['administration'],
+        summary: 'Add an OpenID Connect identity provider (the client secret is stored encrypted and never answered)',
+        security: signedInSecurity,
+        body: createIdentityProviderBodySchema,
+        response: { 201: identityProviderSchema, ...errorResponses, ...invalid },
+      },
+    },
+    async (request, reply) => reply.status(201).send(view(await deps.providers.create(principalOf(request), request.body, requestMeta(request)))),
+  );
+
+  app.patch(
+    '/api/v1/admin/identity-providers/:id',
+    {
+      preHandler: manage,
+      schema: {
+        tags: ['administration'],
+        summary: 'Change an identity provider (a new clientSecret replaces the stored one)',
+        security: signedInSecurity,
+        params: providerParams,
+        body: updateIdentityProviderBodySchema,
+        response: { 200: identityProviderSchema, ...errorResponses, ...notFound, ...invalid },
+      },
+    },
+    async (request) => view(await deps.providers.update(principalOf(request), request.params.id, request.body, requestMeta(request))),
+  );
+
+  app.delete(
+    '/api/v1/admin/identity-providers/:id',
+    {
+      preHandler: manage,
+      schema: { tags: ['administration'], summary: 'Remove an identity provider (its links go with it)', security: signedInSecurity, params: providerParams, response: { 204: noContent, ...errorResponses, ...notFound } },
+    },
+    async (request, reply) => {
+      await deps.providers.remove(principalOf(request), request.params.id, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/identity-providers/:id/test',
+    {
+      preHandler: manage,
+      schema: {
+        tags: ['administration'],
+        summary: "Test connection: fetch the provider's discovery document and report each check (issuer match, endpoints, code flow, PKCE S256, signing algorithms) as a coded result",
+        security: signedInSecurity,
+        params: providerParams,
+        response: { 200: connectionTestSchema, ...errorResponses, ...notFound },
+      },
+    },
+    async (request) => deps.providers.test(principalOf(request), request.params.id, requestMeta(request)),
+  );
+
+  // --- Sign-in with SSO ---
+  const startLimit = rateLimit(deps.rateLimiter, { name: 'sso-start', ...deps.authRateLimit });
+  app.post(
+    '/api/v1/auth/sso/start',
+    {
+      onRequest: [startLimit],
+      schema: {
+        tags: ['sign-in'],
+        summary: "Start a single sign-on: the provider's authorization URL (code flow, PKCE S256, state, nonce) for the console's pop-up; sets the flow cookie",
+        body: ssoStartBodySchema,
+        response: { 200: authorizationUrlSchema, ...errorResponses, 422: errorBodySchema.describe('SSO_NOT_AVAILABLE'), ...rateLimitedResponse },
+      },
+    },
+    async (request, reply) => {
+      const started = await deps.sso.start(request.body.username, request.body.returnTo, requestMeta(request));
+      setFlowCookie(reply, started.reference);
+      return reply.header('cache-control', 'no-store').send({ authorizationUrl: started.authorizationUrl });
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/sso/start',
+    {
+      onRequest: [startLimit],
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Start a single sign-on as a full-page redirect (where pop-ups are blocked): 303 to the provider; sets the flow cookie',
+        querystring: ssoStartQuerySchema,
+        response: { 303: z.null().describe('Redirect to the provider'), ...errorResponses, 422: errorBodySchema.describe('SSO_NOT_AVAILABLE'), ...rateLimitedResponse },
+      },
+    },
+    async (request, reply) => {
+      const started = await deps.sso.start(request.query.username, request.query.returnTo, requestMeta(request));
+      setFlowCookie(reply, started.reference);
+      return reply.header('cache-control', 'no-store').redirect(started.authorizationUrl, 303);
+    },
+  );
+
+  app.get(
+    callbackPath,
+    {
+      onRequest: [rateLimit(deps.rateLimiter, { name: 'sso-callback', ...deps.authRateLimit })],
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Where every provider returns (LANYARD_PUBLIC_URL + this path is the redirect URI to register): signs in to the default tenant (or links), then closes the pop-up or redirects',
+        description:
+          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). A refusal is 401 SSO_FAILED: that page for a browser (`Accept: text/html`), the catalogue\'s JSON error otherwise; the precise reason is in the audit log and the server log only.',
+        querystring: ssoCallbackQuerySchema,
+        response: { 200: z.string().describe('HTML'), ...errorResponses, 401: errorBodySchema.describe('SSO_FAILED (a browser, Accept: text/html, gets an HTML page that tells the console instead)'), ...rateLimitedResponse },
+      },
+    },
+    async (request, reply) => {
+      const reference = request.cookies[flowCookie];
+      void reply.clearCookie(flowCookie, { httpOnly: true, sameSite: 'lax', secure: deps.cookie.secure, path: callbackPath });
+      const callbackUrl = new URL(request.url, deps.publicUrl.origin);
+      try {
+        const outcome = await deps.sso.callback(reference === '' ? undefined : reference, callbackUrl, requestMeta(request));
+        if (outcome.kind === 'signed-in') setSessionCookie(reply, deps.cookie, outcome.session.token);
+        return sendPage(reply, 200, deps.publicUrl.origin, { type: ssoMessageType, ok: true, returnTo: outcome.returnTo }, outcome.returnTo);
+      } catch (error) {
+        // A browser (the pop-up, or the page after a redirect) gets the page that tells the console; an API client the catalogue's JSON.
+        if (!isAppError(error, 'SSO_FAILED') || !acceptsHtml(request)) throw error;
+        return sendPage(reply, 401, deps.publicUrl.origin, { type: ssoMessageType, ok: false, code: 'SSO_FAILED' }, '/login?error=SSO_FAILED');
+      }
+    },
+  );
+
+  // --- My Account: linked identity providers ---
+  app.get(
+    '/api/v1/me/identity-links',
+    { preHandler: deps.guards.signedIn, schema: { tags: ['me'], summary: 'The identity providers linked to my account', security: signedInSecurity, response: { 200: identityLinksSchema, ...errorResponses } } },
+    async (request) => ({
+      items: (await deps.sso.listLinks(principalOf(request))).map((link) => ({
+        id: link.id,
+        providerId: link.providerId,
+        providerName: link.providerName,
+        subject: link.subject,
+        email: link.email,
+        linkedAt: link.linkedAt.toISOString(),
+      })),
+    }),
+  );
+
+  app.post(
+    '/api/v1/me/identity-links',
+    {
+      preHandler: deps.guards.permission('users.edit'),
+      schema: {
+        tags: ['me'],
+        summary: "Link my account to an identity provider of my tenant: the provider's authorization URL; its callback binds (issuer, subject) to me",
+        security: signedInSecurity,
+        body: startIdentityLinkBodySchema,
+        response: { 200: authorizationUrlSchema, ...errorResponses, ...notFound },
+      },
+    },
+    async (request, reply) => {
+      const started = await deps.sso.startLink(principalOf(request), request.body.providerId, request.body.returnTo, requestMeta(request));
+      setFlowCookie(reply, started.reference);
+      return reply.header('cache-control', 'no-store').send({ authorizationUrl: started.authorizationUrl });
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/identity-links/:id',
+    {
+      preHandler: deps.guards.signedIn,
+      schema: {
+        tags: ['me'],
+        summary: 'Unlink an identity provider (the current password, for a user who has one)',
+        security: signedInSecurity,
+        params: providerParams,
+        body: deleteIdentityLinkBodySchema.optional(),
+        response: {
+          204: noContent,
+          ...errorResponses,
+          403: errorBodySchema.describe('CURRENT_PASSWORD_INCORRECT, ACCOUNT_LOCKED'),
+          404: errorBodySchema.describe('IDENTITY_LINK_NOT_FOUND'),
+          409: errorBodySchema.describe('IDENTITY_LINK_LAST'),
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Params: { id: string }; Body: { currentPassword?: string } | undefined }>, reply) => {
+      await deps.sso.unlink(principalOf(request), request.params.id, request.body?.currentPassword, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+/** The callback's page: tells the opener (the console's origin only) and closes, or goes to `fallback` in this window. */
+function sendPage(reply: FastifyReply, status: number, origin: string, message: Record<string, unknown>, fallback: string) {
+  const nonce = randomBytes(16).toString('base64');
+  const data = JSON.stringify({ origin, message, fallback }).replaceAll('<', '\\u003c');
+  const script = `const d=${data};if(window.opener&&!window.opener.closed){window.opener.postMessage(d.message,d.origin);window.close();}else{location.replace(d.fallback);}`;
+  const title = message.ok === true ? 'Signed in' : 'SSO_FAILED';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><p>${title}</p><p><a href="${escapeHtml(fallback)}">Continue</a></p><script nonce="${nonce}">${script}</script></body></html>`;
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`)
+    .serializer((payload: unknown) => String(payload))
+    .send(html);
+}
+
+function acceptsHtml(request: FastifyRequest): boolean {
+  return /\btext\/html\b/i.test(request.headers.accept ?? '');
+}
+
+function escapeHtml(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}

@@ -1,0 +1,81 @@
+import { isRelativeConsolePath, issuerProblem } from '@lanyard/contracts/sso';
+import { describe, expect, it } from 'vitest';
+import { assertionOf, mayLinkAtSignIn, normalizeScopes, providerForEmail, sameSecret, type IdentityProvider } from './sso.ts';
+
+const provider = (id: string, domains: string[], isDefault = false): IdentityProvider => ({
+  id,
+  tenantId: 't',
+  name: id,
+  issuer: 'https://idp.example.test',
+  clientId: 'c',
+  clientSecretSealed: new Uint8Array(),
+  scopes: ['openid'],
+  emailDomains: domains,
+  buttonLabel: null,
+  isDefault,
+  autoLinkVerifiedEmail: false,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+});
+
+describe('returnTo', () => {
+  it('accepts relative console paths only', () => {
+    for (const good of ['/', '/profile/general', '/admin/users?q=anne', '/my-account/details']) expect(isRelativeConsolePath(good), good).toBe(true);
+    for (const bad of ['//evil', '/\\evil', 'https://a@b@evil', 'http://localhost.evil.test', '..;/', '/..;/x', '/a/../b', '/%2e%2e/x', '/%2F%2Fevil', 'evil', '/a\nb', '/%zz'])
+      expect(isRelativeConsolePath(bad), bad).toBe(false);
+  });
+});
+
+describe('issuers', () => {
+  it('are https, or http on loopback only', () => {
+    expect(issuerProblem('https://login.example.test/realm')).toBeUndefined();
+    expect(issuerProblem('http://127.0.0.1:8080')).toBeUndefined();
+    expect(issuerProblem('http://localhost:3000')).toBeUndefined();
+    expect(issuerProblem('http://[::1]:3000')).toBeUndefined();
+    expect(issuerProblem('http://localhost.evil.test')).toBe('not-https');
+    expect(issuerProblem('http://127.0.0.1.evil.test')).toBe('not-https');
+    expect(issuerProblem('https://idp.example.test/?a=1')).toBe('query-fragment-or-credentials');
+    expect(issuerProblem('https://u:p@idp.example.test')).toBe('query-fragment-or-credentials');
+  });
+});
+
+describe('the assertion', () => {
+  it('counts the email as verified only when email_verified is true in the same payload', () => {
+    expect(assertionOf({ iss: 'i', sub: 's', email: 'a@b.test', email_verified: true }).emailVerified).toBe(true);
+    expect(assertionOf({ iss: 'i', sub: 's', email: 'a@b.test', email_verified: 'true' }).emailVerified).toBe(false);
+    expect(assertionOf({ iss: 'i', sub: 's', email: 'a@b.test' }).emailVerified).toBe(false);
+    expect(assertionOf({ iss: 'i', sub: 's', email_verified: true })).toMatchObject({ email: null, emailVerified: false });
+  });
+
+  it('links at sign-in only by the rules of the issue', () => {
+    const verified = assertionOf({ iss: 'i', sub: 's', email: 'Anne@Example.test', email_verified: true });
+    const unverified = assertionOf({ iss: 'i', sub: 's', email: 'anne@example.test', email_verified: false });
+    const sso = { email: 'anne@example.test', ssoOnly: true, emailVerified: false };
+    const local = { email: 'anne@example.test', ssoOnly: false, emailVerified: true };
+    expect(mayLinkAtSignIn({ assertion: verified, user: sso, autoLink: false })).toBe(true);
+    expect(mayLinkAtSignIn({ assertion: unverified, user: sso, autoLink: true })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: local, autoLink: false })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: local, autoLink: true })).toBe(true);
+    expect(mayLinkAtSignIn({ assertion: verified, user: { ...local, emailVerified: false }, autoLink: true })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: { ...local, email: 'diana@example.test' }, autoLink: true })).toBe(false);
+  });
+});
+
+describe('discovery and helpers', () => {
+  it('picks the provider claiming the domain, else the default', () => {
+    const providers = [provider('default', [], true), provider('avonlea', ['avonlea.test'])];
+    expect(providerForEmail(providers, 'anne@AVONLEA.test')?.id).toBe('avonlea');
+    expect(providerForEmail(providers, 'anne@elsewhere.test')?.id).toBe('default');
+    expect(providerForEmail([provider('avonlea', ['avonlea.test'])], 'anne@elsewhere.test')).toBeUndefined();
+  });
+
+  it('always asks openid, once, first', () => {
+    expect(normalizeScopes(undefined)).toEqual(['openid', 'email', 'profile']);
+    expect(normalizeScopes(['email', 'openid', 'email'])).toEqual(['openid', 'email']);
+  });
+
+  it('compares secrets of any length', () => {
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abc', 'abcd')).toBe(false);
+  });
+});
