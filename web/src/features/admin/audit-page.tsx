@@ -169,6 +169,8 @@ function AuditLog() {
     queryFn: ({ pageParam, signal }) => listAuditEvents({ ...filters, before: pageParam, limit: pageSize }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // A log is opened to see what just happened: always ask for the newest events, never show a cached list alone.
+    staleTime: 0,
   });
   const mayViewUsers = me.permissions.includes('users.view');
   const columns = {
