@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
-import { Link, Navigate, useLocation } from 'react-router';
-import { messageForError } from '../../api/client.ts';
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
+import { messageForCode, messageForError } from '../../api/client.ts';
 import { fetchMe, login, meQueryKey } from '../../api/session.ts';
 import { readLoginState } from '../../app/navigation-state.ts';
 import { landingPath } from '../../app/admin-sections.ts';
@@ -12,6 +12,10 @@ import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
 import { RegionRedirect } from '../presence/region-redirect.tsx';
 import { SecondStep, type SecondStepRequest } from './second-step.tsx';
+import { SsoLogin } from './sso-login.tsx';
+
+/** The codes a full-page single sign-on brings back as `/login?error=` (anything else is ignored). */
+const ssoErrorCodes = new Set(['SSO_FAILED', 'SSO_NOT_AVAILABLE']);
 
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
@@ -27,7 +31,10 @@ export function LoginPage() {
   // Supervisor-assisted unlock: a one-time code an administrator read out, entered with the password.
   const [unlockShown, setUnlockShown] = useState(false);
   const [unlockCode, setUnlockCode] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [searchParams] = useSearchParams();
+  const returnedError = searchParams.get('error');
+  const [problem, setProblem] = useState<string | null>(returnedError !== null && ssoErrorCodes.has(returnedError) ? messageForCode(intl, returnedError) : null);
+  const [ssoShown, setSsoShown] = useState(false);
   const [secondStep, setSecondStep] = useState<SecondStepRequest | null>(null);
 
   async function enter() {
@@ -67,6 +74,23 @@ export function LoginPage() {
           setProblem(restartProblem);
         }}
       />
+    );
+  }
+
+  if (ssoShown) {
+    return (
+      <div className="card card-narrow">
+        <PageTitle title={intl.formatMessage({ id: 'login.title' })} />
+        <h1 tabIndex={-1}>{intl.formatMessage({ id: 'login.heading' })}</h1>
+        <SsoLogin
+          initialUsername={username}
+          onSignedIn={() => void enter()}
+          onBack={(ssoUsername) => {
+            setUsername(ssoUsername);
+            setSsoShown(false);
+          }}
+        />
+      </div>
     );
   }
 
@@ -135,6 +159,17 @@ export function LoginPage() {
         <Link to="/forgot-password" state={username.trim() === '' ? undefined : { username: username.trim() }}>
           {intl.formatMessage({ id: 'login.forgot' })}
         </Link>
+      </p>
+      <p className="after-form">
+        <Button
+          className="button"
+          onPress={() => {
+            setProblem(null);
+            setSsoShown(true);
+          }}
+        >
+          {intl.formatMessage({ id: 'login.sso.open' })}
+        </Button>
       </p>
     </div>
   );

@@ -1,0 +1,66 @@
+import {
+  authorizationUrlSchema,
+  connectionTestSchema,
+  identityLinksSchema,
+  identityProviderSchema,
+  ssoMessageType,
+  type ConnectionTest,
+  type CreateIdentityProviderBody,
+  type IdentityProviderView,
+  type UpdateIdentityProviderBody,
+} from '@lanyard/contracts/sso';
+import { apiCommand, apiRequest, listOf } from './client.ts';
+
+export const identityProvidersQueryKey = ['admin', 'identity-providers'] as const;
+export const identityLinksQueryKey = ['me', 'identity-links'] as const;
+
+/** `POST /auth/sso/start`: the provider's authorization URL for the pop-up (the answer also sets the flow cookie). */
+export async function startSso(username: string): Promise<string> {
+  const answer = await apiRequest('/auth/sso/start', authorizationUrlSchema, { method: 'POST', body: { username } });
+  return answer.authorizationUrl;
+}
+
+/** What the callback page posts to its opener before it closes (`server/src/sso/sso-routes.ts`). */
+export type SsoMessage = { ok: true; returnTo: string } | { ok: false; code: string };
+
+/** The callback's message, when `event` is one (from this console's own origin only); `null` for any other message. */
+export function readSsoMessage(event: MessageEvent): SsoMessage | null {
+  if (event.origin !== window.location.origin) return null;
+  const data: unknown = event.data;
+  if (typeof data !== 'object' || data === null || !('type' in data) || data.type !== ssoMessageType || !('ok' in data)) return null;
+  if (data.ok === true && 'returnTo' in data && typeof data.returnTo === 'string') return { ok: true, returnTo: data.returnTo };
+  if (data.ok === false && 'code' in data && typeof data.code === 'string') return { ok: false, code: data.code };
+  return null;
+}
+
+export function listIdentityProviders(signal?: AbortSignal): Promise<IdentityProviderView[]> {
+  return apiRequest('/admin/identity-providers', listOf(identityProviderSchema), { signal }).then((answer) => answer.items);
+}
+
+export function createIdentityProvider(body: CreateIdentityProviderBody): Promise<IdentityProviderView> {
+  return apiRequest('/admin/identity-providers', identityProviderSchema, { method: 'POST', body });
+}
+
+export function updateIdentityProvider(id: string, body: UpdateIdentityProviderBody): Promise<IdentityProviderView> {
+  return apiRequest(`/admin/identity-providers/${encodeURIComponent(id)}`, identityProviderSchema, { method: 'PATCH', body });
+}
+
+export function deleteIdentityProvider(id: string): Promise<void> {
+  return apiCommand(`/admin/identity-providers/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+export function testIdentityProvider(id: string): Promise<ConnectionTest> {
+  return apiRequest(`/admin/identity-providers/${encodeURIComponent(id)}/test`, connectionTestSchema, { method: 'POST' });
+}
+
+export function listIdentityLinks(signal?: AbortSignal) {
+  return apiRequest('/me/identity-links', identityLinksSchema, { signal }).then((answer) => answer.items);
+}
+
+export function startIdentityLink(providerId: string): Promise<string> {
+  return apiRequest('/me/identity-links', authorizationUrlSchema, { method: 'POST', body: { providerId } }).then((answer) => answer.authorizationUrl);
+}
+
+export function unlinkIdentity(id: string, currentPassword: string | undefined): Promise<void> {
+  return apiCommand(`/me/identity-links/${encodeURIComponent(id)}`, { method: 'DELETE', body: currentPassword === undefined ? {} : { currentPassword } });
+}
