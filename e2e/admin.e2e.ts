@@ -75,7 +75,7 @@ describe('Administration in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Administration' });
     const links = (await nav.getByRole('link').allTextContents()).map((text) => text.trim());
-    expect(links).toEqual(['Users', 'Roles', 'Teams', 'Security', 'Access keys', 'Presence reason lists', 'Downloads', 'Audit log', 'Accessibility feedback']);
+    expect(links).toEqual(['Users', 'Roles', 'Teams', 'Security', 'Access keys', 'Identity providers', 'Presence reason lists', 'Downloads', 'Audit log', 'Accessibility feedback']);
   });
 
   it('imports a CSV: progress bar while it runs, then the per-row report and its download', async () => {

@@ -11,6 +11,7 @@ export const adminSections = [
   { key: 'teams', path: '/admin/teams', label: 'nav.teams', permission: 'teams.manage' },
   { key: 'security', path: '/admin/security', label: 'nav.security', permission: 'security.policies.manage' },
   { key: 'access-keys', path: '/admin/security/access-keys', label: 'nav.accessKeys', permission: 'accessKeys.manage' },
+  { key: 'identity-providers', path: '/admin/identity-providers', label: 'nav.identityProviders', permission: 'identityProviders.manage' },
   { key: 'presence-reason-lists', path: '/admin/presence-reason-lists', label: 'nav.presenceLists', permission: 'presence.lists.manage' },
   { key: 'downloads', path: '/admin/downloads', label: 'nav.downloads', permission: 'downloads.manage' },
   { key: 'audit', path: '/admin/audit', label: 'nav.audit', permission: 'audit.view' },

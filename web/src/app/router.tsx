@@ -23,6 +23,7 @@ import { AccessibilityStatementPage } from '../features/accessibility/accessibil
 import { ConfirmEmailPage } from '../features/confirm-email/confirm-email-page.tsx';
 import { AccessibilityFeedbackPage } from '../features/admin/accessibility-feedback-page.tsx';
 import { DownloadsAdminPage } from '../features/admin/downloads-admin-page.tsx';
+import { IdentityProvidersPage } from '../features/admin/identity-providers-page.tsx';
 
 /** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
 export function createConsoleRouter() {
@@ -56,6 +57,7 @@ export function createConsoleRouter() {
             { path: 'admin/security', element: <SecurityPage /> },
             { path: 'admin/security/password-policy', element: <PasswordPolicyPage /> },
             { path: 'admin/security/access-keys', element: <TenantAccessKeysPage /> },
+            { path: 'admin/identity-providers', element: <IdentityProvidersPage /> },
             { path: 'admin/audit', element: <AuditPage /> },
             { path: 'admin/presence-reason-lists', element: <PresenceListsPage /> },
             { path: 'admin/accessibility-feedback', element: <AccessibilityFeedbackPage /> },

@@ -1,0 +1,343 @@
+import type { ConnectionTest, IdentityProviderView } from '@lanyard/contracts/sso';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { useIntl, type IntlShape } from 'react-intl';
+import { messageForError } from '../../api/client.ts';
+import { createIdentityProvider, deleteIdentityProvider, identityProvidersQueryKey, listIdentityProviders, testIdentityProvider, updateIdentityProvider } from '../../api/sso.ts';
+import type { MessageId } from '../../i18n/messages.ts';
+import { Checkbox } from '../../ui/checkbox.tsx';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
+import { copyWithToast } from '../../ui/copy.ts';
+import { AlertRegion, Message } from '../../ui/message.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+import { showToast } from '../../ui/toasts.tsx';
+import { AdminPage, QueryState } from './admin-page.tsx';
+
+const callbackPath = '/api/v1/auth/sso/callback';
+
+/** Administration › Identity providers (SPEC §3.5, `identityProviders.manage`): OpenID Connect providers of the tenant. */
+export function IdentityProvidersPage() {
+  const intl = useIntl();
+  return (
+    <AdminPage
+      title={intl.formatMessage({ id: 'idp.heading' })}
+      eyebrow={intl.formatMessage({ id: 'admin.eyebrow' })}
+      heading={intl.formatMessage({ id: 'idp.heading' })}
+      permission="identityProviders.manage"
+    >
+      <IdentityProviders />
+    </AdminPage>
+  );
+}
+
+function IdentityProviders() {
+  const intl = useIntl();
+  const queryClient = useQueryClient();
+  const providers = useQuery({ queryKey: identityProvidersQueryKey, queryFn: ({ signal }) => listIdentityProviders(signal) });
+  const [editing, setEditing] = useState<IdentityProviderView | 'new' | null>(null);
+  const [toDelete, setToDelete] = useState<IdentityProviderView | null>(null);
+  const [tested, setTested] = useState<{ provider: IdentityProviderView; result: ConnectionTest } | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: identityProvidersQueryKey });
+
+  const remove = useMutation({
+    mutationFn: (provider: IdentityProviderView) => deleteIdentityProvider(provider.id),
+    onSuccess: async (_result, provider) => {
+      setToDelete(null);
+      if (tested?.provider.id === provider.id) setTested(null);
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'idp.deleted' }, { name: provider.name }) });
+      await refresh();
+    },
+    onError: (error) => {
+      setToDelete(null);
+      showToast({ tone: 'error', text: messageForError(intl, error) });
+    },
+  });
+  const test = useMutation({
+    mutationFn: (provider: IdentityProviderView) => testIdentityProvider(provider.id),
+    onSuccess: (result, provider) => setTested({ provider, result }),
+    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
+  });
+
+  // The server answers the redirect URI with each provider (LANYARD_PUBLIC_URL + the callback path); before the first, this origin's.
+  const redirectUri = providers.data?.[0]?.redirectUri ?? `${window.location.origin}${callbackPath}`;
+  const columns = {
+    name: intl.formatMessage({ id: 'idp.column.name' }),
+    issuer: intl.formatMessage({ id: 'idp.column.issuer' }),
+    domains: intl.formatMessage({ id: 'idp.column.domains' }),
+    actions: intl.formatMessage({ id: 'keys.column.actions' }),
+  };
+
+  return (
+    <>
+      <section className="panel-section" aria-labelledby="idp-redirect-heading">
+        <h2 id="idp-redirect-heading">{intl.formatMessage({ id: 'idp.redirectHeading' })}</h2>
+        <p>{intl.formatMessage({ id: 'idp.redirectIntro' })}</p>
+        <p className="inline-form">
+          <code data-testid="redirect-uri">{redirectUri}</code>
+          <Button className="button button-small" onPress={() => void copyWithToast(intl, redirectUri, intl.formatMessage({ id: 'idp.redirectWhat' }))}>
+            {intl.formatMessage({ id: 'idp.copyRedirect' })}
+          </Button>
+        </p>
+      </section>
+      <section className="panel-section" aria-labelledby="idp-list-heading">
+        <h2 id="idp-list-heading">{intl.formatMessage({ id: 'idp.list' })}</h2>
+        <div>
+          <Button className="button button-primary" onPress={() => setEditing('new')}>
+            {intl.formatMessage({ id: 'idp.add' })}
+          </Button>
+        </div>
+        {providers.isPending || providers.isError ? (
+          <QueryState query={providers} failedTitle={intl.formatMessage({ id: 'idp.loadFailed' })} />
+        ) : providers.data.length === 0 ? (
+          <p>{intl.formatMessage({ id: 'idp.none' })}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table table-stacked" role="table">
+              <caption className="visually-hidden">{intl.formatMessage({ id: 'idp.list' })}</caption>
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">{columns.name}</th>
+                  <th scope="col" role="columnheader">{columns.issuer}</th>
+                  <th scope="col" role="columnheader">{columns.domains}</th>
+                  <th scope="col" role="columnheader">
+                    <span className="visually-hidden">{columns.actions}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody role="rowgroup">
+                {providers.data.map((provider) => (
+                  <tr key={provider.id} role="row" data-provider={provider.name}>
+                    <th scope="row" role="rowheader" className="cell-wide">
+                      {provider.name}
+                      {provider.isDefault && <span className="badge badge-success">{intl.formatMessage({ id: 'idp.default' })}</span>}
+                    </th>
+                    <td role="cell" data-label={columns.issuer}>
+                      <code>{provider.issuer}</code>
+                    </td>
+                    <td role="cell" data-label={columns.domains}>
+                      {provider.emailDomains.length === 0 ? intl.formatMessage({ id: 'idp.noDomains' }) : provider.emailDomains.join(', ')}
+                    </td>
+                    <td role="cell" className="cell-actions">
+                      <div className="table-actions">
+                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'idp.editLabel' }, { name: provider.name })} onPress={() => setEditing(provider)}>
+                          {intl.formatMessage({ id: 'idp.edit' })}
+                        </Button>
+                        <Button
+                          className="button button-small"
+                          aria-label={intl.formatMessage({ id: 'idp.testLabel' }, { name: provider.name })}
+                          onPress={() => {
+                            if (!test.isPending) test.mutate(provider);
+                          }}
+                        >
+                          {intl.formatMessage({ id: 'idp.test' })}
+                        </Button>
+                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'idp.deleteLabel' }, { name: provider.name })} onPress={() => setToDelete(provider)}>
+                          {intl.formatMessage({ id: 'app.delete' })}
+                        </Button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {test.isPending && <p className="muted">{intl.formatMessage({ id: 'idp.testing' })}</p>}
+        {tested !== null && <TestResult name={tested.provider.name} result={tested.result} />}
+      </section>
+      <ModalOverlay
+        className="modal-overlay"
+        isDismissable
+        isOpen={editing !== null}
+        onOpenChange={(open) => {
+          if (!open) setEditing(null);
+        }}
+      >
+        <Modal className="modal modal-wide">
+          {editing !== null && (
+            <ProviderDialog
+              provider={editing === 'new' ? null : editing}
+              onDone={async () => {
+                setEditing(null);
+                await refresh();
+              }}
+            />
+          )}
+        </Modal>
+      </ModalOverlay>
+      <ConfirmDialog
+        isOpen={toDelete !== null}
+        heading={intl.formatMessage({ id: 'idp.deleteHeading' }, { name: toDelete?.name ?? '' })}
+        confirmLabel={intl.formatMessage({ id: 'app.delete' })}
+        danger
+        isPending={remove.isPending}
+        onCancel={() => setToDelete(null)}
+        onConfirm={() => {
+          if (toDelete !== null) remove.mutate(toDelete);
+        }}
+      >
+        <p>{intl.formatMessage({ id: 'idp.deleteBody' })}</p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+const checkLabels: Record<ConnectionTest['checks'][number]['check'], MessageId> = {
+  discovery: 'idp.check.discovery',
+  issuer: 'idp.check.issuer',
+  authorizationEndpoint: 'idp.check.authorizationEndpoint',
+  tokenEndpoint: 'idp.check.tokenEndpoint',
+  jwks: 'idp.check.jwks',
+  codeFlow: 'idp.check.codeFlow',
+  pkceS256: 'idp.check.pkceS256',
+  signingAlgorithms: 'idp.check.signingAlgorithms',
+};
+
+const reasonLabels: Readonly<Record<string, MessageId>> = {
+  unreachable: 'idp.reason.unreachable',
+  timeout: 'idp.reason.timeout',
+  'not-json': 'idp.reason.not-json',
+  missing: 'idp.reason.missing',
+  'issuer-mismatch': 'idp.reason.issuer-mismatch',
+  'code-not-supported': 'idp.reason.code-not-supported',
+  'not-advertised': 'idp.reason.not-advertised',
+  's256-not-supported': 'idp.reason.s256-not-supported',
+  'no-signed-id-tokens': 'idp.reason.no-signed-id-tokens',
+};
+
+function reasonText(intl: IntlShape, reason: string): string {
+  const known = reasonLabels[reason];
+  if (known !== undefined) return intl.formatMessage({ id: known });
+  const http = /^http-(\d{3})$/.exec(reason);
+  if (http !== null) return intl.formatMessage({ id: 'idp.reason.http' }, { status: http[1] });
+  return reason;
+}
+
+/** Test connection: each check of the discovery document, with what was found and the coded reason of a failure. */
+function TestResult({ name, result }: { name: string; result: ConnectionTest }) {
+  const intl = useIntl();
+  return (
+    <div className="panel-section" role="status" aria-live="polite">
+      <Message tone={result.ok ? 'success' : 'error'} title={intl.formatMessage({ id: result.ok ? 'idp.testOk' : 'idp.testFailed' }, { name })} />
+      <ul className="check-list" aria-label={intl.formatMessage({ id: 'idp.testChecks' }, { name })}>
+        {result.checks.map((check) => (
+          <li key={check.check} data-check={check.check} data-ok={check.ok}>
+            <strong>{intl.formatMessage({ id: check.ok ? 'idp.checkOk' : 'idp.checkFailed' })}</strong> {intl.formatMessage({ id: checkLabels[check.check] })}
+            {check.reason !== undefined && <> {intl.formatMessage({ id: 'idp.reasonWithCode' }, { reason: reasonText(intl, check.reason), code: <code>{check.reason}</code> })}</>}
+            {check.found !== undefined && <> {intl.formatMessage({ id: 'idp.found' }, { found: <code>{Array.isArray(check.found) ? check.found.join(', ') : check.found}</code> })}</>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView | null; onDone: () => Promise<void> }) {
+  const intl = useIntl();
+  const [name, setName] = useState(provider?.name ?? '');
+  const [issuer, setIssuer] = useState(provider?.issuer ?? '');
+  const [clientId, setClientId] = useState(provider?.clientId ?? '');
+  const [clientSecret, setClientSecret] = useState('');
+  const [scopes, setScopes] = useState((provider?.scopes ?? ['openid', 'email', 'profile']).join(' '));
+  const [emailDomains, setEmailDomains] = useState((provider?.emailDomains ?? []).join(', '));
+  const [buttonLabel, setButtonLabel] = useState(provider?.buttonLabel ?? '');
+  const [isDefault, setIsDefault] = useState(provider?.isDefault ?? false);
+  const [autoLink, setAutoLink] = useState(provider?.autoLinkVerifiedEmail ?? false);
+
+  const save = useMutation({
+    mutationFn: async () => {
+      const fields = {
+        name: name.trim(),
+        issuer: issuer.trim(),
+        clientId: clientId.trim(),
+        scopes: splitList(scopes),
+        emailDomains: splitList(emailDomains).map((domain) => domain.toLowerCase()),
+        buttonLabel: buttonLabel.trim() === '' ? null : buttonLabel.trim(),
+        isDefault,
+        autoLinkVerifiedEmail: autoLink,
+      };
+      if (provider === null) return createIdentityProvider({ ...fields, clientSecret });
+      return updateIdentityProvider(provider.id, { ...fields, ...(clientSecret === '' ? {} : { clientSecret }) });
+    },
+    onSuccess: async (saved) => {
+      showToast({ tone: 'success', text: intl.formatMessage({ id: provider === null ? 'idp.created' : 'idp.saved' }, { name: saved.name }) });
+      await onDone();
+    },
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!save.isPending) save.mutate();
+  }
+
+  return (
+    <Dialog className="dialog">
+      <Heading slot="title" className="dialog-title">
+        {provider === null ? intl.formatMessage({ id: 'idp.addHeading' }) : intl.formatMessage({ id: 'idp.editHeading' }, { name: provider.name })}
+      </Heading>
+      <AlertRegion message={save.isError ? { tone: 'error', title: messageForError(intl, save.error) } : null} />
+      <Form className="form" onSubmit={submit}>
+        <TextField label={intl.formatMessage({ id: 'idp.field.name' })} name="name" value={name} onChange={setName} maxLength={100} isRequired autoFocus />
+        <TextField
+          label={intl.formatMessage({ id: 'idp.field.issuer' })}
+          description={intl.formatMessage({ id: 'idp.field.issuerHint' })}
+          name="issuer"
+          type="url"
+          isIdentifier
+          value={issuer}
+          onChange={setIssuer}
+          maxLength={2048}
+          isRequired
+        />
+        <TextField label={intl.formatMessage({ id: 'idp.field.clientId' })} name="clientId" isIdentifier value={clientId} onChange={setClientId} maxLength={255} isRequired />
+        <TextField
+          label={intl.formatMessage({ id: 'idp.field.clientSecret' })}
+          description={intl.formatMessage({ id: provider === null ? 'idp.field.clientSecretHint' : 'idp.field.clientSecretKeep' })}
+          name="clientSecret"
+          type="password"
+          autoComplete="off"
+          value={clientSecret}
+          onChange={setClientSecret}
+          maxLength={1024}
+          isRequired={provider === null}
+        />
+        <TextField label={intl.formatMessage({ id: 'idp.field.scopes' })} description={intl.formatMessage({ id: 'idp.field.scopesHint' })} name="scopes" isIdentifier value={scopes} onChange={setScopes} />
+        <TextField
+          label={intl.formatMessage({ id: 'idp.field.emailDomains' })}
+          description={intl.formatMessage({ id: 'idp.field.emailDomainsHint' })}
+          name="emailDomains"
+          isIdentifier
+          value={emailDomains}
+          onChange={setEmailDomains}
+        />
+        <TextField
+          label={intl.formatMessage({ id: 'idp.field.buttonLabel' })}
+          description={intl.formatMessage({ id: 'idp.field.buttonLabelHint' })}
+          name="buttonLabel"
+          value={buttonLabel}
+          onChange={setButtonLabel}
+          maxLength={100}
+        />
+        <Checkbox name="isDefault" label={intl.formatMessage({ id: 'idp.field.isDefault' })} description={intl.formatMessage({ id: 'idp.field.isDefaultHint' })} isSelected={isDefault} onChange={setIsDefault} />
+        <Checkbox name="autoLink" label={intl.formatMessage({ id: 'idp.field.autoLink' })} description={intl.formatMessage({ id: 'idp.field.autoLinkHint' })} isSelected={autoLink} onChange={setAutoLink} />
+        <div className="form-actions">
+          <Button type="submit" className="button button-primary">
+            {intl.formatMessage({ id: 'app.save' })}
+          </Button>
+          <Button className="button" slot="close">
+            {intl.formatMessage({ id: 'app.cancel' })}
+          </Button>
+          {save.isPending && <span className="muted">{intl.formatMessage({ id: 'idp.saving' })}</span>}
+        </div>
+      </Form>
+    </Dialog>
+  );
+}
