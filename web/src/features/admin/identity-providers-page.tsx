@@ -69,11 +69,11 @@ function IdentityProviders() {
   };
 
   return (
-    <>
+    <div className="identity-providers">
       <section className="panel-section" aria-labelledby="idp-redirect-heading">
         <h2 id="idp-redirect-heading">{intl.formatMessage({ id: 'idp.redirectHeading' })}</h2>
         <p>{intl.formatMessage({ id: 'idp.redirectIntro' })}</p>
-        <p className="inline-form">
+        <p className="redirect-uri">
           <code data-testid="redirect-uri">{redirectUri}</code>
           <Button className="button button-small" onPress={() => void copyWithToast(intl, redirectUri, intl.formatMessage({ id: 'idp.redirectWhat' }))}>
             {intl.formatMessage({ id: 'idp.copyRedirect' })}
@@ -179,7 +179,7 @@ function IdentityProviders() {
       >
         <p>{intl.formatMessage({ id: 'idp.deleteBody' })}</p>
       </ConfirmDialog>
-    </>
+    </div>
   );
 }
 
@@ -218,7 +218,7 @@ function reasonText(intl: IntlShape, reason: string): string {
 function TestResult({ name, result }: { name: string; result: ConnectionTest }) {
   const intl = useIntl();
   return (
-    <div className="panel-section" role="status" aria-live="polite">
+    <div className="connection-test" role="status" aria-live="polite">
       <Message tone={result.ok ? 'success' : 'error'} title={intl.formatMessage({ id: result.ok ? 'idp.testOk' : 'idp.testFailed' }, { name })} />
       <ul className="check-list" aria-label={intl.formatMessage({ id: 'idp.testChecks' }, { name })}>
         {result.checks.map((check) => (

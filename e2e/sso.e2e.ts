@@ -1,0 +1,144 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestOidcProvider, type TestOidcProvider } from '../server/src/testing/oidc-test-provider.ts';
+import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, logOut, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+
+/**
+ * Seed 002's single sign-on, literally, in Chromium against a real OpenID Provider (`oidc-provider`) on
+ * 127.0.0.1: an administrator sets the provider up in Administration › Identity providers (Test connection,
+ * the redirect URI), then "Click Single Sign-On. Enter your Username. … Click Login. A window to your identity
+ * provider opens … When validation is complete, the window closes. A successful login brings you to the User
+ * Management window for your default tenant." Also the same flow where pop-ups are blocked (a full-page
+ * redirect), and the coded errors on the login page.
+ */
+
+const password = 'Harbour-Lantern-2048';
+const callbackPath = '/api/v1/auth/sso/callback';
+let journey: Journey;
+let provider: TestOidcProvider;
+let admin: BootstrapAdmin;
+
+beforeAll(async () => {
+  journey = await startJourney();
+  provider = await startTestOidcProvider({ redirectUris: [`${journey.server.baseUrl}${callbackPath}`] });
+  admin = await activateBootstrapAdmin(journey.server, password);
+});
+
+afterAll(async () => {
+  await provider?.close();
+  await journey?.close();
+});
+
+async function openSsoForm(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
+  await page.getByRole('button', { name: 'Single Sign-On' }).click();
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+}
+
+describe('Single sign-on in Chromium', () => {
+  it('an administrator adds the identity provider, tests the connection and copies the redirect URI', async () => {
+    const page = await journey.newPage();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: journey.server.baseUrl });
+    await signIn(page, admin.username, password);
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Identity providers' }).click();
+    await waitForPath(page, '/admin/identity-providers');
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+    await page.getByText('No identity provider yet.', { exact: false }).waitFor();
+    expect(await page.getByTestId('redirect-uri').textContent()).toBe(`${journey.server.baseUrl}${callbackPath}`);
+    await page.getByRole('button', { name: 'Copy redirect URI' }).click();
+    await page.getByText('Redirect URI copied', { exact: false }).first().waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${journey.server.baseUrl}${callbackPath}`);
+    await expectAccessible(page, 'sso-admin-empty');
+
+    await page.getByRole('button', { name: 'Add identity provider' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Test provider');
+    await dialog.getByRole('textbox', { name: 'Issuer' }).fill(provider.issuer);
+    await dialog.getByRole('textbox', { name: 'Client ID' }).fill(provider.clientId);
+    await dialog.getByLabel('Client secret').fill(provider.clientSecret);
+    await dialog.getByText('Default provider').click();
+    await dialog.getByText('Link accounts automatically by verified email').click();
+    await expectAccessible(page, 'sso-admin-add');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Test provider was added.').waitFor();
+    const row = page.locator('tr[data-provider="Test provider"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain(provider.issuer);
+    expect(await row.textContent()).toContain('Default');
+
+    // The secret is never answered.
+    const listed = await pageApi(page, 'GET', '/admin/identity-providers');
+    expect(JSON.stringify(listed.json)).not.toContain(provider.clientSecret);
+
+    await page.getByRole('button', { name: 'Test connection to Test provider' }).click();
+    await page.getByText('Test provider: the connection works.').waitFor();
+    for (const check of ['discovery', 'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'jwks', 'codeFlow', 'pkceS256', 'signingAlgorithms']) {
+      expect(await page.locator(`li[data-check="${check}"]`).getAttribute('data-ok'), check).toBe('true');
+    }
+    await expectAccessible(page, 'sso-admin-list');
+    await expectAccessibleNarrow(page, 'sso-admin-list');
+
+    // Edit: the secret field may stay empty (the stored secret is kept).
+    await page.getByRole('button', { name: 'Edit Test provider' }).click();
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Name' }).fill('Lanyard test provider');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Lanyard test provider was saved.').waitFor();
+    await page.locator('tr[data-provider="Lanyard test provider"]').waitFor();
+
+    await logOut(page, admin);
+  });
+
+  it("walks the seed: Single Sign-On › Username › Login › the provider's window › it closes › User Management", async () => {
+    provider.signInAs('admin-subject-1', { email: admin.email, email_verified: true });
+    const page = await journey.newPage();
+    await openSsoForm(page, admin.username);
+    await expectAccessible(page, 'sso-login');
+    await expectAccessibleNarrow(page, 'sso-login');
+
+    const popupOpened = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Login' }).click();
+    const popup = await popupOpened;
+    // The provider validates and sends the window back to the callback, which tells the console and closes it.
+    await popup.waitForEvent('close', { timeout: 15_000 });
+    await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    expect(await pageApi(page, 'GET', '/me').then((answer) => answer.status)).toBe(200);
+    const links = await pageApi(page, 'GET', '/me/identity-links');
+    expect(links.json).toMatchObject({ items: [{ providerName: 'Lanyard test provider', subject: 'admin-subject-1' }] });
+    await expectAccessible(page, 'sso-landed');
+  });
+
+  it('where pop-ups are blocked, the same sign-in runs as a full-page redirect', async () => {
+    const page = await journey.newPage();
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    await openSsoForm(page, admin.username);
+    await page.getByRole('button', { name: 'Login' }).click();
+    await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    expect(await pageApi(page, 'GET', '/me').then((answer) => answer.status)).toBe(200);
+  });
+
+  it('says so on the login page, coded, when single sign-on is not available or did not succeed', async () => {
+    const page = await journey.newPage();
+    await openSsoForm(page, 'someone@unclaimed.example');
+    await page.getByRole('button', { name: 'Login' }).click();
+    await page.getByRole('alert').getByText('Single sign-on is not set up for this username.', { exact: false }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await expectAccessible(page, 'sso-not-available');
+
+    // A failed full-page flow comes back as /login?error=SSO_FAILED.
+    await page.goto('/login?error=SSO_FAILED');
+    await page.getByRole('alert').getByText('Single sign-on did not succeed.', { exact: false }).waitFor();
+    // A code the login page does not expect is not shown.
+    await page.goto('/login?error=<b>x</b>');
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('raised no page errors', () => {
+    expect(journey.pageErrors).toEqual([]);
+  });
+});
