@@ -121,6 +121,39 @@ describe('Single sign-on in Chromium', () => {
     expect(await pageApi(page, 'GET', '/me').then((answer) => answer.status)).toBe(200);
   });
 
+  it('My Profile › Account lists the linked provider; Unlink needs the current password; Link runs the pop-up', async () => {
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    await page.goto('/profile/account');
+    const section = page.getByRole('region', { name: 'Identity providers' });
+    const linked = section.locator('li[data-link="Lanyard test provider"]');
+    await linked.waitFor();
+    expect(await linked.textContent()).toContain(admin.email);
+    await expectAccessible(page, 'sso-account-links');
+    await expectAccessibleNarrow(page, 'sso-account-links');
+
+    await section.getByRole('button', { name: 'Unlink Lanyard test provider' }).click();
+    const dialog = page.getByRole('alertdialog').or(page.getByRole('dialog'));
+    await dialog.getByLabel('Current password').fill('not-my-password-at-all');
+    await dialog.getByRole('button', { name: 'Unlink' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await pageApi(page, 'GET', '/me/identity-links').then((answer) => (answer.json as { items: unknown[] }).items.length)).toBe(1);
+    await dialog.getByLabel('Current password').fill(password);
+    await expectAccessible(page, 'sso-account-unlink');
+    await dialog.getByRole('button', { name: 'Unlink' }).click();
+    await page.getByText('Lanyard test provider was unlinked.').waitFor();
+    await section.getByText('Your account is not linked to an identity provider.').waitFor();
+
+    provider.signInAs('admin-subject-1', { email: admin.email, email_verified: true });
+    const popupOpened = page.waitForEvent('popup');
+    await section.getByRole('button', { name: 'Link Lanyard test provider' }).click();
+    const popup = await popupOpened;
+    await popup.waitForEvent('close', { timeout: 15_000 });
+    await page.getByText('Your account is linked to the identity provider.').waitFor();
+    await linked.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/profile/account');
+  });
+
   it('says so on the login page, coded, when single sign-on is not available or did not succeed', async () => {
     const page = await journey.newPage();
     await openSsoForm(page, 'someone@unclaimed.example');

@@ -14,6 +14,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
+import { IdentityLinksSection } from './identity-links-section.tsx';
 
 function timeZones(): string[] {
   const supported = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -237,6 +238,7 @@ export function AccountTab() {
           {intl.formatMessage({ id: 'profile.account.changePassword' })}
         </Link>
       </section>
+      <IdentityLinksSection />
       {me.permissions.includes('support.downloads.view') && (
         <section aria-labelledby="account-downloads-heading" className="panel-section">
           <h2 id="account-downloads-heading">{intl.formatMessage({ id: 'profile.section.downloads' })}</h2>

@@ -1,0 +1,134 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Button } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+import { messageForCode, messageForError } from '../../api/client.ts';
+import { identityLinksQueryKey, identityProvidersQueryKey, listIdentityLinks, listIdentityProviders, readSsoMessage, startIdentityLink, unlinkIdentity } from '../../api/sso.ts';
+import { useMe } from '../../app/me-context.ts';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
+import { AlertRegion } from '../../ui/message.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+import { showToast } from '../../ui/toasts.tsx';
+
+type Link = Awaited<ReturnType<typeof listIdentityLinks>>[number];
+
+/**
+ * My Profile › Account › Identity providers (seed 001: "Link your account to an identity provider, if you have
+ * the Users Edit permission"): the linked providers, Link (the provider's pop-up; its callback binds the
+ * identity to me) and Unlink (with the current password).
+ */
+export function IdentityLinksSection() {
+  const intl = useIntl();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const links = useQuery({ queryKey: identityLinksQueryKey, queryFn: ({ signal }) => listIdentityLinks(signal) });
+  const mayLink = me.permissions.includes('users.edit');
+  // The tenant's providers are listed by the administration API only (identityProviders.manage).
+  const providers = useQuery({ queryKey: identityProvidersQueryKey, queryFn: ({ signal }) => listIdentityProviders(signal), enabled: mayLink && me.permissions.includes('identityProviders.manage') });
+  const [problem, setProblem] = useState<string | null>(null);
+  const [toUnlink, setToUnlink] = useState<Link | null>(null);
+  const [currentPassword, setCurrentPassword] = useState('');
+  const popup = useRef<Window | null>(null);
+
+  useEffect(() => {
+    function onMessage(event: MessageEvent) {
+      const message = readSsoMessage(event);
+      if (message === null || popup.current === null || event.source !== popup.current) return;
+      popup.current = null;
+      if (message.ok) {
+        showToast({ tone: 'success', text: intl.formatMessage({ id: 'links.linked' }) });
+        void queryClient.invalidateQueries({ queryKey: identityLinksQueryKey });
+      } else setProblem(messageForCode(intl, message.code));
+    }
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [intl, queryClient]);
+
+  async function link(providerId: string) {
+    setProblem(null);
+    const opened = window.open('', 'lanyard-sso', 'popup,width=520,height=680');
+    try {
+      const authorizationUrl = await startIdentityLink(providerId);
+      if (opened === null) {
+        window.location.assign(authorizationUrl);
+        return;
+      }
+      popup.current = opened;
+      opened.location.href = authorizationUrl;
+    } catch (error) {
+      opened?.close();
+      setProblem(messageForError(intl, error));
+    }
+  }
+
+  const unlink = useMutation({
+    mutationFn: (target: Link) => unlinkIdentity(target.id, currentPassword === '' ? undefined : currentPassword),
+    onSuccess: async (_result, target) => {
+      setToUnlink(null);
+      setCurrentPassword('');
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'links.unlinked' }, { name: target.providerName }) });
+      await queryClient.invalidateQueries({ queryKey: identityLinksQueryKey });
+    },
+    onError: () => setCurrentPassword(''),
+  });
+
+  const linkedIds = new Set((links.data ?? []).map((item) => item.providerId));
+  const linkable = (providers.data ?? []).filter((provider) => !linkedIds.has(provider.id));
+
+  return (
+    <section aria-labelledby="account-links-heading" className="panel-section">
+      <h2 id="account-links-heading">{intl.formatMessage({ id: 'links.heading' })}</h2>
+      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      {links.isError && <p>{messageForError(intl, links.error)}</p>}
+      {links.data !== undefined && links.data.length === 0 && <p>{intl.formatMessage({ id: 'links.none' })}</p>}
+      {links.data !== undefined && links.data.length > 0 && (
+        <ul className="plain-list" aria-label={intl.formatMessage({ id: 'links.heading' })}>
+          {links.data.map((item) => (
+            <li key={item.id} data-link={item.providerName} className="identity-link">
+              <strong>{item.providerName}</strong>
+              <span>{item.email ?? item.subject}</span>
+              <Button className="button button-small" aria-label={intl.formatMessage({ id: 'links.unlinkLabel' }, { name: item.providerName })} onPress={() => setToUnlink(item)}>
+                {intl.formatMessage({ id: 'links.unlink' })}
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {mayLink && linkable.length > 0 && (
+        <div className="table-actions">
+          {linkable.map((provider) => (
+            <Button key={provider.id} className="button" onPress={() => void link(provider.id)}>
+              {intl.formatMessage({ id: 'links.link' }, { name: provider.buttonLabel ?? provider.name })}
+            </Button>
+          ))}
+        </div>
+      )}
+      <ConfirmDialog
+        isOpen={toUnlink !== null}
+        heading={intl.formatMessage({ id: 'links.unlinkHeading' }, { name: toUnlink?.providerName ?? '' })}
+        confirmLabel={intl.formatMessage({ id: 'links.unlink' })}
+        danger
+        isPending={unlink.isPending}
+        onCancel={() => {
+          setToUnlink(null);
+          setCurrentPassword('');
+          unlink.reset();
+        }}
+        onConfirm={() => {
+          if (toUnlink !== null && !unlink.isPending) unlink.mutate(toUnlink);
+        }}
+      >
+        <AlertRegion message={unlink.isError ? { tone: 'error', title: messageForError(intl, unlink.error) } : null} />
+        <TextField
+          label={intl.formatMessage({ id: 'links.currentPassword' })}
+          description={intl.formatMessage({ id: 'links.currentPasswordHint' })}
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
+        />
+      </ConfirmDialog>
+    </section>
+  );
+}
