@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestOidcProvider, type TestOidcProvider } from '../server/src/testing/oidc-test-provider.ts';
-import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, logOut, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, logOut, pageApi, signIn, startJourney, tabUntil, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
  * Seed 002's single sign-on, literally, in Chromium against a real OpenID Provider (`oidc-provider`) on
@@ -156,8 +156,15 @@ describe('Single sign-on in Chromium', () => {
 
   it('says so on the login page, coded, when single sign-on is not available or did not succeed', async () => {
     const page = await journey.newPage();
-    await openSsoForm(page, 'someone@unclaimed.example');
-    await page.getByRole('button', { name: 'Login' }).click();
+    // Keyboard only: Single Sign-On, then the Username (focused), Enter to Login.
+    await page.goto('/login');
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
+    await tabUntil(page, () => document.activeElement?.textContent === 'Single Sign-On', 20);
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Username' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
+    await page.keyboard.type('someone@unclaimed.example');
+    await page.keyboard.press('Enter');
     await page.getByRole('alert').getByText('Single sign-on is not set up for this username.', { exact: false }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     await expectAccessible(page, 'sso-not-available');
