@@ -121,7 +121,7 @@ export function MyAccountDetailsTab() {
           </tbody>
         </table>
       </div>
-      <p>
+      <p className="section-actions">
         <Link to="/profile/password" className="button">
           {intl.formatMessage({ id: 'myAccount.details.resetPassword' })}
         </Link>
