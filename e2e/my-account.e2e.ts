@@ -144,6 +144,11 @@ describe('Admin › My Account in Chromium (seed 001)', () => {
     await page.getByRole('alertdialog', { name: 'Secret Access Key copied.' }).waitFor();
     expect(await clipboard()).toBe(secret);
     await expectAccessible(page, 'my-account-07-secret-shown');
+    // At 390 px the rows are cards and the secret wraps inside its card.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const secretBox = await row.locator('[data-field="secret-access-key"]').boundingBox();
+    const rowBox = await row.boundingBox();
+    expect(secretBox !== null && rowBox !== null && secretBox.x + secretBox.width <= rowBox.x + rowBox.width).toBe(true);
     await expectAccessibleNarrow(page, 'my-account-07-secret-shown');
     expect((await exchange(accessKeyId, secret)).status).toBe(200);
 
