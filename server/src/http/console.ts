@@ -20,6 +20,34 @@ const contentSecurityPolicy = [
 ].join('; ');
 
 /**
+ * The console's client-side routes (SPEC §4a, plus the console's own pages beside them). A GET or HEAD of one
+ * of these answers the console whatever its `Accept` header says (`curl /login` gets HTML); any other unknown
+ * path gets the console only when the client asks for HTML, and unknown API paths always get JSON 404.
+ */
+const consoleRoutes: readonly RegExp[] = [
+  /^\/login$/,
+  /^\/forgot-password$/,
+  /^\/first-access\/[^/]+$/,
+  /^\/reset-password\/[^/]+$/,
+  /^\/confirm-email\/[^/]+$/,
+  /^\/accessibility-statement$/,
+  /^\/profile$/,
+  /^\/profile\/(general|account|password|security|access-keys|accessibility|downloads)$/,
+  /^\/my-account$/,
+  /^\/my-account\/(details|access-keys)$/,
+  /^\/admin$/,
+  /^\/admin\/(users|roles|teams|security|identity-providers|presence-reason-lists|downloads|audit|accessibility-feedback)$/,
+  /^\/admin\/users\/[^/]+$/,
+  /^\/admin\/security\/(password-policy|access-keys)$/,
+];
+
+export function isConsoleRoute(url: string): boolean {
+  const queryAt = url.indexOf('?');
+  const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+  return consoleRoutes.some((pattern) => pattern.test(pathname));
+}
+
+/**
  * Serves the built console at / with a fallback to index.html for its client-side routes. API paths never
  * fall back: an unknown /api route answers ROUTE_NOT_FOUND as JSON.
  */
@@ -43,7 +71,7 @@ export async function registerConsole(app: App, directory: string = consoleDir):
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(api|oauth|authentication|\.well-known|healthz|readyz|metrics)(\/|$)/.test(request.url);
     const isRead = request.method === 'GET' || request.method === 'HEAD';
-    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    const wantsHtml = (request.headers.accept ?? '').includes('text/html') || isConsoleRoute(request.url);
     if (available && isRead && !isApi && wantsHtml) return sendConsole(reply);
     return sendRouteNotFound(request, reply);
   });

@@ -12,6 +12,7 @@ import { UsersPage } from '../features/admin/users-page.tsx';
 import { ForgotPasswordPage } from '../features/password/forgot-password-page.tsx';
 import { ResetPasswordPage } from '../features/password/reset-password-page.tsx';
 import { ProfilePage } from '../features/profile/profile-page.tsx';
+import { MyAccountPage } from '../features/my-account/my-account-page.tsx';
 import { PresenceListsPage } from '../features/presence/presence-lists-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 import { PublicLayout } from './public-layout.tsx';
@@ -49,6 +50,8 @@ export function createConsoleRouter() {
             { index: true, element: <Landing /> },
             { path: 'profile', element: <Navigate to="/profile/general" replace /> },
             { path: 'profile/:tab', element: <ProfilePage /> },
+            { path: 'my-account', element: <Navigate to="/my-account/details" replace /> },
+            { path: 'my-account/:tab', element: <MyAccountPage /> },
             { path: 'admin', element: <Landing /> },
             { path: 'admin/users', element: <UsersPage /> },
             { path: 'admin/users/:userId', element: <UserPage /> },

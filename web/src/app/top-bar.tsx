@@ -2,6 +2,7 @@ import type { Me } from '@lanyard/contracts/api';
 import { Link } from 'react-router';
 import { LanyardMark } from '../ui/icons.tsx';
 import { AccountMenu } from './account-menu.tsx';
+import { AppSelector } from './app-selector.tsx';
 import { TenantPicker } from './tenant-picker.tsx';
 import { useIntl } from 'react-intl';
 
@@ -15,6 +16,7 @@ export function TopBar({ me, onSignOut }: { me: Me; onSignOut: () => Promise<voi
       </Link>
       <div className="top-bar-end">
         <TenantPicker key={me.tenant.id} currentTenantId={me.tenant.id} currentName={me.tenant.name} />
+        {!me.passwordChangeRequired && <AppSelector me={me} />}
         <AccountMenu me={me} onSignOut={onSignOut} />
       </div>
     </header>

@@ -67,3 +67,12 @@ export function CopyIcon({ className = 'icon' }: IconProps) {
     </svg>
   );
 }
+
+/** The app selector: a grid of nine dots. */
+export function AppSelectorIcon({ className = 'icon' }: IconProps) {
+  return (
+    <svg className={className} viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+      {[4, 10, 16].flatMap((y) => [4, 10, 16].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.75" fill="currentColor" />))}
+    </svg>
+  );
+}

@@ -7,6 +7,28 @@ import { copyWithToast as copy } from '../../ui/copy.ts';
 import { useIntl } from 'react-intl';
 
 /**
+ * A new key's Secret Access Key: a "(SHOW SECRET KEY)" button until pressed, then the secret with a Copy
+ * button. The new-key dialog and Admin › My Account › Access Keys (seed 001, in the table) both use it.
+ */
+export function SecretAccessKeyValue({ secret, shown, onShow, showLabel }: { secret: string; shown: boolean; onShow: () => void; showLabel: string }) {
+  const intl = useIntl();
+  return shown ? (
+    <span className="value-with-action">
+      <code className="identifier secret" data-field="secret-access-key">
+        {secret}
+      </code>
+      <Button className="button button-small" onPress={() => void copy(intl, secret, intl.formatMessage({ id: 'keys.newDialog.secret' }))}>
+        {intl.formatMessage({ id: 'keys.newDialog.copy' })}
+      </Button>
+    </span>
+  ) : (
+    <Button className="link-button" onPress={onShow}>
+      {showLabel}
+    </Button>
+  );
+}
+
+/**
  * The new key, shown once (seeds 000 and 001): the Access Key ID with a copy icon, "(SHOW SECRET KEY)"
  * revealing the Secret Access Key with a Copy button, and "Done", after which the secret is gone for good.
  * Only Done closes it, so the secret is not lost by a stray Escape or click outside.
@@ -49,20 +71,12 @@ export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccess
                 <div>
                   <dt>{intl.formatMessage({ id: 'keys.newDialog.secret' })}</dt>
                   <dd>
-                    {secretShown ? (
-                      <span className="value-with-action">
-                        <code className="identifier secret" data-field="secret-access-key">
-                          {created.accessKeySecret}
-                        </code>
-                        <Button className="button button-small" onPress={() => void copy(intl, created.accessKeySecret, intl.formatMessage({ id: 'keys.newDialog.secret' }))}>
-                          {intl.formatMessage({ id: 'keys.newDialog.copy' })}
-                        </Button>
-                      </span>
-                    ) : (
-                      <Button className="link-button" onPress={() => setSecretShown(true)}>
-                        {intl.formatMessage({ id: 'keys.newDialog.showSecret' })}
-                      </Button>
-                    )}
+                    <SecretAccessKeyValue
+                      secret={created.accessKeySecret}
+                      shown={secretShown}
+                      onShow={() => setSecretShown(true)}
+                      showLabel={intl.formatMessage({ id: 'keys.newDialog.showSecret' })}
+                    />
                   </dd>
                 </div>
               </dl>
