@@ -152,6 +152,12 @@ describe('Single sign-on in Chromium', () => {
     await page.getByText('Your account is linked to the identity provider.').waitFor();
     await linked.waitFor();
     expect(new URL(page.url()).pathname).toBe('/profile/account');
+
+    // Seed 001's Admin › My Account › Details shows the same section.
+    await page.goto('/my-account/details');
+    await page.getByRole('region', { name: 'Identity providers' }).locator('li[data-link="Lanyard test provider"]').waitFor();
+    await expectAccessible(page, 'sso-my-account-links');
+    await expectAccessibleNarrow(page, 'sso-my-account-links');
   });
 
   it('says so on the login page, coded, when single sign-on is not available or did not succeed', async () => {

@@ -7,6 +7,7 @@ import { PageTitle } from '../../ui/page-title.tsx';
 import { passwordChangePath } from '../../app/signed-in-layout.tsx';
 import { MyAccountAccessKeysTab } from './my-account-access-keys-tab.tsx';
 import { MyAccountDetailsTab } from './my-account-details-tab.tsx';
+import { IdentityLinksSection } from '../profile/identity-links-section.tsx';
 import { isMyAccountTab, myAccountTabs } from './my-account-tabs.ts';
 
 /** Seed 001's Admin › My Account (`/my-account/{details|access-keys}`): the Details and Access Keys tabs. */
@@ -33,7 +34,15 @@ export function MyAccountPage() {
         </TabList>
         {visibleTabs.map((entry) => (
           <TabPanel key={entry.key} id={entry.key} className="tab-panel">
-            {entry.key === 'details' ? <MyAccountDetailsTab /> : <MyAccountAccessKeysTab />}
+            {entry.key === 'details' ? (
+              // Seed 001: "Link your account to an identity provider, if you have the Users Edit permission."
+              <div className="stack">
+                <MyAccountDetailsTab />
+                <IdentityLinksSection />
+              </div>
+            ) : (
+              <MyAccountAccessKeysTab />
+            )}
           </TabPanel>
         ))}
       </Tabs>
