@@ -12,6 +12,7 @@ describe('parseTenantSettings', () => {
     lockout: { maxFailures: 6, lockMinutes: 30 },
     passwordResetLifetimeMinutes: 60,
     mfaPolicy: { mode: 'optional', requiredRoleIds: [], allowedPeriods: [30] },
+    loginMethods: { passwordLogin: 'enabled' },
   };
 
   it('gives every default for empty, null or missing settings', () => {
