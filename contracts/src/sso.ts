@@ -138,6 +138,10 @@ export const identityLinkSchema = z.object({
   linkedAt: z.iso.datetime(),
 });
 export const identityLinksSchema = z.object({ items: z.array(identityLinkSchema) });
+/** `GET /api/v1/me/identity-providers` (extra route, `users.edit`): what a person may link to, nothing of its configuration. */
+export const linkableIdentityProviderSchema = z.object({ id: idSchema, name: z.string(), buttonLabel: z.string().nullable() });
+export type LinkableIdentityProvider = z.infer<typeof linkableIdentityProviderSchema>;
+export const linkableIdentityProvidersSchema = z.object({ items: z.array(linkableIdentityProviderSchema) });
 export const startIdentityLinkBodySchema = z.strictObject({ providerId: idSchema, returnTo: returnToSchema.optional() });
 export const deleteIdentityLinkBodySchema = z.strictObject({ currentPassword: passwordInput.optional() });
 

@@ -248,14 +248,14 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const account = createAccountService({ db, clock, users, tenants, passwords, links, audit, mail: outbox, notifications });
   const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
   const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
-  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords });
+  const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, audit, mail: outbox, logger });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const jwtSigner = createJwtSigner();
   const tokens = createTokensService({ clock, issuer, audience: audienceFor(issuer), signingKeys, jwtSigner, accessKeys });
-  const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit });
-  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, audit, mail: outbox, logger });
 
   return {
     config,

@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
+import type { SsoService } from '../sso/sso-service.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { PresenceService } from '../presence/presence-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
@@ -58,11 +59,16 @@ export function createDirectoryService(deps: {
   mfa: Pick<MfaService, 'factorState'>;
   presence: Pick<PresenceService, 'assignList'>;
   passwords: Pick<PasswordsService, 'hasPassword'>;
+  sso: Pick<SsoService, 'listLinksOf'>;
 }): DirectoryService {
   const get = async (tenantId: string, userId: string): Promise<AdminUserDetail> => {
     const entry = await findDirectoryEntry(deps.db, tenantId, userId);
     if (entry === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
-    const [sessionsCount, factor] = await Promise.all([deps.sessions.countUserSessions(userId, tenantId), deps.mfa.factorState(userId)]);
+    const [sessionsCount, factor, links] = await Promise.all([
+      deps.sessions.countUserSessions(userId, tenantId),
+      deps.mfa.factorState(userId),
+      deps.sso.listLinksOf(tenantId, userId),
+    ]);
     const now = deps.clock.now();
     const summary = summaryOf(entry, now);
     return {
@@ -72,7 +78,7 @@ export function createDirectoryService(deps: {
       // Only this tenant's membership: another tenant's name is not this administrator's to see.
       memberships: [{ tenant: entry.tenant, role: entry.role, team: entry.team, isDefault: entry.isDefault }],
       mfa: { enabled: factor.enabled, enrolledAt: factor.enrolledAt?.toISOString() ?? null },
-      identityLinks: [],
+      identityLinks: links.map((link) => ({ id: link.id, providerName: link.providerName, linkedAt: link.linkedAt.toISOString() })),
       passwordLogin: entry.passwordLogin,
       sessionsCount,
     };

@@ -7,6 +7,7 @@ import {
   deleteIdentityLinkBodySchema,
   identityLinksSchema,
   identityProviderSchema,
+  linkableIdentityProvidersSchema,
   ssoCallbackQuerySchema,
   ssoMessageType,
   ssoStartBodySchema,
@@ -198,6 +199,22 @@ export function registerSsoRoutes(
   );
 
   // --- My Account: linked identity providers ---
+  app.get(
+    '/api/v1/me/identity-providers',
+    {
+      preHandler: deps.guards.permission('users.edit'),
+      schema: {
+        tags: ['me'],
+        summary: "The tenant's identity providers I may link my account to (needs Users Edit): name and button label only",
+        security: signedInSecurity,
+        response: { 200: linkableIdentityProvidersSchema, ...errorResponses },
+      },
+    },
+    async (request) => ({
+      items: (await deps.providers.list(principalOf(request).tenantId)).map((provider) => ({ id: provider.id, name: provider.name, buttonLabel: provider.buttonLabel })),
+    }),
+  );
+
   app.get(
     '/api/v1/me/identity-links',
     { preHandler: deps.guards.signedIn, schema: { tags: ['me'], summary: 'The identity providers linked to my account', security: signedInSecurity, response: { 200: identityLinksSchema, ...errorResponses } } },

@@ -335,6 +335,28 @@ describe('password login methods', () => {
 });
 
 describe('linking in My Account', () => {
+  it('lists the providers a Users Edit holder may link to: names and labels only, this tenant’s only', async () => {
+    const role = await t.app.inject({ method: 'POST', url: '/api/v1/admin/roles', headers: admin.headers, payload: { name: 'User Editors', permissions: ['users.view', 'users.edit'] } });
+    expect(role.statusCode).toBe(201);
+    const editor = await signedInUser(t, { tenant: admin.tenant, username: 'gilbert.blythe', role: 'User Editors' });
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/me/identity-providers', headers: editor.headers });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toEqual(
+      expect.arrayContaining([
+        { id: providerId, name: 'Avonlea IdP', buttonLabel: null },
+        { id: secondProviderId, name: 'Second IdP', buttonLabel: null },
+      ]),
+    );
+    for (const item of listed.json().items as object[]) expect(Object.keys(item).sort()).toEqual(['buttonLabel', 'id', 'name']);
+    // Without Users Edit: refused; another tenant's member sees none of these.
+    const agent = await signedInUser(t, { tenant: admin.tenant, username: 'diana.agent', role: 'Agent' });
+    const refused = await t.app.inject({ method: 'GET', url: '/api/v1/me/identity-providers', headers: agent.headers });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('PERMISSION_DENIED');
+    const other = await signedInUser(t, { tenantName: 'Carmody', username: 'priscilla.grant' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/identity-providers', headers: other.headers })).json().items).toEqual([]);
+  });
+
   it('links and unlinks (with the current password), emails both, and refuses to unlink an SSO-only user’s last link', async () => {
     const anne = await signedInUser(t, { tenant: admin.tenant, username: 'anne', role: 'Administrator' });
     op.signInAs('sub-anne', { email: 'anne@elsewhere.test', email_verified: true });
@@ -345,6 +367,9 @@ describe('linking in My Account', () => {
     expect(done.statusCode).toBe(200);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/me/identity-links', headers: anne.headers });
     expect(list.json().items).toMatchObject([{ providerId, providerName: 'Avonlea IdP', subject: 'sub-anne', email: 'anne@elsewhere.test' }]);
+    // Her page in Administration lists the link too.
+    const detail = await t.app.inject({ method: 'GET', url: `/api/v1/admin/users/${anne.userId}`, headers: admin.headers });
+    expect(detail.json().identityLinks).toEqual([{ id: list.json().items[0].id, providerName: 'Avonlea IdP', linkedAt: list.json().items[0].linkedAt }]);
     // The same upstream identity cannot be linked to a second account.
     const marillaStart = await t.app.inject({ method: 'POST', url: '/api/v1/me/identity-links', headers: admin.headers, payload: { providerId } });
     const marillaBack = await op.authorize(marillaStart.json().authorizationUrl);

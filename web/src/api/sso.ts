@@ -3,10 +3,12 @@ import {
   connectionTestSchema,
   identityLinksSchema,
   identityProviderSchema,
+  linkableIdentityProvidersSchema,
   ssoMessageType,
   type ConnectionTest,
   type CreateIdentityProviderBody,
   type IdentityProviderView,
+  type LinkableIdentityProvider,
   type UpdateIdentityProviderBody,
 } from '@lanyard/contracts/sso';
 import { apiCommand, apiRequest, listOf } from './client.ts';
@@ -31,6 +33,13 @@ export function readSsoMessage(event: MessageEvent): SsoMessage | null {
   if (data.ok === true && 'returnTo' in data && typeof data.returnTo === 'string') return { ok: true, returnTo: data.returnTo };
   if (data.ok === false && 'code' in data && typeof data.code === 'string') return { ok: false, code: data.code };
   return null;
+}
+
+export const linkableProvidersQueryKey = ['me', 'identity-providers'] as const;
+
+/** The tenant's providers a person with Users Edit may link to (names and labels only). */
+export function listLinkableProviders(signal?: AbortSignal): Promise<LinkableIdentityProvider[]> {
+  return apiRequest('/me/identity-providers', linkableIdentityProvidersSchema, { signal }).then((answer) => answer.items);
 }
 
 export function listIdentityProviders(signal?: AbortSignal): Promise<IdentityProviderView[]> {

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { messageForCode, messageForError } from '../../api/client.ts';
-import { identityLinksQueryKey, identityProvidersQueryKey, listIdentityLinks, listIdentityProviders, readSsoMessage, startIdentityLink, unlinkIdentity } from '../../api/sso.ts';
+import { identityLinksQueryKey, linkableProvidersQueryKey, listIdentityLinks, listLinkableProviders, readSsoMessage, startIdentityLink, unlinkIdentity } from '../../api/sso.ts';
 import { useMe } from '../../app/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
@@ -23,8 +23,7 @@ export function IdentityLinksSection() {
   const queryClient = useQueryClient();
   const links = useQuery({ queryKey: identityLinksQueryKey, queryFn: ({ signal }) => listIdentityLinks(signal) });
   const mayLink = me.permissions.includes('users.edit');
-  // The tenant's providers are listed by the administration API only (identityProviders.manage).
-  const providers = useQuery({ queryKey: identityProvidersQueryKey, queryFn: ({ signal }) => listIdentityProviders(signal), enabled: mayLink && me.permissions.includes('identityProviders.manage') });
+  const providers = useQuery({ queryKey: linkableProvidersQueryKey, queryFn: ({ signal }) => listLinkableProviders(signal), enabled: mayLink });
   const [problem, setProblem] = useState<string | null>(null);
   const [toUnlink, setToUnlink] = useState<Link | null>(null);
   const [currentPassword, setCurrentPassword] = useState('');
