@@ -302,6 +302,22 @@ describe('sign-in with SSO', () => {
     expect(new URL(known.json().authorizationUrl).origin).toBe(new URL(unknown.json().authorizationUrl).origin);
   });
 
+  it('limits the callback per client network: 429 RATE_LIMITED past the allowance, another network unaffected', async () => {
+    // Its own app with a small allowance (the shared one allows 100,000 a minute, for the other tests).
+    const limited = await createTestApp({ LANYARD_AUTH_RATE_LIMIT: '5' });
+    try {
+      const hit = (remoteAddress: string) => limited.app.inject({ method: 'GET', url: '/api/v1/auth/sso/callback?code=x&state=y', remoteAddress });
+      for (let index = 0; index < 5; index += 1) expect((await hit('198.51.100.77')).statusCode).toBe(401);
+      const refused = await hit('198.51.100.77');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await hit('203.0.113.9')).statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('redirects to the provider for GET start (pop-up blocked), and refuses a returnTo that is not a console path', async () => {
     const redirect = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sso/start?username=ruby.gillis' });
     expect(redirect.statusCode).toBe(303);
