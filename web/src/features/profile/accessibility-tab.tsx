@@ -22,6 +22,9 @@ export function AccessibilityTab() {
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (change: { preferences: Preferences; announce: boolean }) => savePreferences(change.preferences),
+    // One save at a time, in order: each slider step saves, and answers arriving out of order would leave
+    // an older value stored and applied (3 → 7 could end at 6).
+    scope: { id: 'preferences' },
     onMutate: (change) => applyPreferences(change.preferences),
     onSuccess: (saved, change) => {
       queryClient.setQueryData(preferencesQueryKey, saved);
