@@ -1,7 +1,7 @@
 import type { AuditEventView } from '@lanyard/contracts/api';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { Link, useSearchParams } from 'react-router';
 import { auditExportUrl, auditQueryKey, listAuditEvents, type AuditFilters } from '../../api/admin.ts';
@@ -10,6 +10,7 @@ import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { UserPicker } from './user-picker.tsx';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
 const pageSize = 50;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -283,15 +284,7 @@ function AuditLog() {
           </>
         )}
       </section>
-      <ModalOverlay
-        className="modal-overlay"
-        isDismissable
-        isOpen={details !== null}
-        onOpenChange={(open) => {
-          if (!open) setDetails(null);
-        }}
-      >
-        <Modal className="modal modal-wide">
+      <DismissableModal wide isOpen={details !== null} onClose={() => setDetails(null)}>
           <Dialog className="dialog">
             {details !== null && (
               <>
@@ -344,8 +337,7 @@ function AuditLog() {
               </>
             )}
           </Dialog>
-        </Modal>
-      </ModalOverlay>
+        </DismissableModal>
     </>
   );
 }

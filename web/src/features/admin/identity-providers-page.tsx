@@ -1,7 +1,7 @@
 import type { ConnectionTest, IdentityProviderView } from '@lanyard/contracts/sso';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl, type IntlShape } from 'react-intl';
 import { messageForError } from '../../api/client.ts';
 import { createIdentityProvider, deleteIdentityProvider, identityProvidersQueryKey, listIdentityProviders, testIdentityProvider, updateIdentityProvider } from '../../api/sso.ts';
@@ -13,6 +13,7 @@ import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
 const callbackPath = '/api/v1/auth/sso/callback';
 
@@ -146,15 +147,7 @@ function IdentityProviders() {
         {test.isPending && <p className="muted">{intl.formatMessage({ id: 'idp.testing' })}</p>}
         {tested !== null && <TestResult name={tested.provider.name} result={tested.result} />}
       </section>
-      <ModalOverlay
-        className="modal-overlay"
-        isDismissable
-        isOpen={editing !== null}
-        onOpenChange={(open) => {
-          if (!open) setEditing(null);
-        }}
-      >
-        <Modal className="modal modal-wide">
+      <DismissableModal wide isOpen={editing !== null} onClose={() => setEditing(null)}>
           {editing !== null && (
             <ProviderDialog
               provider={editing === 'new' ? null : editing}
@@ -164,8 +157,7 @@ function IdentityProviders() {
               }}
             />
           )}
-        </Modal>
-      </ModalOverlay>
+        </DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
         heading={intl.formatMessage({ id: 'idp.deleteHeading' }, { name: toDelete?.name ?? '' })}

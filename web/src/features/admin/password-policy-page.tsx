@@ -2,7 +2,7 @@ import type { PasswordPolicySettings } from '@lanyard/contracts/api';
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useLocation } from 'react-router';
 import { messageForError } from '../../api/client.ts';
 import {
@@ -18,6 +18,7 @@ import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { isPolicyValid, PasswordPolicyFields, PolicySaveButton, summarisePolicy, type PolicyPreset } from './password-policy-form.tsx';
 import { FormattedMessage, useIntl } from 'react-intl';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
 type RoleEntry = PasswordPolicySettings['roles'][number];
 
@@ -191,15 +192,7 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
           </tbody>
         </table>
       </div>
-      <ModalOverlay
-        className="modal-overlay"
-        isDismissable
-        isOpen={editing !== null}
-        onOpenChange={(open) => {
-          if (!open) setEditing(null);
-        }}
-      >
-        <Modal className="modal modal-wide">
+      <DismissableModal wide isOpen={editing !== null} onClose={() => setEditing(null)}>
           {editing !== null && (
             <RolePolicyDialog
               role={editing}
@@ -208,8 +201,7 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
               onDone={() => setEditing(null)}
             />
           )}
-        </Modal>
-      </ModalOverlay>
+        </DismissableModal>
     </section>
   );
 }

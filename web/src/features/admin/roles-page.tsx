@@ -2,7 +2,7 @@ import type { Role } from '@lanyard/contracts/api';
 import { permissionCatalogue } from '@lanyard/contracts/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Checkbox as AriaCheckbox, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Checkbox as AriaCheckbox, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { createRole, deleteRole, listRoles, rolesQueryKey, updateRole } from '../../api/admin.ts';
 import { passwordPolicySettingsQueryKey } from '../../api/passwords.ts';
@@ -13,6 +13,7 @@ import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
 /** The catalogue's groups, in its order, each with its permissions (SPEC §2 "Permission catalogue"). */
 export const permissionGroups: { group: string; entries: (typeof permissionCatalogue)[number][] }[] = [];
@@ -128,16 +129,7 @@ function Roles() {
           </div>
         )}
       </section>
-      <ModalOverlay
-        className="modal-overlay"
-        isDismissable
-        isOpen={editing !== null}
-        onOpenChange={(open) => {
-          if (!open) setEditing(null);
-        }}
-      >
-        <Modal className="modal modal-wide">{editing !== null && <RoleDialog role={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}</Modal>
-      </ModalOverlay>
+      <DismissableModal wide isOpen={editing !== null} onClose={() => setEditing(null)}>{editing !== null && <RoleDialog role={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}</DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
         heading={intl.formatMessage({ id: 'rolesPage.deleteHeading' }, { name: toDelete?.name ?? '' })}

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { createTeam, deleteTeam, listTeams, renameTeam, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
 import { messageForError } from '../../api/client.ts';
@@ -9,6 +9,7 @@ import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
 /** Administration › Teams (SPEC §3.9, `teams.manage`): create, rename, delete (members become unassigned). */
 export function TeamsPage() {
@@ -127,16 +128,7 @@ function Teams() {
           </div>
         )}
       </section>
-      <ModalOverlay
-        className="modal-overlay"
-        isDismissable
-        isOpen={renaming !== null}
-        onOpenChange={(open) => {
-          if (!open) setRenaming(null);
-        }}
-      >
-        <Modal className="modal">{renaming !== null && <RenameDialog team={renaming} onDone={() => setRenaming(null)} onRenamed={refresh} />}</Modal>
-      </ModalOverlay>
+      <DismissableModal isOpen={renaming !== null} onClose={() => setRenaming(null)}>{renaming !== null && <RenameDialog team={renaming} onDone={() => setRenaming(null)} onRenamed={refresh} />}</DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
         heading={intl.formatMessage({ id: 'teamsPage.deleteHeading' }, { name: toDelete?.name ?? '' })}

@@ -1,7 +1,7 @@
 import type { PresenceReasonList } from '@lanyard/contracts/presence';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, FieldError, Form, Heading, Label, Modal, ModalOverlay, Text, TextArea, TextField as AriaTextField } from 'react-aria-components';
+import { Button, Dialog, FieldError, Form, Heading, Label, Text, TextArea, TextField as AriaTextField } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { messageForError } from '../../api/client.ts';
 import { createPresenceList, deletePresenceList, listPresenceLists, presenceListsQueryKey, reasonsFromText, setDefaultPresenceList, updatePresenceList } from '../../api/presence.ts';
@@ -10,6 +10,7 @@ import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from '../admin/admin-page.tsx';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
 /** Administration › Presence reason lists (SPEC §3.9, `presence.lists.manage`): create, rename, edit the reasons, delete, choose the default. */
 export function PresenceListsPage() {
@@ -170,16 +171,7 @@ function PresenceLists() {
           </div>
         )}
       </section>
-      <ModalOverlay
-        className="modal-overlay"
-        isDismissable
-        isOpen={editing !== null}
-        onOpenChange={(open) => {
-          if (!open) setEditing(null);
-        }}
-      >
-        <Modal className="modal">{editing !== null && <EditDialog list={editing} onDone={() => setEditing(null)} onSaved={refresh} />}</Modal>
-      </ModalOverlay>
+      <DismissableModal isOpen={editing !== null} onClose={() => setEditing(null)}>{editing !== null && <EditDialog list={editing} onDone={() => setEditing(null)} onSaved={refresh} />}</DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
         heading={intl.formatMessage({ id: 'presenceLists.deleteHeading' }, { name: toDelete?.name ?? '' })}
