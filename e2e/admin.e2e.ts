@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot } from './browser.ts';
-import { activateBootstrapAdmin, expectAccessible, meStatus, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, pageApi, meStatus, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
  * Administration (issue 11) in Chromium, keyboard first, axe on every state, each page also at 390 px:
@@ -29,29 +29,11 @@ afterAll(async () => {
   await journey?.close();
 });
 
-/** The page at 390 px: nothing wider than the screen, axe clean; then back to 1280. */
-async function expectNarrow(name: string): Promise<void> {
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 390 px`).toBeLessThanOrEqual(390);
-  await expectAccessible(page, `${name}-390`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+/** The page at 390 px (axe clean, nothing wider than the screen), then back to 1280. */
+const expectNarrow = (name: string) => expectAccessibleNarrow(page, name);
 
-/** Calls the API with the page's session (the console's own origin, so CSRF passes). */
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-    },
-    { method, path, body },
-  );
-}
+/** Calls the API with the page's session. */
+const api = (method: string, path: string, body?: unknown) => pageApi(page, method, path, body);
 
 /** Opens the select field labelled `label` with the keyboard and picks `option`. */
 async function choose(label: string, option: string): Promise<void> {
