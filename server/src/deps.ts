@@ -198,6 +198,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   });
   const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, audit, notifications });
   const mfa = createMfaService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'mfa-totp')), secrets, passwords, tenants, roles, users, audit, mail: outbox });
+  const presenceCheck = createPresenceCheck({ db, presence, passwords, audit });
   const login = createLoginService({
     db,
     clock,
@@ -210,7 +211,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mfa,
     password: createPasswordMethod({ hasher, passwords }),
     totp: createTotpMethod({ passwords, mfa }),
-    presenceCheck: createPresenceCheck({ db, presence, passwords, audit }),
+    presenceCheck,
   });
   const invitations = createInvitationsService({
     db,
@@ -249,7 +250,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
   const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
   const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit });
-  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, audit, mail: outbox, logger });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, audit, mail: outbox, logger });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });

@@ -177,9 +177,9 @@ export function registerSsoRoutes(
         tags: ['sign-in'],
         summary: 'Where every provider returns (LANYARD_PUBLIC_URL + this path is the redirect URI to register): signs in to the default tenant (or links), then closes the pop-up or redirects',
         description:
-          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). A refusal is 401 SSO_FAILED: that page for a browser (`Accept: text/html`), the catalogue\'s JSON error otherwise; the precise reason is in the audit log and the server log only.',
+          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). A refusal is 401 SSO_FAILED (the precise reason is in the audit log and the server log only), or 403 PRESENCE_REASON_LIST_REQUIRED for a member whose role has presence.use without any presence reason list: that page for a browser (`Accept: text/html`), the catalogue\'s JSON error otherwise.',
         querystring: ssoCallbackQuerySchema,
-        response: { 200: z.string().describe('HTML'), ...errorResponses, 401: errorBodySchema.describe('SSO_FAILED (a browser, Accept: text/html, gets an HTML page that tells the console instead)'), ...rateLimitedResponse },
+        response: { 200: z.string().describe('HTML'), ...errorResponses, 401: errorBodySchema.describe('SSO_FAILED (a browser, Accept: text/html, gets an HTML page that tells the console instead)'), 403: errorBodySchema.describe('PRESENCE_REASON_LIST_REQUIRED (a browser gets the HTML page too)'), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
@@ -192,8 +192,9 @@ export function registerSsoRoutes(
         return sendPage(reply, 200, deps.publicUrl.origin, { type: ssoMessageType, ok: true, returnTo: outcome.returnTo }, outcome.returnTo);
       } catch (error) {
         // A browser (the pop-up, or the page after a redirect) gets the page that tells the console; an API client the catalogue's JSON.
-        if (!isAppError(error, 'SSO_FAILED') || !acceptsHtml(request)) throw error;
-        return sendPage(reply, 401, deps.publicUrl.origin, { type: ssoMessageType, ok: false, code: 'SSO_FAILED' }, '/login?error=SSO_FAILED');
+        const refusal = pageRefusals.find((entry) => isAppError(error, entry.code));
+        if (refusal === undefined || !acceptsHtml(request)) throw error;
+        return sendPage(reply, refusal.status, deps.publicUrl.origin, { type: ssoMessageType, ok: false, code: refusal.code }, `/login?error=${refusal.code}`);
       }
     },
   );
@@ -275,12 +276,18 @@ export function registerSsoRoutes(
   );
 }
 
+/** The refusals a browser at the callback gets as the page that tells the console (any other error is the catalogue's JSON). */
+const pageRefusals = [
+  { code: 'SSO_FAILED', status: 401 },
+  { code: 'PRESENCE_REASON_LIST_REQUIRED', status: 403 },
+] as const;
+
 /** The callback's page: tells the opener (the console's origin only) and closes, or goes to `fallback` in this window. */
 function sendPage(reply: FastifyReply, status: number, origin: string, message: Record<string, unknown>, fallback: string) {
   const nonce = randomBytes(16).toString('base64');
   const data = JSON.stringify({ origin, message, fallback }).replaceAll('<', '\\u003c');
   const script = `const d=${data};if(window.opener&&!window.opener.closed){window.opener.postMessage(d.message,d.origin);window.close();}else{location.replace(d.fallback);}`;
-  const title = message.ok === true ? 'Signed in' : 'SSO_FAILED';
+  const title = message.ok === true ? 'Signed in' : String(message.code);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><p>${title}</p><p><a href="${escapeHtml(fallback)}">Continue</a></p><script nonce="${nonce}">${script}</script></body></html>`;
   return reply
     .status(status)

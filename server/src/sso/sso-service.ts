@@ -5,6 +5,7 @@ import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
+import type { PresenceCheck } from '../login/presence-check-service.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { identityLinkEmail } from '../mail/templates.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
@@ -54,6 +55,8 @@ export function createSsoService(deps: {
   tenants: Pick<TenantsService, 'getTenant'>;
   sessions: Pick<SessionsService, 'start'>;
   passwords: Pick<PasswordsService, 'hasPassword' | 'confirmCurrentPassword'>;
+  /** The contact-center check every sign-in method makes once its credential is accepted (SPEC §3.2). */
+  presenceCheck: PresenceCheck;
   audit: Pick<AuditService, 'record'>;
   mail: Outbox;
   logger: { warn(object: object, message: string): void };
@@ -231,7 +234,10 @@ export function createSsoService(deps: {
       const user = await deps.users.getUser(userId);
       if (user.status !== 'active') return fail(`status-${user.status}`, { ...context, userId }, meta);
       const tenant = await deps.tenants.getTenant(user.defaultTenantId);
-      if ((await deps.users.findMembership(tenant.id, user.id)) === undefined) return fail('no-membership', { ...context, userId }, meta);
+      const membership = await deps.users.findMembership(tenant.id, user.id);
+      if (membership === undefined) return fail('no-membership', { ...context, userId }, meta);
+      // Refused like a password sign-in (403 PRESENCE_REASON_LIST_REQUIRED, audited): no session, and no link made.
+      await deps.presenceCheck.assertMaySignIn({ user, membership, tenant }, 'sso', meta);
       let session: StartedSession;
       try {
         session = await deps.db.transaction().execute(async (trx) => {

@@ -318,6 +318,42 @@ describe('sign-in with SSO', () => {
     }
   });
 
+  it('refuses a presence.use member without any presence reason list like a password sign-in: 403, no session, no link, audited', async () => {
+    const user = await inviteSsoOnly('prissy.andrews');
+    const lists = async () => (await t.app.inject({ method: 'GET', url: '/api/v1/admin/presence-reason-lists', headers: admin.headers })).json<{ items: { id: string; isDefault: boolean }[] }>().items;
+    const defaultList = (await lists()).find((entry) => entry.isDefault);
+    if (defaultList === undefined) throw new Error('no default list');
+    const setDefault = async (listId: string | null) =>
+      expect((await t.app.inject({ method: 'PUT', url: '/api/v1/admin/presence-reason-lists/default', headers: admin.headers, payload: { listId } })).statusCode).toBe(204);
+    await setDefault(null);
+    try {
+      const claims = { email: 'prissy.andrews@example.test', email_verified: true };
+      const refused = await ssoSignIn('prissy.andrews', 'sub-prissy', claims);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.headers['content-type']).toMatch(/text\/html/);
+      expect(refused.body).toContain('"code":"PRESENCE_REASON_LIST_REQUIRED"');
+      expect(refused.body).toContain('/login?error=PRESENCE_REASON_LIST_REQUIRED');
+      expect(String(refused.headers['set-cookie'] ?? '')).not.toMatch(/lanyard_session=[^;]/);
+      expect(await t.deps.db.selectFrom('identity_links').selectAll().where('user_id', '=', user.id).execute()).toEqual([]);
+      expect(await t.deps.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).execute()).toEqual([]);
+      expect(await lastFailure()).toMatchObject({ reason: 'no-presence-reason-list', method: 'sso' });
+      // An API client gets the catalogue's JSON.
+      op.signInAs('sub-prissy', claims);
+      const { authorizationUrl, flowCookie } = await startSignIn('prissy.andrews');
+      const back = await op.authorize(authorizationUrl);
+      const json = await t.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json', cookie: flowCookie } });
+      expect(json.statusCode).toBe(403);
+      expect(json.json().error.code).toBe('PRESENCE_REASON_LIST_REQUIRED');
+    } finally {
+      await setDefault(defaultList.id);
+    }
+    // With the tenant default again, the same identity signs in (and is linked now).
+    const allowed = await ssoSignIn('prissy.andrews', 'sub-prissy', { email: 'prissy.andrews@example.test', email_verified: true });
+    expect(allowed.statusCode).toBe(200);
+    expect(String(allowed.headers['set-cookie'])).toMatch(/lanyard_session=[^;]+/);
+    expect(await t.deps.db.selectFrom('identity_links').select('subject').where('user_id', '=', user.id).execute()).toEqual([{ subject: 'sub-prissy' }]);
+  });
+
   it('redirects to the provider for GET start (pop-up blocked), and refuses a returnTo that is not a console path', async () => {
     const redirect = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sso/start?username=ruby.gillis' });
     expect(redirect.statusCode).toBe(303);

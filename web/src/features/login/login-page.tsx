@@ -15,7 +15,7 @@ import { SecondStep, type SecondStepRequest } from './second-step.tsx';
 import { SsoLogin } from './sso-login.tsx';
 
 /** The codes a full-page single sign-on brings back as `/login?error=` (anything else is ignored). */
-const ssoErrorCodes = new Set(['SSO_FAILED', 'SSO_NOT_AVAILABLE']);
+const ssoErrorCodes = new Set(['SSO_FAILED', 'SSO_NOT_AVAILABLE', 'PRESENCE_REASON_LIST_REQUIRED']);
 
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
