@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
 import { repoRoot } from './harness.ts';
-import { activateBootstrapAdmin, expectAccessible, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import { activateBootstrapAdmin, expectAccessible, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
  * Contact-center sign-in (issue 15) in Chromium: the microphone step at first sign-in with the permission
@@ -132,14 +132,26 @@ describe('Ready to work?', () => {
     await page.goto('/profile/general');
     const panel = page.getByRole('region', { name: 'Ready to work?' });
     await panel.locator('[data-check="mfa"]').waitFor();
-    for (const check of ['presence-list', 'microphone', 'device', 'browser', 'mfa']) {
+    for (const check of ['presence-list', 'microphone', 'device', 'browser', 'mfa', 'password']) {
       expect(await panel.locator(`[data-check="${check}"]`).getAttribute('data-ok'), check).toBe('yes');
     }
     await panel.getByText('You use the tenant\'s default list, Default.').waitFor();
+    await panel.getByText('No password expiry applies to you.').waitFor();
     await page.getByText('Your data is stored in the local region').waitFor();
-    await panel.getByRole('button', { name: 'Check again' }).click();
-    await expectAccessible(page, 'presence-readiness');
-    await narrow(page, 'presence-readiness');
+
+    // Passwords now expire 10 days after they change: Check again shows the days left as a red cross.
+    const settings = (await pageApi(page, 'GET', '/admin/security/password-policy')).json as { tenantPolicy: Record<string, unknown> };
+    const setPolicy = async (policy: Record<string, unknown>) => expect((await pageApi(page, 'PUT', '/admin/security/password-policy', { passwordPolicy: policy })).status).toBe(204);
+    await setPolicy({ ...settings.tenantPolicy, expiryDays: 10 });
+    try {
+      await panel.getByRole('button', { name: 'Check again' }).click();
+      await panel.getByText(/Your password expires in 10 days\. Change it now/).waitFor();
+      expect(await panel.locator('[data-check="password"]').getAttribute('data-ok')).toBe('no');
+      await expectAccessible(page, 'presence-readiness');
+      await narrow(page, 'presence-readiness');
+    } finally {
+      await setPolicy(settings.tenantPolicy);
+    }
   });
 });
 

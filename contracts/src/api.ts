@@ -216,7 +216,11 @@ export const commonPasswordCheckSchema = z.object({
 });
 export type CommonPasswordCheck = z.infer<typeof commonPasswordCheckSchema>;
 
-export const effectivePasswordPolicySchema = z.object({ passwordPolicy: passwordPolicySchema });
+export const effectivePasswordPolicySchema = z.object({
+  passwordPolicy: passwordPolicySchema,
+  /** When my password must be changed under this policy (its `expiryDays` after the last change); null when it never expires or I have no password. */
+  passwordExpiresAt: z.iso.datetime().nullable(),
+});
 
 export const forgotPasswordBodySchema = z.strictObject({ username: usernameInput });
 

@@ -49,14 +49,15 @@ export function registerPasswordRoutes(
       config: { allowDuringPasswordChange: true },
       schema: {
         tags: ['passwords'],
-        summary: 'The password rules that apply to me (my role’s, else my tenant’s)',
+        summary: 'The password rules that apply to me (my role’s, else my tenant’s), and when my password expires under them',
         security: [{ session: [] }],
         response: { 200: effectivePasswordPolicySchema, ...errorResponses },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      return { passwordPolicy: await deps.passwords.policyFor(principal.tenantId, principal.userId) };
+      const mine = await deps.passwords.myPolicy(principal.tenantId, principal.userId);
+      return { passwordPolicy: mine.passwordPolicy, passwordExpiresAt: mine.passwordExpiresAt?.toISOString() ?? null };
     },
   );
 

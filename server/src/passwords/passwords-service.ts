@@ -25,7 +25,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, type CredentialState } from './passwords.ts';
+import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, passwordExpiresAt, type CredentialState } from './passwords.ts';
 import {
   clearFailedLogins,
   countPasswordAttempt,
@@ -53,6 +53,8 @@ export interface PolicySettings {
 export interface PasswordsService {
   /** The member's effective policy in a tenant (their role's override, else the tenant's); USER_NOT_FOUND for a non-member. */
   policyFor(tenantId: string, userId: string, executor?: Executor): Promise<PasswordPolicy>;
+  /** The member's effective policy and when their current password expires under it (null: never, or no password). */
+  myPolicy(tenantId: string, userId: string): Promise<{ passwordPolicy: PasswordPolicy; passwordExpiresAt: Date | null }>;
   /** Counts a password attempt against the account's lockout before any hash runs; not admitted while locked. */
   admitPasswordAttempt(userId: string, tenant: Tenant): Promise<PasswordAttempt>;
   /** Audits the lock the attempt that used up the window set (`auth.lockout`). */
@@ -293,6 +295,12 @@ export function createPasswordsService(deps: {
 
   return {
     policyFor,
+
+    async myPolicy(tenantId, userId) {
+      const [passwordPolicy, credential] = await Promise.all([policyFor(tenantId, userId), findCredentialState(deps.db, userId)]);
+      const changedAt = credential?.passwordHash === null ? null : (credential?.passwordChangedAt ?? null);
+      return { passwordPolicy, passwordExpiresAt: passwordExpiresAt(passwordPolicy, changedAt) };
+    },
 
     admitPasswordAttempt,
 

@@ -156,7 +156,11 @@ describe('policies and presets', () => {
     await withPreset('pci-dss-4', async () => {
       const agent = await freshAgent();
       expect((await changePassword(agent, strongPassword, 'lettersonlyhere')).json().error.details.failedRules).toEqual(['digit']);
+      const changedAt = t.clock.now();
       expect((await changePassword(agent, strongPassword, 'pci compliant 2026')).statusCode).toBe(204);
+      // My policy says when the password expires: 90 days after the change (what "Ready to work?" counts down).
+      const mine = await t.app.inject({ method: 'GET', url: '/api/v1/me/password-policy', headers: agent.headers });
+      expect(mine.json().passwordExpiresAt).toBe(new Date(changedAt.getTime() + 90 * DAY).toISOString());
       t.clock.advance(89 * DAY);
       expect((await loginAttempt(agent.username, 'pci compliant 2026')).json().passwordChangeRequired).toBe(false);
       t.clock.advance(2 * DAY);
@@ -179,6 +183,8 @@ describe('policies and presets', () => {
       expect(blocked.json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
       const policy = await t.app.inject({ method: 'GET', url: '/api/v1/me/password-policy', headers: { cookie } });
       expect(policy.json().passwordPolicy.minLength).toBe(30);
+      // A policy without expiry: the password never expires.
+      expect(policy.json().passwordExpiresAt).toBeNull();
       const longer = 'A-much-longer-passphrase-of-30+chars';
       expect((await changePassword({ cookie }, strongPassword, longer)).statusCode).toBe(204);
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).json().passwordChangeRequired).toBe(false);

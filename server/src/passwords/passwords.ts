@@ -12,9 +12,15 @@ export function isConsistentPolicy(policy: PasswordPolicy): boolean {
   return policy.minLength <= policy.maxLength;
 }
 
+/** When a password changed at `changedAt` expires under the policy; null when the policy sets no expiry (or there is no password). */
+export function passwordExpiresAt(policy: PasswordPolicy, changedAt: Date | null): Date | null {
+  if (policy.expiryDays === 0 || changedAt === null) return null;
+  return new Date(changedAt.getTime() + policy.expiryDays * DAY);
+}
+
 export function isPasswordExpired(policy: PasswordPolicy, changedAt: Date | null, now: Date): boolean {
-  if (policy.expiryDays === 0 || changedAt === null) return false;
-  return now.getTime() - changedAt.getTime() >= policy.expiryDays * DAY;
+  const expiresAt = passwordExpiresAt(policy, changedAt);
+  return expiresAt !== null && now.getTime() >= expiresAt.getTime();
 }
 
 /** The argon2 parameters recorded in a PHC string, or undefined if it is not argon2id. */

@@ -15,8 +15,12 @@ export const myPasswordPolicyQueryKey = ['my-password-policy'] as const;
 
 /** The rules that apply to me: my role's override, else my tenant's policy. */
 export async function fetchMyPasswordPolicy(signal?: AbortSignal): Promise<PasswordPolicy> {
-  const answer = await apiRequest('/me/password-policy', effectivePasswordPolicySchema, { signal });
-  return answer.passwordPolicy;
+  return (await fetchMyPasswordExpiry(signal)).passwordPolicy;
+}
+
+/** My policy and when my password expires under it (null: it never does, or I have no password). */
+export function fetchMyPasswordExpiry(signal?: AbortSignal): Promise<{ passwordPolicy: PasswordPolicy; passwordExpiresAt: string | null }> {
+  return apiRequest('/me/password-policy', effectivePasswordPolicySchema, { signal });
 }
 
 export function changeMyPassword(currentPassword: string, newPassword: string): Promise<void> {

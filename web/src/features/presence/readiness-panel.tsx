@@ -3,11 +3,16 @@ import { useQuery } from '@tanstack/react-query';
 import { Button } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { apiRequest } from '../../api/client.ts';
+import { fetchMyPasswordExpiry } from '../../api/passwords.ts';
 import { fetchMyPresenceList } from '../../api/presence.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { CheckCircleIcon, CrossCircleIcon } from '../../ui/icons.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { browserSupported, microphoneStatus } from './microphone.ts';
+
+/** A password expiring within this many days is a red cross: change it before it stops the next sign-in. */
+export const passwordExpiryWarningDays = 14;
+const dayMs = 24 * 60 * 60 * 1000;
 
 interface Check {
   key: string;
@@ -25,7 +30,13 @@ export function ReadinessPanel() {
   const checks = useQuery({
     queryKey: ['me', 'readiness'],
     queryFn: async ({ signal }): Promise<Check[]> => {
-      const [list, microphone, mfa] = await Promise.all([fetchMyPresenceList(signal), microphoneStatus(), apiRequest('/me/mfa', mfaStatusSchema, { signal })]);
+      const [list, microphone, mfa, password] = await Promise.all([
+        fetchMyPresenceList(signal),
+        microphoneStatus(),
+        apiRequest('/me/mfa', mfaStatusSchema, { signal }),
+        fetchMyPasswordExpiry(signal),
+      ]);
+      const daysLeft = password.passwordExpiresAt === null ? null : Math.ceil((Date.parse(password.passwordExpiresAt) - Date.now()) / dayMs);
       const text = (id: MessageId, values?: Record<string, string | number>) => intl.formatMessage({ id }, values);
       return [
         {
@@ -57,6 +68,17 @@ export function ReadinessPanel() {
           ok: !mfa.required || mfa.totp.enabled,
           label: text('readiness.mfa'),
           detail: text(mfa.totp.enabled ? 'readiness.mfaOn' : mfa.required ? 'readiness.mfaMissing' : 'readiness.mfaOptional'),
+        },
+        {
+          key: 'password',
+          ok: daysLeft === null || daysLeft > passwordExpiryWarningDays,
+          label: text('readiness.password'),
+          detail:
+            daysLeft === null
+              ? text('readiness.passwordNoExpiry')
+              : daysLeft <= 0
+                ? text('readiness.passwordExpired')
+                : text(daysLeft > passwordExpiryWarningDays ? 'readiness.passwordDaysLeft' : 'readiness.passwordExpiresSoon', { days: daysLeft }),
         },
       ];
     },
