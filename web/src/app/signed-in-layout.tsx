@@ -16,6 +16,7 @@ import { fetchPreferences, preferencesQueryKey } from '../api/account.ts';
 import { applyPreferences, forgetStoredPreferences, rememberTenant } from './preferences.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
+import { fetchMicrophone, microphoneQueryKey } from '../api/presence.ts';
 import type { LoginLocationState } from './navigation-state.ts';
 import { useIntl } from 'react-intl';
 
@@ -64,6 +65,11 @@ export function SignedInLayout() {
       return answer;
     },
     enabled: me.data != null });
+  // Whether the microphone step shows is known before the first page is drawn too: a panel appearing above
+  // the page a moment later would move what the person is about to click (and a press whose pointer is
+  // released off its target does nothing).
+  const usesPresence = me.data?.passwordChangeRequired === false && me.data.permissions.includes('presence.use');
+  const microphone = useQuery({ queryKey: microphoneQueryKey, queryFn: ({ signal }) => fetchMicrophone(signal), enabled: usesPresence });
   useEffect(() => {
     if (preferences.data !== undefined) applyPreferences(preferences.data);
   }, [preferences.data]);
@@ -94,7 +100,7 @@ export function SignedInLayout() {
     await navigate('/login', { replace: true, state });
   }
 
-  if (me.isPending || (me.data != null && preferences.isPending)) {
+  if (me.isPending || (me.data != null && (preferences.isPending || (usesPresence && microphone.isPending)))) {
     return (
       <div className="page">
         <main id="main" tabIndex={-1} className="signed-in-main">
@@ -146,7 +152,7 @@ export function SignedInLayout() {
             <div role="status" className="status-region">
               {visibleNotice !== null && <NoticeMessage notice={visibleNotice} onDismiss={() => setNotice(null)} />}
             </div>
-            {!me.data.passwordChangeRequired && me.data.permissions.includes('presence.use') && <MicrophoneStep />}
+            {usesPresence && <MicrophoneStep />}
             <Outlet />
           </main>
           <footer className="site-footer">
