@@ -75,9 +75,10 @@ function describeOutput(server: Pick<LanyardServer, 'logs' | 'otherOutput'>): st
  * Starts Lanyard as `npm start` does (`scripts/start.js`: the bundled server, built by `npm run build`
  * before the journeys) on a free port of 127.0.0.1 with an empty temporary data directory and the embedded
  * defaults (PGlite, file outbox), plus any `env` of the caller's, and waits until `/readyz` answers 200.
+ * `port`: one the caller chose (with `freePort`) so that other servers can be told this one's URL first.
  */
-export async function startLanyard(options: { readyTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<LanyardServer> {
-  const port = await freePort();
+export async function startLanyard(options: { readyTimeoutMs?: number; env?: Record<string, string>; port?: number } = {}): Promise<LanyardServer> {
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'lanyard-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
