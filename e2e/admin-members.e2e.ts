@@ -100,6 +100,18 @@ describe("a user's presence reason list", () => {
     expect(detail.presenceReasonList).toEqual({ id: nightShift, name: 'Night shift' });
     await expectAccessibleNarrow(page, 'admin-members-presence-list-chosen');
 
+    // A supervisor (users.view only) sees the list, and cannot change it.
+    await personWithPassword(admin.tenant, 'sam.supervisor', 'Supervisor', 'Sam', 'Reed');
+    const supervisor = await journey.newPage();
+    await signIn(supervisor, 'sam.supervisor', password);
+    await supervisor.goto(`/admin/users/${agentId}`);
+    await supervisor.getByRole('heading', { level: 1, name: 'Nora Quill' }).waitFor();
+    const value = supervisor.locator('[data-field="presence-reason-list"]');
+    await value.waitFor();
+    expect(await value.textContent()).toBe('Night shift');
+    expect(await supervisor.locator('.select-field').count()).toBe(0);
+    await expectAccessible(supervisor, 'admin-members-presence-list-read-only');
+
     // Without a tenant default, the list of her own still lets her sign in; back on the default, she is refused.
     expect((await pageApi(page, 'PUT', '/admin/presence-reason-lists/default', { listId: null })).status).toBe(204);
     expect(await signInStatus('nora.agent')).toEqual({ status: 200, code: undefined });
