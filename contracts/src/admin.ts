@@ -64,6 +64,8 @@ export const adminUserDetailSchema = adminUserSummarySchema.extend({
   identityLinks: z.array(z.object({ id: idSchema, providerName: z.string(), linkedAt: z.iso.datetime() })),
   passwordLogin: passwordLoginSettingSchema,
   sessionsCount: z.int().min(0),
+  /** The member's own presence reason list in this tenant; null: the tenant default applies (if there is one). */
+  presenceReasonList: z.object({ id: idSchema, name: z.string() }).nullable(),
 });
 export type AdminUserDetail = z.infer<typeof adminUserDetailSchema>;
 

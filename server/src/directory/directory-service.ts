@@ -57,17 +57,18 @@ export function createDirectoryService(deps: {
   audit: Pick<AuditService, 'record'>;
   notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
   mfa: Pick<MfaService, 'factorState'>;
-  presence: Pick<PresenceService, 'assignList'>;
+  presence: Pick<PresenceService, 'assignList' | 'effectiveListOf'>;
   passwords: Pick<PasswordsService, 'hasPassword'>;
   sso: Pick<SsoService, 'listLinksOf'>;
 }): DirectoryService {
   const get = async (tenantId: string, userId: string): Promise<AdminUserDetail> => {
     const entry = await findDirectoryEntry(deps.db, tenantId, userId);
     if (entry === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
-    const [sessionsCount, factor, links] = await Promise.all([
+    const [sessionsCount, factor, links, presenceList] = await Promise.all([
       deps.sessions.countUserSessions(userId, tenantId),
       deps.mfa.factorState(userId),
       deps.sso.listLinksOf(tenantId, userId),
+      deps.presence.effectiveListOf(tenantId, userId),
     ]);
     const now = deps.clock.now();
     const summary = summaryOf(entry, now);
@@ -81,6 +82,8 @@ export function createDirectoryService(deps: {
       identityLinks: links.map((link) => ({ id: link.id, providerName: link.providerName, linkedAt: link.linkedAt.toISOString() })),
       passwordLogin: entry.passwordLogin,
       sessionsCount,
+      // Only a list of the member's own: the tenant default is not stored on the membership.
+      presenceReasonList: presenceList?.source === 'own' ? { id: presenceList.id, name: presenceList.name } : null,
     };
   };
 

@@ -332,6 +332,7 @@ describe('user detail', () => {
       passwordLogin: 'tenant',
       sessionsCount: 0,
       invitation: null,
+      presenceReasonList: null,
     });
     const signedIn = (await get(admin, `/api/v1/admin/users/${admin.userId}`)).json();
     expect(signedIn.sessionsCount).toBe(1);
@@ -423,6 +424,34 @@ describe('changing a user', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('PRESENCE_REASON_LIST_NOT_FOUND');
     expect({ membership: await membershipRow(ids.bo), audit: (await auditOf(ids.bo)).length }).toEqual(before);
+  });
+
+  it("answers the user's own presence reason list on their page (null: the tenant default), as named now; another tenant's list is refused", async () => {
+    const created = await post(admin, '/api/v1/admin/presence-reason-lists', { name: 'Late shift', reasons: [{ label: 'Break' }] });
+    expect(created.statusCode, created.body).toBe(201);
+    const listId = created.json().id as string;
+    const assigned = await patch(admin, ids.bo, { presenceReasonListId: listId });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect(assigned.json().presenceReasonList).toEqual({ id: listId, name: 'Late shift' });
+    expect((await membershipRow(ids.bo)).presence_reason_list_id).toBe(listId);
+    const renamed = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/presence-reason-lists/${listId}`, headers: admin.headers, payload: { name: 'Evening shift' } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect((await get(admin, `/api/v1/admin/users/${ids.bo}`)).json().presenceReasonList).toEqual({ id: listId, name: 'Evening shift' });
+    // Another user of the tenant keeps the default.
+    expect((await get(admin, `/api/v1/admin/users/${ids.jose}`)).json().presenceReasonList).toBeNull();
+
+    const otherList = await post(other, '/api/v1/admin/presence-reason-lists', { name: 'Other shift', reasons: [] });
+    expect(otherList.statusCode, otherList.body).toBe(201);
+    const before = { membership: await membershipRow(ids.bo), audit: (await auditOf(ids.bo)).length };
+    const refused = await patch(admin, ids.bo, { presenceReasonListId: otherList.json().id });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().error.code).toBe('PRESENCE_REASON_LIST_NOT_FOUND');
+    expect({ membership: await membershipRow(ids.bo), audit: (await auditOf(ids.bo)).length }).toEqual(before);
+    expect((await get(admin, `/api/v1/admin/users/${ids.bo}`)).json().presenceReasonList).toEqual({ id: listId, name: 'Evening shift' });
+
+    const cleared = await patch(admin, ids.bo, { presenceReasonListId: null });
+    expect(cleared.json().presenceReasonList).toBeNull();
+    expect((await membershipRow(ids.bo)).presence_reason_list_id).toBeNull();
   });
 });
 

@@ -33,6 +33,7 @@ import {
   type SessionPolicy,
   type UnlockCode,
 } from '@lanyard/contracts/admin';
+import { addedMemberSchema } from '@lanyard/contracts/tenancy';
 import { apiBase, apiCommand, apiRequest, listOf, queryString, type ResponseSchema } from './client.ts';
 
 /** Administration (SPEC §4b "Administration"): the console's calls, validated against the shared shapes. */
@@ -79,6 +80,11 @@ export function inviteUser(form: InviteForm) {
   // `ssoOnly` is sent only when chosen, so the body stays the plain invitation otherwise.
   const body = { ...rest, teamId, ...(ssoOnly ? { ssoOnly: true } : {}) };
   return apiRequest('/admin/users', inviteUserResponseSchema, { method: 'POST', body });
+}
+
+/** Add existing user: a person of another tenant (by username, or an email only one person has) becomes a member of this one. */
+export function addExistingUser(body: { user: string; roleId: string; teamId: string | null }) {
+  return apiRequest('/admin/users/memberships', addedMemberSchema, { method: 'POST', body });
 }
 
 export function resendInvitation(userId: string) {

@@ -21,6 +21,7 @@ import {
   usersQueryKey,
 } from '../../api/admin.ts';
 import { resetUserMfa } from '../../api/mfa.ts';
+import { listPresenceLists, presenceListsQueryKey } from '../../api/presence.ts';
 import { isApiError, messageForError } from '../../api/client.ts';
 import { useMe } from '../../app/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
@@ -38,6 +39,8 @@ import { displayName } from './users-page.tsx';
 type Action = 'resend' | 'disable' | 'enable' | 'unlock' | 'reset' | 'unlockCode' | 'mfaReset';
 
 const noTeam = 'none';
+/** The presence reason list option meaning "none of the user's own: the tenant default applies". */
+const tenantDefaultList = 'tenant-default';
 
 /** A user's page (SPEC §3.9): details, memberships, MFA, sessions, recent events, and the actions. */
 export function UserPage() {
@@ -226,6 +229,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
           ))}
         </ul>
         {mayEdit && <MembershipForm user={user} onChanged={refresh} onProblem={setProblem} />}
+        {mayEdit && me.permissions.includes('presence.lists.manage') ? <PresenceListField user={user} onChanged={refresh} onProblem={setProblem} /> : <PresenceListValue user={user} />}
       </section>
 
       {(mayEdit || mayInvite) && (
@@ -334,6 +338,70 @@ function MembershipForm({ user, onChanged, onProblem }: { user: AdminUserDetail;
         onChange={(teamId) => {
           const next = teamId === null || teamId === noTeam ? null : teamId;
           if (next !== (user.team?.id ?? null) && !change.isPending) change.mutate({ teamId: next });
+        }}
+      />
+    </div>
+  );
+}
+
+/** The user's own presence reason list, read-only (viewers who may not choose it). */
+function PresenceListValue({ user }: { user: AdminUserDetail }) {
+  const intl = useIntl();
+  return (
+    <dl className="pairs presence-list-value">
+      <div>
+        <dt>{intl.formatMessage({ id: 'user.presenceList' })}</dt>
+        <dd data-field="presence-reason-list">{user.presenceReasonList?.name ?? intl.formatMessage({ id: 'user.presenceList.default' })}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/**
+ * Choose the user's presence reason list: one of the tenant's lists, or the tenant default (null). Saving needs `users.edit`
+ * (PATCH); the choices need `presence.lists.manage` (the lists), so the page offers it only with both.
+ */
+function PresenceListField({ user, onChanged, onProblem }: { user: AdminUserDetail; onChanged: () => Promise<void>; onProblem: (problem: string | null) => void }) {
+  const intl = useIntl();
+  const queryClient = useQueryClient();
+  const lists = useQuery({ queryKey: presenceListsQueryKey, queryFn: ({ signal }) => listPresenceLists(signal) });
+  const tenantDefault = lists.data?.find((list) => list.isDefault);
+  const current = user.presenceReasonList?.id ?? null;
+
+  const change = useMutation({
+    mutationFn: (presenceReasonListId: string | null) => updateUser(user.id, { presenceReasonListId }),
+    onSuccess: async (_answer, presenceReasonListId) => {
+      onProblem(null);
+      const list = lists.data?.find((candidate) => candidate.id === presenceReasonListId);
+      showToast({
+        tone: 'success',
+        text:
+          list === undefined
+            ? intl.formatMessage({ id: 'user.done.presenceListDefault' }, { name: displayName(user) })
+            : intl.formatMessage({ id: 'user.done.presenceList' }, { name: displayName(user), list: list.name }),
+      });
+      await queryClient.invalidateQueries({ queryKey: userQueryKey(user.id) });
+      await queryClient.invalidateQueries({ queryKey: presenceListsQueryKey });
+      await onChanged();
+    },
+    onError: (error) => onProblem(messageForError(intl, error)),
+  });
+
+  if (lists.isPending) return <Loading />;
+  if (lists.isError) return <Message tone="error" title={intl.formatMessage({ id: 'presenceLists.loadFailed' })} />;
+  const defaultName =
+    tenantDefault === undefined ? intl.formatMessage({ id: 'user.presenceList.defaultNone' }) : intl.formatMessage({ id: 'user.presenceList.defaultNamed' }, { list: tenantDefault.name });
+  return (
+    <div className="field-row membership-fields">
+      <SelectField
+        label={intl.formatMessage({ id: 'user.presenceList' })}
+        description={intl.formatMessage({ id: 'user.presenceList.hint' })}
+        placeholder={defaultName}
+        options={[{ id: tenantDefaultList, name: defaultName }, ...lists.data.map((list) => ({ id: list.id, name: list.name }))]}
+        value={current ?? tenantDefaultList}
+        onChange={(choice) => {
+          const next = choice === null || choice === tenantDefaultList ? null : choice;
+          if (next !== current && !change.isPending) change.mutate(next);
         }}
       />
     </div>

@@ -7,7 +7,9 @@ import { Link } from 'react-router';
 import { listRoles, listTeams, listUsers, rolesQueryKey, teamsQueryKey, usersQueryKey, type UserFilters } from '../../api/admin.ts';
 import { useMe } from '../../app/me-context.ts';
 import { SelectField } from '../../ui/select-field.tsx';
+import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 import { TextField } from '../../ui/text-field.tsx';
+import { AddMemberDialog } from './add-member-dialog.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { ImportDialog } from './import-dialog.tsx';
 import { InviteDialog } from './invite-dialog.tsx';
@@ -55,7 +57,7 @@ function Users() {
   const [roleId, setRoleId] = useState<string>(anyOption);
   const [teamId, setTeamId] = useState<string>(anyOption);
   const [status, setStatus] = useState<string>(anyOption);
-  const [dialog, setDialog] = useState<'invite' | 'import' | null>(null);
+  const [dialog, setDialog] = useState<'invite' | 'import' | 'member' | null>(null);
   const q = useDebounced(query.trim(), searchDelayMs);
   const filters: UserFilters = {
     q: q === '' ? undefined : q,
@@ -97,6 +99,9 @@ function Users() {
           </Button>
           <Button className="button" onPress={() => setDialog('import')}>
             {intl.formatMessage({ id: 'directory.import' })}
+          </Button>
+          <Button className="button" onPress={() => setDialog('member')}>
+            {intl.formatMessage({ id: 'directory.addExisting' })}
           </Button>
         </div>
       )}
@@ -216,7 +221,7 @@ function Users() {
         className="modal-overlay"
         isDismissable={dialog === 'invite'}
         isKeyboardDismissDisabled={dialog === 'import'}
-        isOpen={dialog !== null}
+        isOpen={dialog === 'invite' || dialog === 'import'}
         onOpenChange={(open) => {
           if (!open) setDialog(null);
         }}
@@ -226,6 +231,9 @@ function Users() {
           {dialog === 'import' && <ImportDialog onDone={() => setDialog(null)} />}
         </Modal>
       </ModalOverlay>
+      <DismissableModal isOpen={dialog === 'member'} onClose={() => setDialog(null)} wide>
+        <AddMemberDialog roles={roles.data ?? []} teams={teams.data ?? []} onDone={() => setDialog(null)} />
+      </DismissableModal>
     </>
   );
 }

@@ -1,0 +1,176 @@
+import { spawn } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './harness.ts';
+import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+
+/**
+ * Administration › Users for members (issue 15) in Chromium: a user's presence reason list chosen on their
+ * page, and a person of another tenant added to this one with Add existing user. Axe on every new state,
+ * and at 390 px.
+ */
+
+const password = 'Harbour-Lantern-2048';
+
+let journey: Journey;
+let admin: BootstrapAdmin;
+let page: Page;
+
+beforeAll(async () => {
+  journey = await startJourney();
+  admin = await activateBootstrapAdmin(journey.server, password);
+  page = await journey.newPage();
+  await signIn(page, admin.username, password);
+  await waitForPath(page, '/admin/users');
+});
+
+afterAll(async () => {
+  await journey?.close();
+});
+
+/** `lanyard <args>` beside the running server (handed to it over its control channel). */
+function lanyard(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: journey.server.dataDir, LANYARD_PUBLIC_URL: journey.server.baseUrl } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
+  });
+}
+
+/** Invites a person with the CLI and sets their password through the first-access link. */
+async function personWithPassword(tenant: string, username: string, role: string, firstName: string, lastName: string): Promise<void> {
+  const invited = await lanyard('user', 'invite', '--tenant', tenant, '--username', username, '--email', `${username}@example.test`, '--role', role, '--first-name', firstName, '--last-name', lastName);
+  const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
+  const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
+    body: JSON.stringify({ password }),
+  });
+  expect(accepted.status, await accepted.clone().text()).toBeLessThan(300);
+}
+
+/** The status of a password sign-in through the API (no browser), and its error code if refused. */
+async function signInStatus(username: string): Promise<{ status: number; code: string | undefined }> {
+  const response = await fetch(`${journey.server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await response.json()) as { error?: { code?: string } };
+  return { status: response.status, code: body.error?.code };
+}
+
+/** The select field labelled `label`. */
+function selectField(label: string) {
+  return page.locator('.select-field').filter({ has: page.locator('.field-label', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) });
+}
+
+/** Opens the select field labelled `label` with the keyboard and picks `option`. */
+async function choose(label: string, option: string): Promise<void> {
+  await selectField(label).getByRole('button').press('Enter');
+  await page.getByRole('option', { name: option, exact: true }).press('Enter');
+}
+
+describe("a user's presence reason list", () => {
+  it('is chosen on the user page, kept after a reload, and lets the agent sign in without a tenant default', async () => {
+    const created = await pageApi(page, 'POST', '/admin/presence-reason-lists', { name: 'Night shift', reasons: [{ label: 'Break' }, { label: 'Lunch' }] });
+    expect(created.status).toBe(201);
+    const nightShift = (created.json as { id: string }).id;
+    const lists = (await pageApi(page, 'GET', '/admin/presence-reason-lists')).json as { items: { id: string; name: string; isDefault: boolean }[] };
+    const tenantDefault = lists.items.find((list) => list.isDefault);
+    expect(tenantDefault?.name).toBe('Default');
+    await personWithPassword(admin.tenant, 'nora.agent', 'Agent', 'Nora', 'Quill');
+    const found = (await pageApi(page, 'GET', '/admin/users?q=nora.agent')).json as { items: { id: string }[] };
+    const agentId = found.items[0]?.id ?? '';
+
+    await page.goto(`/admin/users/${agentId}`);
+    await page.getByRole('heading', { level: 1, name: 'Nora Quill' }).waitFor();
+    const field = selectField('Presence reason list');
+    await field.getByRole('button', { name: /The tenant default \(Default\)/ }).waitFor();
+    await expectAccessible(page, 'admin-members-presence-list');
+    await choose('Presence reason list', 'Night shift');
+    await page.getByText('Nora Quill now uses the presence reason list Night shift.').waitFor();
+    await expectAccessible(page, 'admin-members-presence-list-chosen');
+
+    await page.reload();
+    await selectField('Presence reason list').getByRole('button', { name: /Night shift/ }).waitFor();
+    const detail = (await pageApi(page, 'GET', `/admin/users/${agentId}`)).json as { presenceReasonList: { id: string; name: string } | null };
+    expect(detail.presenceReasonList).toEqual({ id: nightShift, name: 'Night shift' });
+    await expectAccessibleNarrow(page, 'admin-members-presence-list-chosen');
+
+    // A supervisor (users.view only) sees the list, and cannot change it.
+    await personWithPassword(admin.tenant, 'sam.supervisor', 'Supervisor', 'Sam', 'Reed');
+    const supervisor = await journey.newPage();
+    await signIn(supervisor, 'sam.supervisor', password);
+    await supervisor.goto(`/admin/users/${agentId}`);
+    await supervisor.getByRole('heading', { level: 1, name: 'Nora Quill' }).waitFor();
+    const value = supervisor.locator('[data-field="presence-reason-list"]');
+    await value.waitFor();
+    expect(await value.textContent()).toBe('Night shift');
+    expect(await supervisor.locator('.select-field').count()).toBe(0);
+    await expectAccessible(supervisor, 'admin-members-presence-list-read-only');
+
+    // Without a tenant default, the list of her own still lets her sign in; back on the default, she is refused.
+    expect((await pageApi(page, 'PUT', '/admin/presence-reason-lists/default', { listId: null })).status).toBe(204);
+    expect(await signInStatus('nora.agent')).toEqual({ status: 200, code: undefined });
+    await page.reload();
+    await choose('Presence reason list', 'The tenant default (none set)');
+    await page.getByText('Nora Quill now uses the tenant default presence reason list.').waitFor();
+    expect(((await pageApi(page, 'GET', `/admin/users/${agentId}`)).json as { presenceReasonList: unknown }).presenceReasonList).toBeNull();
+    expect(await signInStatus('nora.agent')).toEqual({ status: 403, code: 'PRESENCE_REASON_LIST_REQUIRED' });
+    expect((await pageApi(page, 'PUT', '/admin/presence-reason-lists/default', { listId: tenantDefault?.id })).status).toBe(204);
+  });
+});
+
+describe('Add existing user', () => {
+  it("adds a person of another tenant by email: an unknown one is refused on the field; they are listed and see this tenant in their picker", async () => {
+    await lanyard('tenant', 'create', 'Harbour B');
+    await personWithPassword('Harbour B', 'pat.b', 'Agent', 'Pat', 'Bay');
+
+    await page.goto('/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    await page.getByRole('button', { name: 'Add existing user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add existing user' });
+    const user = dialog.getByRole('textbox', { name: 'Username or email' });
+    await user.waitFor();
+    expect(await user.evaluate((input) => input === document.activeElement)).toBe(true);
+    await selectField('Role').getByRole('button', { name: /Agent/ }).waitFor();
+    await expectAccessible(page, 'admin-members-add');
+
+    await user.fill('nobody@example.test');
+    await page.keyboard.press('Enter');
+    await dialog.locator('.field-error', { hasText: 'No such user.' }).waitFor();
+    expect(await user.getAttribute('aria-invalid')).toBe('true');
+    expect(await user.evaluate((input) => input === document.activeElement)).toBe(true);
+    await expectAccessible(page, 'admin-members-add-unknown');
+    await expectAccessibleNarrow(page, 'admin-members-add-unknown');
+
+    await user.fill('pat.b@example.test');
+    expect(await user.getAttribute('aria-invalid')).toBeNull();
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await page.getByText(`pat.b now has access to ${admin.tenant} as Agent.`).waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.locator('tr[data-username="pat.b"]');
+    await row.waitFor();
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['pat.b', 'pat.b@example.test', 'Agent', 'No team', 'Enabled']);
+    await expectAccessible(page, 'admin-members-added');
+
+    // Adding the same person again is refused on the same field, and nothing changes.
+    await page.getByRole('button', { name: 'Add existing user' }).click();
+    await dialog.getByRole('textbox', { name: 'Username or email' }).fill('pat.b');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await dialog.locator('.field-error', { hasText: 'This person is already a member of this tenant.' }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    const member = await journey.newPage();
+    await signIn(member, 'pat.b', password);
+    await waitForPath(member, '/profile/general');
+    await member.getByRole('banner').getByRole('button', { name: /Tenant/ }).click();
+    await member.getByRole('option', { name: admin.tenant }).waitFor();
+    expect(await member.getByRole('option').allTextContents()).toEqual(expect.arrayContaining(['Harbour B', admin.tenant]));
+    await expectAccessible(member, 'admin-members-picker');
+  });
+});

@@ -1,0 +1,139 @@
+import type { Role } from '@lanyard/contracts/api';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { useIntl } from 'react-intl';
+import { addExistingUser, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
+import { isApiError, messageForError } from '../../api/client.ts';
+import { useMe } from '../../app/me-context.ts';
+import { AlertRegion } from '../../ui/message.tsx';
+import { SelectField } from '../../ui/select-field.tsx';
+import { TextField } from '../../ui/text-field.tsx';
+import { showToast } from '../../ui/toasts.tsx';
+import { grantableRoles } from './grantable.ts';
+
+const noTeam = 'none';
+
+type Field = 'user' | 'role' | 'team';
+
+/** The field a coded refusal of `POST /api/v1/admin/users/memberships` is about; others are shown above the form. */
+const fieldOfCode: Readonly<Record<string, Field>> = {
+  USER_NOT_FOUND: 'user',
+  USER_ALREADY_MEMBER: 'user',
+  ROLE_NOT_FOUND: 'role',
+  ROLE_NOT_GRANTABLE: 'role',
+  TEAM_NOT_FOUND: 'team',
+};
+
+/** Add existing user: a person who already has an account (in another tenant) becomes a member of this tenant; they are told by email. */
+export function AddMemberDialog({ roles, teams, onDone }: { roles: readonly Role[]; teams: readonly TeamWithCount[]; onDone: () => void }) {
+  const intl = useIntl();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const choices = grantableRoles(roles, me.permissions);
+  const [user, setUser] = useState('');
+  const [roleId, setRoleId] = useState<string | null>(choices.find((role) => role.name === 'Agent')?.id ?? choices[0]?.id ?? null);
+  const [teamId, setTeamId] = useState<string>(noTeam);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const userRef = useRef<HTMLInputElement>(null);
+
+  const add = useMutation({
+    mutationFn: () => addExistingUser({ user: user.trim(), roleId: roleId ?? '', teamId: teamId === noTeam ? null : teamId }),
+    onSuccess: async (answer) => {
+      showToast({ tone: 'success', text: intl.formatMessage({ id: 'addMember.done' }, { username: answer.username, role: answer.role.name, tenant: me.tenant.name }) });
+      onDone();
+      await queryClient.invalidateQueries({ queryKey: usersQueryKey });
+      await queryClient.invalidateQueries({ queryKey: teamsQueryKey });
+    },
+    onError: (error) => {
+      const message = messageForError(intl, error);
+      const field = isApiError(error) ? fieldOfCode[error.code] : undefined;
+      if (field === undefined) {
+        setProblem(message);
+        return;
+      }
+      setFieldErrors({ [field]: message });
+      if (field === 'user') userRef.current?.focus();
+      // The role and team lists keep focus where it is: the alert says what to change.
+      else setProblem(message);
+    },
+  });
+
+  const clearError = (field: Field) => {
+    if (fieldErrors[field] === undefined) return;
+    setFieldErrors((errors) => ({ ...errors, [field]: undefined }));
+    setProblem(null);
+  };
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (add.isPending || roleId === null || user.trim() === '') return;
+    setProblem(null);
+    setFieldErrors({});
+    add.mutate();
+  }
+
+  return (
+    <Dialog className="dialog">
+      <Heading slot="title" className="dialog-title">
+        {intl.formatMessage({ id: 'addMember.heading' })}
+      </Heading>
+      <p>{intl.formatMessage({ id: 'addMember.intro' }, { tenant: me.tenant.name })}</p>
+      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'addMember.heading' })}>
+        <TextField
+          label={intl.formatMessage({ id: 'addMember.user' })}
+          description={intl.formatMessage({ id: 'addMember.userHint' })}
+          name="user"
+          value={user}
+          onChange={(value) => {
+            setUser(value);
+            clearError('user');
+          }}
+          isIdentifier
+          isRequired
+          maxLength={254}
+          autoFocus
+          inputRef={userRef}
+          isInvalid={fieldErrors.user !== undefined}
+          errorMessage={fieldErrors.user}
+        />
+        <div className="field-row">
+          <SelectField
+            label={intl.formatMessage({ id: 'invite.role' })}
+            description={intl.formatMessage({ id: 'invite.roleHint' })}
+            placeholder={intl.formatMessage({ id: 'invite.rolePlaceholder' })}
+            options={choices.map((role) => ({ id: role.id, name: role.name }))}
+            value={roleId}
+            onChange={(value) => {
+              setRoleId(value);
+              clearError('role');
+            }}
+            errorMessage={fieldErrors.role}
+          />
+          <SelectField
+            label={intl.formatMessage({ id: 'addMember.team' })}
+            placeholder={intl.formatMessage({ id: 'directory.noTeam' })}
+            options={[{ id: noTeam, name: intl.formatMessage({ id: 'directory.noTeam' }) }, ...teams.map((team) => ({ id: team.id, name: team.name }))]}
+            value={teamId}
+            onChange={(value) => {
+              setTeamId(value ?? noTeam);
+              clearError('team');
+            }}
+            errorMessage={fieldErrors.team}
+          />
+        </div>
+        <div className="form-actions">
+          <Button type="submit" className="button button-primary" isDisabled={roleId === null}>
+            {intl.formatMessage({ id: 'addMember.submit' })}
+          </Button>
+          <Button className="button" slot="close">
+            {intl.formatMessage({ id: 'app.cancel' })}
+          </Button>
+          {add.isPending && <span className="muted">{intl.formatMessage({ id: 'addMember.adding' })}</span>}
+        </div>
+      </Form>
+    </Dialog>
+  );
+}
