@@ -94,7 +94,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   await registerOpenApi(app, config.version);
   // Before every route: a request naming a tenant of another region is answered 421 before it does anything.
-  registerRegionGuard(app, { regions: deps.regions });
+  const peerQuestions = { rateLimiter: deps.rateLimiter, perMinute: config.discoveryRateLimitPerMinute };
+  registerRegionGuard(app, { regions: deps.regions, peerQuestions });
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);
   registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) });
@@ -118,7 +119,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAuditRoutes(app, { audit: deps.audit, guards });
   registerPresenceRoutes(app, { presence: deps.presence, guards });
   registerTenancyRoutes(app, { tenancy: deps.tenancy, guards });
-  registerRegionRoutes(app, { regions: deps.regions });
+  registerRegionRoutes(app, { regions: deps.regions, peerQuestions });
   registerAccountRoutes(app, { account: deps.account, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerAccessibilityFeedbackRoutes(app, { feedback: deps.accessibilityFeedback, guards, rateLimiter: deps.rateLimiter, sessionCookieName: cookie.name });
   registerDownloadRoutes(app, { downloads: deps.downloads, guards });

@@ -48,6 +48,7 @@ const envSchema = z
     LANYARD_ACCESS_KEY_ID: z.string().max(64).optional(),
     LANYARD_ACCESS_KEY_SECRET: z.string().max(256).optional(),
     LANYARD_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+    LANYARD_DISCOVERY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(60),
     LANYARD_PASSWORD_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
     LANYARD_IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
     LANYARD_DOWNLOADS_DIR: z.string().min(1).optional(),
@@ -89,6 +90,8 @@ export interface Config {
   accessKey: { id: string | undefined; secret: string | undefined };
   /** Requests per minute per client network to each sign-in, forgot and reset endpoint. */
   authRateLimitPerMinute: number;
+  /** Questions a minute from one client network that make this deployment ask its peer regions (LANYARD_DISCOVERY_RATE_LIMIT). */
+  discoveryRateLimitPerMinute: number;
   /** Requests per minute per client network to the console's live common-password check. */
   passwordCheckRateLimitPerMinute: number;
   /** Rows a CSV user import invites per second at most, on each instance (each row queues one email). */
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: values.LANYARD_SECURE_COOKIES ?? publicUrl.protocol === 'https:',
     accessKey: { id: values.LANYARD_ACCESS_KEY_ID, secret: values.LANYARD_ACCESS_KEY_SECRET },
     authRateLimitPerMinute: values.LANYARD_AUTH_RATE_LIMIT,
+    discoveryRateLimitPerMinute: values.LANYARD_DISCOVERY_RATE_LIMIT,
     passwordCheckRateLimitPerMinute: values.LANYARD_PASSWORD_CHECK_RATE_LIMIT,
     importRowsPerSecond: values.LANYARD_IMPORT_ROWS_PER_SECOND,
     downloadsDir: path.resolve(values.LANYARD_DOWNLOADS_DIR ?? path.join(values.LANYARD_DATA_DIR, 'downloads')),

@@ -4,6 +4,12 @@ import type { Clock } from '../kernel/clock.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import { configurationAt, LocationCache, peerTimeoutMs } from './regions.ts';
 
+/**
+ * Called only when the peers are about to be asked (the tenant is neither held here nor cached, and no question about it is
+ * already out): where the caller's rate limit applies, so that made-up tenant ids cannot make this deployment flood its peers.
+ */
+export type BeforeAskingPeers = () => Promise<void>;
+
 /** Regions (SPEC §3.11): which deployment serves a tenant, asking the peer regions for tenants not held here. */
 export interface RegionsService {
   /** This deployment's region. */
@@ -14,9 +20,9 @@ export interface RegionsService {
    * Where the tenant is served: here, or in the peer region that holds it (answers cached). TENANT_NOT_FOUND when no region holds
    * it; 503 REGION_UNAVAILABLE when none that answered holds it and a peer did not answer (within 1.5 s).
    */
-  locate(tenantId: string): Promise<LanyardConfiguration>;
+  locate(tenantId: string, beforeAskingPeers?: BeforeAskingPeers): Promise<LanyardConfiguration>;
   /** Refuses a tenant homed in another region with 421 TENANT_IN_OTHER_REGION `{region, consoleUrl}`; a tenant held here, or known nowhere, passes. */
-  assertServedHere(tenantId: string): Promise<void>;
+  assertServedHere(tenantId: string, beforeAskingPeers?: BeforeAskingPeers): Promise<void>;
 }
 
 export function createRegionsService(deps: {
@@ -82,13 +88,16 @@ export function createRegionsService(deps: {
     throw new AppError('TENANT_NOT_FOUND', { details: { tenantId } });
   };
 
-  const locate = async (tenantId: string): Promise<LanyardConfiguration> => {
+  const locate = async (tenantId: string, beforeAskingPeers?: BeforeAskingPeers): Promise<LanyardConfiguration> => {
     const local = await localConfiguration(tenantId);
     if (local !== undefined) return local;
     const cached = cache.get(tenantId, deps.clock.now().getTime());
     if (cached?.kind === 'found') return cached.configuration;
     if (cached?.kind === 'absent' || deps.peers.size === 0) throw new AppError('TENANT_NOT_FOUND', { details: { tenantId } });
     // Concurrent questions about one tenant share one round of asking.
+    const asking = inFlight.get(tenantId);
+    if (asking !== undefined) return asking;
+    await beforeAskingPeers?.();
     const pending = inFlight.get(tenantId) ?? askPeers(tenantId).finally(() => inFlight.delete(tenantId));
     inFlight.set(tenantId, pending);
     return pending;
@@ -98,11 +107,11 @@ export function createRegionsService(deps: {
     region: deps.region,
     localConfiguration,
     locate,
-    async assertServedHere(tenantId) {
+    async assertServedHere(tenantId, beforeAskingPeers) {
       if ((await localConfiguration(tenantId)) !== undefined) return;
       let elsewhere: LanyardConfiguration;
       try {
-        elsewhere = await locate(tenantId);
+        elsewhere = await locate(tenantId, beforeAskingPeers);
       } catch (error) {
         // Known nowhere (or the peers are down): the request goes on, and answers as it would for any unknown tenant.
         if (isAppError(error, 'TENANT_NOT_FOUND') || isAppError(error, 'REGION_UNAVAILABLE')) return;

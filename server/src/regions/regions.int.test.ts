@@ -107,6 +107,39 @@ describe('GET /.well-known/lanyard-configuration', () => {
   });
 });
 
+describe('questions the peers must answer', () => {
+  it('are limited per client network; answers from the cache or of its own tenants never count', async () => {
+    const limited = await createTestApp({ LANYARD_REGION: 'ap2', LANYARD_PEER_REGIONS: `na1=${na.config.publicUrl.origin}`, LANYARD_DISCOVERY_RATE_LIMIT: '3' });
+    try {
+      const own = await limited.deps.tenants.createTenant('Acme Asia');
+      const ask = (tenantId: string, remoteAddress = '198.51.100.20') => limited.app.inject({ method: 'GET', url: `/.well-known/lanyard-configuration?tenantId=${tenantId}`, remoteAddress });
+      const madeUp = (index: number) => `01890a5d-ac96-774b-bcce-${String(index).padStart(12, '0')}`;
+      for (let index = 1; index <= 3; index += 1) expect((await ask(madeUp(index))).statusCode).toBe(404);
+      const refused = await ask(madeUp(4));
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Cached answers, its own tenants and tenants the peers named before still answer.
+      expect((await ask(madeUp(1))).statusCode).toBe(404);
+      expect((await ask(own.id)).json().region).toBe('ap2');
+      // An API request naming a made-up tenant would make it ask the peers too.
+      const named = await limited.app.inject({
+        method: 'POST',
+        url: '/api/v1/accessibility-feedback',
+        headers: { origin: limited.config.publicUrl.origin },
+        payload: { message: 'The contrast of the links is low.', tenantId: madeUp(5) },
+        remoteAddress: '198.51.100.20',
+      });
+      expect(named.statusCode, named.body).toBe(429);
+      expect(named.json().error.code).toBe('RATE_LIMITED');
+      // Another network is not affected, and finds a tenant of the peer.
+      expect((await ask(naAdmin.tenant.id, '203.0.113.40')).json().region).toBe('na1');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('a request naming a tenant of another region', () => {
   it('gets 421 TENANT_IN_OTHER_REGION with the region and its console URL, and changes nothing', async () => {
     for (const [method, url] of [
