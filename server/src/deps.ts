@@ -234,6 +234,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     roles,
     teams,
     sessions,
+    mfa,
+    login,
     presence,
     regions,
     audit,
