@@ -17,6 +17,7 @@ import { applyPreferences, forgetStoredPreferences, rememberTenant } from './pre
 import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
 import type { LoginLocationState } from './navigation-state.ts';
+import { tenantSwitchPath } from './tenant-switch-state.ts';
 import { useIntl } from 'react-intl';
 
 /** Where a person whose password must change is kept until it is changed (SPEC §3.3). */
@@ -146,7 +147,8 @@ export function SignedInLayout() {
             <div role="status" className="status-region">
               {visibleNotice !== null && <NoticeMessage notice={visibleNotice} onDismiss={() => setNotice(null)} />}
             </div>
-            {!me.data.passwordChangeRequired && me.data.permissions.includes('presence.use') && <MicrophoneStep />}
+            {/* Not over a tenant switch's enrolment: that step has the page to itself. */}
+            {!me.data.passwordChangeRequired && me.data.permissions.includes('presence.use') && location.pathname !== tenantSwitchPath && <MicrophoneStep />}
             <Outlet />
           </main>
           <footer className="site-footer">
