@@ -138,6 +138,8 @@ export const errorCodes = {
   SSO_NOT_AVAILABLE: { status: 422, message: 'Single sign-on is not set up for this username. Sign in with your password, or contact your administrator.' },
   IDENTITY_LINK_NOT_FOUND: { status: 404, message: 'No such linked identity provider.' },
   IDENTITY_LINK_LAST: { status: 409, message: 'This is your only way to sign in: it cannot be unlinked.' },
+  // Switching tenants (issue 15)
+  MFA_ENROLLMENT_REQUIRED: { status: 403, message: 'Your role in this tenant must use multi-factor authentication. Set it up to continue.' },
 } as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

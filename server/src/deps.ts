@@ -235,6 +235,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     roles,
     teams,
     sessions,
+    mfa,
+    login,
     presence,
     regions,
     audit,

@@ -9,8 +9,9 @@ import type { SingleUseLink } from '../links/links.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { SessionsService, StartedSession } from '../sessions/sessions-service.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Executor } from '../storage/db.ts';
 import { writeTogether } from '../storage/write-together.ts';
+import type { Tenant } from '../tenants/tenants.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 import { refusalDetails, type MethodResult, type SignInCandidate, type SignedInAccount, type UsedUnlockCode } from './login.ts';
@@ -50,6 +51,16 @@ export interface LoginService {
   completeSecondStep(challenge: string, code: string | undefined, meta: RequestMeta): Promise<{ session: StartedSession; recoveryCodes?: string[] }>;
   /** `POST /api/v1/auth/login/mfa/enrolment`: the pending TOTP of a forced enrolment. MFA_CHALLENGE_INVALID. */
   startEnrolmentAtSignIn(challenge: string, input: { secret?: string | undefined; period?: TotpPeriod | undefined }, meta: RequestMeta): Promise<TotpEnrolment>;
+  /**
+   * The forced-enrolment challenge of a signed-in person whose session is moving to a tenant whose MFA policy requires a factor
+   * they do not have (tenancy/, `POST /api/v1/me/tenant`), written in `executor`: issued as the sign-in issues one (single use,
+   * 5 minutes, stored hashed, answered by the same two second-step routes), for that tenant only. It records the session it
+   * replaces: completing it ends that session in the transaction that opens the new one, and refuses once that session has ended.
+   */
+  issueTenantSwitchEnrolment(
+    executor: Executor,
+    input: { userId: string; tenant: Tenant; replacesSessionId: string; fromTenantId: string; passwordChangeRequired: boolean },
+  ): Promise<{ challenge: string; allowedPeriods: TotpPeriod[] }>;
   /** A sign-in whose body was refused at the edge is still a failed sign-in: audited with reason invalid-input. */
   recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void>;
 }
@@ -63,7 +74,7 @@ export function createLoginService(deps: {
   users: Pick<UsersService, 'getUser' | 'findMembership'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'uncountPasswordAttempt' | 'recordLockout'>;
-  sessions: Pick<SessionsService, 'start'>;
+  sessions: Pick<SessionsService, 'start' | 'isLive' | 'endReplacedSession'>;
   audit: Pick<AuditService, 'record'>;
   links: SingleUseLinksService;
   mfa: Pick<MfaService, 'secondStepFor' | 'startSignInEnrolment' | 'consumeStep' | 'useRecoveryCode' | 'issueRecoveryCodes' | 'countRecoveryCodes' | 'notify'>;
@@ -124,12 +135,18 @@ export function createLoginService(deps: {
       await auditUnlockCodeUse(trx, account, code, meta);
     });
 
+  /** A challenge of either kind, stored hashed, living 5 minutes; `details` travel with it to the second step. */
+  const createChallenge = async (executor: Executor, step: 'totp' | 'enrolment', input: { userId: string; tenantId: string; details: Record<string, unknown> }): Promise<string> => {
+    const kind = step === 'totp' ? challenges.totp : challenges.enrolment;
+    const expiresAt = new Date(deps.clock.now().getTime() + challengeLifetimeMs);
+    const { token } = await kind.create(executor, { tenantId: input.tenantId, userId: input.userId, createdBy: null, expiresAt, details: input.details });
+    return token;
+  };
+
   /** A right password with a second step to come: a challenge (stored hashed, 5 minutes) and its audit row; no session, and the count of failures is left as it was. */
   const issueChallenge = async (userId: string, tenantId: string, step: 'totp' | 'enrolment', passwordChangeRequired: boolean, meta: RequestMeta): Promise<string> =>
     deps.db.transaction().execute(async (trx) => {
-      const kind = step === 'totp' ? challenges.totp : challenges.enrolment;
-      const expiresAt = new Date(deps.clock.now().getTime() + challengeLifetimeMs);
-      const { token } = await kind.create(trx, { tenantId, userId, createdBy: null, expiresAt, details: { passwordChangeRequired } });
+      const token = await createChallenge(trx, step, { userId, tenantId, details: { passwordChangeRequired } });
       await deps.passwords.uncountPasswordAttempt(trx, userId);
       await deps.audit.record(trx, {
         tenantId,
@@ -189,6 +206,32 @@ export function createLoginService(deps: {
     throw new AppError('MFA_CODE_INVALID', { status: 401 });
   };
 
+  /** A tenant switch's challenge whose session has ended (signed out, timed out, revoked, or replaced by another of its challenges): nothing opens. */
+  const refuseReplacedSessionEnded = async (account: { user: { id: string }; tenant: { id: string } }, meta: RequestMeta): Promise<never> => {
+    await deps.audit.record(deps.db, {
+      tenantId: account.tenant.id,
+      actorUserId: account.user.id,
+      action: 'auth.login.failed',
+      result: 'failure',
+      targetType: 'user',
+      targetId: account.user.id,
+      ip: meta.ip,
+      details: { reason: 'replaced-session-ended', method: 'totp' },
+    });
+    throw new AppError('MFA_CHALLENGE_INVALID');
+  };
+
+  /**
+   * The session a tenant switch's challenge replaces (its first factor), or undefined for a sign-in's challenge: it must still be
+   * alive (checked again in the transaction that ends it), or the challenge is refused.
+   */
+  const replacedSessionOf = async (link: SingleUseLink, account: { user: { id: string }; tenant: { id: string } }, meta: RequestMeta) => {
+    if (typeof link.details.replacesSessionId !== 'string') return undefined;
+    const replaced = { sessionId: link.details.replacesSessionId, fromTenantId: link.details.fromTenantId };
+    if (!(await deps.sessions.isLive(account.user.id, replaced.sessionId))) return refuseReplacedSessionEnded(account, meta);
+    return replaced;
+  };
+
   return {
     async recordRefusedInput(attemptedUsername, meta) {
       const username = typeof attemptedUsername === 'string' ? attemptedUsername.slice(0, 254).replaceAll(unprintable, '\ufffd') : undefined;
@@ -242,11 +285,12 @@ export function createLoginService(deps: {
     async completeSecondStep(challenge, code, meta) {
       const { link, enrolment } = await findChallenge(challenge);
       const account = await accountOf(link, meta);
+      const replaced = await replacedSessionOf(link, account, meta);
       const result = await deps.totp.check({ userId: account.user.id, tenant: account.tenant }, code, { enrolling: enrolment });
       if (!result.ok) return refuseSecondStep(result, account, meta);
       const { use } = result;
       const passwordChangeRequired = link.details.passwordChangeRequired === true;
-      const method = use.kind === 'totp' ? 'password+totp' : 'password+recovery-code';
+      const method = `${replaced === undefined ? 'password' : 'session'}+${use.kind === 'totp' ? 'totp' : 'recovery-code'}`;
       let recoveryCodes: string[] | undefined;
       try {
         const session = await deps.db.transaction().execute(async (trx) => {
@@ -254,6 +298,8 @@ export function createLoginService(deps: {
           const consumed = use.kind === 'totp' ? await deps.mfa.consumeStep(trx, account.user.id, use.step, { confirm: enrolment }) : await deps.mfa.useRecoveryCode(trx, account.user.id, use.code);
           if (!consumed) throw new CodeNotConsumed(use.kind === 'totp' ? 'replayed-code' : 'wrong-code', use.kind === 'totp' ? use.step : undefined);
           await (enrolment ? challenges.enrolment : challenges.totp).consume(trx, challenge, link);
+          // The session this one replaces ends with it; one that ended meanwhile (signed out, timed out, revoked) takes the challenge with it.
+          if (replaced !== undefined && !(await deps.sessions.endReplacedSession(account.user.id, replaced.sessionId, trx))) throw new ReplacedSessionEnded();
           if (enrolment) {
             recoveryCodes = await deps.mfa.issueRecoveryCodes(trx, account.user.id);
             await deps.mfa.notify(trx, 'mfa-enabled', { ...account, actorUserId: account.user.id, meta, details: { atSignIn: true } });
@@ -271,20 +317,43 @@ export function createLoginService(deps: {
             targetType: 'user',
             targetId: account.user.id,
             ip: meta.ip,
-            details: { method, passwordChangeRequired, ...(enrolment ? { enrolled: true } : {}) },
+            details: { method, passwordChangeRequired, ...(enrolment ? { enrolled: true } : {}), ...(replaced === undefined ? {} : { replacedSessionId: replaced.sessionId }) },
           });
+          if (replaced !== undefined) {
+            await deps.audit.record(trx, {
+              tenantId: account.tenant.id,
+              actorUserId: account.user.id,
+              action: 'session.tenant.switched',
+              result: 'success',
+              targetType: 'session',
+              targetId: started.sessionId,
+              ip: meta.ip,
+              details: { fromTenantId: replaced.fromTenantId, replacedSessionId: replaced.sessionId, ...(enrolment ? { enrolled: true } : {}) },
+            });
+          }
           return started;
         });
         return recoveryCodes === undefined ? { session } : { session, recoveryCodes };
       } catch (error) {
+        if (error instanceof ReplacedSessionEnded) return refuseReplacedSessionEnded(account, meta);
         if (!(error instanceof CodeNotConsumed)) throw error;
         return refuseSecondStep({ ok: false, reason: error.reason, ...(error.step === undefined ? {} : { step: error.step }) }, account, meta);
       }
     },
 
+    async issueTenantSwitchEnrolment(executor, input) {
+      const challenge = await createChallenge(executor, 'enrolment', {
+        userId: input.userId,
+        tenantId: input.tenant.id,
+        details: { passwordChangeRequired: input.passwordChangeRequired, replacesSessionId: input.replacesSessionId, fromTenantId: input.fromTenantId },
+      });
+      return { challenge, allowedPeriods: [...input.tenant.settings.mfaPolicy.allowedPeriods] };
+    },
+
     async startEnrolmentAtSignIn(challenge, input, meta) {
       const link = await challenges.enrolment.describe(challenge);
       const account = await accountOf(link, meta);
+      await replacedSessionOf(link, account, meta);
       return deps.mfa.startSignInEnrolment(account, input);
     },
   };
@@ -297,5 +366,12 @@ class CodeNotConsumed extends Error {
     readonly step: number | undefined,
   ) {
     super(reason);
+  }
+}
+
+/** The session a tenant switch's challenge replaces has ended: the transaction rolls back and the challenge is refused. */
+class ReplacedSessionEnded extends Error {
+  constructor() {
+    super('replaced-session-ended');
   }
 }

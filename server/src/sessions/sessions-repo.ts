@@ -96,6 +96,31 @@ export async function deleteUserSession(db: Executor, userId: string, sessionId:
   return Number(result.numDeletedRows) > 0;
 }
 
+/** Whether a session of the user is still alive at `now` (neither timeout passed). */
+export async function isLiveUserSession(db: Executor, userId: string, sessionId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('absolute_expires_at', '>', now)
+    .where(sql<boolean>`last_seen_at + idle_timeout_seconds * interval '1 second' > ${now}`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Ends one session of a user if it is still alive at `now` (neither timeout passed); false when it is gone or timed out. */
+export async function deleteLiveUserSession(db: Executor, userId: string, sessionId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('absolute_expires_at', '>', now)
+    .where(sql<boolean>`last_seen_at + idle_timeout_seconds * interval '1 second' > ${now}`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 /** The user's sessions in a tenant that are still alive at `now` (neither timeout passed). */
 export async function countLiveSessions(db: Executor, userId: string, tenantId: string, now: Date): Promise<number> {
   const row = await db

@@ -15,6 +15,8 @@ import {
   deleteSession,
   deleteSessionByTokenHash,
   deleteUserSession,
+  deleteLiveUserSession,
+  isLiveUserSession,
   deleteUserSessions,
   findSessionByTokenHash,
   insertSession,
@@ -55,6 +57,10 @@ export interface SessionsService {
   applyPolicyToOpenSessions(tenantId: string, policy: { idleMinutes: number; absoluteHours: number }, executor: Executor): Promise<number>;
   /** Moves a session to another tenant of its user (the caller checked the membership), keeping the shorter of its timeouts and the tenant's; the next request acts there. SESSION_NOT_FOUND. */
   moveToTenant(sessionId: string, tenant: Tenant, executor?: Executor): Promise<void>;
+  /** Ends a live session of the user that a new one replaces (a tenant switch completed by a second step), in `executor`; false when it has ended or timed out meanwhile. */
+  /** Whether the user's session is still alive (not ended, not timed out). */
+  isLive(userId: string, sessionId: string): Promise<boolean>;
+  endReplacedSession(userId: string, sessionId: string, executor: Executor): Promise<boolean>;
 }
 
 export function createSessionsService(deps: {
@@ -136,6 +142,14 @@ export function createSessionsService(deps: {
 
     async moveToTenant(sessionId, tenant, executor = deps.db) {
       if (!(await moveSessionToTenant(executor, sessionId, tenant.id, tenant.settings.session.idleMinutes * 60, tenant.settings.session.absoluteHours))) throw new AppError('SESSION_NOT_FOUND');
+    },
+
+    isLive(userId, sessionId) {
+      return isLiveUserSession(deps.db, userId, sessionId, deps.clock.now());
+    },
+
+    endReplacedSession(userId, sessionId, executor) {
+      return deleteLiveUserSession(executor, userId, sessionId, deps.clock.now());
     },
   };
 }

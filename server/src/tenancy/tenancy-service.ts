@@ -3,8 +3,10 @@ import type { MyTenant } from '@lanyard/contracts/tenancy';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Principal } from '../kernel/principal.ts';
+import type { LoginService } from '../login/login-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Outbox } from '../mail/outbox.ts';
+import type { MfaService } from '../mfa/mfa-service.ts';
 import { membershipAddedEmail } from '../mail/templates.ts';
 import type { PresenceService } from '../presence/presence-service.ts';
 import type { RegionsService } from '../regions/regions-service.ts';
@@ -23,7 +25,10 @@ export interface TenancyService {
   /**
    * Moves the console session to another tenant of the person; the next request acts with that membership's role, permissions and
    * policies. Refuses: a bearer token (tokens stay scoped to their tenant: PERMISSION_DENIED), 421 TENANT_IN_OTHER_REGION, 403
-   * TENANT_MEMBERSHIP_REQUIRED (not a member, or no such tenant), 403 PRESENCE_REASON_LIST_REQUIRED (audited). Audited.
+   * TENANT_MEMBERSHIP_REQUIRED (not a member, or no such tenant), 403 PRESENCE_REASON_LIST_REQUIRED (audited), 403
+   * MFA_ENROLLMENT_REQUIRED (audited): the tenant's MFA policy requires a factor of the role there and the person has none — the
+   * session stays where it is, and the details carry a forced-enrolment challenge (`challenge`, `allowedPeriods`) whose completion
+   * at the sign-in's second step opens a session in that tenant and ends this one. Audited.
    */
   switchTenant(principal: Principal, tenantId: string, meta: RequestMeta): Promise<{ tenant: { id: string; name: string; region: string }; role: { id: string; name: string } }>;
   /** The tenant the next sign-in lands in: TENANT_MEMBERSHIP_REQUIRED. Audited. */
@@ -42,12 +47,18 @@ export function createTenancyService(deps: {
   roles: Pick<RolesService, 'getRole'>;
   teams: Pick<TeamsService, 'getTeam'>;
   sessions: Pick<SessionsService, 'moveToTenant'>;
+  mfa: Pick<MfaService, 'secondStepFor'>;
+  login: Pick<LoginService, 'issueTenantSwitchEnrolment'>;
   presence: Pick<PresenceService, 'mayUsePresence'>;
   regions: Pick<RegionsService, 'assertServedHere' | 'region'>;
   audit: Pick<AuditService, 'record'>;
   mail: Pick<Outbox, 'enqueue'>;
   loginUrl: string;
 }): TenancyService {
+  const switched = (tenant: { id: string; name: string; homeRegion: string }, membership: { role: { id: string; name: string } }) => ({
+    tenant: { id: tenant.id, name: tenant.name, region: tenant.homeRegion },
+    role: { id: membership.role.id, name: membership.role.name },
+  });
   const membershipRequired = (tenantId: string) => new AppError('TENANT_MEMBERSHIP_REQUIRED', { details: { tenantId } });
 
   /** The person's membership in a tenant of this region; another region's tenant is 421, a tenant they do not belong to 403. */
@@ -89,13 +100,28 @@ export function createTenancyService(deps: {
         await deps.audit.record(deps.db, auditRow('failure', { reason: 'no-presence-reason-list' }));
         throw new AppError('PRESENCE_REASON_LIST_REQUIRED');
       }
-      if (tenant.id !== principal.tenantId) {
-        await deps.db.transaction().execute(async (trx) => {
-          await deps.sessions.moveToTenant(principal.sessionId, tenant, trx);
-          await deps.audit.record(trx, auditRow('success', {}));
+      if (tenant.id === principal.tenantId) return switched(tenant, membership);
+      // The sign-in's second-step rule applies to a switch too. A person with an active TOTP gave its code at their sign-in (every
+      // password sign-in asks it, whatever the policy): they switch. One the policy requires to enrol enrols first, as at sign-in.
+      if ((await deps.mfa.secondStepFor({ user: { id: principal.userId }, membership, tenant })) === 'enrolment') {
+        const issued = await deps.db.transaction().execute(async (trx) => {
+          const challenge = await deps.login.issueTenantSwitchEnrolment(trx, {
+            userId: principal.userId,
+            tenant,
+            replacesSessionId: principal.sessionId,
+            fromTenantId: principal.tenantId,
+            passwordChangeRequired: principal.passwordChangeRequired,
+          });
+          await deps.audit.record(trx, auditRow('failure', { reason: 'mfa-enrolment-required' }));
+          return challenge;
         });
+        throw new AppError('MFA_ENROLLMENT_REQUIRED', { details: { challenge: issued.challenge, allowedPeriods: issued.allowedPeriods }, headers: { 'cache-control': 'no-store' } });
       }
-      return { tenant: { id: tenant.id, name: tenant.name, region: tenant.homeRegion }, role: { id: membership.role.id, name: membership.role.name } };
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.sessions.moveToTenant(principal.sessionId, tenant, trx);
+        await deps.audit.record(trx, auditRow('success', {}));
+      });
+      return switched(tenant, membership);
     },
 
     async setDefaultTenant(principal, tenantId, meta) {

@@ -25,6 +25,7 @@ import { ConfirmEmailPage } from '../features/confirm-email/confirm-email-page.t
 import { AccessibilityFeedbackPage } from '../features/admin/accessibility-feedback-page.tsx';
 import { DownloadsAdminPage } from '../features/admin/downloads-admin-page.tsx';
 import { IdentityProvidersPage } from '../features/admin/identity-providers-page.tsx';
+import { TenantSwitchPage } from './tenant-switch-page.tsx';
 
 /** Console routes (SPEC §4a). Signed-in routes sit under SignedInLayout, which sends strangers to /login. */
 export function createConsoleRouter() {
@@ -65,6 +66,7 @@ export function createConsoleRouter() {
             { path: 'admin/presence-reason-lists', element: <PresenceListsPage /> },
             { path: 'admin/accessibility-feedback', element: <AccessibilityFeedbackPage /> },
             { path: 'admin/downloads', element: <DownloadsAdminPage /> },
+            { path: 'switch-tenant', element: <TenantSwitchPage /> },
           ],
         },
         {

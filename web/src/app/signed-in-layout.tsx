@@ -18,6 +18,7 @@ import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
 import { fetchMicrophone, microphoneQueryKey } from '../api/presence.ts';
 import type { LoginLocationState } from './navigation-state.ts';
+import { tenantSwitchPath } from './tenant-switch-state.ts';
 import { useIntl } from 'react-intl';
 
 /** Where a person whose password must change is kept until it is changed (SPEC §3.3). */
@@ -152,7 +153,8 @@ export function SignedInLayout() {
             <div role="status" className="status-region">
               {visibleNotice !== null && <NoticeMessage notice={visibleNotice} onDismiss={() => setNotice(null)} />}
             </div>
-            {usesPresence && <MicrophoneStep />}
+            {/* Not over a tenant switch's enrolment: that step has the page to itself. */}
+            {usesPresence && location.pathname !== tenantSwitchPath && <MicrophoneStep />}
             <Outlet />
           </main>
           <footer className="site-footer">

@@ -1,13 +1,22 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, type Key } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router';
-import { messageForError } from '../api/client.ts';
+import { isApiError, messageForError } from '../api/client.ts';
 import { fetchMyTenants, myTenantsQueryKey, switchTenant } from '../api/presence.ts';
 import { ChevronDownIcon } from '../ui/icons.tsx';
 import { showToast } from '../ui/toasts.tsx';
 import { landingPath } from './admin-sections.ts';
+import type { Me } from '@lanyard/contracts/api';
 import { fetchMe, meQueryKey } from '../api/session.ts';
+import { tenantSwitchPath, tenantSwitchStateOf } from './tenant-switch-state.ts';
+
+/** After the session moved to another tenant: everything cached belongs to the previous one; the signed-in person is loaded again. */
+export async function reloadForSwitchedTenant(queryClient: QueryClient): Promise<Me | null> {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+  await queryClient.invalidateQueries({ queryKey: myTenantsQueryKey });
+  return queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
+}
 
 /** The tenant picker of the top bar (SPEC §2): shown to people in several tenants; the role and permissions of the chosen membership apply at once. */
 export function TenantPicker({ currentTenantId, currentName }: { currentTenantId: string; currentName: string }) {
@@ -18,14 +27,16 @@ export function TenantPicker({ currentTenantId, currentName }: { currentTenantId
   const change = useMutation({
     mutationFn: (tenantId: string) => switchTenant(tenantId),
     onSuccess: async (switched) => {
-      // Everything cached belongs to the previous tenant.
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
-      await queryClient.invalidateQueries({ queryKey: myTenantsQueryKey });
-      const me = await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: ({ signal }) => fetchMe(signal), staleTime: 0 });
+      const me = await reloadForSwitchedTenant(queryClient);
       showToast({ tone: 'success', text: intl.formatMessage({ id: 'tenantPicker.switched' }, { name: switched.tenant.name }) });
       await navigate(landingPath(me?.permissions ?? []));
     },
-    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
+    onError: async (error, tenantId) => {
+      // The tenant's MFA policy requires a factor of this role there: the sign-in's forced enrolment first, then that tenant.
+      const enrolment = isApiError(error) && error.code === 'MFA_ENROLLMENT_REQUIRED' ? tenantSwitchStateOf(error.details, tenants.data?.find((tenant) => tenant.id === tenantId)?.name, currentName) : undefined;
+      if (enrolment !== undefined) await navigate(tenantSwitchPath, { state: enrolment });
+      else showToast({ tone: 'error', text: messageForError(intl, error) });
+    },
   });
 
   if (tenants.data === undefined || tenants.data.length < 2) {

@@ -14,6 +14,17 @@ import { AuthenticationCodeField, EnrolmentDetails, initialSecretChoice, Recover
 /** What the password step asked for next. */
 export type SecondStepRequest = { kind: 'code'; challenge: string } | { kind: 'enrol'; challenge: string; allowedPeriods: TotpPeriod[] };
 
+/** The sign-in's wording, replaced where the step runs for something else (a tenant switch): each from the message catalogue. */
+export interface SecondStepTexts {
+  /** Why the enrolment is asked. */
+  required: string;
+  intro: string;
+  /** The way out without finishing. */
+  back: string;
+  /** The button after the recovery codes. */
+  continue: string;
+}
+
 /** The challenge is gone (expired, used, or the account locked meanwhile): the person starts again. */
 function endsTheAttempt(error: unknown): boolean {
   return isApiError(error) && (error.code === 'MFA_CHALLENGE_INVALID' || error.code === 'ACCOUNT_LOCKED');
@@ -32,14 +43,22 @@ function useFocusedHeading(key: string, enabled = true) {
  * The sign-in's second step: the authentication code (or a recovery code), or, when the role must use
  * MFA and none is set up, the enrolment — the same screens as My Profile › Security.
  */
-export function SecondStep({ request, onSignedIn, onRestart }: { request: SecondStepRequest; onSignedIn: () => void; onRestart: (problem: string | null) => void }) {
+export function SecondStep({ request, onSignedIn, onRestart, texts }: { request: SecondStepRequest; onSignedIn: () => void; onRestart: (problem: string | null) => void; texts?: SecondStepTexts }) {
+  const intl = useIntl();
+  const wording: SecondStepTexts = texts ?? {
+    required: intl.formatMessage({ id: 'login.enrol.required' }),
+    intro: intl.formatMessage({ id: 'login.enrol.intro' }),
+    back: intl.formatMessage({ id: 'login.code.back' }),
+    continue: intl.formatMessage({ id: 'login.enrolled.continue' }),
+  };
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
 
-  if (recoveryCodes !== null) return <EnrolledAtSignIn codes={recoveryCodes} onContinue={onSignedIn} />;
-  if (request.kind === 'enrol' && enrolment === null) return <ForcedEnrolment challenge={request.challenge} allowedPeriods={request.allowedPeriods} onStarted={setEnrolment} onRestart={onRestart} />;
+  if (recoveryCodes !== null) return <EnrolledAtSignIn codes={recoveryCodes} onContinue={onSignedIn} wording={wording} />;
+  if (request.kind === 'enrol' && enrolment === null) return <ForcedEnrolment challenge={request.challenge} allowedPeriods={request.allowedPeriods} onStarted={setEnrolment} onRestart={onRestart} wording={wording} />;
   return (
     <CodeStep
+      wording={wording}
       challenge={request.challenge}
       enrolment={enrolment}
       onRestart={onRestart}
@@ -51,7 +70,19 @@ export function SecondStep({ request, onSignedIn, onRestart }: { request: Second
   );
 }
 
-function CodeStep({ challenge, enrolment, onDone, onRestart }: { challenge: string; enrolment: TotpEnrolment | null; onDone: (answer: LoginMfaResponse) => void; onRestart: (problem: string | null) => void }) {
+function CodeStep({
+  challenge,
+  enrolment,
+  onDone,
+  onRestart,
+  wording,
+}: {
+  challenge: string;
+  enrolment: TotpEnrolment | null;
+  onDone: (answer: LoginMfaResponse) => void;
+  onRestart: (problem: string | null) => void;
+  wording: SecondStepTexts;
+}) {
   const intl = useIntl();
   const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
@@ -125,14 +156,26 @@ function CodeStep({ challenge, enrolment, onDone, onRestart }: { challenge: stri
       </p>
       <p className="muted small">
         <Button className="link-button" onPress={() => onRestart(null)}>
-          {intl.formatMessage({ id: 'login.code.back' })}
+          {wording.back}
         </Button>
       </p>
     </div>
   );
 }
 
-function ForcedEnrolment({ challenge, allowedPeriods, onStarted, onRestart }: { challenge: string; allowedPeriods: TotpPeriod[]; onStarted: (enrolment: TotpEnrolment) => void; onRestart: (problem: string | null) => void }) {
+function ForcedEnrolment({
+  challenge,
+  allowedPeriods,
+  onStarted,
+  onRestart,
+  wording,
+}: {
+  challenge: string;
+  allowedPeriods: TotpPeriod[];
+  onStarted: (enrolment: TotpEnrolment) => void;
+  onRestart: (problem: string | null) => void;
+  wording: SecondStepTexts;
+}) {
   const intl = useIntl();
   const [choice, setChoice] = useState<SecretChoice>(initialSecretChoice);
   const [problem, setProblem] = useState<string | null>(null);
@@ -163,8 +206,8 @@ function ForcedEnrolment({ challenge, allowedPeriods, onStarted, onRestart }: { 
       <h1 tabIndex={-1} ref={headingRef}>
         {heading}
       </h1>
-      <Message tone="info" title={intl.formatMessage({ id: 'login.enrol.required' })}>
-        <p>{intl.formatMessage({ id: 'login.enrol.intro' })}</p>
+      <Message tone="info" title={wording.required}>
+        <p>{wording.intro}</p>
       </Message>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-label={heading}>
@@ -183,14 +226,14 @@ function ForcedEnrolment({ challenge, allowedPeriods, onStarted, onRestart }: { 
       </Form>
       <p className="muted small after-form">
         <Button className="link-button" onPress={() => onRestart(null)}>
-          {intl.formatMessage({ id: 'login.code.back' })}
+          {wording.back}
         </Button>
       </p>
     </div>
   );
 }
 
-function EnrolledAtSignIn({ codes, onContinue }: { codes: string[]; onContinue: () => void }) {
+function EnrolledAtSignIn({ codes, onContinue, wording }: { codes: string[]; onContinue: () => void; wording: SecondStepTexts }) {
   const intl = useIntl();
   const headingRef = useFocusedHeading('enrolled');
   const heading = intl.formatMessage({ id: 'login.enrolled.heading' });
@@ -201,7 +244,7 @@ function EnrolledAtSignIn({ codes, onContinue }: { codes: string[]; onContinue: 
         {heading}
       </h1>
       <p>{intl.formatMessage({ id: 'login.enrolled.intro' })}</p>
-      <RecoveryCodesPanel codes={codes} onDone={onContinue} doneLabel={intl.formatMessage({ id: 'login.enrolled.continue' })} headingLevel={2} />
+      <RecoveryCodesPanel codes={codes} onDone={onContinue} doneLabel={wording.continue} headingLevel={2} />
     </div>
   );
 }

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { Secret, TOTP } from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './harness.ts';
+import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+
+/**
+ * Switching tenants into one whose MFA policy requires a factor of the person's role there (issue 15), in Chromium: the tenant
+ * picker takes the person through the sign-in's forced enrolment (code computed here), and they land in that tenant; the old
+ * session is ended. Axe on each state, 390 px on the enrolment screen.
+ */
+
+const password = 'Harbour-Lantern-2048';
+const secureTenant = 'Harbour Secure';
+
+let journey: Journey;
+let admin: BootstrapAdmin;
+
+beforeAll(async () => {
+  journey = await startJourney();
+  admin = await activateBootstrapAdmin(journey.server, password);
+});
+
+afterAll(async () => {
+  await journey?.close();
+});
+
+/** `lanyard <args>` beside the running server (handed to it over its control channel). */
+function lanyard(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: journey.server.dataDir, LANYARD_PUBLIC_URL: journey.server.baseUrl } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
+  });
+}
+
+/** The API as a script would call it, with a session cookie and the console's origin. */
+async function api(cookie: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${journey.server.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { cookie, origin: journey.server.baseUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+async function cookieOf(username: string, secret: string): Promise<string> {
+  const response = await fetch(`${journey.server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
+    body: JSON.stringify({ username, password: secret }),
+  });
+  expect(response.status).toBe(200);
+  const session = response.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session='));
+  return (session ?? '').split(';')[0] ?? '';
+}
+
+/** The code of an authenticator app for this secret now. */
+function codeFor(base32: string): string {
+  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(base32) }).generate({ timestamp: Date.now() });
+}
+
+describe('switching into a tenant that requires MFA', () => {
+  it('runs the forced enrolment from the top bar, then lands in that tenant; the old session is ended', async () => {
+    // A second tenant whose policy requires MFA of agents, where the administrator of the first is an agent.
+    await lanyard('tenant', 'create', secureTenant);
+    const invited = await lanyard('user', 'invite', '--tenant', secureTenant, '--username', 'boss.secure', '--email', 'boss.secure@example.test', '--role', 'Administrator');
+    const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
+    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', origin: journey.server.baseUrl }, body: JSON.stringify({ password }) });
+    expect(accepted.status).toBeLessThan(300);
+    const boss = await cookieOf('boss.secure', password);
+    const roles = (await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
+    const agentRole = roles.find((role) => role.name === 'Agent');
+    expect((await api(boss, 'POST', '/admin/users/memberships', { user: admin.username, roleId: agentRole?.id })).status).toBe(201);
+    expect((await api(boss, 'PUT', '/admin/security/mfa-policy', { mode: 'required', requiredRoleIds: [agentRole?.id], allowedPeriods: [30] })).status).toBe(200);
+
+    const page = await journey.newPage();
+    await signIn(page, admin.username, password);
+    await waitForPath(page, '/admin/users');
+    const firstTenantId = ((await pageApi(page, 'GET', '/me')).json as { tenant: { id: string } }).tenant.id;
+    const oldCookie = (await page.context().cookies()).find((cookie) => cookie.name === 'lanyard_session');
+    expect(oldCookie).toBeDefined();
+
+    // From the keyboard: the picker, the other tenant.
+    await page.getByRole('banner').getByRole('button', { name: /Tenant/ }).focus();
+    await page.keyboard.press('Enter');
+    const option = page.getByRole('option', { name: secureTenant });
+    await option.waitFor();
+    for (let presses = 0; presses < 5 && (await option.getAttribute('data-focused')) !== 'true'; presses++) await page.keyboard.press('ArrowDown');
+    expect(await option.getAttribute('data-focused')).toBe('true');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Set up multi-factor authentication' }).waitFor();
+    await waitForPath(page, '/switch-tenant');
+    await page.getByText(`${secureTenant} requires multi-factor authentication for your role there.`).waitFor();
+    // Until the enrolment is done, the session still acts in the first tenant.
+    expect(((await pageApi(page, 'GET', '/me')).json as { tenant: { id: string } }).tenant.id).toBe(firstTenantId);
+    await expectAccessible(page, 'tenant-mfa-01-enrolment');
+    await expectAccessibleNarrow(page, 'tenant-mfa-01-enrolment');
+
+    // Lanyard creates the secret; the code is computed here, as the authenticator app would.
+    await page.getByRole('button', { name: 'Continue' }).press('Enter');
+    const shown = page.locator('[data-field="mfa-secret"]');
+    await shown.waitFor();
+    const generated = ((await shown.textContent()) ?? '').replaceAll(' ', '');
+    expect(generated).toMatch(/^[A-Z2-7]{32}$/);
+    await expectAccessible(page, 'tenant-mfa-02-scan');
+    await expectAccessibleNarrow(page, 'tenant-mfa-02-scan');
+    const codeField = page.getByRole('textbox', { name: 'Authentication code' });
+    await codeField.fill(codeFor(generated));
+    await codeField.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Multi-factor authentication is on' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
+    await expectAccessible(page, 'tenant-mfa-03-codes');
+    await expectAccessibleNarrow(page, 'tenant-mfa-03-codes');
+    await page.getByRole('button', { name: `Continue to ${secureTenant}` }).press('Enter');
+
+    // An agent lands on My Profile, in the other tenant, with that role.
+    await waitForPath(page, '/profile/general');
+    await page.getByText(`You are now working in ${secureTenant}.`).waitFor();
+    const me = (await pageApi(page, 'GET', '/me')).json as { tenant: { name: string }; role: { name: string } };
+    expect(me.tenant.name).toBe(secureTenant);
+    expect(me.role.name).toBe('Agent');
+    await page.getByRole('banner').getByRole('button', { name: new RegExp(secureTenant) }).waitFor();
+    await expectAccessible(page, 'tenant-mfa-04-landed');
+    // The session of the first tenant was ended when this one opened.
+    expect((await api(`lanyard_session=${oldCookie?.value}`, 'GET', '/me')).status).toBe(401);
+    expect(journey.pageErrors).toEqual([]);
+  });
+});
