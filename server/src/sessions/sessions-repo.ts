@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../storage/db.ts';
-import type { SessionRow } from '../storage/database.ts';
+import type { Database, SessionRow } from '../storage/database.ts';
 import type { SessionRecord } from './sessions.ts';
 
 function toSession(row: SessionRow): SessionRecord {
@@ -96,28 +96,24 @@ export async function deleteUserSession(db: Executor, userId: string, sessionId:
   return Number(result.numDeletedRows) > 0;
 }
 
+/** One session of the user, still alive at `now` (neither timeout passed). */
+const liveUserSession = (userId: string, sessionId: string, now: Date) => (eb: ExpressionBuilder<Database, 'sessions'>) =>
+  eb.and([
+    eb('id', '=', sessionId),
+    eb('user_id', '=', userId),
+    eb('absolute_expires_at', '>', now),
+    eb(sql<Date>`last_seen_at + idle_timeout_seconds * interval '1 second'`, '>', now),
+  ]);
+
 /** Whether a session of the user is still alive at `now` (neither timeout passed). */
 export async function isLiveUserSession(db: Executor, userId: string, sessionId: string, now: Date): Promise<boolean> {
-  const row = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('absolute_expires_at', '>', now)
-    .where(sql<boolean>`last_seen_at + idle_timeout_seconds * interval '1 second' > ${now}`)
-    .executeTakeFirst();
+  const row = await db.selectFrom('sessions').select('id').where(liveUserSession(userId, sessionId, now)).executeTakeFirst();
   return row !== undefined;
 }
 
 /** Ends one session of a user if it is still alive at `now` (neither timeout passed); false when it is gone or timed out. */
 export async function deleteLiveUserSession(db: Executor, userId: string, sessionId: string, now: Date): Promise<boolean> {
-  const result = await db
-    .deleteFrom('sessions')
-    .where('id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('absolute_expires_at', '>', now)
-    .where(sql<boolean>`last_seen_at + idle_timeout_seconds * interval '1 second' > ${now}`)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('sessions').where(liveUserSession(userId, sessionId, now)).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 

@@ -57,9 +57,9 @@ export interface SessionsService {
   applyPolicyToOpenSessions(tenantId: string, policy: { idleMinutes: number; absoluteHours: number }, executor: Executor): Promise<number>;
   /** Moves a session to another tenant of its user (the caller checked the membership), keeping the shorter of its timeouts and the tenant's; the next request acts there. SESSION_NOT_FOUND. */
   moveToTenant(sessionId: string, tenant: Tenant, executor?: Executor): Promise<void>;
-  /** Ends a live session of the user that a new one replaces (a tenant switch completed by a second step), in `executor`; false when it has ended or timed out meanwhile. */
   /** Whether the user's session is still alive (not ended, not timed out). */
   isLive(userId: string, sessionId: string): Promise<boolean>;
+  /** Ends a live session of the user that a new one replaces (a tenant switch completed by a second step), in `executor`; false when it has ended or timed out meanwhile. */
   endReplacedSession(userId: string, sessionId: string, executor: Executor): Promise<boolean>;
 }
 
