@@ -140,6 +140,7 @@ export const errorCodes = {
   IDENTITY_LINK_LAST: { status: 409, message: 'This is your only way to sign in: it cannot be unlinked.' },
   // Switching tenants (issue 15)
   MFA_ENROLLMENT_REQUIRED: { status: 403, message: 'Your role in this tenant must use multi-factor authentication. Set it up to continue.' },
+  MFA_CODE_REQUIRED: { status: 403, message: 'Your role in this tenant must use multi-factor authentication. Enter your authentication code to continue.' },
 } as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -145,7 +145,7 @@ describe('the lanyard command', () => {
       const role = await deps.roles.getRoleByName(tenant.id, 'Supervisor');
       const issued = await deps.invitations.inviteUser(tenant.id, { username: 'cli.integrator', email: 'cli@example.test', firstName: 'C', lastName: 'I', roleId: role.id });
       await deps.db.updateTable('users').set({ status: 'active' }).where('id', '=', issued.user.id).execute();
-      const principal = { kind: 'session' as const, userId: issued.user.id, tenantId: tenant.id, sessionId: 'cli', roleId: role.id, permissions: new Set(role.permissions), passwordChangeRequired: false };
+      const principal = { kind: 'session' as const, userId: issued.user.id, tenantId: tenant.id, sessionId: 'cli', roleId: role.id, permissions: new Set(role.permissions), passwordChangeRequired: false, secondFactor: false };
       const created = await deps.accessKeys.createKey(principal, {});
       key = { accessKeyId: created.key.accessKeyId, secret: created.secret };
     } finally {

@@ -15,6 +15,8 @@ export interface SessionPrincipal {
   permissions: ReadonlySet<Permission>;
   /** The password expired or breaks a tightened policy: only changing it (and signing out) is allowed. */
   passwordChangeRequired: boolean;
+  /** The session was opened after a second factor (a TOTP or recovery code). */
+  secondFactor: boolean;
 }
 
 /** A caller presenting an access token obtained by exchanging an access key. */

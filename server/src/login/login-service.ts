@@ -52,14 +52,15 @@ export interface LoginService {
   /** `POST /api/v1/auth/login/mfa/enrolment`: the pending TOTP of a forced enrolment. MFA_CHALLENGE_INVALID. */
   startEnrolmentAtSignIn(challenge: string, input: { secret?: string | undefined; period?: TotpPeriod | undefined }, meta: RequestMeta): Promise<TotpEnrolment>;
   /**
-   * The forced-enrolment challenge of a signed-in person whose session is moving to a tenant whose MFA policy requires a factor
-   * they do not have (tenancy/, `POST /api/v1/me/tenant`), written in `executor`: issued as the sign-in issues one (single use,
-   * 5 minutes, stored hashed, answered by the same two second-step routes), for that tenant only. It records the session it
-   * replaces: completing it ends that session in the transaction that opens the new one, and refuses once that session has ended.
+   * The second-step challenge of a signed-in person whose session is moving to a tenant whose MFA policy requires a factor of
+   * their role there (tenancy/, `POST /api/v1/me/tenant`), written in `executor`: `enrolment` for a person without one, `totp` for
+   * one whose session was opened without it (single sign-on, or signed in before enrolling). Issued as the sign-in issues one
+   * (single use, 5 minutes, stored hashed, answered by the same second-step routes), for that tenant only. It records the session
+   * it replaces: completing it ends that session in the transaction that opens the new one, and refuses once that session has ended.
    */
-  issueTenantSwitchEnrolment(
+  issueTenantSwitchChallenge(
     executor: Executor,
-    input: { userId: string; tenant: Tenant; replacesSessionId: string; fromTenantId: string; passwordChangeRequired: boolean },
+    input: { step: 'totp' | 'enrolment'; userId: string; tenant: Tenant; replacesSessionId: string; fromTenantId: string; passwordChangeRequired: boolean },
   ): Promise<{ challenge: string; allowedPeriods: TotpPeriod[] }>;
   /** A sign-in whose body was refused at the edge is still a failed sign-in: audited with reason invalid-input. */
   recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void>;
@@ -307,7 +308,7 @@ export function createLoginService(deps: {
             const remaining = await deps.mfa.countRecoveryCodes(account.user.id, trx);
             await deps.mfa.notify(trx, 'mfa-recovery-code-used', { ...account, actorUserId: account.user.id, meta, recoveryCodesRemaining: remaining, details: { remaining } });
           }
-          const started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired }, trx);
+          const started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired, secondFactor: true }, trx);
           await deps.passwords.clearPasswordAttempts(trx, account.user.id);
           await deps.audit.record(trx, {
             tenantId: account.tenant.id,
@@ -341,8 +342,8 @@ export function createLoginService(deps: {
       }
     },
 
-    async issueTenantSwitchEnrolment(executor, input) {
-      const challenge = await createChallenge(executor, 'enrolment', {
+    async issueTenantSwitchChallenge(executor, input) {
+      const challenge = await createChallenge(executor, input.step, {
         userId: input.userId,
         tenantId: input.tenant.id,
         details: { passwordChangeRequired: input.passwordChangeRequired, replacesSessionId: input.replacesSessionId, fromTenantId: input.fromTenantId },

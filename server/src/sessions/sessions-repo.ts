@@ -15,6 +15,7 @@ function toSession(row: SessionRow): SessionRecord {
     ip: row.ip,
     userAgent: row.user_agent,
     passwordChangeRequired: row.password_change_required,
+    secondFactor: row.second_factor,
   };
 }
 
@@ -33,6 +34,7 @@ export async function insertSession(db: Executor, session: SessionRecord, tokenH
       ip: session.ip,
       user_agent: session.userAgent,
       password_change_required: session.passwordChangeRequired,
+      second_factor: session.secondFactor,
     })
     .execute();
 }

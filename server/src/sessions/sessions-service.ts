@@ -8,7 +8,7 @@ import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState, type SessionRecord } from './sessions.ts';
+import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState, type SessionRecord, type SessionStart } from './sessions.ts';
 import {
   countLiveSessions,
   clearPasswordChangeRequired,
@@ -38,7 +38,7 @@ export interface StartedSession {
 /** Console sessions: server-side, identified by a random cookie value stored only as a keyed hash. */
 export interface SessionsService {
   /** Opens a session in a tenant, with the tenant's idle and absolute timeouts; returns the cookie value once. */
-  start(userId: string, tenant: Tenant, meta: RequestMeta & { passwordChangeRequired: boolean }, executor?: Executor): Promise<StartedSession>;
+  start(userId: string, tenant: Tenant, meta: SessionStart, executor?: Executor): Promise<StartedSession>;
   /** Resolves a session cookie to a principal; refuses an unknown cookie, or one of a user no longer active or a member, with AUTH_REQUIRED, and a timed-out session with AUTH_SESSION_EXPIRED (both end the session). */
   authenticate(token: string): Promise<Principal>;
   /** Ends the session of this cookie (nothing happens for an unknown one). */

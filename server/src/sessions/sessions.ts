@@ -18,6 +18,8 @@ export interface SessionRecord {
   ip: string | null;
   userAgent: string | null;
   passwordChangeRequired: boolean;
+  /** Opened after a second factor (a TOTP or recovery code at the sign-in's second step). */
+  secondFactor: boolean;
 }
 
 export type SessionState = 'active' | 'idle-expired' | 'absolute-expired';
@@ -32,13 +34,16 @@ export function sessionState(session: Pick<SessionRecord, 'lastSeenAt' | 'absolu
 /** lastSeenAt is written at most this often, so a busy console does not write on every request. */
 export const touchIntervalMs = 60_000;
 
+/** How a session is opened: the request's metadata, whether the password must change first, and whether a second factor was given. */
+export type SessionStart = RequestMeta & { passwordChangeRequired: boolean; secondFactor?: boolean };
+
 /** A new session in a tenant, opened at `now` with the tenant's idle and absolute timeouts; the user agent is cut at 512 characters. */
 export function newSessionRecord(fields: {
   id: string;
   userId: string;
   tenant: Pick<Tenant, 'id' | 'settings'>;
   now: Date;
-  meta: RequestMeta & { passwordChangeRequired: boolean };
+  meta: SessionStart;
 }): SessionRecord {
   const { id, userId, tenant, now, meta } = fields;
   return {
@@ -52,6 +57,7 @@ export function newSessionRecord(fields: {
     ip: meta.ip ?? null,
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     passwordChangeRequired: meta.passwordChangeRequired,
+    secondFactor: meta.secondFactor === true,
   };
 }
 
@@ -61,7 +67,7 @@ export function needsTouch(session: Pick<SessionRecord, 'lastSeenAt'>, now: Date
 }
 
 /** The principal of an active session of an active member: the role's permissions, unknown ones dropped. */
-export function sessionPrincipalOf(session: Pick<SessionRecord, 'id' | 'userId' | 'tenantId' | 'passwordChangeRequired'>, membership: Pick<Membership, 'role'>): SessionPrincipal {
+export function sessionPrincipalOf(session: Pick<SessionRecord, 'id' | 'userId' | 'tenantId' | 'passwordChangeRequired' | 'secondFactor'>, membership: Pick<Membership, 'role'>): SessionPrincipal {
   return {
     kind: 'session',
     userId: session.userId,
@@ -70,6 +76,7 @@ export function sessionPrincipalOf(session: Pick<SessionRecord, 'id' | 'userId' 
     roleId: membership.role.id,
     permissions: new Set<Permission>(membership.role.permissions.filter(isPermission)),
     passwordChangeRequired: session.passwordChangeRequired,
+    secondFactor: session.secondFactor,
   };
 }
 

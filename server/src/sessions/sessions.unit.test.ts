@@ -20,6 +20,7 @@ describe('newSessionRecord', () => {
       ip: '127.0.0.1',
       userAgent: 'test-agent',
       passwordChangeRequired: false,
+      secondFactor: false,
     });
   });
 
@@ -58,7 +59,7 @@ describe('needsTouch', () => {
 
 describe('sessionPrincipalOf', () => {
   it('is a session principal with the role’s known permissions and the session’s password-change flag', () => {
-    const session = { id: 's-1', userId: 'u-1', tenantId: 't-1', passwordChangeRequired: true };
+    const session = { id: 's-1', userId: 'u-1', tenantId: 't-1', passwordChangeRequired: true, secondFactor: true };
     const principal = sessionPrincipalOf(session, { role: { id: 'r-1', name: 'Agent', permissions: ['presence.use', 'no.such.permission'], passwordPolicy: null } });
     expect(principal).toEqual({
       kind: 'session',
@@ -68,6 +69,7 @@ describe('sessionPrincipalOf', () => {
       roleId: 'r-1',
       permissions: new Set(['presence.use']),
       passwordChangeRequired: true,
+      secondFactor: true,
     });
   });
 });

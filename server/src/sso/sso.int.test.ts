@@ -160,6 +160,8 @@ describe('sign-in with SSO', () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `lanyard_session=${session}` } });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ tenant: { id: admin.tenant.id } });
+    // Lanyard's own second factor was not asked: a switch into a tenant that requires one asks a code first (tenancy-mfa).
+    expect(await t.deps.db.selectFrom('sessions').select('second_factor').where('user_id', '=', user.id).execute()).toEqual([{ second_factor: false }]);
     const links = await t.deps.db.selectFrom('identity_links').selectAll().where('user_id', '=', user.id).execute();
     expect(links).toMatchObject([{ issuer: op.issuer, subject: 'sub-ruby', provider_id: providerId }]);
     expect((await t.mailbox()).filter((email) => email.to === 'ruby.gillis@example.test').map((email) => email.subject)).toContain('An identity provider was linked to your Lanyard account');

@@ -97,6 +97,8 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   password_change_required: boolean;
+  /** Opened after a second factor (a TOTP or recovery code at the sign-in's second step). */
+  second_factor: Generated<boolean>;
 }
 
 export interface OutboxMessagesTable {

@@ -14,6 +14,7 @@ import * as mfa from './migrations/0011-mfa.ts';
 import * as singleSignOn from './migrations/0012-single-sign-on.ts';
 import * as accountDownloads from './migrations/0013-account-downloads.ts';
 import * as presence from './migrations/0014-presence.ts';
+import * as sessionSecondFactor from './migrations/0015-session-second-factor.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012-single-sign-on': singleSignOn,
   '0013-account-downloads': accountDownloads,
   '0014-presence': presence,
+  '0015-session-second-factor': sessionSecondFactor,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

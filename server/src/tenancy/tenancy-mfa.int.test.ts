@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleNamed, signedInUser, type SignedInUser } from '../testing/journeys.ts';
-import { codeFor, enrolTotp, passwordStep, secondStep } from '../testing/mfa-journeys.ts';
+import { challengeFor, codeFor, enrolTotp, secondStep } from '../testing/mfa-journeys.ts';
 import { createTestApp, testOrigin, type TestApp } from '../testing/test-app.ts';
 
 /**
@@ -212,15 +212,44 @@ describe('switching into a tenant that requires MFA, without a factor', () => {
 });
 
 describe('switches that need no enrolment', () => {
-  it('a person with TOTP switches into the tenant that requires it directly (their sign-in asked their code)', async () => {
+  it('a person with TOTP: a session opened with the code switches directly; one opened before enrolling gives a code first', async () => {
     const user = await person();
-    await enrolTotp(t, user);
-    // Their password sign-in in A (policy optional) asks the code: secondStepFor answers "totp" for every active factor.
-    expect((await passwordStep(t, user.username)).json()).toMatchObject({ mfaRequired: true, mfaEnrolmentRequired: false });
-    const switched = await switchTo(user, adminB.tenant.id);
+    const enrolled = await enrolTotp(t, user);
+    // Their password sign-in in A (policy optional) asks the code: secondStepFor answers "totp" for every active factor, and the
+    // session opened by the code carries it.
+    const challenge = await challengeFor(t, user.username);
+    const signedIn = await secondStep(t, challenge, codeFor(enrolled.secret, t.clock.now(), enrolled.period));
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    t.clock.advance(enrolled.period * 1000);
+    const withCode = { headers: headersOf(sessionCookieOf(signedIn)) };
+    const switched = await switchTo(withCode, adminB.tenant.id);
     expect(switched.statusCode, switched.body).toBe(200);
-    expect(switched.json().tenant.id).toBe(adminB.tenant.id);
-    expect((await request(user.headers, 'GET', '/api/v1/me')).json().tenant.id).toBe(adminB.tenant.id);
+    expect((await request(withCode.headers, 'GET', '/api/v1/me')).json().tenant.id).toBe(adminB.tenant.id);
+
+    // The session opened before they enrolled never gave a code: B (which requires one of agents) asks it first.
+    const before = await stored(user.userId);
+    const refused = await switchTo(user, adminB.tenant.id);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const { error } = refused.json();
+    expect(error.code).toBe('MFA_CODE_REQUIRED');
+    expect(error.details).toEqual({ challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(await stored(user.userId)).toEqual(before);
+    expect((await request(user.headers, 'GET', '/api/v1/me')).json().tenant.id).toBe(adminA.tenant.id);
+    const event = (await t.deps.audit.list(adminB.tenant.id, { limit: 100 })).find((entry) => entry.actorUserId === user.userId && entry.result === 'failure');
+    expect(event).toMatchObject({ action: 'session.tenant.switched', details: { reason: 'mfa-code-required' } });
+    // A wrong code opens nothing; the right one opens a session in B and ends the one it replaces.
+    expect((await secondStep(t, error.details.challenge, '000000')).statusCode).toBe(401);
+    const done = await secondStep(t, error.details.challenge, codeFor(enrolled.secret, t.clock.now(), enrolled.period));
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().recoveryCodes).toBeUndefined();
+    expect((await request(headersOf(sessionCookieOf(done)), 'GET', '/api/v1/me')).json().tenant.id).toBe(adminB.tenant.id);
+    expect((await request(user.headers, 'GET', '/api/v1/me')).json().error.code).toBe('AUTH_REQUIRED');
+    // Where nothing is required (the tenant whose policy is off), such a session switches directly.
+    const again = await signedInUser(t, { tenant: adminA.tenant, username: `switch.late${++people}`, role: 'Agent' });
+    await addTo(adminOff, again.username, 'Agent');
+    await enrolTotp(t, again);
+    expect((await switchTo(again, adminOff.tenant.id)).statusCode).toBe(200);
   });
 
   it('a tenant whose policy is off, or one that requires MFA of other roles, switches directly', async () => {

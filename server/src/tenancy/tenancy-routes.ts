@@ -32,13 +32,13 @@ export function registerTenancyRoutes(app: App, deps: { tenancy: TenancyService;
         tags: ['profile'],
         summary: "Switch this console session to another of my tenants: from the next request on, that membership's role, permissions and policies apply",
         description:
-          'Tokens stay scoped to the tenant they were issued in: a bearer token gets PERMISSION_DENIED. The presence reason list check of the sign-in applies, and so does its MFA rule: where the MFA policy requires a factor of my role there and I have none, the answer is `403 MFA_ENROLLMENT_REQUIRED` and the session stays where it is; `error.details` holds a single-use forced-enrolment `challenge` (5 minutes) and the tenant\'s `allowedPeriods`, for `/api/v1/auth/login/mfa/enrolment` and `/api/v1/auth/login/mfa`, whose completion opens a session in that tenant and ends this one.',
+          'Tokens stay scoped to the tenant they were issued in: a bearer token gets PERMISSION_DENIED. The presence reason list check of the sign-in applies, and so does its MFA rule: where the MFA policy requires a factor of my role there and I have none, the answer is `403 MFA_ENROLLMENT_REQUIRED` and the session stays where it is; `error.details` holds a single-use forced-enrolment `challenge` (5 minutes) and the tenant\'s `allowedPeriods`, for `/api/v1/auth/login/mfa/enrolment` and `/api/v1/auth/login/mfa`, whose completion opens a session in that tenant and ends this one. Where I have a factor but this session was opened without it (single sign-on, or signed in before enrolling), the answer is `403 MFA_CODE_REQUIRED` with a code `challenge` for `/api/v1/auth/login/mfa`, completed the same way.',
         security: signedInSecurity,
         body: tenantChoiceBodySchema,
         response: {
           200: switchedTenantSchema,
           ...errorResponses,
-          403: errorBodySchema.describe('TENANT_MEMBERSHIP_REQUIRED, PRESENCE_REASON_LIST_REQUIRED, MFA_ENROLLMENT_REQUIRED (details: challenge, allowedPeriods), PERMISSION_DENIED (a bearer token), CSRF_REJECTED'),
+          403: errorBodySchema.describe('TENANT_MEMBERSHIP_REQUIRED, PRESENCE_REASON_LIST_REQUIRED, MFA_ENROLLMENT_REQUIRED (details: challenge, allowedPeriods), MFA_CODE_REQUIRED (details: challenge), PERMISSION_DENIED (a bearer token), CSRF_REJECTED'),
           ...otherRegion,
         },
       },

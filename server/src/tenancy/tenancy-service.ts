@@ -7,6 +7,7 @@ import type { LoginService } from '../login/login-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
+import { requiredByPolicy } from '../mfa/mfa.ts';
 import { membershipAddedEmail } from '../mail/templates.ts';
 import type { PresenceService } from '../presence/presence-service.ts';
 import type { RegionsService } from '../regions/regions-service.ts';
@@ -28,7 +29,9 @@ export interface TenancyService {
    * TENANT_MEMBERSHIP_REQUIRED (not a member, or no such tenant), 403 PRESENCE_REASON_LIST_REQUIRED (audited), 403
    * MFA_ENROLLMENT_REQUIRED (audited): the tenant's MFA policy requires a factor of the role there and the person has none — the
    * session stays where it is, and the details carry a forced-enrolment challenge (`challenge`, `allowedPeriods`) whose completion
-   * at the sign-in's second step opens a session in that tenant and ends this one. Audited.
+   * at the sign-in's second step opens a session in that tenant and ends this one; 403 MFA_CODE_REQUIRED (audited): the policy
+   * requires a factor of the role there, the person has one, and this session was opened without it (single sign-on, or signed in
+   * before enrolling) — the details carry a code challenge (`challenge`) completed the same way. Audited.
    */
   switchTenant(principal: Principal, tenantId: string, meta: RequestMeta): Promise<{ tenant: { id: string; name: string; region: string }; role: { id: string; name: string } }>;
   /** The tenant the next sign-in lands in: TENANT_MEMBERSHIP_REQUIRED. Audited. */
@@ -48,7 +51,7 @@ export function createTenancyService(deps: {
   teams: Pick<TeamsService, 'getTeam'>;
   sessions: Pick<SessionsService, 'moveToTenant'>;
   mfa: Pick<MfaService, 'secondStepFor'>;
-  login: Pick<LoginService, 'issueTenantSwitchEnrolment'>;
+  login: Pick<LoginService, 'issueTenantSwitchChallenge'>;
   presence: Pick<PresenceService, 'mayUsePresence'>;
   regions: Pick<RegionsService, 'assertServedHere' | 'region'>;
   audit: Pick<AuditService, 'record'>;
@@ -101,21 +104,27 @@ export function createTenancyService(deps: {
         throw new AppError('PRESENCE_REASON_LIST_REQUIRED');
       }
       if (tenant.id === principal.tenantId) return switched(tenant, membership);
-      // The sign-in's second-step rule applies to a switch too. A person with an active TOTP gave its code at their sign-in (every
-      // password sign-in asks it, whatever the policy): they switch. One the policy requires to enrol enrols first, as at sign-in.
-      if ((await deps.mfa.secondStepFor({ user: { id: principal.userId }, membership, tenant })) === 'enrolment') {
+      // The sign-in's second-step rule applies to a switch too. One the policy requires to enrol enrols first, as at sign-in. A person
+      // with an active TOTP gave its code at a password sign-in (every one asks it, whatever the policy); a session opened without it
+      // (single sign-on, or signed in before enrolling) gives a code first where the policy requires a factor of the role.
+      const step = await deps.mfa.secondStepFor({ user: { id: principal.userId }, membership, tenant });
+      const challengeStep = step === 'enrolment' ? 'enrolment' : step === 'totp' && !principal.secondFactor && requiredByPolicy(tenant.settings.mfaPolicy, membership.role.id) ? 'totp' : undefined;
+      if (challengeStep !== undefined) {
         const issued = await deps.db.transaction().execute(async (trx) => {
-          const challenge = await deps.login.issueTenantSwitchEnrolment(trx, {
+          const challenge = await deps.login.issueTenantSwitchChallenge(trx, {
+            step: challengeStep,
             userId: principal.userId,
             tenant,
             replacesSessionId: principal.sessionId,
             fromTenantId: principal.tenantId,
             passwordChangeRequired: principal.passwordChangeRequired,
           });
-          await deps.audit.record(trx, auditRow('failure', { reason: 'mfa-enrolment-required' }));
+          await deps.audit.record(trx, auditRow('failure', { reason: challengeStep === 'enrolment' ? 'mfa-enrolment-required' : 'mfa-code-required' }));
           return challenge;
         });
-        throw new AppError('MFA_ENROLLMENT_REQUIRED', { details: { challenge: issued.challenge, allowedPeriods: issued.allowedPeriods }, headers: { 'cache-control': 'no-store' } });
+        const headers = { 'cache-control': 'no-store' };
+        if (challengeStep === 'totp') throw new AppError('MFA_CODE_REQUIRED', { details: { challenge: issued.challenge }, headers });
+        throw new AppError('MFA_ENROLLMENT_REQUIRED', { details: { challenge: issued.challenge, allowedPeriods: issued.allowedPeriods }, headers });
       }
       await deps.db.transaction().execute(async (trx) => {
         await deps.sessions.moveToTenant(principal.sessionId, tenant, trx);

@@ -33,8 +33,12 @@ export function TenantPicker({ currentTenantId, currentName }: { currentTenantId
     },
     onError: async (error, tenantId) => {
       // The tenant's MFA policy requires a factor of this role there: the sign-in's forced enrolment first, then that tenant.
-      const enrolment = isApiError(error) && error.code === 'MFA_ENROLLMENT_REQUIRED' ? tenantSwitchStateOf(error.details, tenants.data?.find((tenant) => tenant.id === tenantId)?.name, currentName) : undefined;
-      if (enrolment !== undefined) await navigate(tenantSwitchPath, { state: enrolment });
+      // Or a code, where the person has a factor and this session was opened without it (single sign-on).
+      const secondStep =
+        isApiError(error) && (error.code === 'MFA_ENROLLMENT_REQUIRED' || error.code === 'MFA_CODE_REQUIRED')
+          ? tenantSwitchStateOf(error.code, error.details, tenants.data?.find((tenant) => tenant.id === tenantId)?.name, currentName)
+          : undefined;
+      if (secondStep !== undefined) await navigate(tenantSwitchPath, { state: secondStep });
       else showToast({ tone: 'error', text: messageForError(intl, error) });
     },
   });

@@ -10,8 +10,8 @@ import { reloadForSwitchedTenant } from './tenant-picker.tsx';
 import { readTenantSwitchState } from './tenant-switch-state.ts';
 
 /**
- * The forced enrolment of a tenant switch (`403 MFA_ENROLLMENT_REQUIRED` from the tenant picker): the sign-in's enrolment screens
- * with the challenge the refusal carried. When the code is accepted the server has opened a session in that tenant and ended this
+ * The second step of a tenant switch from the tenant picker: the sign-in's enrolment screens (`403 MFA_ENROLLMENT_REQUIRED`), or its
+ * code step (`403 MFA_CODE_REQUIRED`), with the challenge the refusal carried. When the code is accepted the server has opened a session in that tenant and ended this
  * one; after the recovery codes the person lands there. Cancelling leaves them where they were.
  */
 export function TenantSwitchPage() {
@@ -45,8 +45,9 @@ export function TenantSwitchPage() {
 
   return (
     <SecondStep
-      request={{ kind: 'enrol', challenge: request.challenge, allowedPeriods: request.allowedPeriods }}
+      request={request.allowedPeriods.length === 0 ? { kind: 'code', challenge: request.challenge } : { kind: 'enrol', challenge: request.challenge, allowedPeriods: request.allowedPeriods }}
       texts={{
+        codeIntro: intl.formatMessage({ id: 'tenantSwitch.codeIntro' }, { tenant: request.tenantName, current: request.currentName }),
         required: intl.formatMessage({ id: 'tenantSwitch.required' }, { tenant: request.tenantName }),
         intro: intl.formatMessage({ id: 'tenantSwitch.intro' }, { tenant: request.tenantName, current: request.currentName }),
         back: intl.formatMessage({ id: 'tenantSwitch.cancel' }, { current: request.currentName }),

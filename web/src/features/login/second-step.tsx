@@ -23,6 +23,8 @@ export interface SecondStepTexts {
   back: string;
   /** The button after the recovery codes. */
   continue: string;
+  /** What the code step says above the field, where it is not the sign-in's. */
+  codeIntro?: string;
 }
 
 /** The challenge is gone (expired, used, or the account locked meanwhile): the person starts again. */
@@ -114,7 +116,7 @@ function CodeStep({
       <h1 tabIndex={-1} ref={headingRef}>
         {heading}
       </h1>
-      {enrolling ? <EnrolmentDetails enrolment={enrolment} /> : <p>{intl.formatMessage({ id: useRecovery ? 'login.recovery.intro' : 'login.code.intro' })}</p>}
+      {enrolling ? <EnrolmentDetails enrolment={enrolment} /> : <p>{useRecovery ? intl.formatMessage({ id: 'login.recovery.intro' }) : (wording.codeIntro ?? intl.formatMessage({ id: 'login.code.intro' }))}</p>}
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <Form className="form" onSubmit={submit} aria-label={heading}>
         {useRecovery ? (
