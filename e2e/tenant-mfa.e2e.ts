@@ -129,4 +129,38 @@ describe('switching into a tenant that requires MFA', () => {
     expect((await api(`lanyard_session=${oldCookie?.value}`, 'GET', '/me')).status).toBe(401);
     expect(journey.pageErrors).toEqual([]);
   });
+
+  it('asks the code of a session opened before the person enrolled, then lands in that tenant', async () => {
+    // An agent of the first tenant, also an agent of the secure one (created by the journey above).
+    const invited = await lanyard('user', 'invite', '--tenant', admin.tenant, '--username', 'pat.late', '--email', 'pat.late@example.test', '--role', 'Agent');
+    const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
+    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', origin: journey.server.baseUrl }, body: JSON.stringify({ password }) });
+    expect(accepted.status).toBeLessThan(300);
+    const boss = await cookieOf('boss.secure', password);
+    const agentRole = ((await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[]).find((role) => role.name === 'Agent');
+    expect((await api(boss, 'POST', '/admin/users/memberships', { user: 'pat.late', roleId: agentRole?.id })).status).toBe(201);
+
+    // Signed in with the password only (no factor yet), then enrolled from this session: it never gave a code.
+    const page = await journey.newPage();
+    await signIn(page, 'pat.late', password);
+    await waitForPath(page, '/profile/general');
+    const started = (await pageApi(page, 'POST', '/me/mfa/totp', { currentPassword: password })).json as { secret: string };
+    expect((await pageApi(page, 'POST', '/me/mfa/totp/confirm', { code: codeFor(started.secret) })).status).toBe(200);
+
+    await page.getByRole('banner').getByRole('button', { name: /Tenant/ }).click();
+    await page.getByRole('option', { name: secureTenant }).click();
+    await page.getByRole('heading', { level: 1, name: 'Enter your authentication code' }).waitFor();
+    await waitForPath(page, '/switch-tenant');
+    await page.getByText(`${secureTenant} requires multi-factor authentication for your role there. Enter the code from your authenticator app`).waitFor();
+    await expectAccessible(page, 'tenant-mfa-05-code');
+    await expectAccessibleNarrow(page, 'tenant-mfa-05-code');
+    // The code that confirmed the enrolment was used: the next period's is typed, as the app would show it then.
+    const field = page.getByRole('textbox', { name: 'Authentication code' });
+    await field.fill(new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(started.secret) }).generate({ timestamp: Date.now() + 30_000 }));
+    await field.press('Enter');
+    await waitForPath(page, '/profile/general');
+    const me = (await pageApi(page, 'GET', '/me')).json as { tenant: { name: string } };
+    expect(me.tenant.name).toBe(secureTenant);
+    expect(journey.pageErrors).toEqual([]);
+  });
 });
