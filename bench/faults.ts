@@ -57,7 +57,7 @@ async function seed(databaseUrl: string, masterKey: string, dataDir: string): Pr
     const signInUsers = await Promise.all(Array.from({ length: 6 }, async (_unused, index) => (await person(`agent.${index}`, agent.id), `agent.${index}`)));
     const writerUsers = await Promise.all(Array.from({ length: writeWorkers }, async (_unused, index) => (await person(`writer.${index}`, supervisor.id), `writer.${index}`)));
     const integrator = await person('integrator', supervisor.id);
-    const principal = { kind: 'session' as const, userId: integrator, tenantId: tenant.id, sessionId: 'bench', roleId: supervisor.id, permissions: new Set(supervisor.permissions), passwordChangeRequired: false };
+    const principal = { kind: 'session' as const, userId: integrator, tenantId: tenant.id, sessionId: 'bench', roleId: supervisor.id, permissions: new Set(supervisor.permissions), passwordChangeRequired: false, secondFactor: false };
     const { key, secret } = await deps.accessKeys.createKey(principal, { description: 'grants' });
     return { tenantId: tenant.id, signInUsers, writerUsers, grantKey: { accessKeyId: key.accessKeyId, secret } };
   } finally {

@@ -60,7 +60,7 @@ async function serve(): Promise<void> {
   const role = await deps.roles.getRoleByName(tenant.id, 'Supervisor');
   const issued = await deps.invitations.inviteUser(tenant.id, { username: 'bench', email: 'bench@example.test', firstName: 'B', lastName: 'B', roleId: role.id });
   await deps.db.updateTable('users').set({ status: 'active' }).where('id', '=', issued.user.id).execute();
-  const principal = { kind: 'session' as const, userId: issued.user.id, tenantId: tenant.id, sessionId: 'bench', roleId: role.id, permissions: new Set(role.permissions), passwordChangeRequired: false };
+  const principal = { kind: 'session' as const, userId: issued.user.id, tenantId: tenant.id, sessionId: 'bench', roleId: role.id, permissions: new Set(role.permissions), passwordChangeRequired: false, secondFactor: false };
   const { key, secret } = await deps.accessKeys.createKey(principal, { description: 'bench' });
   const { access_token: token } = await deps.tokens.issue(key.accessKeyId, secret, { ip: '127.0.0.1' });
 
