@@ -265,7 +265,9 @@ export function createLoginService(deps: {
       let started: StartedSession | undefined;
       await writeTogether(deps.db, async (writes) => {
         started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired }, writes);
-        await deps.passwords.clearPasswordAttempts(writes, account.user.id);
+        // A lock that ran out before this right password takes the unlock code handed out for it with it (an account never locked
+        // has none: no write).
+        await deps.passwords.clearPasswordAttempts(writes, account.user.id, { cancelUnlockCodes: account.credential.lockedUntil !== null });
         await deps.audit.record(writes, {
           tenantId: account.tenant.id,
           actorUserId: account.user.id,
@@ -309,7 +311,8 @@ export function createLoginService(deps: {
             await deps.mfa.notify(trx, 'mfa-recovery-code-used', { ...account, actorUserId: account.user.id, meta, recoveryCodesRemaining: remaining, details: { remaining } });
           }
           const started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired, secondFactor: true }, trx);
-          await deps.passwords.clearPasswordAttempts(trx, account.user.id);
+          // A completed sign-in leaves no unlock code open (the lock it was for ran out, or a code was used at the password step).
+          await deps.passwords.clearPasswordAttempts(trx, account.user.id, { cancelUnlockCodes: true });
           await deps.audit.record(trx, {
             tenantId: account.tenant.id,
             actorUserId: account.user.id,

@@ -70,12 +70,11 @@ export interface PasswordsService {
    * codes lock the account after exactly `lockout.maxFailures` of them however often the password step runs.
    */
   uncountPasswordAttempt(executor: Executor, userId: string): Promise<void>;
-  /** Resets the account's attempt count (a right password), in `executor`. */
-  clearPasswordAttempts(executor: Executor, userId: string): Promise<void>;
-  /** Whether the user has a password (one who never set one, or signs in through SSO only, has none). */
-  hasPassword(userId: string, executor?: Executor): Promise<boolean>;
-  /** Stores the first password of an invited user (accepting the invitation), in `executor`. */
-  setFirstPassword(executor: Executor, userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Resets the account's attempt count (a right password), in `executor`. `cancelUnlockCodes`: a sign-in completed after a lock
+   * ran out, so an unlock code handed out for it stops working too (the lock it was for is gone).
+   */
+  clearPasswordAttempts(executor: Executor, userId: string, options?: { cancelUnlockCodes?: boolean }): Promise<void>;
   /** Whether the user has a password (one who never set one, or signs in through SSO only, has none). */
   hasPassword(userId: string, executor?: Executor): Promise<boolean>;
   /** Stores the first password of an invited user (accepting the invitation), in `executor`. */
@@ -333,7 +332,10 @@ export function createPasswordsService(deps: {
     },
 
     /** A right password resets the account's attempt count: part of the sign-in's own write (see writeTogether). */
-    clearPasswordAttempts: (executor: Executor, userId: string) => clearFailedLogins(executor, userId),
+    async clearPasswordAttempts(executor: Executor, userId: string, options: { cancelUnlockCodes?: boolean } = {}) {
+      await clearFailedLogins(executor, userId);
+      if (options.cancelUnlockCodes === true) await unlockCodes.cancelOpen(executor, userId);
+    },
     uncountPasswordAttempt: (executor: Executor, userId: string) => uncountPasswordAttempt(executor, userId),
 
     /** The first password of an invited user must meet the policy too (history does not apply yet). */

@@ -222,6 +222,30 @@ describe('an unlock code when the account is unlocked another way', () => {
     expect((await signIn(agent.username, newPassword)).statusCode).toBe(200);
   });
 
+  it('a lock that runs out before the code: the next right password cancels the code, which unlocks nothing later', async () => {
+    // Locks of 5 minutes: shorter than the code's 15, so the code outlives the lock it was handed out for.
+    const settingsBefore = await t.deps.tenants.getTenant(adminA.tenant.id);
+    await t.deps.tenants.updateSettings(adminA.tenant.id, (settings) => ({ ...settings, lockout: { ...settings.lockout, lockMinutes: 5 } }));
+    try {
+      const agent = await lockedAgent();
+      const code = await codeFor(agent);
+      t.clock.advance(6 * 60_000);
+      expect((await signIn(agent.username, strongPassword)).statusCode).toBe(200);
+      expect((await codeRows(agent.userId))[0]?.replaced_at).not.toBeNull();
+      // Locked again: the old code lifts nothing.
+      for (let attempt = 0; attempt < 6; attempt += 1) await signIn(agent.username, `wrong-later-${attempt}`);
+      expect((await lockState(agent.userId)).locked_until).not.toBeNull();
+      const refused = await signIn(agent.username, strongPassword, code);
+      expect(refused.statusCode).toBe(401);
+      expect((await events(adminA.tenant.id, 'auth.login.failed', agent.userId))[0]?.details?.reason).toBe('unlock-code-invalid');
+      // A sign-in of an account that was never locked leaves an open code of nobody alone (nothing to cancel, nothing written).
+      const calm = await signedInUser(t, { tenant: adminA.tenant, username: `agent.unlock.calm${++agents}`, role: 'Agent' });
+      expect((await signIn(calm.username, strongPassword)).statusCode).toBe(200);
+    } finally {
+      await t.deps.tenants.updateSettings(adminA.tenant.id, () => settingsBefore.settings);
+    }
+  });
+
   it('a code issued after the unlock works as usual (only open codes are cancelled)', async () => {
     const agent = await lockedAgent();
     await codeFor(agent);
