@@ -239,7 +239,8 @@ describe('Accessibility statement', () => {
     await signIn(page, admin.username, password);
     await page.goto('/admin/accessibility-feedback');
     await page.getByText('The time zone list is hard to use with a screen reader.').waitFor();
-    await page.getByText(/Not signed in/).first().waitFor();
+    // The feedback names the page the footer's link was followed from (the login page, after signing out).
+    await page.getByText(/Not signed in · page: \/login/).first().waitFor();
     await bothWidths(page, 'account-09-feedback-admin');
   });
 });

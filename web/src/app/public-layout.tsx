@@ -1,4 +1,5 @@
-import { Link, Outlet } from 'react-router';
+import { Outlet } from 'react-router';
+import { StatementLink } from './statement-link.tsx';
 import { LanyardMark } from '../ui/icons.tsx';
 import { useIntl } from 'react-intl';
 
@@ -17,7 +18,7 @@ export function PublicLayout() {
         <Outlet />
       </main>
       <footer className="site-footer">
-        <Link to="/accessibility-statement">{intl.formatMessage({ id: 'footer.accessibility' })}</Link>
+        <StatementLink />
       </footer>
     </div>
   );

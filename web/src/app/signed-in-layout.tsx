@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
-import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { isApiError, messageForError } from '../api/client.ts';
 import { fetchMe, logout, meQueryKey } from '../api/session.ts';
 import { CheckCircleIcon } from '../ui/icons.tsx';
@@ -16,6 +16,7 @@ import { fetchPreferences, preferencesQueryKey } from '../api/account.ts';
 import { applyPreferences, forgetStoredPreferences, rememberTenant } from './preferences.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
+import { StatementLink } from './statement-link.tsx';
 import { fetchMicrophone, microphoneQueryKey } from '../api/presence.ts';
 import type { LoginLocationState } from './navigation-state.ts';
 import { tenantSwitchPath } from './tenant-switch-state.ts';
@@ -158,7 +159,7 @@ export function SignedInLayout() {
             <Outlet />
           </main>
           <footer className="site-footer">
-            <Link to="/accessibility-statement">{intl.formatMessage({ id: 'footer.accessibility' })}</Link>
+            <StatementLink />
           </footer>
           <Toasts />
         </div>

@@ -5,6 +5,8 @@ import { useIntl } from 'react-intl';
 import { sendAccessibilityFeedback } from '../../api/account.ts';
 import { messageForError } from '../../api/client.ts';
 import { lastTenantId } from '../../app/preferences.ts';
+import { feedbackPageOf } from '../../app/statement-link.tsx';
+import { useLocation } from 'react-router';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';
@@ -12,6 +14,9 @@ import { TextField } from '../../ui/text-field.tsx';
 /** `/accessibility-statement` (SPEC §3.7): the conformance target, what is known not to work, and the feedback form, signed in or not. */
 export function AccessibilityStatementPage() {
   const intl = useIntl();
+  const location = useLocation();
+  // Read once: the page the footer's link was followed from stays the feedback's page while the person writes.
+  const [feedbackPage] = useState(() => feedbackPageOf(location.state));
   const [message, setMessage] = useState('');
   const [contactEmail, setContactEmail] = useState('');
   const send = useMutation({
@@ -19,7 +24,7 @@ export function AccessibilityStatementPage() {
       const tenantId = lastTenantId();
       return sendAccessibilityFeedback({
         message,
-        page: document.referrer === '' ? undefined : new URL(document.referrer).pathname,
+        page: feedbackPage,
         ...(contactEmail === '' ? {} : { contactEmail }),
         ...(tenantId === undefined ? {} : { tenantId }),
       });

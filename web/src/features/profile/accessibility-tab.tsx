@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { fetchPreferences, preferencesQueryKey, savePreferences } from '../../api/account.ts';
 import { messageForError } from '../../api/client.ts';
 import { applyPreferences } from '../../app/preferences.ts';
+import type { StatementLinkState } from '../../app/statement-link.tsx';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
@@ -100,7 +101,9 @@ export function AccessibilityTab() {
       <section aria-labelledby="statement-heading" className="panel-section">
         <h2 id="statement-heading">{intl.formatMessage({ id: 'accessibility.statement.heading' })}</h2>
         <p>{intl.formatMessage({ id: 'accessibility.statement.body' })}</p>
-        <Link to="/accessibility-statement">{intl.formatMessage({ id: 'accessibility.statement.link' })}</Link>
+        <Link to="/accessibility-statement" state={{ feedbackFrom: '/profile/accessibility' } satisfies StatementLinkState}>
+          {intl.formatMessage({ id: 'accessibility.statement.link' })}
+        </Link>
       </section>
     </div>
   );
