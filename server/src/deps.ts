@@ -180,7 +180,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const teams = createTeamsService({ db, clock, audit, users, notifications });
   const presence = createPresenceService({ db, clock, audit });
   const tenants = createTenantsService({ db, clock, region: config.region, roles, presence });
-  const sessions = createSessionsService({ db, clock, secrets, users, audit });
+  const sessions = createSessionsService({ db, clock, secrets, audit });
   const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
   const passwords = createPasswordsService({
     db,

@@ -3,7 +3,7 @@ import type { Executor } from '../storage/db.ts';
 import type { Database, SessionRow } from '../storage/database.ts';
 import type { SessionRecord } from './sessions.ts';
 
-function toSession(row: SessionRow): SessionRecord {
+export function toSession(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
@@ -37,11 +37,6 @@ export async function insertSession(db: Executor, session: SessionRecord, tokenH
       second_factor: session.secondFactor,
     })
     .execute();
-}
-
-export async function findSessionByTokenHash(db: Executor, tokenHash: Buffer): Promise<SessionRecord | undefined> {
-  const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-  return row === undefined ? undefined : toSession(row);
 }
 
 export async function touchSession(db: Executor, id: string, at: Date): Promise<void> {

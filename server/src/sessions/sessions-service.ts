@@ -7,7 +7,7 @@ import type { RequestMeta } from '../kernel/request-meta.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { Tenant } from '../tenants/tenants.ts';
-import type { UsersService } from '../users/users-service.ts';
+import { findSessionForRequest } from './session-read.ts';
 import { needsTouch, newSessionRecord, sessionPrincipalOf, sessionState, type SessionRecord, type SessionStart } from './sessions.ts';
 import {
   countLiveSessions,
@@ -18,7 +18,6 @@ import {
   deleteLiveUserSession,
   isLiveUserSession,
   deleteUserSessions,
-  findSessionByTokenHash,
   insertSession,
   tightenTenantSessions,
   listUserSessions,
@@ -67,7 +66,6 @@ export function createSessionsService(deps: {
   db: Db;
   clock: Clock;
   secrets: Pick<SecretHasher, 'hash'>;
-  users: Pick<UsersService, 'getUser' | 'findMembership'>;
   audit: Pick<AuditService, 'record'>;
 }): SessionsService {
   return {
@@ -80,23 +78,20 @@ export function createSessionsService(deps: {
     },
 
     async authenticate(token) {
-      const session = await findSessionByTokenHash(deps.db, deps.secrets.hash(token));
-      if (session === undefined) throw new AppError('AUTH_REQUIRED');
+      const found = await findSessionForRequest(deps.db, deps.secrets.hash(token));
+      if (found === undefined) throw new AppError('AUTH_REQUIRED');
+      const { session, userActive, role } = found;
       const now = deps.clock.now();
       if (sessionState(session, now) !== 'active') {
         await deleteSession(deps.db, session.id);
         throw new AppError('AUTH_SESSION_EXPIRED');
       }
-      const [user, membership] = await Promise.all([
-        deps.users.getUser(session.userId),
-        deps.users.findMembership(session.tenantId, session.userId),
-      ]);
-      if (user.status !== 'active' || membership === undefined) {
+      if (!userActive || role === null) {
         await deleteSession(deps.db, session.id);
         throw new AppError('AUTH_REQUIRED');
       }
       if (needsTouch(session, now)) await touchSession(deps.db, session.id, now);
-      return sessionPrincipalOf(session, membership);
+      return sessionPrincipalOf(session, { role });
     },
 
     async logout(token) {

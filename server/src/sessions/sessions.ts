@@ -67,7 +67,10 @@ export function needsTouch(session: Pick<SessionRecord, 'lastSeenAt'>, now: Date
 }
 
 /** The principal of an active session of an active member: the role's permissions, unknown ones dropped. */
-export function sessionPrincipalOf(session: Pick<SessionRecord, 'id' | 'userId' | 'tenantId' | 'passwordChangeRequired' | 'secondFactor'>, membership: Pick<Membership, 'role'>): SessionPrincipal {
+export function sessionPrincipalOf(
+  session: Pick<SessionRecord, 'id' | 'userId' | 'tenantId' | 'passwordChangeRequired' | 'secondFactor'>,
+  membership: { role: Pick<Membership['role'], 'id' | 'permissions'> },
+): SessionPrincipal {
   return {
     kind: 'session',
     userId: session.userId,

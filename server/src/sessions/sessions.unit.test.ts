@@ -60,7 +60,7 @@ describe('needsTouch', () => {
 describe('sessionPrincipalOf', () => {
   it('is a session principal with the role’s known permissions and the session’s password-change flag', () => {
     const session = { id: 's-1', userId: 'u-1', tenantId: 't-1', passwordChangeRequired: true, secondFactor: true };
-    const principal = sessionPrincipalOf(session, { role: { id: 'r-1', name: 'Agent', permissions: ['presence.use', 'no.such.permission'], passwordPolicy: null } });
+    const principal = sessionPrincipalOf(session, { role: { id: 'r-1', permissions: ['presence.use', 'no.such.permission'] } });
     expect(principal).toEqual({
       kind: 'session',
       userId: 'u-1',
