@@ -148,6 +148,16 @@ describe('sessions', () => {
     expect((await me(cookie)).json().error.code).toBe('AUTH_REQUIRED');
   });
 
+  it('authenticates a request with one statement: the session, the user’s status and the role read together', async () => {
+    const cookie = await login(t, 'anne.shirley');
+    const token = cookie.slice(cookie.indexOf('=') + 1);
+    const before = t.deps.statementCount();
+    const principal = await t.deps.sessions.authenticate(token);
+    expect(t.deps.statementCount() - before).toBe(1);
+    expect(principal).toMatchObject({ kind: 'session', userId: user.userId, tenantId: user.tenant.id, roleId: (await roleNamed(t, user.tenant.id, 'Agent')).id });
+    expect([...principal.permissions]).toContain('presence.use');
+  });
+
   it('refuses requests without a session, or with a forged one', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me' })).json().error.code).toBe('AUTH_REQUIRED');
     expect((await me(`lanyard_session=${'x'.repeat(43)}`)).json().error.code).toBe('AUTH_REQUIRED');
