@@ -137,7 +137,11 @@ export const identityLinkSchema = z.object({
   email: z.string().nullable(),
   linkedAt: z.iso.datetime(),
 });
-export const identityLinksSchema = z.object({ items: z.array(identityLinkSchema) });
+export const identityLinksSchema = z.object({
+  items: z.array(identityLinkSchema),
+  /** An extra field: whether unlinking asks for the current password (the person has one); false for an SSO-only account. */
+  currentPasswordRequired: z.boolean(),
+});
 /** `GET /api/v1/me/identity-providers` (extra route, `users.edit`): what a person may link to, nothing of its configuration. */
 export const linkableIdentityProviderSchema = z.object({ id: idSchema, name: z.string(), buttonLabel: z.string().nullable() });
 export type LinkableIdentityProvider = z.infer<typeof linkableIdentityProviderSchema>;

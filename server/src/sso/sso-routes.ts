@@ -219,16 +219,21 @@ export function registerSsoRoutes(
   app.get(
     '/api/v1/me/identity-links',
     { preHandler: deps.guards.signedIn, schema: { tags: ['me'], summary: 'The identity providers linked to my account', security: signedInSecurity, response: { 200: identityLinksSchema, ...errorResponses } } },
-    async (request) => ({
-      items: (await deps.sso.listLinks(principalOf(request))).map((link) => ({
-        id: link.id,
-        providerId: link.providerId,
-        providerName: link.providerName,
-        subject: link.subject,
-        email: link.email,
-        linkedAt: link.linkedAt.toISOString(),
-      })),
-    }),
+    async (request) => {
+      const principal = principalOf(request);
+      const [links, currentPasswordRequired] = await Promise.all([deps.sso.listLinks(principal), deps.sso.unlinkNeedsPassword(principal)]);
+      return {
+        items: links.map((link) => ({
+          id: link.id,
+          providerId: link.providerId,
+          providerName: link.providerName,
+          subject: link.subject,
+          email: link.email,
+          linkedAt: link.linkedAt.toISOString(),
+        })),
+        currentPasswordRequired,
+      };
+    },
   );
 
   app.post(

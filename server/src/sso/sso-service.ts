@@ -38,6 +38,8 @@ export interface SsoService {
   /** `GET /api/v1/auth/sso/callback`, with the cookie's reference and the URL the provider sent the browser to. */
   callback(reference: string | undefined, callbackUrl: URL, meta: RequestMeta): Promise<CallbackOutcome>;
   listLinks(principal: Principal): Promise<(IdentityLink & { providerName: string })[]>;
+  /** Whether unlinking asks the signed-in person's current password: they have one. */
+  unlinkNeedsPassword(principal: Principal): Promise<boolean>;
   /** A member's links, for their page in Administration (the caller checked `users.view` in this tenant). */
   listLinksOf(tenantId: string, userId: string): Promise<(IdentityLink & { providerName: string })[]>;
   /** IDENTITY_LINK_NOT_FOUND; IDENTITY_LINK_LAST; CURRENT_PASSWORD_INCORRECT for a user with a password. */
@@ -263,6 +265,7 @@ export function createSsoService(deps: {
     },
 
     listLinks: (principal) => listLinksOfUser(deps.db, principal.tenantId, principal.userId),
+    unlinkNeedsPassword: (principal) => deps.passwords.hasPassword(principal.userId),
     listLinksOf: (tenantId, userId) => listLinksOfUser(deps.db, tenantId, userId),
 
     async unlink(principal, linkId, currentPassword, meta) {

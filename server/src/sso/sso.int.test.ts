@@ -421,6 +421,8 @@ describe('linking in My Account', () => {
     expect(done.statusCode).toBe(200);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/me/identity-links', headers: anne.headers });
     expect(list.json().items).toMatchObject([{ providerId, providerName: 'Avonlea IdP', subject: 'sub-anne', email: 'anne@elsewhere.test' }]);
+    // She has a password: unlinking asks it.
+    expect(list.json().currentPasswordRequired).toBe(true);
     // Her page in Administration lists the link too.
     const detail = await t.app.inject({ method: 'GET', url: `/api/v1/admin/users/${anne.userId}`, headers: admin.headers });
     expect(detail.json().identityLinks).toEqual([{ id: list.json().items[0].id, providerName: 'Avonlea IdP', linkedAt: list.json().items[0].linkedAt }]);
@@ -446,6 +448,7 @@ describe('linking in My Account', () => {
     const cookie = `lanyard_session=${String(ruby.headers['set-cookie']).match(/lanyard_session=([^;]+)/)?.[1] ?? ''}`;
     const rubyHeaders = { cookie, origin: t.config.publicUrl.origin };
     const rubyLinks = await t.app.inject({ method: 'GET', url: '/api/v1/me/identity-links', headers: rubyHeaders });
+    expect(rubyLinks.json().currentPasswordRequired).toBe(false);
     const last = await t.app.inject({ method: 'DELETE', url: `/api/v1/me/identity-links/${rubyLinks.json().items[0].id as string}`, headers: rubyHeaders, payload: {} });
     expect(last.statusCode).toBe(409);
     expect(last.json().error.code).toBe('IDENTITY_LINK_LAST');

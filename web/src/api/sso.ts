@@ -62,8 +62,9 @@ export function testIdentityProvider(id: string): Promise<ConnectionTest> {
   return apiRequest(`/admin/identity-providers/${encodeURIComponent(id)}/test`, connectionTestSchema, { method: 'POST' });
 }
 
+/** My links, and whether unlinking asks my current password (I have one). */
 export function listIdentityLinks(signal?: AbortSignal) {
-  return apiRequest('/me/identity-links', identityLinksSchema, { signal }).then((answer) => answer.items);
+  return apiRequest('/me/identity-links', identityLinksSchema, { signal });
 }
 
 export function startIdentityLink(providerId: string): Promise<string> {

@@ -10,7 +10,7 @@ import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { showToast } from '../../ui/toasts.tsx';
 
-type Link = Awaited<ReturnType<typeof listIdentityLinks>>[number];
+type Link = Awaited<ReturnType<typeof listIdentityLinks>>['items'][number];
 
 /**
  * My Profile › Account › Identity providers (seed 001: "Link your account to an identity provider, if you have
@@ -71,7 +71,10 @@ export function IdentityLinksSection() {
     onError: () => setCurrentPassword(''),
   });
 
-  const linkedIds = new Set((links.data ?? []).map((item) => item.providerId));
+  const items = links.data?.items;
+  // An SSO-only account has no password to give: the dialog then asks none.
+  const passwordRequired = links.data?.currentPasswordRequired !== false;
+  const linkedIds = new Set((items ?? []).map((item) => item.providerId));
   const linkable = (providers.data ?? []).filter((provider) => !linkedIds.has(provider.id));
 
   return (
@@ -79,10 +82,10 @@ export function IdentityLinksSection() {
       <h2 id="account-links-heading">{intl.formatMessage({ id: 'links.heading' })}</h2>
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       {links.isError && <p>{messageForError(intl, links.error)}</p>}
-      {links.data !== undefined && links.data.length === 0 && <p>{intl.formatMessage({ id: 'links.none' })}</p>}
-      {links.data !== undefined && links.data.length > 0 && (
+      {items !== undefined && items.length === 0 && <p>{intl.formatMessage({ id: 'links.none' })}</p>}
+      {items !== undefined && items.length > 0 && (
         <ul className="plain-list" aria-label={intl.formatMessage({ id: 'links.heading' })}>
-          {links.data.map((item) => (
+          {items.map((item) => (
             <li key={item.id} data-link={item.providerName} className="identity-link">
               <strong>{item.providerName}</strong>
               <span>{item.email ?? item.subject}</span>
@@ -118,15 +121,17 @@ export function IdentityLinksSection() {
         }}
       >
         <AlertRegion message={unlink.isError ? { tone: 'error', title: messageForError(intl, unlink.error) } : null} />
-        <TextField
-          label={intl.formatMessage({ id: 'links.currentPassword' })}
-          description={intl.formatMessage({ id: 'links.currentPasswordHint' })}
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          value={currentPassword}
-          onChange={setCurrentPassword}
-        />
+        {passwordRequired && (
+          <TextField
+            label={intl.formatMessage({ id: 'links.currentPassword' })}
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            isRequired
+            value={currentPassword}
+            onChange={setCurrentPassword}
+          />
+        )}
       </ConfirmDialog>
     </section>
   );
