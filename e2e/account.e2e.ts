@@ -7,6 +7,7 @@ import {
   activateBootstrapAdmin,
   chooseFromAccountMenu,
   expectAccessible,
+  expectAccessibleNarrow,
   logOut,
   signIn,
   startJourney,
@@ -35,9 +36,7 @@ afterAll(async () => {
 
 async function bothWidths(page: Page, name: string): Promise<void> {
   await expectAccessible(page, `${name}-1280`);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await expectAccessible(page, `${name}-390`);
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectAccessibleNarrow(page, name);
 }
 
 const rootData = (page: Page) => page.evaluate(() => ({ ...document.documentElement.dataset }));

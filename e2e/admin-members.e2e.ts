@@ -1,8 +1,18 @@
-import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './harness.ts';
-import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import {
+  activateBootstrapAdmin,
+  expectAccessible,
+  expectAccessibleNarrow,
+  inviteWithPassword,
+  lanyardCli,
+  pageApi,
+  signIn,
+  startJourney,
+  waitForPath,
+  type BootstrapAdmin,
+  type Journey,
+} from './journeys.ts';
 
 /**
  * Administration › Users for members (issue 15) in Chromium: a user's presence reason list chosen on their
@@ -28,27 +38,9 @@ afterAll(async () => {
   await journey?.close();
 });
 
-/** `lanyard <args>` beside the running server (handed to it over its control channel). */
-function lanyard(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: journey.server.dataDir, LANYARD_PUBLIC_URL: journey.server.baseUrl } });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
-  });
-}
-
 /** Invites a person with the CLI and sets their password through the first-access link. */
-async function personWithPassword(tenant: string, username: string, role: string, firstName: string, lastName: string): Promise<void> {
-  const invited = await lanyard('user', 'invite', '--tenant', tenant, '--username', username, '--email', `${username}@example.test`, '--role', role, '--first-name', firstName, '--last-name', lastName);
-  const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
-  const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
-    body: JSON.stringify({ password }),
-  });
-  expect(accepted.status, await accepted.clone().text()).toBeLessThan(300);
+function personWithPassword(tenant: string, username: string, role: string, firstName: string, lastName: string): Promise<void> {
+  return inviteWithPassword(journey.server, password, '--tenant', tenant, '--username', username, '--email', `${username}@example.test`, '--role', role, '--first-name', firstName, '--last-name', lastName);
 }
 
 /** The status of a password sign-in through the API (no browser), and its error code if refused. */
@@ -126,7 +118,7 @@ describe("a user's presence reason list", () => {
 
 describe('Add existing user', () => {
   it("adds a person of another tenant by email: an unknown one is refused on the field; they are listed and see this tenant in their picker", async () => {
-    await lanyard('tenant', 'create', 'Harbour B');
+    await lanyardCli(journey.server, 'tenant', 'create', 'Harbour B');
     await personWithPassword('Harbour B', 'pat.b', 'Agent', 'Pat', 'Bay');
 
     await page.goto('/admin/users');

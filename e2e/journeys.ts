@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { simpleParser } from 'mailparser';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { accessibilityViolations, launchChromium, saveScreenshot } from './browser.ts';
-import { startLanyard, type LanyardServer } from './harness.ts';
+import { repoRoot, startLanyard, type LanyardServer } from './harness.ts';
 
 /**
  * What the browser journeys share: one server and one Chromium per file, pages in fresh contexts,
@@ -135,14 +137,64 @@ export async function bootstrapInvitation(server: LanyardServer): Promise<Bootst
  */
 export async function activateBootstrapAdmin(server: LanyardServer, password: string): Promise<BootstrapAdmin> {
   const admin = await bootstrapInvitation(server);
-  const token = admin.firstAccessUrl.slice(admin.firstAccessUrl.lastIndexOf('/') + 1);
+  await acceptInvitation(server, admin.firstAccessUrl, password);
+  return admin;
+}
+
+/** Accepts the invitation whose first-access link `text` holds (a printed line, a URL) with this first password. */
+export async function acceptInvitation(server: LanyardServer, text: string, password: string): Promise<void> {
+  const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
+  expect(token, `a first-access link in: ${text}`).toBeDefined();
   const response = await fetch(`${server.baseUrl}/api/v1/invitations/${token}/accept`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: server.baseUrl },
     body: JSON.stringify({ password }),
   });
   expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return admin;
+}
+
+/** `lanyard <args>` beside the running server (handed to it over its control channel); its output. */
+export function lanyardCli(server: LanyardServer, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: server.dataDir, LANYARD_PUBLIC_URL: server.baseUrl } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
+  });
+}
+
+/** `lanyard user invite <inviteArgs>`, then the first password through the printed first-access link. */
+export async function inviteWithPassword(server: LanyardServer, password: string, ...inviteArgs: string[]): Promise<void> {
+  await acceptInvitation(server, await lanyardCli(server, 'user', 'invite', ...inviteArgs), password);
+}
+
+/** A session cookie (`lanyard_session=…`) from a password sign-in through the API, as a script would sign in. */
+export async function sessionCookie(server: LanyardServer, username: string, password: string): Promise<string> {
+  const response = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.baseUrl },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(response.status).toBe(200);
+  const session = response.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session='));
+  return (session ?? '').split(';')[0] ?? '';
+}
+
+/** The API as a script calls it, with a session cookie and the console's origin. */
+export async function serverApi(server: LanyardServer, cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> | null }> {
+  const response = await fetch(`${server.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { cookie, origin: server.baseUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** The code an authenticator app shows for this secret, `stepsAhead` periods after now (the server accepts ±1). */
+export function totpCode(base32: string, stepsAhead = 0, period = 30): string {
+  return new TOTP({ algorithm: 'SHA1', digits: 6, period, secret: Secret.fromBase32(base32) }).generate({ timestamp: Date.now() + stepsAhead * period * 1000 });
 }
 
 /** The name the console shows for a person: first and last name, or the username when they have none. */

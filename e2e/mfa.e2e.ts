@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateBootstrapAdmin, arrowToTab, expectAccessible, expectAccessibleNarrow, logOut, pageApi, meStatus, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import { activateBootstrapAdmin, arrowToTab, expectAccessible, expectAccessibleNarrow, logOut, pageApi, meStatus, startJourney, totpCode, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
 
 /**
  * The second factor (issue 12) in Chromium, keyboard first, axe on every state: the administrator sets up
@@ -30,11 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await journey?.close();
 });
-
-/** The code of an authenticator app for this secret, `stepsAhead` periods after now (the server accepts ±1). */
-function codeFor(base32: string, stepsAhead = 0, period = 30): string {
-  return new TOTP({ algorithm: 'SHA1', digits: 6, period, secret: Secret.fromBase32(base32) }).generate({ timestamp: Date.now() + stepsAhead * period * 1000 });
-}
 
 /** Username and password on /login, Submit; stays on /login when a second step follows. */
 async function passwordStep(target: Page, username: string, secretWord: string): Promise<void> {
@@ -113,7 +107,7 @@ describe('Second factor in Chromium', () => {
     await codeField.fill('000000');
     await codeField.press('Enter');
     await confirm.getByRole('alert').getByText('The authentication code is not valid').waitFor();
-    await codeField.fill(codeFor(secret));
+    await codeField.fill(totpCode(secret));
     await codeField.press('Enter');
 
     recoveryCodes = await shownRecoveryCodes(page);
@@ -149,7 +143,7 @@ describe('Second factor in Chromium', () => {
     await codeField.press('Enter');
     await page.getByRole('alert').getByText('The authentication code is not valid').waitFor();
     // The step after the one that confirmed the enrolment: within the server's ±1 step, and not a replay.
-    await codeField.fill(codeFor(secret, 1));
+    await codeField.fill(totpCode(secret, 1));
     await codeField.press('Enter');
     await waitForPath(page, '/admin/users');
     expect(await meStatus(page)).toBe(200);
@@ -271,7 +265,7 @@ describe('Second factor in Chromium', () => {
     expect(await agent.textContent('body')).toContain('The code changes every 60 seconds.');
     await expectAccessible(agent, 'mfa-12-forced-scan');
     const codeField = agent.getByRole('textbox', { name: 'Authentication code' });
-    await codeField.fill(codeFor(generated, 0, 60));
+    await codeField.fill(totpCode(generated, 0, 60));
     await codeField.press('Enter');
     await agent.getByRole('heading', { level: 1, name: 'Multi-factor authentication is on' }).waitFor();
     expect(await shownRecoveryCodes(agent)).toHaveLength(10);

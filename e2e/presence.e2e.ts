@@ -1,9 +1,21 @@
-import { spawn } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
-import { repoRoot } from './harness.ts';
-import { activateBootstrapAdmin, expectAccessible, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import {
+  activateBootstrapAdmin,
+  expectAccessible,
+  expectAccessibleNarrow,
+  inviteWithPassword,
+  lanyardCli,
+  pageApi,
+  serverApi,
+  sessionCookie,
+  signIn,
+  startJourney,
+  waitForPath,
+  type BootstrapAdmin,
+  type Journey,
+} from './journeys.ts';
 
 /**
  * Contact-center sign-in (issue 15) in Chromium: the microphone step at first sign-in with the permission
@@ -30,45 +42,10 @@ afterAll(async () => {
   await journey?.close();
 });
 
-async function narrow(page: Page, name: string): Promise<void> {
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits 390 px`).toBeLessThanOrEqual(390);
-  await expectAccessible(page, `${name}-390`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-/** `lanyard <args>` beside the running server (handed to it over its control channel). */
-function lanyard(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: journey.server.dataDir, LANYARD_PUBLIC_URL: journey.server.baseUrl } });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
-  });
-}
-
-/** The API as a script would call it, with a session cookie and the console's origin. */
-async function api(cookie: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${journey.server.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { cookie, origin: journey.server.baseUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
-}
-
-async function cookieOf(username: string, secret: string): Promise<string> {
-  const response = await fetch(`${journey.server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
-    body: JSON.stringify({ username, password: secret }),
-  });
-  expect(response.status).toBe(200);
-  const session = response.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session='));
-  return (session ?? '').split(';')[0] ?? '';
-}
+/** The CLI, the API and a session cookie as a script would use them, against this file's server. */
+const lanyard = (...args: string[]) => lanyardCli(journey.server, ...args);
+const api = (cookie: string, method: string, path: string, body?: unknown) => serverApi(journey.server, cookie, method, path, body);
+const cookieOf = (username: string, secret: string) => sessionCookie(journey.server, username, secret);
 
 describe('the microphone at first sign-in', () => {
   it('explains why, and shows what to do when the browser blocks it', async () => {
@@ -83,7 +60,7 @@ describe('the microphone at first sign-in', () => {
     await step.getByText('Microphone blocked').waitFor();
     await step.getByText('open Site settings, set Microphone to Allow').waitFor();
     await expectAccessible(page, 'presence-microphone-blocked');
-    await narrow(page, 'presence-microphone-blocked');
+    await expectAccessibleNarrow(page, 'presence-microphone-blocked');
     const recorded = await page.evaluate(async () => (await (await fetch('/api/v1/me/microphone')).json()) as { outcome: string; promptNeeded: boolean });
     expect(recorded).toMatchObject({ outcome: 'blocked', promptNeeded: true });
     await context.close();
@@ -118,7 +95,7 @@ describe('Administration › Presence reason lists', () => {
     await page.getByRole('button', { name: 'Create list' }).click();
     await page.getByRole('row', { name: /Night shift/ }).getByText('Break, Lunch, Training, Meeting').waitFor();
     await expectAccessible(page, 'presence-lists');
-    await narrow(page, 'presence-lists');
+    await expectAccessibleNarrow(page, 'presence-lists');
     await page.getByRole('button', { name: 'Delete Default' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
     await page.getByText("This is the tenant's default presence reason list").first().waitFor();
@@ -148,7 +125,7 @@ describe('Ready to work?', () => {
       await panel.getByText(/Your password expires in 10 days\. Change it now/).waitFor();
       expect(await panel.locator('[data-check="password"]').getAttribute('data-ok')).toBe('no');
       await expectAccessible(page, 'presence-readiness');
-      await narrow(page, 'presence-readiness');
+      await expectAccessibleNarrow(page, 'presence-readiness');
     } finally {
       await setPolicy(settings.tenantPolicy);
     }
@@ -158,10 +135,7 @@ describe('Ready to work?', () => {
 describe('several tenants', () => {
   it('switches tenants from the top bar; the other role applies at once', async () => {
     await lanyard('tenant', 'create', 'Harbour Two');
-    const invited = await lanyard('user', 'invite', '--tenant', 'Harbour Two', '--username', 'boss.two', '--email', 'boss.two@example.test', '--role', 'Administrator');
-    const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
-    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', origin: journey.server.baseUrl }, body: JSON.stringify({ password }) });
-    expect(accepted.status).toBeLessThan(300);
+    await inviteWithPassword(journey.server, password, '--tenant', 'Harbour Two', '--username', 'boss.two', '--email', 'boss.two@example.test', '--role', 'Administrator');
     const boss = await cookieOf('boss.two', password);
     const roles = (await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
     const agentRole = roles.find((role) => role.name === 'Agent');

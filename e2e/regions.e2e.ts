@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
 import { freePort, startLanyard, type LanyardServer } from './harness.ts';
-import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, signIn, type BootstrapAdmin } from './journeys.ts';
+import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, serverApi, sessionCookie, signIn, type BootstrapAdmin } from './journeys.ts';
 
 /**
  * Regions (issue 15, SPEC §3.11) in Chromium: two deployments, na1 and eu1, each with its own data and the
@@ -21,15 +21,8 @@ const pages: Page[] = [];
 
 /** The tenant of a deployment's bootstrap administrator, as `/api/v1/me` answers it after a sign-in. */
 async function tenantOf(server: LanyardServer, username: string): Promise<string> {
-  const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.baseUrl },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session=')) ?? '').split(';')[0] ?? '';
-  const me = (await (await fetch(`${server.baseUrl}/api/v1/me`, { headers: { cookie } })).json()) as { tenant: { id: string } };
-  return me.tenant.id;
+  const me = await serverApi(server, await sessionCookie(server, username, password), 'GET', '/me');
+  return (me.json as { tenant: { id: string } }).tenant.id;
 }
 
 async function newPage(): Promise<Page> {

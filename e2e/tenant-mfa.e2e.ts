@@ -1,8 +1,20 @@
-import { spawn } from 'node:child_process';
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './harness.ts';
-import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, pageApi, signIn, startJourney, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import {
+  activateBootstrapAdmin,
+  expectAccessible,
+  expectAccessibleNarrow,
+  inviteWithPassword,
+  lanyardCli,
+  pageApi,
+  serverApi,
+  sessionCookie,
+  signIn,
+  startJourney,
+  totpCode,
+  waitForPath,
+  type BootstrapAdmin,
+  type Journey,
+} from './journeys.ts';
 
 /**
  * Switching tenants into one whose MFA policy requires a factor of the person's role there (issue 15), in Chromium: the tenant
@@ -25,52 +37,16 @@ afterAll(async () => {
   await journey?.close();
 });
 
-/** `lanyard <args>` beside the running server (handed to it over its control channel). */
-function lanyard(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/lanyard.js', ...args], { cwd: repoRoot, env: { ...process.env, LANYARD_DATA_DIR: journey.server.dataDir, LANYARD_PUBLIC_URL: journey.server.baseUrl } });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`lanyard ${args.join(' ')}: ${code}\n${out}`))));
-  });
-}
-
-/** The API as a script would call it, with a session cookie and the console's origin. */
-async function api(cookie: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${journey.server.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { cookie, origin: journey.server.baseUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
-}
-
-async function cookieOf(username: string, secret: string): Promise<string> {
-  const response = await fetch(`${journey.server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: journey.server.baseUrl },
-    body: JSON.stringify({ username, password: secret }),
-  });
-  expect(response.status).toBe(200);
-  const session = response.headers.getSetCookie().find((entry) => entry.startsWith('lanyard_session='));
-  return (session ?? '').split(';')[0] ?? '';
-}
-
-/** The code of an authenticator app for this secret now. */
-function codeFor(base32: string): string {
-  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(base32) }).generate({ timestamp: Date.now() });
-}
+/** The CLI, the API and a session cookie as a script would use them, against this file's server. */
+const lanyard = (...args: string[]) => lanyardCli(journey.server, ...args);
+const api = (cookie: string, method: string, path: string, body?: unknown) => serverApi(journey.server, cookie, method, path, body);
+const cookieOf = (username: string, secret: string) => sessionCookie(journey.server, username, secret);
 
 describe('switching into a tenant that requires MFA', () => {
   it('runs the forced enrolment from the top bar, then lands in that tenant; the old session is ended', async () => {
     // A second tenant whose policy requires MFA of agents, where the administrator of the first is an agent.
     await lanyard('tenant', 'create', secureTenant);
-    const invited = await lanyard('user', 'invite', '--tenant', secureTenant, '--username', 'boss.secure', '--email', 'boss.secure@example.test', '--role', 'Administrator');
-    const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
-    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', origin: journey.server.baseUrl }, body: JSON.stringify({ password }) });
-    expect(accepted.status).toBeLessThan(300);
+    await inviteWithPassword(journey.server, password, '--tenant', secureTenant, '--username', 'boss.secure', '--email', 'boss.secure@example.test', '--role', 'Administrator');
     const boss = await cookieOf('boss.secure', password);
     const roles = (await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
     const agentRole = roles.find((role) => role.name === 'Agent');
@@ -109,7 +85,7 @@ describe('switching into a tenant that requires MFA', () => {
     await expectAccessible(page, 'tenant-mfa-02-scan');
     await expectAccessibleNarrow(page, 'tenant-mfa-02-scan');
     const codeField = page.getByRole('textbox', { name: 'Authentication code' });
-    await codeField.fill(codeFor(generated));
+    await codeField.fill(totpCode(generated));
     await codeField.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Multi-factor authentication is on' }).waitFor();
     expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
@@ -132,10 +108,7 @@ describe('switching into a tenant that requires MFA', () => {
 
   it('asks the code of a session opened before the person enrolled, then lands in that tenant', async () => {
     // An agent of the first tenant, also an agent of the secure one (created by the journey above).
-    const invited = await lanyard('user', 'invite', '--tenant', admin.tenant, '--username', 'pat.late', '--email', 'pat.late@example.test', '--role', 'Agent');
-    const token = /\/first-access\/([A-Za-z0-9_-]+)/.exec(invited)?.[1] ?? '';
-    const accepted = await fetch(`${journey.server.baseUrl}/api/v1/invitations/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', origin: journey.server.baseUrl }, body: JSON.stringify({ password }) });
-    expect(accepted.status).toBeLessThan(300);
+    await inviteWithPassword(journey.server, password, '--tenant', admin.tenant, '--username', 'pat.late', '--email', 'pat.late@example.test', '--role', 'Agent');
     const boss = await cookieOf('boss.secure', password);
     const agentRole = ((await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[]).find((role) => role.name === 'Agent');
     expect((await api(boss, 'POST', '/admin/users/memberships', { user: 'pat.late', roleId: agentRole?.id })).status).toBe(201);
@@ -145,7 +118,7 @@ describe('switching into a tenant that requires MFA', () => {
     await signIn(page, 'pat.late', password);
     await waitForPath(page, '/profile/general');
     const started = (await pageApi(page, 'POST', '/me/mfa/totp', { currentPassword: password })).json as { secret: string };
-    expect((await pageApi(page, 'POST', '/me/mfa/totp/confirm', { code: codeFor(started.secret) })).status).toBe(200);
+    expect((await pageApi(page, 'POST', '/me/mfa/totp/confirm', { code: totpCode(started.secret) })).status).toBe(200);
 
     await page.getByRole('banner').getByRole('button', { name: /Tenant/ }).click();
     await page.getByRole('option', { name: secureTenant }).click();
@@ -156,7 +129,7 @@ describe('switching into a tenant that requires MFA', () => {
     await expectAccessibleNarrow(page, 'tenant-mfa-05-code');
     // The code that confirmed the enrolment was used: the next period's is typed, as the app would show it then.
     const field = page.getByRole('textbox', { name: 'Authentication code' });
-    await field.fill(new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(started.secret) }).generate({ timestamp: Date.now() + 30_000 }));
+    await field.fill(totpCode(started.secret, 1));
     await field.press('Enter');
     await waitForPath(page, '/profile/general');
     const me = (await pageApi(page, 'GET', '/me')).json as { tenant: { name: string } };
