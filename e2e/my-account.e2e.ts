@@ -118,7 +118,8 @@ describe('Admin › My Account in Chromium (seed 001)', () => {
     await page.getByRole('tab', { name: 'Details' }).focus();
     await arrowToTab(page, 'Access Keys');
     await waitForPath(page, '/my-account/access-keys');
-    expect(await page.title()).toBe('Access Keys · My Account · Lanyard');
+    // The title follows the path by a render: wait for it rather than read it at once.
+    await page.waitForFunction(() => document.title === 'Access Keys · My Account · Lanyard');
     await page.getByText('You have no access keys.').waitFor();
     await expectAccessible(page, 'my-account-05-keys');
     expect(await page.getByRole('button', { name: 'Generate New Access Key' }).count()).toBe(0);
