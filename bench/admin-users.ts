@@ -106,12 +106,12 @@ async function main(): Promise<void> {
     };
     await copyRows(
       client,
-      'copy users (id, username, username_canonical, email, first_name, last_name, status, sso_only, default_tenant_id, created_at, updated_at) from stdin with (format csv)',
+      'copy users (id, username, username_canonical, email, first_name, last_name, status, sso_only, default_tenant_id, home_tenant_id, created_at, updated_at) from stdin with (format csv)',
       function* () {
         for (let index = 0; index < users; index += 1) {
           const name = nameOf(index);
           const { status, base } = statusOf(index);
-          yield `${uuidFor('00000000', index)},${name.username},${name.username},${name.email},${csvField(name.firstName)},${csvField(name.lastName)},${status},${base === 'sso_only'},${tenant.id},${created},${created}\n`;
+          yield `${uuidFor('00000000', index)},${name.username},${name.username},${name.email},${csvField(name.firstName)},${csvField(name.lastName)},${status},${base === 'sso_only'},${tenant.id},${tenant.id},${created},${created}\n`;
         }
       },
     );

@@ -35,10 +35,10 @@ beforeAll(async () => {
   const now = t.clock.now();
   // Users and memberships, written straight to the tables (the shape the users domain writes: keys folded, status mirrored).
   await sql`
-    insert into users (id, username, username_canonical, email, first_name, last_name, status, default_tenant_id, created_at, updated_at)
+    insert into users (id, username, username_canonical, email, first_name, last_name, status, default_tenant_id, home_tenant_id, created_at, updated_at)
     select ('00000000-0000-7000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'user' || i, 'user' || i, 'user' || i || '@example.test',
       'first' || (i % 97), 'last' || (i % 89), case when i % 10 = 0 then 'invited' when i % 23 = 0 then 'disabled' else 'active' end,
-      ${tenantId}, ${now}, ${now}
+      ${tenantId}, ${tenantId}, ${now}, ${now}
     from generate_series(1, ${members + 2000}) as i
   `.execute(t.deps.db);
   await sql`

@@ -13,7 +13,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
   const row = await db
     .selectFrom('users as u')
     .leftJoin('password_credentials as pc', 'pc.user_id', 'u.id')
-    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id'))
+    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id').on('m.disabled', '=', false))
     .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
     .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
     .select([
@@ -25,6 +25,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
       'u.status',
       'u.sso_only',
       'u.default_tenant_id',
+      'u.home_tenant_id',
       'u.created_at',
       'pc.password_hash',
       'pc.password_changed_at',

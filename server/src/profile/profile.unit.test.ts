@@ -12,6 +12,7 @@ const user: User = {
   status: 'active',
   ssoOnly: false,
   defaultTenantId: 't-1',
+  homeTenantId: 't-1',
   createdAt: new Date(0),
 };
 const membership: Membership = {
@@ -20,6 +21,7 @@ const membership: Membership = {
   role: { id: 'r-1', name: 'Agent', permissions: ['presence.use'], passwordPolicy: null },
   team: { id: 'team-1', name: 'Night Shift' },
   passwordLogin: 'tenant',
+  disabled: false,
 };
 const tenant: Tenant = { id: 't-1', name: 'Acme', homeRegion: 'eu-west', settings: parseTenantSettings({}), createdAt: new Date(0) };
 

@@ -6,7 +6,7 @@ import type { SessionRecord } from './sessions.ts';
 export interface SessionForRequest {
   session: SessionRecord;
   userActive: boolean;
-  /** Null when the user is no longer a member of the session's tenant. */
+  /** Null when the user is no longer a member of the session's tenant, or that membership is disabled. */
   role: { id: string; permissions: string[] } | null;
 }
 
@@ -19,7 +19,7 @@ export async function findSessionForRequest(db: Executor, tokenHash: Buffer): Pr
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 's.user_id').onRef('m.tenant_id', '=', 's.tenant_id'))
+    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 's.user_id').onRef('m.tenant_id', '=', 's.tenant_id').on('m.disabled', '=', false))
     .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
     .selectAll('s')
     .select(['u.status as user_status', 'r.id as role_id', 'r.permissions as role_permissions'])

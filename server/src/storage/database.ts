@@ -45,6 +45,8 @@ export interface UsersTable {
   last_name: string;
   status: UserStatus;
   default_tenant_id: string;
+  /** The tenant whose administrators manage the account as a whole (SPEC §3.12): the one that created it. */
+  home_tenant_id: string;
   /** Signs in through single sign-on only: no password, no first-access link. */
   sso_only: Generated<boolean>;
   created_at: Timestamp;
@@ -80,6 +82,22 @@ export interface MembershipsTable {
   password_login: Generated<PasswordLoginSetting>;
   /** The member's own presence reason list (null: the tenant default applies). Written by the presence domain only. */
   presence_reason_list_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** This membership alone is disabled (by its tenant's administrators): no sign-in to, or switch into, this tenant. */
+  disabled: Generated<boolean>;
+}
+
+/** An administrator's invitation for an existing account to join their tenant; the membership exists once the person accepts it (SPEC §3.12). */
+export interface MembershipInvitationsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  role_id: string;
+  team_id: string | null;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  declined_at: Timestamp | null;
 }
 
 export type MembershipStatusBase = 'invited' | 'enabled' | 'disabled' | 'sso_only';
@@ -351,6 +369,7 @@ export interface Database {
   users: UsersTable;
   password_credentials: PasswordCredentialsTable;
   memberships: MembershipsTable;
+  membership_invitations: MembershipInvitationsTable;
   sessions: SessionsTable;
   outbox_messages: OutboxMessagesTable;
   access_keys: AccessKeysTable;

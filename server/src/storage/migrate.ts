@@ -15,6 +15,7 @@ import * as singleSignOn from './migrations/0012-single-sign-on.ts';
 import * as accountDownloads from './migrations/0013-account-downloads.ts';
 import * as presence from './migrations/0014-presence.ts';
 import * as sessionSecondFactor from './migrations/0015-session-second-factor.ts';
+import * as tenantBoundaries from './migrations/0016-tenant-boundaries.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013-account-downloads': accountDownloads,
   '0014-presence': presence,
   '0015-session-second-factor': sessionSecondFactor,
+  '0016-tenant-boundaries': tenantBoundaries,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

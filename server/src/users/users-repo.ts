@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import { searchKey } from '@lanyard/contracts/search-key';
-import type { PasswordLoginSetting, UserRow, UserStatus } from '../storage/database.ts';
+import type { MembershipStatusBase, PasswordLoginSetting, UserRow, UserStatus } from '../storage/database.ts';
 import { membershipOf, statusBase, userOf, type Membership, type User } from './users.ts';
 
 const toUser = (row: UserRow): User => userOf(row);
@@ -19,6 +19,7 @@ export async function insertUser(db: Executor, user: User & { usernameCanonical:
       status: user.status,
       sso_only: user.ssoOnly,
       default_tenant_id: user.defaultTenantId,
+      home_tenant_id: user.homeTenantId,
       created_at: user.createdAt,
       updated_at: user.createdAt,
     })
@@ -55,12 +56,18 @@ export async function insertMembership(
     .execute();
 }
 
-/** Mirrors the user's status onto every membership row (the directory filters on it there); an accepted invitation is no longer in force. */
+/**
+ * Mirrors the user's status onto every membership row (the directory filters on it there); an accepted invitation is no longer in
+ * force. A membership disabled on its own stays disabled whatever the account's status.
+ */
 async function mirrorStatus(db: Executor, user: Pick<User, 'id' | 'status' | 'ssoOnly'>): Promise<void> {
   const base = statusBase(user);
   await db
     .updateTable('memberships')
-    .set({ status_base: base, ...(base === 'enabled' || base === 'sso_only' ? { invitation_expires_at: null } : {}) })
+    .set({
+      status_base: sql<MembershipStatusBase>`case when disabled then 'disabled' else ${base} end`,
+      ...(base === 'enabled' || base === 'sso_only' ? { invitation_expires_at: null } : {}),
+    })
     .where('user_id', '=', user.id)
     .execute();
 }
@@ -149,7 +156,7 @@ export async function findUserByCanonicalUsername(db: Executor, usernameCanonica
   return row === undefined ? undefined : toUser(row);
 }
 
-const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name', 'm.password_login'] as const;
+const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name', 'm.password_login', 'm.disabled'] as const;
 
 const toMembership = membershipOf;
 

@@ -14,6 +14,8 @@ export interface User {
   /** Signs in through single sign-on only: created without a password or a first-access link. */
   ssoOnly: boolean;
   defaultTenantId: string;
+  /** The tenant whose administrators manage the account as a whole (SPEC §3.12): the one that created it. */
+  homeTenantId: string;
   createdAt: Date;
 }
 
@@ -39,6 +41,7 @@ export function invitedUser(input: NewInvitedUser, id: string, createdAt: Date):
     status: 'invited',
     ssoOnly: false,
     defaultTenantId: input.tenantId,
+    homeTenantId: input.tenantId,
     createdAt,
   };
 }
@@ -123,6 +126,8 @@ export interface Membership {
   team: { id: string; name: string } | null;
   /** The per-user password sign-in override in this tenant ('tenant': the tenant's setting decides). */
   passwordLogin: PasswordLoginSetting;
+  /** This membership alone is disabled by its tenant (the account may be active elsewhere). */
+  disabled: boolean;
 }
 
 export type PasswordLoginSetting = 'tenant' | 'enabled' | 'disabled';
@@ -137,6 +142,7 @@ export interface UserColumns {
   status: UserStatus;
   sso_only: boolean;
   default_tenant_id: string;
+  home_tenant_id: string;
   created_at: Date;
 }
 
@@ -150,6 +156,7 @@ export function userOf(row: UserColumns): User {
     status: row.status,
     ssoOnly: row.sso_only,
     defaultTenantId: row.default_tenant_id,
+    homeTenantId: row.home_tenant_id,
     createdAt: row.created_at,
   };
 }
@@ -163,6 +170,8 @@ export interface MembershipColumns {
   team_id: string | null;
   team_name: string | null;
   password_login: PasswordLoginSetting;
+  /** Absent in reads that only ever see enabled memberships. */
+  disabled?: boolean;
 }
 
 export function membershipOf(tenantId: string, userId: string, row: MembershipColumns): Membership {
@@ -177,5 +186,6 @@ export function membershipOf(tenantId: string, userId: string, row: MembershipCo
     },
     team: row.team_id === null || row.team_name === null ? null : { id: row.team_id, name: row.team_name },
     passwordLogin: row.password_login,
+    disabled: row.disabled === true,
   };
 }

@@ -35,6 +35,7 @@ describe('invitedUser', () => {
       status: 'invited',
       ssoOnly: false,
       defaultTenantId: 'tenant-1',
+      homeTenantId: 'tenant-1',
       createdAt,
     });
   });
