@@ -66,6 +66,15 @@ export const adminUserDetailSchema = adminUserSummarySchema.extend({
   sessionsCount: z.int().min(0),
   /** The member's own presence reason list in this tenant; null: the tenant default applies (if there is one). */
   presenceReasonList: z.object({ id: idSchema, name: z.string() }).nullable(),
+  /** The tenant that manages the account as a whole (SPEC §3.12); null when it is another tenant, which this one may not name. */
+  homeTenant: z.object({ id: idSchema, name: z.string() }).nullable(),
+  /** Whether this tenant manages the account as a whole: password and MFA resets, unlock codes, identity links, email, the account's status. */
+  managedHere: z.boolean(),
+  /**
+   * What the signed-in administrator may do to this person here: `membership` (role, team, presence reason list, status of the
+   * membership, removal) needs every permission the person holds here; `account` needs that and `managedHere` as well.
+   */
+  allowedActions: z.object({ membership: z.boolean(), account: z.boolean() }),
 });
 export type AdminUserDetail = z.infer<typeof adminUserDetailSchema>;
 

@@ -144,6 +144,7 @@ export const errorCodes = {
   // Tenant boundaries (issue 20, SPEC §3.12)
   ACCOUNT_MANAGED_ELSEWHERE: { status: 403, message: "This person's account is managed by another tenant. Here you can change only their membership: role, team, presence reason list and whether it is enabled." },
   MEMBERSHIP_INVITATION_NOT_FOUND: { status: 404, message: 'This invitation to join a tenant is no longer open.' },
+  CANNOT_REMOVE_SELF: { status: 409, message: 'You cannot remove yourself from this tenant.' },
   EMAIL_DOMAIN_CLAIMED: { status: 409, message: 'Another tenant of this deployment already claims this email domain for single sign-on.' },
 } as const satisfies Record<string, { status: number; alsoStatus?: readonly number[]; message: string }>;
 

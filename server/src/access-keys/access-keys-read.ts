@@ -27,6 +27,7 @@ export async function findCredential(db: Executor, accessKeyId: string): Promise
       'k.last_used_at',
       'k.token_version',
       'u.status as user_status',
+      'm.disabled as membership_disabled',
       'r.permissions',
       't.settings',
     ])
@@ -43,7 +44,8 @@ export async function findCredential(db: Executor, accessKeyId: string): Promise
     expiresAt: row.expires_at,
     tokenVersion: row.token_version,
     lastUsedAt: row.last_used_at,
-    userStatus: row.user_status,
+    // A membership its tenant disabled stops the keys there as a disabled account would.
+    userStatus: row.membership_disabled ? 'disabled' : row.user_status,
     rolePermissions: row.permissions,
     tenantSettings: row.settings,
   };

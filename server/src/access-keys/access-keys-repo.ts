@@ -96,6 +96,14 @@ export async function updateKey(
   return row === undefined ? undefined : toRecord(row);
 }
 
+/** Moves the token version of every key of the user (in one tenant, or all) on: tokens issued until now never work again. */
+export async function bumpTokenVersionsOfUser(db: Executor, userId: string, tenantId: string | undefined): Promise<number> {
+  let query = db.updateTable('access_keys').set({ token_version: sql<number>`token_version + 1` }).where('user_id', '=', userId);
+  if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function deleteKey(db: Executor, tenantId: string, id: string, userId?: string): Promise<AccessKeyRecord | undefined> {
   let query = db.deleteFrom('access_keys').where('tenant_id', '=', tenantId).where('id', '=', id);
   if (userId !== undefined) query = query.where('user_id', '=', userId);

@@ -27,7 +27,7 @@ import {
   type Credential,
 } from './access-keys.ts';
 import { findCredential, listKeysOfTenant } from './access-keys-read.ts';
-import { countKeys, deleteKey, insertKey, listKeysOfUser, touchLastUsed, updateKey } from './access-keys-repo.ts';
+import { bumpTokenVersionsOfUser, countKeys, deleteKey, insertKey, listKeysOfUser, touchLastUsed, updateKey } from './access-keys-repo.ts';
 
 /** Access keys of members, and the client authentication that exchanges them for tokens. */
 export interface AccessKeysService {
@@ -49,6 +49,11 @@ export interface AccessKeysService {
   authenticateClient(accessKeyId: string, secret: string, meta: ClientMeta): Promise<Credential>;
   /** Audits and counts an exchange refused for its input; RATE_LIMITED once a limit is exceeded, else undefined. */
   refuseInvalidInput(accessKeyId: unknown, meta: ClientMeta): Promise<AppError | undefined>;
+  /**
+   * Ends for good every token issued for the user's keys (in one tenant, or all), in `executor`: disabling a person (or their
+   * membership) must not let tokens from before it work again once they are enabled. The caller publishes the user's invalidation.
+   */
+  endTokensOf(userId: string, tenantId: string | undefined, executor: Executor): Promise<number>;
   /** The cached state of a key, for checking tokens issued for it: undefined when it is gone. */
   credentialFor(accessKeyId: string): Promise<Credential | undefined>;
   /** Counters for tests: every authentication costs exactly one HMAC verification. */
@@ -182,6 +187,8 @@ export function createAccessKeysService(deps: {
     const updated = await deps.db.transaction().execute(async (trx) => {
       const record = await updateKey(trx, principal.tenantId, id, changes, scope === 'own' ? principal.userId : undefined);
       if (record === undefined) throw notFound(id);
+      // Rank: another member's key only when the administrator holds every permission its owner holds here (refused: rolled back).
+      if (scope === 'tenant') await deps.users.getManageableMember(principal, 'accessKeys', record.userId, trx);
       await announce(trx, record.accessKeyId);
       await deps.audit.record(trx, {
         tenantId: principal.tenantId,
@@ -202,6 +209,7 @@ export function createAccessKeysService(deps: {
     const removed = await deps.db.transaction().execute(async (trx) => {
       const record = await deleteKey(trx, principal.tenantId, id, scope === 'own' ? principal.userId : undefined);
       if (record === undefined) throw notFound(id);
+      if (scope === 'tenant') await deps.users.getManageableMember(principal, 'accessKeys', record.userId, trx);
       await announce(trx, record.accessKeyId);
       await deps.audit.record(trx, {
         tenantId: principal.tenantId,
@@ -311,6 +319,8 @@ export function createAccessKeysService(deps: {
     },
 
     deleteTenantKey: (principal: Principal, id: string) => removeKey(principal, id, 'tenant'),
+
+    endTokensOf: (userId: string, tenantId: string | undefined, executor: Executor) => bumpTokenVersionsOfUser(executor, userId, tenantId),
 
     /**
      * Checks an Access Key ID and secret. An unknown ID is checked against a dummy hash, so it costs the

@@ -148,6 +148,10 @@ export interface DirectoryDetailRow extends DirectoryEntry {
   passwordLogin: PasswordLoginSetting;
   /** This tenant is the user's default tenant (where sign-in lands). */
   isDefault: boolean;
+  /** The tenant that manages the account as a whole (SPEC §3.12). */
+  homeTenantId: string;
+  /** The permissions of the member's role here (the rank rule). */
+  permissions: string[];
 }
 
 /** One member of the tenant with what the user page shows; undefined when the user is not a member of it. */
@@ -168,8 +172,10 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
       'pc.locked_until',
       'u.created_at',
       'u.default_tenant_id',
+      'u.home_tenant_id',
       'r.id as role_id',
       'r.name as role_name',
+      'r.permissions',
       't.id as team_id',
       't.name as team_name',
       'm.status_base',
@@ -189,5 +195,7 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
     createdAt: row.created_at,
     passwordLogin: row.password_login,
     isDefault: row.default_tenant_id === tenantId,
+    homeTenantId: row.home_tenant_id,
+    permissions: row.permissions,
   };
 }

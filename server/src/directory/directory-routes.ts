@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
 import { refuseMalformedQuery } from '../http/input-edge.ts';
-import { errorResponses, signedInSecurity } from '../http/openapi.ts';
+import { errorResponses, noContent, signedInSecurity } from '../http/openapi.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import type { DirectoryService } from './directory-service.ts';
 
@@ -41,7 +41,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: DirectorySe
         response: { 200: adminUserDetailSchema, ...errorResponses, 404: errorBodySchema.describe('USER_NOT_FOUND') },
       },
     },
-    async (request) => deps.directory.get(principalOf(request).tenantId, request.params.userId),
+    async (request) => deps.directory.get(principalOf(request), request.params.userId),
   );
 
   app.patch(
@@ -52,18 +52,46 @@ export function registerDirectoryRoutes(app: App, deps: { directory: DirectorySe
         tags: ['administration'],
         summary:
           "Change a user's role (same or lower than yours), team, presence reason list, status (disabling ends their sessions and tokens within a second) or password sign-in override; every change is audited, a refusal changes nothing",
+        description:
+          'Needs every permission the person holds in this tenant (else 403 PERMISSION_DENIED). `status` disables or enables the account when this tenant is its home tenant (`managedHere`), and only the membership in this tenant otherwise: sign-in to, and switching into, this tenant stop, and their sessions and tokens here end; the account and its other memberships are untouched. Tokens issued before a disable never work again, even after the person is enabled.',
         security: signedInSecurity,
         params: userParams,
         body: adminUpdateUserBodySchema,
         response: {
           200: adminUserDetailSchema,
           ...errorResponses,
-          403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED, ROLE_NOT_GRANTABLE'),
+          403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED (the person holds a permission you lack), ROLE_NOT_GRANTABLE'),
           404: errorBodySchema.describe('USER_NOT_FOUND, ROLE_NOT_FOUND, TEAM_NOT_FOUND, PRESENCE_REASON_LIST_NOT_FOUND'),
           409: errorBodySchema.describe('LAST_ADMINISTRATOR, CANNOT_DISABLE_SELF'),
         },
       },
     },
     async (request) => deps.directory.update(principalOf(request), request.params.userId, request.body, requestMeta(request)),
+  );
+
+  app.delete(
+    '/api/v1/admin/users/:userId',
+    {
+      preHandler: deps.guards.permission('users.edit'),
+      schema: {
+        tags: ['administration'],
+        summary: 'Remove a person from this tenant: their sessions and access keys here end; the account itself stays',
+        description:
+          'Needs every permission the person holds in this tenant. The account is never deleted: its default tenant (and its home tenant, when this was it) move to another membership, and an account left with no membership is disabled. Audited in this tenant.',
+        security: signedInSecurity,
+        params: userParams,
+        response: {
+          204: noContent,
+          ...errorResponses,
+          403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED (the person holds a permission you lack)'),
+          404: errorBodySchema.describe('USER_NOT_FOUND'),
+          409: errorBodySchema.describe('LAST_ADMINISTRATOR, CANNOT_REMOVE_SELF'),
+        },
+      },
+    },
+    async (request, reply) => {
+      await deps.directory.remove(principalOf(request), request.params.userId, requestMeta(request));
+      return reply.status(204).send(null);
+    },
   );
 }

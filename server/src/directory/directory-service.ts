@@ -11,7 +11,9 @@ import type { RequestMeta } from '../kernel/request-meta.ts';
 import { canGrant } from '../roles/roles.ts';
 import type { RolesService } from '../roles/roles-service.ts';
 import type { SessionsService } from '../sessions/sessions-service.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Executor } from '../storage/db.ts';
+import type { AccessKeysService } from '../access-keys/access-keys-service.ts';
+import { managedHere, refusalOf, type Actor } from '../users/authority.ts';
 import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
 import type { TeamsService } from '../teams/teams-service.ts';
 import { statusCondition } from '../users/users.ts';
@@ -35,8 +37,8 @@ const administratorRoleName = 'Administrator';
 export interface DirectoryService {
   /** A page of the tenant's members; refuses a cursor of another kind of list with USER_CURSOR_INVALID. */
   list(tenantId: string, query: DirectoryQuery): Promise<AdminUsersPage>;
-  /** One member of the tenant; another tenant's user (or an unknown id) is USER_NOT_FOUND. */
-  get(tenantId: string, userId: string): Promise<AdminUserDetail>;
+  /** One member of the actor's tenant, with what the actor may do to them here; another tenant's user (or an unknown id) is USER_NOT_FOUND. */
+  get(actor: Actor, userId: string): Promise<AdminUserDetail>;
   /**
    * Changes a member's role, team, status or password sign-in override, each audited in the same transaction, and answers the user as
    * now. Refuses, changing nothing: USER_NOT_FOUND; ROLE_NOT_GRANTABLE (the new role, or the user's current one, holds a permission the
@@ -45,15 +47,22 @@ export interface DirectoryService {
    * `user` topic, their access-key tokens on every instance within a second.
    */
   update(actor: Principal, userId: string, change: AdminUpdateUserBody, meta: RequestMeta): Promise<AdminUserDetail>;
+  /**
+   * Removes a person from the actor's tenant (SPEC §3.12): their sessions and access keys here end, and the account stays — its
+   * default tenant (and home, when this was it) move to another membership, and an account left with none is disabled. Audited.
+   * Refuses, changing nothing: USER_NOT_FOUND; PERMISSION_DENIED (outranked); CANNOT_REMOVE_SELF; LAST_ADMINISTRATOR.
+   */
+  remove(actor: Principal, userId: string, meta: RequestMeta): Promise<void>;
 }
 
 export function createDirectoryService(deps: {
   db: Db;
   clock: Clock;
-  users: Pick<UsersService, 'getMember' | 'lockMembership' | 'lockEnabledMembersOfRole' | 'changeMembership' | 'setEnabled'>;
+  users: Pick<UsersService, 'getManageableMember' | 'lockMembership' | 'lockEnabledMembersOfRole' | 'changeMembership' | 'setEnabled' | 'setMembershipEnabled' | 'removeMembership'>;
+  accessKeys: Pick<AccessKeysService, 'endTokensOf'>;
   roles: Pick<RolesService, 'getRole' | 'listRoles'>;
   teams: Pick<TeamsService, 'getTeam'>;
-  sessions: Pick<SessionsService, 'revokeUserSessions' | 'countUserSessions'>;
+  sessions: Pick<SessionsService, 'revokeUserSessions' | 'revokeUserSessionsInTenant' | 'countUserSessions'>;
   audit: Pick<AuditService, 'record'>;
   notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
   mfa: Pick<MfaService, 'factorState'>;
@@ -61,7 +70,12 @@ export function createDirectoryService(deps: {
   passwords: Pick<PasswordsService, 'hasPassword'>;
   sso: Pick<SsoService, 'listLinksOf'>;
 }): DirectoryService {
-  const get = async (tenantId: string, userId: string): Promise<AdminUserDetail> => {
+  /** The tenant's built-in Administrator role, whose enabled members it must never run out of. */
+  const administratorRole = async (tenantId: string, executor: Executor) =>
+    (await deps.roles.listRoles(tenantId, executor)).find((role) => role.builtIn && role.name === administratorRoleName);
+
+  const get = async (actor: Actor, userId: string): Promise<AdminUserDetail> => {
+    const tenantId = actor.tenantId;
     const entry = await findDirectoryEntry(deps.db, tenantId, userId);
     if (entry === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
     const [sessionsCount, factor, links, presenceList] = await Promise.all([
@@ -72,6 +86,7 @@ export function createDirectoryService(deps: {
     ]);
     const now = deps.clock.now();
     const summary = summaryOf(entry, now);
+    const target = { userId, homeTenantId: entry.homeTenantId, permissions: entry.permissions };
     return {
       ...summary,
       createdAt: entry.createdAt.toISOString(),
@@ -84,6 +99,12 @@ export function createDirectoryService(deps: {
       sessionsCount,
       // Only a list of the member's own: the tenant default is not stored on the membership.
       presenceReasonList: presenceList?.source === 'own' ? { id: presenceList.id, name: presenceList.name } : null,
+      homeTenant: managedHere(actor, entry) ? entry.tenant : null,
+      managedHere: managedHere(actor, entry),
+      allowedActions: {
+        membership: refusalOf(actor, 'membership', target) === undefined,
+        account: refusalOf(actor, 'account', target) === undefined,
+      },
     };
   };
 
@@ -108,30 +129,32 @@ export function createDirectoryService(deps: {
       };
     },
 
-    get: (tenantId, userId) => get(tenantId, userId),
+    get: (actor, userId) => get(actor, userId),
 
     async update(actor, userId, change, meta) {
       const tenantId = actor.tenantId;
       let invalidate = false;
       await deps.db.transaction().execute(async (trx) => {
-        await deps.users.getMember(tenantId, userId, trx);
-        const administrator = (await deps.roles.listRoles(tenantId, trx)).find((role) => role.builtIn && role.name === administratorRoleName);
+        // Rank first, before any lock: someone the actor may not manage learns nothing more.
+        await deps.users.getManageableMember(actor, 'membership', userId, trx);
+        const administrator = await administratorRole(tenantId, trx);
         const touchesAdministrators = administrator !== undefined && (change.roleId !== undefined || change.status === 'disabled');
         // Lock order, always: the tenant's enabled Administrators, then the member (no two changes wait for each other).
         const enabledAdministrators = touchesAdministrators ? await deps.users.lockEnabledMembersOfRole(tenantId, administrator.id, trx) : [];
         await deps.users.lockMembership(tenantId, userId, trx);
-        // Read again under the locks: a change committed meanwhile is seen.
-        const { user, membership } = await deps.users.getMember(tenantId, userId, trx);
+        // Read again under the locks: a change committed meanwhile is seen. A status change of an account homed elsewhere is the
+        // membership's only; of one homed here, the account's (SPEC §3.12).
+        const { user, membership } = await deps.users.getManageableMember(actor, 'membership', userId, trx);
+        const accountWide = managedHere(actor, user);
 
-        // Same or lower: an administrator manages only users whose role they could grant.
-        if (!membership.role.permissions.every((permission) => (actor.permissions as ReadonlySet<string>).has(permission))) throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: membership.role.id } });
         const newRole = change.roleId === undefined || change.roleId === membership.role.id ? undefined : await deps.roles.getRole(tenantId, change.roleId, trx);
         if (newRole !== undefined && !canGrant(actor.permissions, newRole)) throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: newRole.id } });
         const currentTeamId = membership.team?.id ?? null;
         const newTeamId = change.teamId === undefined || change.teamId === currentTeamId ? undefined : change.teamId;
         if (newTeamId !== undefined && newTeamId !== null) await deps.teams.getTeam(tenantId, newTeamId, trx);
-        const disabling = change.status === 'disabled' && user.status !== 'disabled';
-        const enabling = change.status === 'enabled' && user.status === 'disabled';
+        const disabledNow = accountWide ? user.status === 'disabled' : membership.disabled;
+        const disabling = change.status === 'disabled' && !disabledNow;
+        const enabling = change.status === 'enabled' && disabledNow;
         if (disabling && userId === actor.userId) throw new AppError('CANNOT_DISABLE_SELF', { details: { userId } });
         if (administrator !== undefined && enabledAdministrators.includes(userId) && (disabling || (newRole !== undefined && newRole.id !== administrator.id))) {
           if (enabledAdministrators.every((id) => id === userId)) throw new AppError('LAST_ADMINISTRATOR', { details: { userId } });
@@ -157,20 +180,72 @@ export function createDirectoryService(deps: {
         if (newRole !== undefined) await audit('user.role.changed', { fromRoleId: membership.role.id, toRoleId: newRole.id, toRoleName: newRole.name });
         if (newTeamId !== undefined) await audit('user.team.changed', { fromTeamId: currentTeamId, toTeamId: newTeamId });
         if (newPasswordLogin !== undefined) await audit('user.passwordLogin.changed', { from: membership.passwordLogin, to: newPasswordLogin });
-        if (disabling) {
+        if (disabling && accountWide) {
           await deps.users.setEnabled(userId, false, trx);
           const sessionsEnded = await deps.sessions.revokeUserSessions(userId, undefined, trx);
-          await audit('user.disabled', { sessionsEnded });
+          // Tokens issued until now never work again, even once the account is enabled (they are not revived).
+          await deps.accessKeys.endTokensOf(userId, undefined, trx);
+          await audit('user.disabled', { sessionsEnded, scope: 'account' });
         }
-        if (enabling) {
+        if (disabling && !accountWide) {
+          await deps.users.setMembershipEnabled(tenantId, user, false, trx);
+          const sessionsEnded = await deps.sessions.revokeUserSessionsInTenant(userId, tenantId, trx);
+          await deps.accessKeys.endTokensOf(userId, tenantId, trx);
+          await audit('user.disabled', { sessionsEnded, scope: 'membership' });
+        }
+        if (enabling && accountWide) {
           const enabled = await deps.users.setEnabled(userId, true, trx, { hasPassword: await deps.passwords.hasPassword(userId, trx) });
-          await audit('user.enabled', { status: enabled.status });
+          await audit('user.enabled', { status: enabled.status, scope: 'account' });
+        }
+        if (enabling && !accountWide) {
+          await deps.users.setMembershipEnabled(tenantId, user, true, trx);
+          await audit('user.enabled', { scope: 'membership' });
         }
         invalidate = newRole !== undefined || newTeamId !== undefined || disabling || enabling;
         if (invalidate) await deps.notifications.publish(trx, { topic: invalidationTopics.user, id: userId });
       });
       if (invalidate) deps.notifications.deliverCommitted({ topic: invalidationTopics.user, id: userId });
-      return get(tenantId, userId);
+      return get(actor, userId);
+    },
+
+    async remove(actor, userId, meta) {
+      const tenantId = actor.tenantId;
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.users.getManageableMember(actor, 'membership', userId, trx);
+        if (userId === actor.userId) throw new AppError('CANNOT_REMOVE_SELF', { details: { userId } });
+        const administrator = await administratorRole(tenantId, trx);
+        const enabledAdministrators = administrator === undefined ? [] : await deps.users.lockEnabledMembersOfRole(tenantId, administrator.id, trx);
+        await deps.users.lockMembership(tenantId, userId, trx);
+        const { user, membership } = await deps.users.getManageableMember(actor, 'membership', userId, trx);
+        if (enabledAdministrators.includes(userId) && enabledAdministrators.every((id) => id === userId)) throw new AppError('LAST_ADMINISTRATOR', { details: { userId } });
+        const sessionsEnded = await deps.sessions.revokeUserSessionsInTenant(userId, tenantId, trx);
+        const outcome = await deps.users.removeMembership(tenantId, user, trx);
+        await deps.audit.record(trx, {
+          tenantId,
+          actorUserId: actor.userId,
+          action: 'user.membership.removed',
+          result: 'success',
+          targetType: 'user',
+          targetId: userId,
+          ip: meta.ip,
+          details: { roleId: membership.role.id, sessionsEnded, accountDisabled: outcome.accountDisabled, homeMoved: outcome.homeTenantId !== user.homeTenantId },
+        });
+        // The new home tenant's log tells its administrators they now manage the account as a whole.
+        if (outcome.homeTenantId !== user.homeTenantId) {
+          await deps.audit.record(trx, {
+            tenantId: outcome.homeTenantId,
+            actorUserId: null,
+            action: 'user.homeTenant.changed',
+            result: 'success',
+            targetType: 'user',
+            targetId: userId,
+            ip: null,
+            details: { fromTenantId: tenantId, reason: 'removed-from-home-tenant' },
+          });
+        }
+        await deps.notifications.publish(trx, { topic: invalidationTopics.user, id: userId });
+      });
+      deps.notifications.deliverCommitted({ topic: invalidationTopics.user, id: userId });
     },
   };
 }

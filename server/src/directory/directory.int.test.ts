@@ -408,13 +408,17 @@ describe('changing a user', () => {
     expect(withToken.statusCode).toBe(401);
     const signIn = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'dis.user', password: strongPassword } });
     expect(signIn.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
-    expect((await auditOf(user.userId)).filter((event) => event.action === 'user.disabled').map((event) => event.details)).toEqual([{ sessionsEnded: 1 }]);
+    expect((await auditOf(user.userId)).filter((event) => event.action === 'user.disabled').map((event) => event.details)).toEqual([{ sessionsEnded: 1, scope: 'account' }]);
 
     expect((await patch(admin, user.userId, { status: 'enabled' })).json().status).toBe('enabled');
     expect((await auditOf(user.userId)).at(-1)).toMatchObject({ action: 'user.enabled', actor_user_id: admin.userId });
     await login(t, 'dis.user');
-    // The old session stays ended.
+    // The old session stays ended, and so does the token issued before the disable (issue 21 item 6: it used to work again).
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer })).statusCode).toBe(401);
+    // The key itself still works: a new token from it is accepted.
+    const fresh = await accessTokenFor(t, key);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${fresh}` } })).statusCode).toBe(200);
   });
 
   it('accepts a null presence reason list and refuses an unknown list id, storing nothing', async () => {
@@ -477,7 +481,7 @@ describe('refused changes store nothing', () => {
     await expectRefused(admin, ids.bo, { teamId: otherTeam, roleId: agentRoleId }, 404, 'TEAM_NOT_FOUND');
   });
 
-  it('a role beyond the caller, and a user whose role is beyond the caller (ROLE_NOT_GRANTABLE)', async () => {
+  it('a role beyond the caller (ROLE_NOT_GRANTABLE), and a user whose role is beyond the caller (PERMISSION_DENIED: rank)', async () => {
     const supervisor = await signedInUser(t, { tenant: admin.tenant, username: 'zz.supervisor', role: 'Supervisor' });
     const supervisorRole = await roleNamed(t, admin.tenant.id, 'Supervisor');
     // Give the Supervisor role users.edit for this test, through the table (roles are another part's work).
@@ -487,7 +491,7 @@ describe('refused changes store nothing', () => {
     const asSupervisor = { ...supervisor, cookie: supervisorCookie, headers: { ...supervisor.headers, cookie: supervisorCookie } };
     const administratorRole = await roleNamed(t, admin.tenant.id, 'Administrator');
     await expectRefused(asSupervisor, ids.marta, { roleId: administratorRole.id }, 403, 'ROLE_NOT_GRANTABLE');
-    await expectRefused(asSupervisor, admin.userId, { status: 'disabled' }, 403, 'ROLE_NOT_GRANTABLE');
+    await expectRefused(asSupervisor, admin.userId, { status: 'disabled' }, 403, 'PERMISSION_DENIED');
     // Within their own permissions it works.
     expect((await patch(asSupervisor, ids.marta, { roleId: supervisorRoleId })).statusCode).toBe(200);
   });

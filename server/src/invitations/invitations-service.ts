@@ -64,7 +64,7 @@ export function createInvitationsService(deps: {
   tenants: Pick<TenantsService, 'getTenant'>;
   roles: Pick<RolesService, 'getRole'>;
   teams: Pick<TeamsService, 'getTeam'>;
-  users: Pick<UsersService, 'getUser' | 'getMember' | 'createInvitedUser' | 'activate' | 'recordInvitation'>;
+  users: Pick<UsersService, 'getUser' | 'getMember' | 'getManageableMember' | 'createInvitedUser' | 'activate' | 'recordInvitation'>;
   /** The console's sign-in page, under LANYARD_PUBLIC_URL (the SSO-only welcome email links to it). */
   loginUrl: string;
 }): InvitationsService {
@@ -147,7 +147,8 @@ export function createInvitationsService(deps: {
 
     async resendInvitation(tenantId, userId, actor) {
       return deps.db.transaction().execute(async (trx) => {
-        const { user } = await deps.users.getMember(tenantId, userId, trx);
+        // A first-access link sets the account's password: the home tenant's to send, and only to someone the actor outranks.
+        const { user } = actor === undefined ? await deps.users.getMember(tenantId, userId, trx) : await deps.users.getManageableMember(actor, 'account', userId, trx);
         if (user.status !== 'invited') throw new AppError('INVITATION_NOT_PENDING', { details: { userId } });
         const tenant = await deps.tenants.getTenant(tenantId, trx);
         await links.replaceOpen(trx, userId, tenantId);

@@ -175,8 +175,8 @@ export function createLoginService(deps: {
   /** The account a challenge was issued to, if it may still sign in (active, still a member). */
   const accountOf = async (link: SingleUseLink, meta: RequestMeta) => {
     const [user, membership, tenant] = await Promise.all([deps.users.getUser(link.userId), deps.users.findMembership(link.tenantId, link.userId), deps.tenants.getTenant(link.tenantId)]);
-    if (user.status !== 'active' || membership === undefined) {
-      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason: membership === undefined ? 'no-membership' : `status-${user.status}`, method: 'totp' } });
+    if (user.status !== 'active' || membership === undefined || membership.disabled) {
+      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason: membership === undefined ? 'no-membership' : membership.disabled ? 'membership-disabled' : `status-${user.status}`, method: 'totp' } });
       throw new AppError('MFA_CHALLENGE_INVALID');
     }
     return { user, membership, tenant };

@@ -113,7 +113,7 @@ export function createMfaService(deps: {
   passwords: Pick<PasswordsService, 'confirmCurrentPassword'>;
   tenants: Pick<TenantsService, 'getTenant' | 'updateSettings'>;
   roles: Pick<RolesService, 'listRoles'>;
-  users: Pick<UsersService, 'getUser' | 'getMember' | 'findMembership'>;
+  users: Pick<UsersService, 'getUser' | 'getManageableMember' | 'findMembership'>;
   audit: Pick<AuditService, 'record'>;
   mail: Outbox;
 }): MfaService {
@@ -281,7 +281,7 @@ export function createMfaService(deps: {
 
     async resetByAdministrator(actor, userId, meta) {
       await deps.db.transaction().execute(async (trx) => {
-        const { user } = await deps.users.getMember(actor.tenantId, userId, trx);
+        const { user } = await deps.users.getManageableMember(actor, 'account', userId, trx);
         const tenant = await deps.tenants.getTenant(actor.tenantId, trx);
         const hadFactor = await deleteTotp(trx, userId);
         await deleteRecoveryCodes(trx, userId);

@@ -432,7 +432,7 @@ export function createPasswordsService(deps: {
     /** An administrator sends a reset link to a member of their tenant. */
     async sendResetAsAdministrator(actor: Principal, userId: string, meta: RequestMeta): Promise<{ expiresAt: Date }> {
       return deps.db.transaction().execute(async (trx) => {
-        const { user } = await deps.users.getMember(actor.tenantId, userId, trx);
+        const { user } = await deps.users.getManageableMember(actor, 'account', userId, trx);
         if (user.status !== 'active') throw new AppError('USER_NOT_ACTIVE', { details: { userId, status: user.status } });
         const { expiresAt } = await issueReset(trx, user, actor.tenantId, actor.userId, meta);
         return { expiresAt };
@@ -455,7 +455,7 @@ export function createPasswordsService(deps: {
 
     async unlock(actor: Principal, userId: string, meta: RequestMeta): Promise<void> {
       await deps.db.transaction().execute(async (trx) => {
-        await deps.users.getMember(actor.tenantId, userId, trx);
+        await deps.users.getManageableMember(actor, 'account', userId, trx);
         await clearFailedLogins(trx, userId);
         await unlockCodes.cancelOpen(trx, userId);
         await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'user.unlocked', result: 'success', targetType: 'user', targetId: userId, ip: meta.ip });
@@ -489,7 +489,7 @@ export function createPasswordsService(deps: {
 
     async issueUnlockCode(actor: Principal, userId: string, meta: RequestMeta): Promise<{ code: string; expiresAt: Date }> {
       return deps.db.transaction().execute(async (trx) => {
-        const { user } = await deps.users.getMember(actor.tenantId, userId, trx);
+        const { user } = await deps.users.getManageableMember(actor, 'account', userId, trx);
         if (user.status !== 'active') throw new AppError('USER_NOT_ACTIVE', { details: { userId, status: user.status } });
         const administrator = await deps.users.getUser(actor.userId, trx);
         const expiresAt = new Date(deps.clock.now().getTime() + unlockCodeLifetimeMinutes * MINUTE);

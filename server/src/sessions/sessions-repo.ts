@@ -59,6 +59,12 @@ export async function deleteUserSessions(db: Executor, userId: string, exceptSes
   return Number(result.numDeletedRows);
 }
 
+/** Deletes the user's sessions in one tenant; returns how many there were. */
+export async function deleteUserSessionsInTenant(db: Executor, userId: string, tenantId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function clearPasswordChangeRequired(db: Executor, sessionId: string): Promise<void> {
   await db.updateTable('sessions').set({ password_change_required: false }).where('id', '=', sessionId).execute();
 }

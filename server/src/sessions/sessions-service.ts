@@ -18,6 +18,7 @@ import {
   deleteLiveUserSession,
   isLiveUserSession,
   deleteUserSessions,
+  deleteUserSessionsInTenant,
   insertSession,
   tightenTenantSessions,
   listUserSessions,
@@ -44,6 +45,8 @@ export interface SessionsService {
   logout(token: string): Promise<void>;
   /** Signs a user out everywhere (optionally keeping the session that asked); returns how many sessions ended. */
   revokeUserSessions(userId: string, exceptSessionId: string | undefined, executor?: Executor): Promise<number>;
+  /** Ends the user's sessions in one tenant (their membership there was disabled or removed), in `executor`; returns how many. */
+  revokeUserSessionsInTenant(userId: string, tenantId: string, executor?: Executor): Promise<number>;
   /** The user's sessions that are still active, in every tenant, newest first (the cookie value is never among them). */
   listUserSessions(userId: string): Promise<SessionRecord[]>;
   /** Ends one of the user's sessions: the next request with its cookie is refused, on every instance (each request reads the session). SESSION_NOT_FOUND for another user's or an unknown id. */
@@ -100,6 +103,10 @@ export function createSessionsService(deps: {
 
     revokeUserSessions(userId, exceptSessionId, executor = deps.db) {
       return deleteUserSessions(executor, userId, exceptSessionId);
+    },
+
+    revokeUserSessionsInTenant(userId, tenantId, executor = deps.db) {
+      return deleteUserSessionsInTenant(executor, userId, tenantId);
     },
 
     async listUserSessions(userId) {

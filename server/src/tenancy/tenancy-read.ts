@@ -14,6 +14,7 @@ export interface MembershipOfUser {
   role: { id: string; name: string };
 }
 
+/** The person's memberships they can act in: a membership its tenant disabled is not listed. */
 export async function listMembershipsOfUser(db: Executor, userId: string): Promise<MembershipOfUser[]> {
   const rows = await db
     .selectFrom('memberships as m')
@@ -21,6 +22,7 @@ export async function listMembershipsOfUser(db: Executor, userId: string): Promi
     .innerJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
     .select(['m.tenant_id', 't.name as tenant_name', 't.home_region', 'r.id as role_id', 'r.name as role_name'])
     .where('m.user_id', '=', userId)
+    .where('m.disabled', '=', false)
     .orderBy('t.name_canonical')
     .execute();
   return rows.map((row) => ({ tenantId: row.tenant_id, tenantName: row.tenant_name, region: row.home_region, role: { id: row.role_id, name: row.role_name } }));

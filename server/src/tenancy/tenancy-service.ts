@@ -68,7 +68,8 @@ export function createTenancyService(deps: {
   const memberOf = async (userId: string, tenantId: string) => {
     await deps.regions.assertServedHere(tenantId);
     const membership = await deps.users.findMembership(tenantId, userId);
-    if (membership === undefined) throw membershipRequired(tenantId);
+    // A membership its tenant disabled is no way in: like none at all.
+    if (membership === undefined || membership.disabled) throw membershipRequired(tenantId);
     return { membership, tenant: await deps.tenants.getTenant(tenantId) };
   };
 

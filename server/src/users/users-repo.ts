@@ -232,3 +232,44 @@ export async function unassignTeam(db: Executor, tenantId: string, teamId: strin
 export async function setDefaultTenant(db: Executor, userId: string, tenantId: string, at: Date): Promise<void> {
   await db.updateTable('users').set({ default_tenant_id: tenantId, updated_at: at }).where('id', '=', userId).execute();
 }
+
+/** Disables or enables one membership alone; the directory's status of that row follows (the account's status when enabled). */
+export async function setMembershipDisabled(db: Executor, tenantId: string, user: Pick<User, 'id' | 'status' | 'ssoOnly'>, disabled: boolean): Promise<void> {
+  await db
+    .updateTable('memberships')
+    .set({ disabled, status_base: disabled ? 'disabled' : statusBase(user) })
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', user.id)
+    .execute();
+}
+
+/** Removes a membership (its access keys go with it); false when there was none. */
+export async function deleteMembership(db: Executor, tenantId: string, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('memberships').where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** The tenants of a user's memberships, the earliest joined first, with whether each is enabled on its own. */
+export async function listMembershipTenants(db: Executor, userId: string): Promise<{ tenantId: string; disabled: boolean }[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select(['tenant_id', 'disabled'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('tenant_id')
+    .execute();
+  return rows.map((row) => ({ tenantId: row.tenant_id, disabled: row.disabled }));
+}
+
+/** Moves the account's home (the tenant that manages it as a whole) and its default tenant, either or both. */
+export async function setHomeAndDefaultTenant(db: Executor, userId: string, change: { homeTenantId?: string; defaultTenantId?: string }, at: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      updated_at: at,
+      ...(change.homeTenantId === undefined ? {} : { home_tenant_id: change.homeTenantId }),
+      ...(change.defaultTenantId === undefined ? {} : { default_tenant_id: change.defaultTenantId }),
+    })
+    .where('id', '=', userId)
+    .execute();
+}

@@ -22,7 +22,12 @@ import {
   unassignTeam,
   setDefaultTenant,
   updatePersonalDetails,
+  setMembershipDisabled,
+  deleteMembership,
+  listMembershipTenants,
+  setHomeAndDefaultTenant,
 } from './users-repo.ts';
+import { refusalOf, type Actor, type MemberAction } from './authority.ts';
 
 /** Users and their memberships in tenants. */
 export interface UsersService {
@@ -67,6 +72,29 @@ export interface UsersService {
   setDefaultTenant(userId: string, tenantId: string, executor?: Executor): Promise<void>;
   /** Changes the user's first or last name or email (My Profile › Account), in `executor`; the directory's search keys follow. */
   updatePersonalDetails(userId: string, change: { firstName?: string; lastName?: string; email?: string }, executor: Executor): Promise<User>;
+  /**
+   * The member an administrator is about to act on, once the tenant-boundary rule (authority.ts) allows it: USER_NOT_FOUND for
+   * someone who is not a member of the actor's tenant; 403 ACCOUNT_MANAGED_ELSEWHERE for an account-wide action on an account homed
+   * in another tenant; 403 PERMISSION_DENIED when the member holds a permission the actor lacks. Read in `executor` (lock first).
+   */
+  getManageableMember(actor: Actor, action: MemberAction, userId: string, executor?: Executor): Promise<{ user: User; membership: Membership }>;
+  /**
+   * Enables or disables one membership alone, in `executor` (another tenant's account: sign-in to, and switching into, this tenant
+   * stop; the account is untouched). A default tenant left disabled moves to another enabled membership. False when nothing changed.
+   */
+  setMembershipEnabled(tenantId: string, user: User, enabled: boolean, executor: Executor): Promise<boolean>;
+  /**
+   * Removes the person from the tenant, in `executor` (their access keys there go with the membership). The account stays: its
+   * default tenant and, when this was its home, its home move to the membership joined earliest (an enabled one first); an account
+   * left with no membership is disabled, never deleted. USER_NOT_FOUND when they are not a member.
+   */
+  removeMembership(tenantId: string, user: User, executor: Executor): Promise<{ accountDisabled: boolean; homeTenantId: string }>;
+}
+
+/** Where sign-ins land once `leaving` is no longer usable: the home tenant if it is an enabled membership, else the earliest enabled one. */
+function landingTenant(memberships: { tenantId: string; disabled: boolean }[], homeTenantId: string, leaving: string): string | undefined {
+  const usable = memberships.filter((entry) => !entry.disabled && entry.tenantId !== leaving);
+  return (usable.find((entry) => entry.tenantId === homeTenantId) ?? usable[0])?.tenantId;
 }
 
 export function createUsersService(deps: { db: Db; clock: Clock }): UsersService {
@@ -166,6 +194,44 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
 
     setDefaultTenant(userId, tenantId, executor = deps.db) {
       return setDefaultTenant(executor, userId, tenantId, deps.clock.now());
+    },
+
+    async getManageableMember(actor, action, userId, executor = deps.db) {
+      const membership = await findMembership(executor, actor.tenantId, userId);
+      if (membership === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId } });
+      const user = await getUser(userId, executor);
+      const refusal = refusalOf(actor, action, { userId, homeTenantId: user.homeTenantId, permissions: membership.role.permissions });
+      if (refusal !== undefined) throw new AppError(refusal, { details: { userId, ...(refusal === 'PERMISSION_DENIED' ? { reason: 'outranked' } : {}) } });
+      return { user, membership };
+    },
+
+    async setMembershipEnabled(tenantId, user, enabled, executor) {
+      const membership = await findMembership(executor, tenantId, user.id);
+      if (membership === undefined) throw new AppError('USER_NOT_FOUND', { details: { userId: user.id } });
+      if (membership.disabled === !enabled) return false;
+      await setMembershipDisabled(executor, tenantId, user, !enabled);
+      if (!enabled && user.defaultTenantId === tenantId) {
+        const next = landingTenant(await listMembershipTenants(executor, user.id), user.homeTenantId, tenantId);
+        if (next !== undefined) await setHomeAndDefaultTenant(executor, user.id, { defaultTenantId: next }, deps.clock.now());
+      }
+      return true;
+    },
+
+    async removeMembership(tenantId, user, executor) {
+      if (!(await deleteMembership(executor, tenantId, user.id))) throw new AppError('USER_NOT_FOUND', { details: { userId: user.id } });
+      const remaining = await listMembershipTenants(executor, user.id);
+      const now = deps.clock.now();
+      if (remaining.length === 0) {
+        await updateUserStatus(executor, user.id, 'disabled', now);
+        return { accountDisabled: true, homeTenantId: user.homeTenantId };
+      }
+      const homeTenantId = user.homeTenantId === tenantId ? (remaining.find((entry) => !entry.disabled) ?? remaining[0])?.tenantId : undefined;
+      const home = homeTenantId ?? user.homeTenantId;
+      const defaultTenantId = user.defaultTenantId === tenantId ? landingTenant(remaining, home, tenantId) : undefined;
+      if (homeTenantId !== undefined || defaultTenantId !== undefined) {
+        await setHomeAndDefaultTenant(executor, user.id, { ...(homeTenantId === undefined ? {} : { homeTenantId }), ...(defaultTenantId === undefined ? {} : { defaultTenantId }) }, now);
+      }
+      return { accountDisabled: false, homeTenantId: home };
     },
 
     async updatePersonalDetails(userId, change, executor) {
