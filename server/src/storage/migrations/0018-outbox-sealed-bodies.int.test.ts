@@ -5,7 +5,7 @@ import { TestClock } from '../../kernel/clock.ts';
 import { createDeliveryWorker } from '../../mail/delivery-worker.ts';
 import { createOutboxEncryptor, openBody } from '../../mail/sealed-body.ts';
 import { createSmtpTransport } from '../../mail/smtp-transport.ts';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.ts';
+import { createTestDatabase, testStorageKind, type TestDatabase } from '../../testing/test-database.ts';
 import { startTestSmtpServer } from '../../testing/test-smtp-server.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { migrateToLatest, migrateUpTo } from '../migrate.ts';
@@ -88,5 +88,41 @@ describe('migration 0018: outbox bodies are sealed, and dropped once sent', () =
     expect(smtp.messages[0]?.html).toContain(`href="${secretLink('pending')}"`);
     const delivered = await db.selectFrom('outbox_messages').select(['body_sealed', 'sent_at']).where('id', '=', ids.pending).executeTakeFirstOrThrow();
     expect(delivered).toEqual({ body_sealed: null, sent_at: clock.now() });
+  });
+});
+
+describe.runIf(testStorageKind() === 'postgres')('migration 0018 with several instances (PostgreSQL)', () => {
+  it('two workers seal and deliver the waiting messages of the upgrade, each exactly once', async () => {
+    const own = await createTestDatabase();
+    const ownDb = await openDatabase(own.target);
+    const smtp = await startTestSmtpServer();
+    try {
+      await migrateUpTo(ownDb, '0016-tenant-boundaries');
+      const createdAt = clock.now();
+      await sql`insert into outbox_messages (id, tenant_id, template, recipient, subject, text_body, html_body, created_at, next_attempt_at)
+        select ('00000000-0000-7000-8000-' || lpad(n::text, 12, '0'))::uuid, null, 'invitation', 'user' || n || '@example.test', 'Welcome',
+          'Open ' || ${secretLink('race')} || n, '<p>' || n || '</p>', ${createdAt}, ${createdAt}
+        from generate_series(1, 250) as n`.execute(ownDb);
+      await migrateToLatest(ownDb);
+
+      const workers = [1, 2].map(() => createDeliveryWorker({ db: ownDb, clock, logger, transport: createSmtpTransport(smtp.url()), encryptor, from, batchSize: 7 }));
+      // Each worker seals the rows it could lock (SKIP LOCKED), then delivers whatever is sealed: every row sealed by
+      // one is committed before that one delivers, so nothing is left for a second round.
+      const sent = await Promise.all(workers.map((worker) => worker.deliverDue()));
+      expect(sent.reduce((sum, count) => sum + count, 0)).toBe(250);
+      expect(await Promise.all(workers.map((worker) => worker.deliverDue()))).toEqual([0, 0]);
+      for (const worker of workers) await worker.close();
+      expect(smtp.messages).toHaveLength(250);
+      expect(new Set(smtp.messages.map((message) => message.messageId)).size).toBe(250);
+      for (const message of smtp.messages) expect(message.text).toContain(`${secretLink('race')}${message.to.replace(/^user|@example\.test$/g, '')}`);
+      const left = await sql<{ bodies: string; waiting: string }>`
+        select (select count(*) from outbox_messages where body_sealed is not null or sent_at is null)::text as bodies,
+               (select count(*) from outbox_bodies_to_seal)::text as waiting`.execute(ownDb);
+      expect(left.rows).toEqual([{ bodies: '0', waiting: '0' }]);
+    } finally {
+      await smtp.close();
+      await ownDb.destroy();
+      await own.drop();
+    }
   });
 });
