@@ -245,6 +245,30 @@ describe('email delivery through SMTP', () => {
     expect(row?.body_sealed).toBeNull();
   });
 
+  it('retries a message whose body does not open under this master key, and sends nothing for it', async () => {
+    const smtp = await smtpServer();
+    const t = await appSendingTo(smtp.url());
+    await enqueue(t, 'ann@example.test');
+    const otherKey = createDeliveryWorker({
+      db: t.deps.db,
+      clock: t.clock,
+      logger: t.deps.logger,
+      transport: createSmtpTransport(smtp.url()),
+      encryptor: createOutboxEncryptor(Buffer.alloc(32, 8)),
+      from: t.config.mailFrom,
+    });
+    cleanups.push(() => otherKey.close());
+    expect(await otherKey.deliverDue()).toBe(0);
+    const [row] = await outbox(t);
+    expect(row).toMatchObject({ sent_at: null, failed_at: null, attempts: 1, last_error: 'the sealed body does not open (another master key?)' });
+    expect(row?.body_sealed).not.toBeNull();
+    expect(smtp.recipientAttempts).toEqual([]);
+    // The instance with the right key sends it.
+    t.clock.advance(retryPolicy.firstDelayMs);
+    expect(await t.deps.mail.deliverDue()).toBe(1);
+    expect(smtp.messages.map((message) => message.text.trim())).toEqual(['Hello ann@example.test']);
+  });
+
   it('picks up a message whose worker died mid-send once the lease has run out', async () => {
     const smtp = await smtpServer();
     const t = await appSendingTo(smtp.url());
