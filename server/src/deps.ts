@@ -14,6 +14,7 @@ import { createSecretHasher, deriveKey } from './kernel/secrets.ts';
 import { createDeliveryWorker, type DeliveryWorker } from './mail/delivery-worker.ts';
 import { createFileTransport, type MailTransport } from './mail/mail-transport.ts';
 import { createOutbox, type Outbox } from './mail/outbox.ts';
+import { createOutboxEncryptor } from './mail/sealed-body.ts';
 import { createSmtpTransport } from './mail/smtp-transport.ts';
 import { createPasswordHasher, type HasherOptions, type PasswordHasher } from './passwords/password-hasher.ts';
 import { createPresenceService, type PresenceService } from './presence/presence-service.ts';
@@ -162,8 +163,10 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     overrides.mailTransport ??
     (config.smtpUrl === undefined ? createFileTransport(path.join(config.dataDir, 'outbox'), logger) : createSmtpTransport(config.smtpUrl));
 
-  const mailWorker = createDeliveryWorker({ db, clock, logger, transport, from: config.mailFrom });
-  const outbox = createOutbox({ clock, onEnqueued: () => mailWorker.poke() });
+  // Outbox bodies are sealed under their own key: a dump or backup of the database holds no link in clear.
+  const outboxEncryptor = createOutboxEncryptor(masterKey);
+  const mailWorker = createDeliveryWorker({ db, clock, logger, transport, encryptor: outboxEncryptor, from: config.mailFrom });
+  const outbox = createOutbox({ clock, encryptor: outboxEncryptor, onEnqueued: () => mailWorker.poke() });
   const mail = { ...outbox, ...mailWorker };
   const audit = createAuditService({ db, clock });
   const rateLimiter = config.redisUrl === undefined ? createMemoryRateLimiter(clock) : createRedisRateLimiter(config.redisUrl, (error) => logger.warn({ err: error }, 'rate-limit store lost its connection'));

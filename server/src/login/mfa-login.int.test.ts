@@ -219,10 +219,12 @@ describe('recovery codes at sign-in', () => {
     const cookie = used.cookies.find((entry) => entry.name === 'lanyard_session');
     const status = await t.app.inject({ method: 'GET', url: '/api/v1/me/mfa', headers: { cookie: `lanyard_session=${cookie?.value}` } });
     expect(status.json().recoveryCodesRemaining).toBe(9);
-    const mails = await t.deps.db.selectFrom('outbox_messages').select(['template', 'text_body']).where('recipient', '=', `${user.username}@example.test`).where('template', '=', 'mfa-recovery-code-used').execute();
+    const queued = await t.deps.db.selectFrom('outbox_messages').select('template').where('recipient', '=', `${user.username}@example.test`).where('template', '=', 'mfa-recovery-code-used').execute();
+    expect(queued).toHaveLength(1);
+    const mails = (await t.mailbox()).filter((mail) => mail.to === `${user.username}@example.test` && mail.subject === 'A recovery code was used to sign in to your Lanyard account');
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.text_body).toContain('9 recovery codes left');
-    for (const recoveryCode of recoveryCodes) expect(mails[0]?.text_body).not.toContain(recoveryCode);
+    expect(mails[0]?.text).toContain('9 recovery codes left');
+    for (const recoveryCode of recoveryCodes) expect(mails[0]?.text).not.toContain(recoveryCode);
   });
 
   it('stop working once new ones are made', async () => {

@@ -2,11 +2,13 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { Logger } from 'pino';
 import { MINUTE, SECOND, type Clock } from '../kernel/clock.ts';
+import type { Encryptor } from '../kernel/encryption.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Db } from '../storage/db.ts';
 import type { OutboxMessageRow } from '../storage/database.ts';
-import { MailDeliveryError, type Envelope, type MailTransport } from './mail-transport.ts';
-import { claimDueMessages, markFailedPermanently, markRetry, markSent, releaseClaims } from './outbox-repo.ts';
+import { MailDeliveryError, type Envelope, type MailTransport, type OutgoingEmail } from './mail-transport.ts';
+import { claimDueMessages, markFailedPermanently, markRetry, markSent, releaseClaims, sealWaitingBodies } from './outbox-repo.ts';
+import { openBody, sealBody } from './sealed-body.ts';
 
 /** The Message-ID of an outbox row: stable across attempts, so a receiver can recognise a repeat. */
 export function messageIdOf(outboxId: string): string {
@@ -17,15 +19,15 @@ export function messageIdOf(outboxId: string): string {
  * Composes the message from its row alone (the MIME boundary is derived from the id too), so every
  * attempt sends the same bytes.
  */
-export function composeMessage(message: OutboxMessageRow, from: string): Promise<Buffer> {
+export function composeMessage(message: OutgoingEmail, from: string): Promise<Buffer> {
   return new MailComposer({
     from,
     to: message.recipient,
     subject: message.subject,
-    text: message.text_body,
-    html: message.html_body,
+    text: message.text,
+    html: message.html,
     messageId: messageIdOf(message.id),
-    date: message.created_at,
+    date: message.createdAt,
     baseBoundary: message.id.replaceAll('-', ''),
   })
     .compile()
@@ -130,6 +132,8 @@ export function createDeliveryWorker(deps: {
   clock: Clock;
   logger: Logger;
   transport: MailTransport;
+  /** Opens the sealed bodies (the outbox's key); seals those migration 0018 set aside. */
+  encryptor: Encryptor;
   /** The From header, e.g. `Lanyard <no-reply@example.com>`; its address is the envelope sender. */
   from: string;
   /** Messages claimed at once. */
@@ -146,6 +150,7 @@ export function createDeliveryWorker(deps: {
   let closing = false;
   let pausedUntil = 0;
   let transportFailures = 0;
+  let waitingBodiesSealed = false;
 
   const recordFailure = async (message: OutboxMessageRow, leaseId: string, error: unknown): Promise<Outcome> => {
     const now = deps.clock.now();
@@ -163,14 +168,26 @@ export function createDeliveryWorker(deps: {
     return decision.serverUnavailable ? 'unavailable' : 'retry';
   };
 
+  /** The row with its body opened, or a failure of this message alone (another key, an altered ciphertext). */
+  const openMessage = (message: OutboxMessageRow): OutgoingEmail => {
+    try {
+      if (message.body_sealed === null) throw new Error('no body');
+      const body = openBody(deps.encryptor, message.id, message.body_sealed);
+      return { id: message.id, recipient: message.recipient, subject: message.subject, text: body.text, html: body.html, createdAt: message.created_at };
+    } catch (error) {
+      throw new MailDeliveryError('the sealed body does not open (another master key?)', { permanent: false, scope: 'message', cause: error });
+    }
+  };
+
   const deliverOne = async (message: OutboxMessageRow, leaseId: string): Promise<Outcome> => {
     const envelope: Envelope = { from: sender, to: message.recipient };
     try {
-      await deps.transport.send(message, await composeMessage(message, deps.from), envelope);
+      const outgoing = openMessage(message);
+      await deps.transport.send(outgoing, await composeMessage(outgoing, deps.from), envelope);
     } catch (error) {
       return recordFailure(message, leaseId, error);
     }
-    // Recorded at once: a crash before this line is the one way a message goes out twice.
+    // Recorded at once (and the body dropped with it): a crash before this line is the one way a message goes out twice.
     await markSent(deps.db, message.id, deps.clock.now());
     counts.sent += 1;
     return 'sent';
@@ -205,7 +222,21 @@ export function createDeliveryWorker(deps: {
     return { sent, more: claimed.length === batchSize };
   };
 
+  /**
+   * Once per worker, before its first delivery: seals the plaintext bodies of messages that were waiting
+   * when migration 0018 ran (SQL cannot encrypt under the master key). Until then they are not claimed.
+   */
+  const sealWaiting = async (): Promise<void> => {
+    if (waitingBodiesSealed) return;
+    const seal = (outboxId: string, body: { text: string; html: string }) => sealBody(deps.encryptor, outboxId, body);
+    let sealed = 0;
+    for (let taken = await sealWaitingBodies(deps.db, seal, 100); taken > 0; taken = await sealWaitingBodies(deps.db, seal, 100)) sealed += taken;
+    if (sealed > 0) deps.logger.info({ sealed }, 'sealed the bodies of emails queued before the upgrade');
+    waitingBodiesSealed = true;
+  };
+
   const drain = async (): Promise<number> => {
+    await sealWaiting();
     let sent = 0;
     while (!closing && deps.clock.now().getTime() >= pausedUntil) {
       const batch = await deliverBatch();

@@ -1,7 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { OutboxMessageRow } from '../storage/database.ts';
+
+/** A message as it goes out: the outbox row's metadata with its body, opened just for the send. */
+export interface OutgoingEmail {
+  id: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  createdAt: Date;
+}
 
 /** SMTP envelope: the bounce address and the one recipient of an outbox message. */
 export interface Envelope {
@@ -12,7 +21,7 @@ export interface Envelope {
 /** Sends one composed message; throws when it did not go out (a MailDeliveryError says how to go on). */
 export interface MailTransport {
   describe: string;
-  send(message: OutboxMessageRow, raw: Buffer, envelope: Envelope): Promise<void>;
+  send(message: OutgoingEmail, raw: Buffer, envelope: Envelope): Promise<void>;
   /** Releases connections; called once, when the service shuts down. */
   close?(): Promise<void>;
 }
@@ -41,16 +50,17 @@ export class MailDeliveryError extends Error {
 
 /**
  * The embedded default: each message becomes an .eml file under <data dir>/outbox/, and its links are
- * logged so an operator without SMTP can still follow an invitation.
+ * logged so an operator without SMTP can still follow an invitation. The file is the delivery: once it is
+ * written, the outbox row loses its body like a message handed to an SMTP server.
  */
 export function createFileTransport(outboxDir: string, logger: Logger): MailTransport {
   return {
     describe: `files in ${outboxDir}`,
     async send(message, raw) {
       await mkdir(outboxDir, { recursive: true });
-      const file = path.join(outboxDir, `${message.created_at.toISOString().replaceAll(':', '-')}-${message.id}.eml`);
+      const file = path.join(outboxDir, `${message.createdAt.toISOString().replaceAll(':', '-')}-${message.id}.eml`);
       await writeFile(file, raw, { mode: 0o600 });
-      const links = message.text_body.match(/https?:\/\/\S+/g) ?? [];
+      const links = message.text.match(/https?:\/\/\S+/g) ?? [];
       logger.info({ file, recipient: message.recipient, subject: message.subject, links }, 'email written to the outbox');
     },
   };

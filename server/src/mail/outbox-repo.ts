@@ -10,8 +10,7 @@ export async function insertOutboxMessage(
     template: string;
     recipient: string;
     subject: string;
-    text: string;
-    html: string;
+    bodySealed: Buffer;
     createdAt: Date;
   },
 ): Promise<void> {
@@ -23,8 +22,7 @@ export async function insertOutboxMessage(
       template: message.template,
       recipient: message.recipient,
       subject: message.subject,
-      text_body: message.text,
-      html_body: message.html,
+      body_sealed: message.bodySealed,
       created_at: message.createdAt,
       next_attempt_at: message.createdAt,
     })
@@ -35,7 +33,8 @@ export async function insertOutboxMessage(
  * Claims due messages for one worker: pushes their next attempt to the end of a lease so no other worker
  * picks them while this one sends, and stamps them with the lease id. SKIP LOCKED lets workers claim
  * disjoint batches at the same moment; a worker that dies mid-send leaves the rows to whoever claims them
- * once the lease has run out. Each claim counts as an attempt.
+ * once the lease has run out. Each claim counts as an attempt. A message whose body is still waiting to be
+ * sealed (queued before migration 0018) is left until it is.
  */
 export async function claimDueMessages(
   db: Db,
@@ -53,6 +52,7 @@ export async function claimDueMessages(
         .where('sent_at', 'is', null)
         .where('failed_at', 'is', null)
         .where('next_attempt_at', '<=', claim.now)
+        .where('body_sealed', 'is not', null)
         .orderBy('next_attempt_at')
         .orderBy('id')
         .limit(claim.limit)
@@ -65,11 +65,14 @@ export async function claimDueMessages(
   return claimed.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Records a delivery. Whoever sent it, the first recorded time stays. */
+/**
+ * Records a delivery and drops the body in the same UPDATE: from then on only the metadata (template,
+ * recipient, tenant, times, attempts) is kept, for the audit. Whoever sent it, the first recorded time stays.
+ */
 export async function markSent(db: Db, id: string, at: Date): Promise<void> {
   await db
     .updateTable('outbox_messages')
-    .set({ sent_at: at, last_error: null, lease_id: null })
+    .set({ sent_at: at, last_error: null, lease_id: null, body_sealed: null })
     .where('id', '=', id)
     .where('sent_at', 'is', null)
     .execute();
@@ -86,11 +89,11 @@ export async function markRetry(db: Db, id: string, leaseId: string, nextAttempt
     .execute();
 }
 
-/** Gives up on a message for good: it is never claimed again. */
+/** Gives up on a message for good: it is never claimed again, and its body is dropped (the metadata stays). */
 export async function markFailedPermanently(db: Db, id: string, leaseId: string, at: Date, error: string): Promise<void> {
   await db
     .updateTable('outbox_messages')
-    .set({ failed_at: at, last_error: error.slice(0, 1000), lease_id: null })
+    .set({ failed_at: at, last_error: error.slice(0, 1000), lease_id: null, body_sealed: null })
     .where('id', '=', id)
     .where('lease_id', '=', leaseId)
     .where('sent_at', 'is', null)
@@ -107,4 +110,36 @@ export async function releaseClaims(db: Db, ids: string[], leaseId: string, now:
     .where('lease_id', '=', leaseId)
     .where('sent_at', 'is', null)
     .execute();
+}
+
+/**
+ * Seals the plaintext bodies migration 0018 set aside (messages still waiting when it ran), a batch per
+ * transaction: each row is locked (SKIP LOCKED, so two instances seal disjoint rows), its sealed body is
+ * written to the message and the plaintext row deleted. A message delivered or given up meanwhile loses
+ * its plaintext without being sealed. Answers how many rows it took.
+ */
+export async function sealWaitingBodies(
+  db: Db,
+  seal: (outboxId: string, body: { text: string; html: string }) => Buffer,
+  limit: number,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const waiting = await trx.selectFrom('outbox_bodies_to_seal').selectAll().orderBy('outbox_id').limit(limit).forUpdate().skipLocked().execute();
+    for (const row of waiting) {
+      await trx
+        .updateTable('outbox_messages')
+        .set({ body_sealed: seal(row.outbox_id, { text: row.text_body, html: row.html_body }) })
+        .where('id', '=', row.outbox_id)
+        .where('sent_at', 'is', null)
+        .where('failed_at', 'is', null)
+        .execute();
+    }
+    if (waiting.length > 0) {
+      await trx
+        .deleteFrom('outbox_bodies_to_seal')
+        .where('outbox_id', 'in', waiting.map((row) => row.outbox_id))
+        .execute();
+    }
+    return waiting.length;
+  });
 }

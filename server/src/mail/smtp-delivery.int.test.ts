@@ -2,13 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, MINUTE, SECOND } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import { roleNamed, tokenFromLink } from '../testing/journeys.ts';
-import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
+import { createTestApp, strongPassword, testMasterKey, testOrigin, type TestApp } from '../testing/test-app.ts';
 import { testStorageKind } from '../testing/test-database.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../testing/test-smtp-server.ts';
 import { createDeliveryWorker, messageIdOf, pausePolicy, retryPolicy } from './delivery-worker.ts';
 import { claimDueMessages } from './outbox-repo.ts';
+import { createOutboxEncryptor } from './sealed-body.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
 
+const encryptor = createOutboxEncryptor(testMasterKey);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -84,12 +86,15 @@ describe('email delivery through SMTP', () => {
     const t = await appSendingTo(smtp.url());
     await enqueue(t, 'ann@example.test');
     const [row] = await outbox(t);
+    expect(row?.body_sealed).not.toBeNull();
     const transport = createSmtpTransport(smtp.url());
-    const service = createDeliveryWorker({ db: t.deps.db, clock: t.clock, logger: t.deps.logger, transport, from: t.config.mailFrom });
+    const service = createDeliveryWorker({ db: t.deps.db, clock: t.clock, logger: t.deps.logger, transport, encryptor, from: t.config.mailFrom });
     cleanups.push(() => service.close());
     expect(await t.deps.mail.deliverDue()).toBe(1);
-    // Pretend the first send was never recorded (a crash after the server accepted it): it goes again.
-    await t.deps.db.updateTable('outbox_messages').set({ sent_at: null, next_attempt_at: t.clock.now() }).where('id', '=', row?.id ?? '').execute();
+    // Delivered: only the metadata is left.
+    expect((await outbox(t))[0]?.body_sealed).toBeNull();
+    // Pretend the first send was never recorded (a crash after the server accepted it): the row is as it was, and the message goes again.
+    await t.deps.db.updateTable('outbox_messages').set({ sent_at: null, body_sealed: row?.body_sealed ?? null, next_attempt_at: t.clock.now() }).where('id', '=', row?.id ?? '').execute();
     expect(await service.deliverDue()).toBe(1);
     expect(smtp.messages).toHaveLength(2);
     expect(smtp.messages[1]?.messageId).toBe(smtp.messages[0]?.messageId);
@@ -158,9 +163,11 @@ describe('email delivery through SMTP', () => {
     expect(refused?.failed_at).toEqual(t.clock.now());
     expect(refused?.sent_at).toBeNull();
     expect(refused?.last_error).toContain('550');
+    expect(refused?.body_sealed).toBeNull();
     const deferred = byRecipient.get('full@example.test');
     expect(deferred?.failed_at).toBeNull();
     expect(deferred?.last_error).toContain('452');
+    expect(deferred?.body_sealed).not.toBeNull();
     expect(deferred?.next_attempt_at).toEqual(new Date(t.clock.now().getTime() + retryPolicy.firstDelayMs));
     expect(smtp.messages.map((message) => message.to).sort()).toEqual(['ann@example.test', 'ben@example.test']);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -195,6 +202,7 @@ describe('email delivery through SMTP', () => {
       clock: t.clock,
       logger: t.deps.logger,
       transport: createSmtpTransport(smtp.url(credentials)),
+      encryptor,
       from: t.config.mailFrom,
     });
     cleanups.push(() => fixed.close());
@@ -234,6 +242,31 @@ describe('email delivery through SMTP', () => {
     const [row] = await outbox(t);
     expect(row?.failed_at).toEqual(t.clock.now());
     expect(row?.last_error).toMatch(/^gave up after 2 attempts: /);
+    expect(row?.body_sealed).toBeNull();
+  });
+
+  it('retries a message whose body does not open under this master key, and sends nothing for it', async () => {
+    const smtp = await smtpServer();
+    const t = await appSendingTo(smtp.url());
+    await enqueue(t, 'ann@example.test');
+    const otherKey = createDeliveryWorker({
+      db: t.deps.db,
+      clock: t.clock,
+      logger: t.deps.logger,
+      transport: createSmtpTransport(smtp.url()),
+      encryptor: createOutboxEncryptor(Buffer.alloc(32, 8)),
+      from: t.config.mailFrom,
+    });
+    cleanups.push(() => otherKey.close());
+    expect(await otherKey.deliverDue()).toBe(0);
+    const [row] = await outbox(t);
+    expect(row).toMatchObject({ sent_at: null, failed_at: null, attempts: 1, last_error: 'the sealed body does not open (another master key?)' });
+    expect(row?.body_sealed).not.toBeNull();
+    expect(smtp.recipientAttempts).toEqual([]);
+    // The instance with the right key sends it.
+    t.clock.advance(retryPolicy.firstDelayMs);
+    expect(await t.deps.mail.deliverDue()).toBe(1);
+    expect(smtp.messages.map((message) => message.text.trim())).toEqual(['Hello ann@example.test']);
   });
 
   it('picks up a message whose worker died mid-send once the lease has run out', async () => {
@@ -298,6 +331,7 @@ describe.runIf(testStorageKind() === 'postgres')('several instances (PostgreSQL)
         clock: t.clock,
         logger: t.deps.logger,
         transport: createSmtpTransport(smtp.url()),
+        encryptor,
         from: t.config.mailFrom,
         batchSize: 3,
       });

@@ -125,8 +125,12 @@ export interface OutboxMessagesTable {
   template: string;
   recipient: string;
   subject: string;
-  text_body: string;
-  html_body: string;
+  /**
+   * The text and HTML bodies, sealed together with AES-256-GCM (mail/sealed-body.ts); null once the
+   * message was delivered or given up (only its metadata stays, for the audit), and for a message queued
+   * before migration 0018 until the delivery worker has sealed it (outbox_bodies_to_seal).
+   */
+  body_sealed: Uint8Array | null;
   created_at: Timestamp;
   attempts: Generated<number>;
   next_attempt_at: Timestamp;
@@ -136,6 +140,16 @@ export interface OutboxMessagesTable {
   failed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The claim of the worker currently sending it; only that worker records the outcome. */
   lease_id: Generated<string | null>;
+}
+
+/**
+ * The plaintext bodies of messages that were waiting when migration 0018 ran (SQL cannot seal them); each
+ * delivery worker seals what it finds here before its first delivery and deletes the row.
+ */
+export interface OutboxBodiesToSealTable {
+  outbox_id: string;
+  text_body: string;
+  html_body: string;
 }
 
 export interface AccessKeysTable {
@@ -372,6 +386,7 @@ export interface Database {
   membership_invitations: MembershipInvitationsTable;
   sessions: SessionsTable;
   outbox_messages: OutboxMessagesTable;
+  outbox_bodies_to_seal: OutboxBodiesToSealTable;
   access_keys: AccessKeysTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;

@@ -17,7 +17,8 @@ import { createTestDatabase } from './test-database.ts';
 
 export const testOrigin = 'http://lanyard.test';
 export const strongPassword = 'Correct-Horse-42-battery';
-const testMasterKey = Buffer.alloc(32, 7);
+/** The master key of every test app (tests that build a component of their own, e.g. a second delivery worker, use it too). */
+export const testMasterKey = Buffer.alloc(32, 7);
 
 export interface ReceivedEmail {
   to: string;
