@@ -65,6 +65,11 @@ export function updateUser(userId: string, body: AdminUpdateUserBody): Promise<v
   return apiCommand(`/admin/users/${encodeURIComponent(userId)}`, { method: 'PATCH', body });
 }
 
+/** Removes the person from this tenant (their account stays). */
+export function removeUser(userId: string): Promise<void> {
+  return apiCommand(`/admin/users/${encodeURIComponent(userId)}`, { method: 'DELETE' });
+}
+
 export interface InviteForm {
   username: string;
   email: string;

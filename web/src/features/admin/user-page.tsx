@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { useIntl } from 'react-intl';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import {
   auditQueryKey,
   createUnlockCode,
@@ -11,6 +11,7 @@ import {
   listAuditEvents,
   listRoles,
   listTeams,
+  removeUser,
   resendInvitation,
   rolesQueryKey,
   sendPasswordReset,
@@ -36,7 +37,7 @@ import { grantableRoles } from './grantable.ts';
 import { LockedNote, StatusBadge } from './user-status.tsx';
 import { displayName } from './users-page.tsx';
 
-type Action = 'resend' | 'disable' | 'enable' | 'unlock' | 'reset' | 'unlockCode' | 'mfaReset';
+type Action = 'resend' | 'disable' | 'enable' | 'unlock' | 'reset' | 'unlockCode' | 'mfaReset' | 'remove';
 
 const noTeam = 'none';
 /** The presence reason list option meaning "none of the user's own: the tenant default applies". */
@@ -69,9 +70,13 @@ export function UserPage() {
 function UserDetails({ user }: { user: AdminUserDetail }) {
   const intl = useIntl();
   const me = useMe();
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const mayEdit = me.permissions.includes('users.edit');
-  const mayInvite = me.permissions.includes('users.invite');
+  // What this administrator may do to this person here (SPEC §3.12): the membership needs rank, the account also its home here.
+  const mayEdit = me.permissions.includes('users.edit') && user.allowedActions.membership;
+  const mayEditAccount = mayEdit && user.allowedActions.account;
+  const mayInvite = me.permissions.includes('users.invite') && user.allowedActions.account;
+  const tenantName = me.tenant.name;
   const mayAudit = me.permissions.includes('audit.view');
   const [confirming, setConfirming] = useState<Action | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -94,6 +99,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
       else if (action === 'unlock') await unlockUser(user.id);
       else if (action === 'reset') await sendPasswordReset(user.id);
       else if (action === 'mfaReset') await resetUserMfa(user.id);
+      else if (action === 'remove') await removeUser(user.id);
       else return createUnlockCode(user.id);
       return null;
     },
@@ -109,9 +115,12 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
         reset: 'user.done.reset',
         unlockCode: 'user.done.unlockCode',
         mfaReset: 'user.done.mfaReset',
+        remove: 'user.done.remove',
       };
-      showToast({ tone: 'success', text: intl.formatMessage({ id: done[action] }, { name, email: user.email }) });
+      const doneId = action === 'disable' && !user.managedHere ? 'user.done.disableMembership' : done[action];
+      showToast({ tone: 'success', text: intl.formatMessage({ id: doneId }, { name, email: user.email, tenant: tenantName }) });
       await refresh();
+      if (action === 'remove') await navigate('/admin/users');
     },
     onError: (error) => {
       setConfirming(null);
@@ -127,7 +136,10 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
     reset: { heading: 'user.confirm.reset.heading', body: 'user.confirm.reset.body', confirm: 'user.action.reset', danger: false },
     unlockCode: { heading: 'user.confirm.unlockCode.heading', body: 'user.confirm.unlockCode.body', confirm: 'user.action.unlockCode', danger: false },
     mfaReset: { heading: 'user.confirm.mfaReset.heading', body: 'user.confirm.mfaReset.body', confirm: 'user.action.mfaReset', danger: true },
+    remove: { heading: 'user.confirm.remove.heading', body: 'user.confirm.remove.body', confirm: 'user.action.remove', danger: true },
   };
+  // Disabling a person managed elsewhere stops only their use of this tenant: the dialog says so.
+  if (!user.managedHere) confirmations.disable = { ...confirmations.disable, body: 'user.confirm.disableMembership.body' };
   const open = confirming === null ? null : confirmations[confirming];
   const actionButton = (action: Action) => (
     <Button
@@ -146,6 +158,16 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
     <>
       <PageTitle title={intl.formatMessage({ id: 'admin.documentTitle' }, { page: name })} />
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      {!user.managedHere && (
+        <Message tone="info" title={intl.formatMessage({ id: 'user.managedElsewhere.title' })}>
+          <p>{intl.formatMessage({ id: 'user.managedElsewhere.body' }, { name, tenant: tenantName })}</p>
+        </Message>
+      )}
+      {me.permissions.includes('users.edit') && !user.allowedActions.membership && (
+        <Message tone="info" title={intl.formatMessage({ id: 'user.outranked.title' }, { name })}>
+          <p>{intl.formatMessage({ id: 'user.outranked.body' })}</p>
+        </Message>
+      )}
       <div className="info-grid">
         <section className="info-section" aria-labelledby="user-details-heading">
           <h2 id="user-details-heading">{intl.formatMessage({ id: 'user.details' })}</h2>
@@ -173,6 +195,12 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
                 <dd>{formatDate(user.invitation.expiresAt)}</dd>
               </div>
             )}
+            <div>
+              <dt>{intl.formatMessage({ id: 'user.managedBy' })}</dt>
+              <dd data-field="managed-by">
+                {user.homeTenant === null ? intl.formatMessage({ id: 'user.managedBy.elsewhere' }) : intl.formatMessage({ id: 'user.managedBy.here' }, { tenant: user.homeTenant.name })}
+              </dd>
+            </div>
             <div>
               <dt>{intl.formatMessage({ id: 'user.created' })}</dt>
               <dd>{formatDate(user.createdAt)}</dd>
@@ -239,10 +267,11 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
             {mayInvite && pendingInvitation && actionButton('resend')}
             {mayEdit && user.status === 'disabled' && actionButton('enable')}
             {mayEdit && user.status !== 'disabled' && user.id !== me.user.id && actionButton('disable')}
-            {mayEdit && locked && actionButton('unlock')}
-            {mayEdit && (user.status === 'enabled' || user.status === 'disabled') && actionButton('reset')}
-            {mayEdit && user.status === 'enabled' && actionButton('unlockCode')}
-            {mayEdit && user.mfa.enabled && actionButton('mfaReset')}
+            {mayEditAccount && locked && actionButton('unlock')}
+            {mayEditAccount && (user.status === 'enabled' || user.status === 'disabled') && actionButton('reset')}
+            {mayEditAccount && user.status === 'enabled' && actionButton('unlockCode')}
+            {mayEditAccount && user.mfa.enabled && actionButton('mfaReset')}
+            {mayEdit && user.id !== me.user.id && actionButton('remove')}
           </div>
         </section>
       )}
@@ -251,7 +280,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
 
       <ConfirmDialog
         isOpen={open !== null}
-        heading={open === null ? '' : intl.formatMessage({ id: open.heading }, { name })}
+        heading={open === null ? '' : intl.formatMessage({ id: open.heading }, { name, tenant: tenantName })}
         confirmLabel={open === null ? '' : intl.formatMessage({ id: open.confirm })}
         danger={open?.danger ?? false}
         isPending={act.isPending}
@@ -260,7 +289,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
           if (confirming !== null) act.mutate(confirming);
         }}
       >
-        {open !== null && <p>{intl.formatMessage({ id: open.body }, { name, email: user.email })}</p>}
+        {open !== null && <p>{intl.formatMessage({ id: open.body }, { name, email: user.email, tenant: tenantName })}</p>}
       </ConfirmDialog>
 
       <ModalOverlay className="modal-overlay" isOpen={unlockCode !== null} isDismissable={false} isKeyboardDismissDisabled>
