@@ -1,12 +1,14 @@
 import * as client from 'openid-client';
-import { isLoopbackHost } from '@lanyard/contracts/sso';
+import { isLoopbackHost, type ConnectionTest } from '@lanyard/contracts/sso';
+import { createProviderFetch, isAddressNotAllowed, type NetworkPolicy, type ProviderFetch } from './provider-fetch.ts';
 
 /**
  * The relying party's calls to a provider, through openid-client (a certified library; no hand-written
  * OIDC): discovery (exact issuer), the authorization URL (code flow, PKCE S256, state, nonce), and the code
  * exchange, whose ID token is checked for issuer, audience, expiry, nonce and — enableNonRepudiationChecks —
- * its signature against the provider's JWKS. Every refusal is an SsoProblem with a coded reason (for the
- * audit and the log only; the answer is SSO_FAILED).
+ * its signature against the provider's JWKS. Every request goes through `provider-fetch.ts`, which
+ * never connects to addresses the deployment does not allow. Every refusal is an SsoProblem with a coded
+ * reason (for the audit and the log only; the answer is SSO_FAILED).
  */
 export class SsoProblem extends Error {
   constructor(readonly reason: string) {
@@ -26,6 +28,8 @@ export interface OidcClient {
   authorizationUrl(connection: ProviderConnection, input: { redirectUri: string; scopes: string[]; state: string; nonce: string; codeVerifier: string }): Promise<string>;
   /** Exchanges the code of `callbackUrl`; answers the ID token's claims. `now` is the clock the expiry is judged by. */
   exchange(connection: ProviderConnection, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, now: Date): Promise<Record<string, unknown>>;
+  /** `POST …/identity-providers/{id}/test`: fetches the discovery document and reports what it found, check by check. */
+  testConnection(issuer: string): Promise<ConnectionTest>;
 }
 
 const timeoutSeconds = 5;
@@ -39,6 +43,7 @@ function isLoopbackIssuer(issuer: string): boolean {
 /** A coded reason for an error openid-client (or the network) raised. */
 export function reasonOf(error: unknown): string {
   if (error instanceof SsoProblem) return error.reason;
+  if (isAddressNotAllowed(error)) return 'address-not-allowed';
   if (error instanceof client.ResponseBodyError) return `provider-error:${error.error}`;
   if (error instanceof client.AuthorizationResponseError) return `authorization-error:${error.error}`;
   if (error instanceof client.WWWAuthenticateChallengeError) return 'provider-challenge';
@@ -68,7 +73,10 @@ function claimOf(error: unknown): string | undefined {
   return undefined;
 }
 
-export function createOidcClient(): OidcClient {
+export function createOidcClient(policy: NetworkPolicy): OidcClient {
+  /** Every request to a provider: refuses addresses the deployment does not allow, before connecting. */
+  const providerFetch: ProviderFetch = createProviderFetch(policy);
+  const fetchForOpenIdClient = providerFetch as unknown as client.CustomFetch;
   /** Discovered server metadata and the JWKS last fetched, per issuer (a few minutes). */
   const cache = new Map<string, { metadata: client.ServerMetadata; jwks: ReturnType<typeof client.getJwksCache>; at: number }>();
 
@@ -78,6 +86,7 @@ export function createOidcClient(): OidcClient {
     try {
       const config = await client.discovery(new URL(connection.issuer), connection.clientId, undefined, client.None(), {
         timeout: timeoutSeconds,
+        [client.customFetch]: fetchForOpenIdClient,
         ...(isLoopbackIssuer(connection.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
       });
       const metadata = config.serverMetadata();
@@ -99,6 +108,7 @@ export function createOidcClient(): OidcClient {
       client.ClientSecretPost(connection.clientSecret),
     );
     config.timeout = timeoutSeconds;
+    config[client.customFetch] = fetchForOpenIdClient;
     if (isLoopbackIssuer(connection.issuer)) client.allowInsecureRequests(config);
     client.enableNonRepudiationChecks(config);
     const jwks = cache.get(connection.issuer)?.jwks;
@@ -143,16 +153,18 @@ export function createOidcClient(): OidcClient {
         if (entry !== undefined && jwks !== undefined) entry.jwks = jwks;
       }
     },
+
+    testConnection: (issuer) => testConnection(providerFetch, issuer),
   };
 }
 
 /** `POST …/identity-providers/{id}/test`: fetches the discovery document and reports what it found, check by check. */
-export async function testConnection(issuer: string): Promise<{ ok: boolean; checks: { check: string; ok: boolean; reason?: string; found?: string | string[] }[] }> {
-  const checks: { check: string; ok: boolean; reason?: string; found?: string | string[] }[] = [];
+async function testConnection(providerFetch: ProviderFetch, issuer: string): Promise<ConnectionTest> {
+  const checks: ConnectionTest['checks'] = [];
   const wellKnown = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   let document: Record<string, unknown>;
   try {
-    const response = await fetch(wellKnown, { signal: AbortSignal.timeout(timeoutSeconds * 1000), redirect: 'error', headers: { accept: 'application/json' } });
+    const response = await providerFetch(wellKnown, { signal: AbortSignal.timeout(timeoutSeconds * 1000), redirect: 'error', headers: { accept: 'application/json' } });
     if (!response.ok) {
       checks.push({ check: 'discovery', ok: false, reason: `http-${response.status}` });
       return { ok: false, checks };
@@ -164,7 +176,8 @@ export async function testConnection(issuer: string): Promise<{ ok: boolean; che
     }
     document = body as Record<string, unknown>;
   } catch (error) {
-    checks.push({ check: 'discovery', ok: false, reason: error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable' });
+    const reason = isAddressNotAllowed(error) ? 'address-not-allowed' : error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
+    checks.push({ check: 'discovery', ok: false, reason });
     return { ok: false, checks };
   }
   checks.push({ check: 'discovery', ok: true, found: wellKnown.href });
