@@ -5,8 +5,9 @@ import { createProviderFetch, isAddressNotAllowed, type NetworkPolicy, type Prov
 /**
  * The relying party's calls to a provider, through openid-client (a certified library; no hand-written
  * OIDC): discovery (exact issuer), the authorization URL (code flow, PKCE S256, state, nonce), and the code
- * exchange, whose ID token is checked for issuer, audience, expiry, nonce and — enableNonRepudiationChecks —
- * its signature against the provider's JWKS. Every request goes through `provider-fetch.ts`, which
+ * exchange, whose ID token is checked for issuer, audience, expiry, nonce, the authorized party (`azp`) and
+ * — enableNonRepudiationChecks — its signature against the provider's JWKS; then, when the ID token lacks
+ * the claims Lanyard reads, userinfo (OIDC Core §5.3). Every request goes through `provider-fetch.ts`, which
  * never connects to addresses the deployment does not allow. Every refusal is an SsoProblem with a coded
  * reason (for the audit and the log only; the answer is SSO_FAILED).
  */
@@ -26,7 +27,10 @@ export interface OidcClient {
   /** The provider's configuration (discovered; cached for a few minutes per issuer and client). */
   configuration(connection: ProviderConnection): Promise<client.Configuration>;
   authorizationUrl(connection: ProviderConnection, input: { redirectUri: string; scopes: string[]; state: string; nonce: string; codeVerifier: string }): Promise<string>;
-  /** Exchanges the code of `callbackUrl`; answers the ID token's claims. `now` is the clock the expiry is judged by. */
+  /**
+   * Exchanges the code of `callbackUrl`; answers the ID token's claims, completed from userinfo when the ID
+   * token lacks what Lanyard reads (see `completedClaims`). `now` is the clock the expiry is judged by.
+   */
   exchange(connection: ProviderConnection, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, now: Date): Promise<Record<string, unknown>>;
   /** `POST …/identity-providers/{id}/test`: fetches the discovery document and reports what it found, check by check. */
   testConnection(issuer: string): Promise<ConnectionTest>;
@@ -71,6 +75,30 @@ function claimOf(error: unknown): string | undefined {
     current = 'cause' in current ? (current).cause : undefined;
   }
   return undefined;
+}
+
+/** The claims Lanyard reads about the person; when the ID token lacks one of them, userinfo is asked (OIDC Core §5.3). */
+const personClaims = ['email', 'email_verified', 'given_name', 'family_name'] as const;
+
+/**
+ * The ID token's claims completed from userinfo (whose `sub` openid-client already compared with the ID
+ * token's). Identity (iss, sub, aud, …) always stays the ID token's. `email` and `email_verified` travel as
+ * a pair from one source, so a verified flag is never joined to an email it was not said of: the ID token's
+ * pair when it has both, else userinfo's pair when userinfo names an email, else the ID token's as it is
+ * (and then unverified). Names fill in only where the ID token has none.
+ */
+export function completedClaims(idToken: Record<string, unknown>, userinfo: Record<string, unknown>): Record<string, unknown> {
+  const claims: Record<string, unknown> = { ...idToken };
+  const idTokenHasPair = idToken.email !== undefined && idToken.email_verified !== undefined;
+  if (!idTokenHasPair && typeof userinfo.email === 'string') {
+    claims.email = userinfo.email;
+    if (userinfo.email_verified === undefined) delete claims.email_verified;
+    else claims.email_verified = userinfo.email_verified;
+  }
+  for (const name of ['given_name', 'family_name', 'name'] as const) {
+    if (claims[name] === undefined && typeof userinfo[name] === 'string') claims[name] = userinfo[name];
+  }
+  return claims;
 }
 
 export function createOidcClient(policy: NetworkPolicy): OidcClient {
@@ -144,7 +172,19 @@ export function createOidcClient(policy: NetworkPolicy): OidcClient {
         });
         const claims = tokens.claims();
         if (claims === undefined) throw new SsoProblem('id-token-missing');
-        return claims;
+        // OIDC Core §3.1.3.7: an ID token whose authorized party is another client was not issued to Lanyard.
+        // openid-client compares azp only when aud names several audiences; a lone aud with a foreign azp passes it.
+        if (claims.azp !== undefined && claims.azp !== connection.clientId) throw new SsoProblem('id-token-claim:azp');
+        if (personClaims.every((claim) => claims[claim] !== undefined) || config.serverMetadata().userinfo_endpoint === undefined) return claims;
+        let userinfo: Record<string, unknown>;
+        try {
+          userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+        } catch (error) {
+          const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+          if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw new SsoProblem('userinfo-subject-mismatch');
+          throw new SsoProblem(`userinfo:${reasonOf(error)}`);
+        }
+        return completedClaims(claims, userinfo);
       } catch (error) {
         throw new SsoProblem(reasonOf(error));
       } finally {
