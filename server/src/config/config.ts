@@ -53,6 +53,7 @@ const envSchema = z
     LANYARD_IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
     LANYARD_DOWNLOADS_DIR: z.string().min(1).optional(),
     LANYARD_DOWNLOADS_MAX_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(2 * 1024 * 1024 * 1024),
+    LANYARD_SSO_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -100,6 +101,12 @@ export interface Config {
   downloadsDir: string;
   /** The largest file an administrator may upload to Support and Downloads. */
   downloadsMaxBytes: number;
+  /**
+   * Whether single sign-on may reach identity providers on private and loopback addresses
+   * (LANYARD_SSO_ALLOW_PRIVATE_NETWORKS; by default only in the embedded mode). Link-local and cloud-metadata
+   * addresses are never reached, whatever this says.
+   */
+  ssoAllowPrivateNetworks: boolean;
   version: string;
 }
 
@@ -168,6 +175,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     importRowsPerSecond: values.LANYARD_IMPORT_ROWS_PER_SECOND,
     downloadsDir: path.resolve(values.LANYARD_DOWNLOADS_DIR ?? path.join(values.LANYARD_DATA_DIR, 'downloads')),
     downloadsMaxBytes: values.LANYARD_DOWNLOADS_MAX_BYTES,
+    // The embedded mode runs on one machine, often beside a provider under test; a production deployment
+    // (PostgreSQL) reaches its providers over the internet unless the operator says otherwise.
+    ssoAllowPrivateNetworks: values.LANYARD_SSO_ALLOW_PRIVATE_NETWORKS ?? values.LANYARD_DATABASE_URL === undefined,
     version,
   });
 }

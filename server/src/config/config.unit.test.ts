@@ -53,6 +53,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('lets single sign-on reach private networks by default only in the embedded mode, and takes an explicit setting', () => {
+    const withDatabase = { LANYARD_DATABASE_URL: 'postgres://db.internal/lanyard', LANYARD_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(loadConfig({}).ssoAllowPrivateNetworks).toBe(true);
+    expect(loadConfig(withDatabase).ssoAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ...withDatabase, LANYARD_SSO_ALLOW_PRIVATE_NETWORKS: 'true' }).ssoAllowPrivateNetworks).toBe(true);
+    expect(loadConfig({ LANYARD_SSO_ALLOW_PRIVATE_NETWORKS: 'false' }).ssoAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ LANYARD_SSO_ALLOW_PRIVATE_NETWORKS: '0' }).ssoAllowPrivateNetworks).toBe(false);
+    expect(() => loadConfig({ LANYARD_SSO_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(/LANYARD_SSO_ALLOW_PRIVATE_NETWORKS/);
+  });
+
   it('ignores empty variables and anything not prefixed LANYARD_', () => {
     expect(loadConfig({ LANYARD_PORT: '', PORT: '1' }).port).toBe(8080);
   });

@@ -7,7 +7,7 @@ import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { testConnection, type ProviderConnection } from './oidc-client.ts';
+import type { OidcClient, ProviderConnection } from './oidc-client.ts';
 import { clearDefault, deleteProvider, findProvider, insertProvider, listProviders, listProvidersClaimingDomain, updateProvider } from './sso-repo.ts';
 import { normalizeScopes, type IdentityProvider } from './sso.ts';
 
@@ -41,7 +41,7 @@ function described(provider: IdentityProvider) {
   };
 }
 
-export function createIdentityProvidersService(deps: { db: Db; clock: Clock; encryptor: Encryptor; audit: Pick<AuditService, 'record'> }): IdentityProvidersService {
+export function createIdentityProvidersService(deps: { db: Db; clock: Clock; encryptor: Encryptor; audit: Pick<AuditService, 'record'>; oidc: Pick<OidcClient, 'testConnection'> }): IdentityProvidersService {
   const seal = (providerId: string, secret: string) => deps.encryptor.encrypt(Buffer.from(secret, 'utf8'), `identity-provider:${providerId}`);
 
   const get = async (tenantId: string, id: string, executor: Executor = deps.db): Promise<IdentityProvider> => {
@@ -126,7 +126,7 @@ export function createIdentityProvidersService(deps: { db: Db; clock: Clock; enc
 
     async test(actor, id, meta) {
       const provider = await get(actor.tenantId, id);
-      const result = await testConnection(provider.issuer);
+      const result = await deps.oidc.testConnection(provider.issuer);
       await deps.audit.record(deps.db, {
         tenantId: actor.tenantId,
         actorUserId: actor.userId,
@@ -137,7 +137,7 @@ export function createIdentityProvidersService(deps: { db: Db; clock: Clock; enc
         ip: meta.ip,
         details: { issuer: provider.issuer, failed: result.checks.filter((check) => !check.ok).map((check) => `${check.check}:${check.reason ?? ''}`) },
       });
-      return result as ConnectionTest;
+      return result;
     },
 
     connectionOf(provider) {

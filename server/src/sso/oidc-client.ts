@@ -1,12 +1,15 @@
 import * as client from 'openid-client';
-import { isLoopbackHost } from '@lanyard/contracts/sso';
+import { isLoopbackHost, type ConnectionTest } from '@lanyard/contracts/sso';
+import { createProviderFetch, isAddressNotAllowed, type NetworkPolicy, type ProviderFetch } from './provider-fetch.ts';
 
 /**
  * The relying party's calls to a provider, through openid-client (a certified library; no hand-written
  * OIDC): discovery (exact issuer), the authorization URL (code flow, PKCE S256, state, nonce), and the code
- * exchange, whose ID token is checked for issuer, audience, expiry, nonce and — enableNonRepudiationChecks —
- * its signature against the provider's JWKS. Every refusal is an SsoProblem with a coded reason (for the
- * audit and the log only; the answer is SSO_FAILED).
+ * exchange, whose ID token is checked for issuer, audience, expiry, nonce, the authorized party (`azp`) and
+ * — enableNonRepudiationChecks — its signature against the provider's JWKS; then, when the ID token lacks
+ * the claims Lanyard reads, userinfo (OIDC Core §5.3). Every request goes through `provider-fetch.ts`, which
+ * never connects to addresses the deployment does not allow. Every refusal is an SsoProblem with a coded
+ * reason (for the audit and the log only; the answer is SSO_FAILED).
  */
 export class SsoProblem extends Error {
   constructor(readonly reason: string) {
@@ -24,8 +27,13 @@ export interface OidcClient {
   /** The provider's configuration (discovered; cached for a few minutes per issuer and client). */
   configuration(connection: ProviderConnection): Promise<client.Configuration>;
   authorizationUrl(connection: ProviderConnection, input: { redirectUri: string; scopes: string[]; state: string; nonce: string; codeVerifier: string }): Promise<string>;
-  /** Exchanges the code of `callbackUrl`; answers the ID token's claims. `now` is the clock the expiry is judged by. */
+  /**
+   * Exchanges the code of `callbackUrl`; answers the ID token's claims, completed from userinfo when the ID
+   * token lacks what Lanyard reads (see `completedClaims`). `now` is the clock the expiry is judged by.
+   */
   exchange(connection: ProviderConnection, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }, now: Date): Promise<Record<string, unknown>>;
+  /** `POST …/identity-providers/{id}/test`: fetches the discovery document and reports what it found, check by check. */
+  testConnection(issuer: string): Promise<ConnectionTest>;
 }
 
 const timeoutSeconds = 5;
@@ -39,6 +47,7 @@ function isLoopbackIssuer(issuer: string): boolean {
 /** A coded reason for an error openid-client (or the network) raised. */
 export function reasonOf(error: unknown): string {
   if (error instanceof SsoProblem) return error.reason;
+  if (isAddressNotAllowed(error)) return 'address-not-allowed';
   if (error instanceof client.ResponseBodyError) return `provider-error:${error.error}`;
   if (error instanceof client.AuthorizationResponseError) return `authorization-error:${error.error}`;
   if (error instanceof client.WWWAuthenticateChallengeError) return 'provider-challenge';
@@ -68,7 +77,34 @@ function claimOf(error: unknown): string | undefined {
   return undefined;
 }
 
-export function createOidcClient(): OidcClient {
+/** The claims Lanyard reads about the person; when the ID token lacks one of them, userinfo is asked (OIDC Core §5.3). */
+const personClaims = ['email', 'email_verified', 'given_name', 'family_name'] as const;
+
+/**
+ * The ID token's claims completed from userinfo (whose `sub` openid-client already compared with the ID
+ * token's). Identity (iss, sub, aud, …) always stays the ID token's. `email` and `email_verified` travel as
+ * a pair from one source, so a verified flag is never joined to an email it was not said of: the ID token's
+ * pair when it has both, else userinfo's pair when userinfo names an email, else the ID token's as it is
+ * (and then unverified). Names fill in only where the ID token has none.
+ */
+export function completedClaims(idToken: Record<string, unknown>, userinfo: Record<string, unknown>): Record<string, unknown> {
+  const claims: Record<string, unknown> = { ...idToken };
+  const idTokenHasPair = idToken.email !== undefined && idToken.email_verified !== undefined;
+  if (!idTokenHasPair && typeof userinfo.email === 'string') {
+    claims.email = userinfo.email;
+    if (userinfo.email_verified === undefined) delete claims.email_verified;
+    else claims.email_verified = userinfo.email_verified;
+  }
+  for (const name of ['given_name', 'family_name', 'name'] as const) {
+    if (claims[name] === undefined && typeof userinfo[name] === 'string') claims[name] = userinfo[name];
+  }
+  return claims;
+}
+
+export function createOidcClient(policy: NetworkPolicy): OidcClient {
+  /** Every request to a provider: refuses addresses the deployment does not allow, before connecting. */
+  const providerFetch: ProviderFetch = createProviderFetch(policy);
+  const fetchForOpenIdClient = providerFetch as unknown as client.CustomFetch;
   /** Discovered server metadata and the JWKS last fetched, per issuer (a few minutes). */
   const cache = new Map<string, { metadata: client.ServerMetadata; jwks: ReturnType<typeof client.getJwksCache>; at: number }>();
 
@@ -78,6 +114,7 @@ export function createOidcClient(): OidcClient {
     try {
       const config = await client.discovery(new URL(connection.issuer), connection.clientId, undefined, client.None(), {
         timeout: timeoutSeconds,
+        [client.customFetch]: fetchForOpenIdClient,
         ...(isLoopbackIssuer(connection.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
       });
       const metadata = config.serverMetadata();
@@ -99,6 +136,7 @@ export function createOidcClient(): OidcClient {
       client.ClientSecretPost(connection.clientSecret),
     );
     config.timeout = timeoutSeconds;
+    config[client.customFetch] = fetchForOpenIdClient;
     if (isLoopbackIssuer(connection.issuer)) client.allowInsecureRequests(config);
     client.enableNonRepudiationChecks(config);
     const jwks = cache.get(connection.issuer)?.jwks;
@@ -134,7 +172,19 @@ export function createOidcClient(): OidcClient {
         });
         const claims = tokens.claims();
         if (claims === undefined) throw new SsoProblem('id-token-missing');
-        return claims;
+        // OIDC Core §3.1.3.7: an ID token whose authorized party is another client was not issued to Lanyard.
+        // openid-client compares azp only when aud names several audiences; a lone aud with a foreign azp passes it.
+        if (claims.azp !== undefined && claims.azp !== connection.clientId) throw new SsoProblem('id-token-claim:azp');
+        if (personClaims.every((claim) => claims[claim] !== undefined) || config.serverMetadata().userinfo_endpoint === undefined) return claims;
+        let userinfo: Record<string, unknown>;
+        try {
+          userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+        } catch (error) {
+          const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+          if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') throw new SsoProblem('userinfo-subject-mismatch');
+          throw new SsoProblem(`userinfo:${reasonOf(error)}`);
+        }
+        return completedClaims(claims, userinfo);
       } catch (error) {
         throw new SsoProblem(reasonOf(error));
       } finally {
@@ -143,16 +193,18 @@ export function createOidcClient(): OidcClient {
         if (entry !== undefined && jwks !== undefined) entry.jwks = jwks;
       }
     },
+
+    testConnection: (issuer) => testConnection(providerFetch, issuer),
   };
 }
 
 /** `POST …/identity-providers/{id}/test`: fetches the discovery document and reports what it found, check by check. */
-export async function testConnection(issuer: string): Promise<{ ok: boolean; checks: { check: string; ok: boolean; reason?: string; found?: string | string[] }[] }> {
-  const checks: { check: string; ok: boolean; reason?: string; found?: string | string[] }[] = [];
+async function testConnection(providerFetch: ProviderFetch, issuer: string): Promise<ConnectionTest> {
+  const checks: ConnectionTest['checks'] = [];
   const wellKnown = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   let document: Record<string, unknown>;
   try {
-    const response = await fetch(wellKnown, { signal: AbortSignal.timeout(timeoutSeconds * 1000), redirect: 'error', headers: { accept: 'application/json' } });
+    const response = await providerFetch(wellKnown, { signal: AbortSignal.timeout(timeoutSeconds * 1000), redirect: 'error', headers: { accept: 'application/json' } });
     if (!response.ok) {
       checks.push({ check: 'discovery', ok: false, reason: `http-${response.status}` });
       return { ok: false, checks };
@@ -164,7 +216,8 @@ export async function testConnection(issuer: string): Promise<{ ok: boolean; che
     }
     document = body as Record<string, unknown>;
   } catch (error) {
-    checks.push({ check: 'discovery', ok: false, reason: error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable' });
+    const reason = isAddressNotAllowed(error) ? 'address-not-allowed' : error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
+    checks.push({ check: 'discovery', ok: false, reason });
     return { ok: false, checks };
   }
   checks.push({ check: 'discovery', ok: true, found: wellKnown.href });

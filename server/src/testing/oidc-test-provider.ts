@@ -11,23 +11,41 @@ export interface TestOidcProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** The account the next interaction signs in, with the claims its ID token carries. */
-  signInAs(subject: string, claims: Record<string, unknown>): void;
+  /**
+   * The account the next interaction signs in, with its claims (in the ID token, or only in userinfo when
+   * the provider conforms). `userinfoSubject` makes userinfo answer another `sub` than the ID token's.
+   */
+  signInAs(subject: string, claims: Record<string, unknown>, options?: { userinfoSubject?: string }): void;
   /**
    * Follows an authorization URL through the provider (as a browser would: its cookies kept), and answers
    * the URL the provider sends the browser back to (the relying party's callback, with code and state).
    */
   authorize(authorizationUrl: string): Promise<URL>;
+  /** TCP connections the provider has accepted so far (from anyone: Lanyard and `authorize`). */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
-export async function startTestOidcProvider(options: { redirectUris: string[]; clientId?: string; clientSecret?: string; idTokenTtlSeconds?: number; clients?: { clientId: string; clientSecret: string }[] }): Promise<TestOidcProvider> {
+export interface TestOidcProviderOptions {
+  redirectUris: string[];
+  clientId?: string;
+  clientSecret?: string;
+  idTokenTtlSeconds?: number;
+  clients?: { clientId: string; clientSecret: string }[];
+  /**
+   * oidc-provider's own setting, and its default (true): the claims a scope asks for (email, profile) are in
+   * userinfo only, the ID token carries the identity. False (this helper's default) puts them in the ID token.
+   */
+  conformIdTokenClaims?: boolean;
+}
+
+export async function startTestOidcProvider(options: TestOidcProviderOptions): Promise<TestOidcProvider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = options.clientId ?? 'lanyard';
   const clientSecret = options.clientSecret ?? 'test-client-secret-0123456789';
   let current: { subject: string; claims: Record<string, unknown> } = { subject: 'nobody', claims: {} };
-  const accounts = new Map<string, Record<string, unknown>>();
+  const accounts = new Map<string, { claims: Record<string, unknown>; userinfoSubject: string | undefined }>();
 
   const clients = [{ clientId, clientSecret }, ...(options.clients ?? [])].map((client) => ({
     client_id: client.clientId,
@@ -39,17 +57,20 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
   }));
   const configuration: Configuration = {
     clients,
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
+    // `azp` is listed so that a test can make an ID token name another client as its authorized party.
+    claims: { openid: ['sub', 'azp'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, ...(accounts.get(sub) ?? {}) }),
+      claims: (use) => {
+        const account = accounts.get(sub);
+        return { ...(account?.claims ?? {}), sub: use === 'userinfo' ? (account?.userinfoSubject ?? sub) : sub };
+      },
     }),
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     ttl: { IdToken: options.idTokenTtlSeconds ?? 3600, AccessToken: 3600, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
-    // The ID token carries the claims itself (the relying party reads email from the same payload).
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: options.conformIdTokenClaims ?? false,
     cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
   };
   const provider = new Provider(issuer, configuration);
@@ -74,15 +95,19 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
     }
     void callback(req, res);
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
   return {
     issuer,
     clientId,
     clientSecret,
-    signInAs(subject, claims) {
+    signInAs(subject, claims, signInOptions = {}) {
       current = { subject, claims };
-      accounts.set(subject, claims);
+      accounts.set(subject, { claims, userinfoSubject: signInOptions.userinfoSubject });
     },
     async authorize(authorizationUrl) {
       const jar = new Map<string, string>();
@@ -101,6 +126,7 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
       }
       throw new Error('too many redirects at the provider');
     },
+    connectionCount: () => connections,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

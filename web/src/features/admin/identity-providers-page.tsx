@@ -188,6 +188,7 @@ const checkLabels: Record<ConnectionTest['checks'][number]['check'], MessageId> 
 
 const reasonLabels: Readonly<Record<string, MessageId>> = {
   unreachable: 'idp.reason.unreachable',
+  'address-not-allowed': 'idp.reason.address-not-allowed',
   timeout: 'idp.reason.timeout',
   'not-json': 'idp.reason.not-json',
   missing: 'idp.reason.missing',
