@@ -5,8 +5,9 @@ import { createTestApp, strongPassword, testOrigin, type TestApp } from '../test
 import { maxSelfServiceResetsPerHour } from './passwords-service.ts';
 
 /**
- * The lockout is exact: an attempt is counted before its hash runs, so no burst, on any number of
- * instances, gets more than the threshold's worth of verifications against the real hash.
+ * The lockout is exact: an attempt reserves a slot of the window before its hash runs and only a wrong
+ * password is counted (ADR 0008), so no burst, on any number of instances, gets more than the threshold's
+ * worth of verifications of wrong passwords, and right passwords never fill the window.
  */
 let t: TestApp;
 let admin: SignedInUser;
@@ -38,7 +39,7 @@ const credentialRow = (userId: string) =>
 const auditActions = async (userId: string, action: string) =>
   t.deps.db.selectFrom('audit_events').select(['result', 'details']).where('target_id', '=', userId).where('action', '=', action).orderBy('id').execute();
 
-/** Waits (bounded) until the account's attempt count reaches `count`. */
+/** Waits (bounded) until the account's count of verified failures reaches `count`. */
 async function untilCounted(userId: string, count: number): Promise<void> {
   for (let waited = 0; waited < 10_000; waited += 5) {
     if ((await credentialRow(userId)).failed_login_count >= count) return;
@@ -67,8 +68,9 @@ describe('an exact lockout', () => {
       for (const response of responses) expect(response.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
       expect(realVerifications(instances) - before).toBe(6);
 
+      // Only verified failures are counted: the 44 refused while locked were never verified.
       const row = await credentialRow(agent.userId);
-      expect(row.failed_login_count).toBe(51);
+      expect(row.failed_login_count).toBe(6);
       expect(row.locked_until?.getTime()).toBe(t.clock.now().getTime() + 30 * MINUTE);
       expect(await auditActions(agent.userId, 'auth.lockout')).toHaveLength(1);
       const failures = await auditActions(agent.userId, 'auth.login.failed');
