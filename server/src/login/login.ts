@@ -1,5 +1,4 @@
-import type { CredentialState } from '../passwords/passwords.ts';
-import type { PasswordAttempt } from '../passwords/passwords-service.ts';
+import type { CredentialState, PasswordAttempt } from '../passwords/passwords.ts';
 import type { Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 

@@ -25,7 +25,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, passwordExpiresAt, type CredentialState } from './passwords.ts';
+import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, passwordExpiresAt, type CredentialState, type PasswordAttempt } from './passwords.ts';
 import {
   clearFailedLogins,
   countCodeAttempt,
@@ -43,17 +43,6 @@ import {
   replacePassword,
   updatePasswordHash,
 } from './passwords-repo.ts';
-
-/**
- * A password verification's hold on the account's lockout window, from its reservation to its settlement (ADR 0008). Every
- * attempt has one, an unknown username too, so every sign-in runs the same statements.
- */
-export interface PasswordAttempt {
-  /** The account it counts against; undefined when there is none to count (no such username, no password, password sign-in off). */
-  userId: string | undefined;
-  /** It holds a slot of the window and may be verified against the real hash; false: the account is locked (or there is none). */
-  held: boolean;
-}
 
 /** How long a reserved slot lasts without its settlement: far longer than any verification takes, queue included. */
 export const attemptLeaseMs = 60 * 1000;
