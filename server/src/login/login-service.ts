@@ -74,7 +74,7 @@ export function createLoginService(deps: {
   clock: Clock;
   users: Pick<UsersService, 'getUser' | 'findMembership'>;
   tenants: Pick<TenantsService, 'getTenant'>;
-  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'uncountPasswordAttempt' | 'recordLockout'>;
+  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'releasePasswordAttempt' | 'settlePasswordAttempt' | 'recordLockout'>;
   sessions: Pick<SessionsService, 'start' | 'isLive' | 'endReplacedSession'>;
   audit: Pick<AuditService, 'record'>;
   links: SingleUseLinksService;
@@ -90,28 +90,29 @@ export function createLoginService(deps: {
     enrolment: deps.links.kind({ purpose: 'mfa-enrolment', route: 'login', errors: challengeErrors }),
   };
 
-  /** User, membership and credential state in one read (sign-in-read.ts), then the tenant. */
-  const loadCandidate = async (username: string): Promise<SignInCandidate | undefined> => {
-    const record = await findSignInRecord(deps.db, canonicalUsername(username));
-    if (record === undefined) return undefined;
-    const tenant = await deps.tenants.getTenant(record.user.defaultTenantId);
-    return { ...record, tenant };
-  };
+  /** User, membership, credential state and tenant in one read (sign-in-read.ts), whether or not the username exists. */
+  const loadCandidate = (username: string): Promise<SignInCandidate | undefined> => findSignInRecord(deps.db, canonicalUsername(username));
 
+  /**
+   * Every refusal writes the same way, in one transaction: the attempt settled (its slot given back, a wrong password counted,
+   * the lock that failure sets; for an unknown username the same statement matching nothing), the lockout audited if this
+   * attempt set it, and the refusal audited.
+   */
   const refuse = async (result: Extract<MethodResult, { ok: false }>, attemptedUsername: string, meta: RequestMeta): Promise<never> => {
     const { candidate } = result;
-    if (candidate !== undefined && result.lockedUntil !== undefined) {
-      await deps.passwords.recordLockout(candidate.tenant, candidate.user.id, result.lockedUntil, meta);
-    }
-    await deps.audit.record(deps.db, {
-      tenantId: candidate?.tenant.id ?? null,
-      actorUserId: candidate?.user.id ?? null,
-      action: 'auth.login.failed',
-      result: 'failure',
-      targetType: 'user',
-      targetId: candidate?.user.id,
-      ip: meta.ip,
-      details: { ...refusalDetails(result.reason, candidate, attemptedUsername), ...(result.unlockCode === undefined ? {} : { unlockCodeSpent: result.unlockCode.linkId }) },
+    await deps.db.transaction().execute(async (trx) => {
+      const settled = await deps.passwords.settlePasswordAttempt(trx, result.attempt, candidate?.tenant, { failed: result.failed });
+      if (candidate !== undefined && settled.locksNow) await deps.passwords.recordLockout(trx, candidate.tenant, candidate.user.id, settled.lockedUntil, meta);
+      await deps.audit.record(trx, {
+        tenantId: candidate?.tenant.id ?? null,
+        actorUserId: candidate?.user.id ?? null,
+        action: 'auth.login.failed',
+        result: 'failure',
+        targetType: 'user',
+        targetId: candidate?.user.id,
+        ip: meta.ip,
+        details: { ...refusalDetails(result.reason, candidate, attemptedUsername), ...(result.unlockCode === undefined ? {} : { unlockCodeSpent: result.unlockCode.linkId }) },
+      });
     });
     throw new AppError('AUTH_INVALID_CREDENTIALS');
   };
@@ -144,11 +145,11 @@ export function createLoginService(deps: {
     return token;
   };
 
-  /** A right password with a second step to come: a challenge (stored hashed, 5 minutes) and its audit row; no session, and the count of failures is left as it was. */
+  /** A right password with a second step to come: a challenge (stored hashed, 5 minutes) and its audit row; no session, the password's slot given back and the count of failures left as it was. */
   const issueChallenge = async (userId: string, tenantId: string, step: 'totp' | 'enrolment', passwordChangeRequired: boolean, meta: RequestMeta): Promise<string> =>
     deps.db.transaction().execute(async (trx) => {
       const token = await createChallenge(trx, step, { userId, tenantId, details: { passwordChangeRequired } });
-      await deps.passwords.uncountPasswordAttempt(trx, userId);
+      await deps.passwords.releasePasswordAttempt(trx, userId);
       await deps.audit.record(trx, {
         tenantId,
         actorUserId: userId,
@@ -189,7 +190,7 @@ export function createLoginService(deps: {
     meta: RequestMeta,
   ): Promise<never> => {
     const { user, tenant } = account;
-    if (result.lockedUntil !== undefined) await deps.passwords.recordLockout(tenant, user.id, result.lockedUntil, meta);
+    if (result.lockedUntil !== undefined) await deps.passwords.recordLockout(deps.db, tenant, user.id, result.lockedUntil, meta);
     await deps.audit.record(deps.db, {
       tenantId: tenant.id,
       actorUserId: user.id,
@@ -266,8 +267,8 @@ export function createLoginService(deps: {
       await writeTogether(deps.db, async (writes) => {
         started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired }, writes);
         // A lock that ran out before this right password takes the unlock code handed out for it with it (an account never locked
-        // has none: no write).
-        await deps.passwords.clearPasswordAttempts(writes, account.user.id, { cancelUnlockCodes: account.credential.lockedUntil !== null });
+        // has none: no write). The slot the password held goes back with the count.
+        await deps.passwords.clearPasswordAttempts(writes, account.user.id, { cancelUnlockCodes: account.credential.lockedUntil !== null, releaseSlot: true });
         await deps.audit.record(writes, {
           tenantId: account.tenant.id,
           actorUserId: account.user.id,

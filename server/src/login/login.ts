@@ -1,21 +1,11 @@
-import type { CredentialState } from '../passwords/passwords.ts';
+import type { CredentialState, PasswordAttempt } from '../passwords/passwords.ts';
 import type { Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 
 /**
- * What a sign-in reads in one query (login/sign-in-read.ts): the user, their membership in their default
- * tenant (undefined if it is gone) and their password credential (no hash when they have none). The
- * passwords domain owns the credential and decides what it means; here it is only read.
- */
-export interface SignInRecord {
-  user: User;
-  membership: Membership | undefined;
-  credential: CredentialState;
-}
-
-/**
- * What a sign-in has loaded about the account before any method runs: the user, their default-tenant
- * membership (undefined if it is gone), their password credential, and the tenant.
+ * What a sign-in has loaded about the account before any method runs, in one query (login/sign-in-read.ts): the user, their
+ * membership in their default tenant (undefined if it is gone), their password credential (no hash when they have none) and that
+ * tenant. The passwords domain owns the credential and decides what it means; here it is only read.
  */
 export interface SignInCandidate {
   user: User;
@@ -47,8 +37,10 @@ export type MethodResult =
       reason: SignInRefusal;
       /** The account the attempt named, when it exists. */
       candidate: SignInCandidate | undefined;
-      /** This wrong attempt used up the lockout window and locked the account until then. */
-      lockedUntil?: Date | null;
+      /** The attempt's hold on the lockout window, settled with the refusal's audit row (a slot given back, a failure counted). */
+      attempt: PasswordAttempt;
+      /** The password was verified and wrong (or the unlock code was not valid): counted as a failure. */
+      failed: boolean;
       unlockCode?: UsedUnlockCode;
     };
 

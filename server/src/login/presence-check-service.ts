@@ -10,7 +10,7 @@ import type { SignedInAccount } from './login.ts';
  * The contact-center check after a right credential (SPEC §3.2): a member whose role has `presence.use`
  * and who has neither a presence reason list of their own nor a tenant default is refused with 403
  * PRESENCE_REASON_LIST_REQUIRED and no session. The refusal is audited (auth.login.failed, reason
- * `no-presence-reason-list`), and the password attempt is taken back: the password was right, so it
+ * `no-presence-reason-list`), and the password attempt's slot is given back uncounted: the password was right, so it
  * must not count toward the lockout. Every sign-in method calls it once its credential is accepted.
  */
 export interface PresenceCheck {
@@ -20,7 +20,7 @@ export interface PresenceCheck {
 export function createPresenceCheck(deps: {
   db: Db;
   presence: Pick<PresenceService, 'mayUsePresence'>;
-  passwords: Pick<PasswordsService, 'uncountPasswordAttempt'>;
+  passwords: Pick<PasswordsService, 'releasePasswordAttempt'>;
   audit: Pick<AuditService, 'record'>;
 }): PresenceCheck {
   return {
@@ -28,7 +28,7 @@ export function createPresenceCheck(deps: {
       const { user, membership, tenant } = account;
       if (await deps.presence.mayUsePresence(tenant.id, user.id, membership.role.permissions)) return;
       await deps.db.transaction().execute(async (trx) => {
-        if (method === 'password') await deps.passwords.uncountPasswordAttempt(trx, user.id);
+        if (method === 'password') await deps.passwords.releasePasswordAttempt(trx, user.id);
         await deps.audit.record(trx, {
           tenantId: tenant.id,
           actorUserId: user.id,

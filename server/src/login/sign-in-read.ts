@@ -1,17 +1,20 @@
 import type { Executor } from '../storage/db.ts';
 import { credentialStateOf } from '../passwords/passwords.ts';
+import { parseTenantSettings } from '../tenants/tenants.ts';
 import { membershipOf, userOf } from '../users/users.ts';
-import type { SignInRecord } from './login.ts';
+import type { SignInCandidate } from './login.ts';
 
 /**
  * The sign-in's one read (ADR 0007, point 4): the user, their membership in their default tenant with role
- * and team, and their password credential, in one indexed query (`users.username_canonical`, then primary
- * keys), as they are now — the lockout counters must not be older than this attempt. Select-only: the
- * users, memberships and password_credentials rows are written by their owners' repositories.
+ * and team, their password credential and that tenant (its lockout and login-method settings), in one indexed
+ * query (`users.username_canonical`, then primary keys), as they are now. An unknown username costs the same
+ * one statement as a known one. Select-only: the users, memberships, password_credentials and tenants rows are
+ * written by their owners' repositories.
  */
-export async function findSignInRecord(db: Executor, usernameCanonical: string): Promise<SignInRecord | undefined> {
+export async function findSignInRecord(db: Executor, usernameCanonical: string): Promise<SignInCandidate | undefined> {
   const row = await db
     .selectFrom('users as u')
+    .innerJoin('tenants as tn', 'tn.id', 'u.default_tenant_id')
     .leftJoin('password_credentials as pc', 'pc.user_id', 'u.id')
     .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id').on('m.disabled', '=', false))
     .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
@@ -39,6 +42,10 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
       't.id as team_id',
       't.name as team_name',
       'm.password_login',
+      'tn.name as tenant_name',
+      'tn.home_region as tenant_home_region',
+      'tn.settings as tenant_settings',
+      'tn.created_at as tenant_created_at',
     ])
     .where('u.username_canonical', '=', usernameCanonical)
     .executeTakeFirst();
@@ -59,5 +66,6 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
             password_login: row.password_login ?? 'tenant',
           }),
     credential: credentialStateOf(row.id, row),
+    tenant: { id: row.default_tenant_id, name: row.tenant_name, homeRegion: row.tenant_home_region, settings: parseTenantSettings(row.tenant_settings), createdAt: row.tenant_created_at },
   };
 }

@@ -25,19 +25,31 @@ import type { Tenant } from '../tenants/tenants.ts';
 import type { UsersService } from '../users/users-service.ts';
 import type { PasswordBlocklist } from './blocklist.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, passwordExpiresAt, type CredentialState } from './passwords.ts';
+import { effectivePolicy, isConsistentPolicy, isPasswordExpired, needsRehash, passwordExpiresAt, type CredentialState, type PasswordAttempt } from './passwords.ts';
 import {
   clearFailedLogins,
-  countPasswordAttempt,
+  countCodeAttempt,
+  findAttemptWindow,
   findCredentialState,
   hasPassword,
+  noCredential,
+  releasePasswordAttempt,
+  reservePasswordAttempt,
   setFirstPassword,
+  settlePasswordAttempt,
   listPasswordHistory,
-  type PasswordAttempt,
+  type CodeAttempt,
+  type Settlement,
   replacePassword,
-  uncountPasswordAttempt,
   updatePasswordHash,
 } from './passwords-repo.ts';
+
+/** How long a reserved slot lasts without its settlement: far longer than any verification takes, queue included. */
+export const attemptLeaseMs = 60 * 1000;
+/** How long an attempt waits for a slot held by verifications in flight before it answers SERVICE_OVERLOADED (real time). */
+export const slotWaitLimitMs = 10 * 1000;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Reset links one account can be sent through the forgot-password form in an hour. */
 export const maxSelfServiceResetsPerHour = 3;
@@ -55,26 +67,43 @@ export interface PasswordsService {
   policyFor(tenantId: string, userId: string, executor?: Executor): Promise<PasswordPolicy>;
   /** The member's effective policy and when their current password expires under it (null: never, or no password). */
   myPolicy(tenantId: string, userId: string): Promise<{ passwordPolicy: PasswordPolicy; passwordExpiresAt: Date | null }>;
-  /** Counts a password attempt against the account's lockout before any hash runs; not admitted while locked. */
-  admitPasswordAttempt(userId: string, tenant: Tenant): Promise<PasswordAttempt>;
-  /** Audits the lock the attempt that used up the window set (`auth.lockout`). */
-  recordLockout(tenant: Tenant, userId: string, lockedUntil: Date | null, meta: RequestMeta): Promise<void>;
+  /**
+   * Reserves a verification slot of the account's lockout window before any hash runs (ADR 0009). While every slot left is
+   * held by a verification in flight it waits until one answers (at most `slotWaitLimitMs`, then SERVICE_OVERLOADED); not held
+   * while the account is locked. `userId` undefined (no account to count): the same statement, matching nothing. `force`: a
+   * supervisor's unlock code admits this attempt whatever the lock.
+   */
+  reservePasswordAttempt(userId: string | undefined, tenant: Tenant | undefined, options?: { force?: boolean }): Promise<PasswordAttempt>;
+  /**
+   * Settles an attempt that did not sign in, in `executor` (the refusal's transaction, beside its audit row): gives its slot
+   * back and, when the password was wrong (`failed`), counts the failure; the failure that fills the window locks the account.
+   * One statement whatever the attempt, matching nothing when there is nothing to settle.
+   */
+  settlePasswordAttempt(executor: Executor, attempt: PasswordAttempt, tenant: Tenant | undefined, outcome: { failed: boolean }): Promise<Settlement>;
+  /** Counts a second-factor code against the same window before it is checked; not admitted while locked (see countCodeAttempt). */
+  admitCodeAttempt(userId: string, tenant: Tenant): Promise<CodeAttempt>;
+  /** Audits the lock the attempt that used up the window set (`auth.lockout`), in `executor`. */
+  recordLockout(executor: Executor, tenant: Tenant, userId: string, lockedUntil: Date | null, meta: RequestMeta): Promise<void>;
   /** After a verified sign-in password: rehashes when the parameters rose, and says whether it must be changed. */
   afterVerifiedSignIn(
     account: { user: User; credential: CredentialState; tenant: Tenant; membership: Membership },
     password: string,
   ): Promise<{ passwordChangeRequired: boolean }>;
   /**
-   * A right password that leads to a second step (TOTP) is neither a failure nor yet a sign-in: its attempt is
-   * taken back, in `executor`, so the count holds the failures since the last completed sign-in, and wrong
-   * codes lock the account after exactly `lockout.maxFailures` of them however often the password step runs.
+   * A right password that leads to a second step (TOTP), or is refused for another reason (no presence reason list), is neither
+   * a failure nor yet a sign-in: its slot is given back, in `executor`, and the count left as it is, so it holds the failures
+   * since the last completed sign-in, and wrong codes lock the account after exactly `lockout.maxFailures` of them however often
+   * the password step runs.
    */
-  uncountPasswordAttempt(executor: Executor, userId: string): Promise<void>;
+  releasePasswordAttempt(executor: Executor, userId: string): Promise<void>;
+  /** An attempt whose verification or sign-in failed before an answer (an error, not a refusal): its slot goes back uncounted. */
+  abandonPasswordAttempt(attempt: PasswordAttempt, tenant: Tenant | undefined): Promise<void>;
   /**
-   * Resets the account's attempt count (a right password), in `executor`. `cancelUnlockCodes`: a sign-in completed after a lock
-   * ran out, so an unlock code handed out for it stops working too (the lock it was for is gone).
+   * Resets the account's attempt count (a completed sign-in), in `executor`. `releaseSlot`: the right password of this sign-in
+   * held a slot, given back with it. `cancelUnlockCodes`: a sign-in completed after a lock ran out, so an unlock code handed out
+   * for it stops working too (the lock it was for is gone).
    */
-  clearPasswordAttempts(executor: Executor, userId: string, options?: { cancelUnlockCodes?: boolean }): Promise<void>;
+  clearPasswordAttempts(executor: Executor, userId: string, options?: { cancelUnlockCodes?: boolean; releaseSlot?: boolean }): Promise<void>;
   /** Whether the user has a password (one who never set one, or signs in through SSO only, has none). */
   hasPassword(userId: string, executor?: Executor): Promise<boolean>;
   /** Stores the first password of an invited user (accepting the invitation), in `executor`. */
@@ -145,16 +174,54 @@ export function createPasswordsService(deps: {
   });
   const unlockCodes = deps.links.codeKind({ purpose: 'unlock-code' });
 
-  /** Counts a password attempt against the account's lockout before any hash runs (see countPasswordAttempt). */
-  const admitPasswordAttempt = (userId: string, tenant: Tenant): Promise<PasswordAttempt> => {
+  const lockUntil = (tenant: Tenant | undefined, now: Date) => new Date(now.getTime() + (tenant?.settings.lockout.lockMinutes ?? 0) * MINUTE);
+
+  /** Reserves a verification slot, waiting (polling a plain read, with a growing pause) while verifications in flight hold them all. */
+  const reservePasswordAttemptFor = async (userId: string | undefined, tenant: Tenant | undefined, options: { force?: boolean } = {}): Promise<PasswordAttempt> => {
+    const maxFailures = tenant?.settings.lockout.maxFailures ?? 0;
+    const waitStarted = performance.now();
+    let delay = 2;
+    for (;;) {
+      const now = deps.clock.now();
+      const reservation = await reservePasswordAttempt(deps.db, userId ?? noCredential, now, maxFailures, new Date(now.getTime() + attemptLeaseMs), options.force === true);
+      if (reservation === 'none') return { userId: undefined, held: false };
+      if (reservation !== 'full') return { userId, held: reservation === 'reserved' };
+      // Every slot left is held by a verification still running: one of them answers within a hash's time, and either gives
+      // its slot back (a right password) or counts its failure (perhaps locking the account). Wait for that, then ask again.
+      for (;;) {
+        if (performance.now() - waitStarted > slotWaitLimitMs) throw new AppError('SERVICE_OVERLOADED', { headers: { 'retry-after': '1' } });
+        await pause(delay + Math.random() * delay);
+        delay = Math.min(delay * 2, 16);
+        const window = await findAttemptWindow(deps.db, userId ?? noCredential, deps.clock.now());
+        if (window === undefined || window.locked || window.failures + window.inFlight < maxFailures) break;
+      }
+    }
+  };
+
+  const settlePasswordAttemptFor = (executor: Executor, attempt: PasswordAttempt, tenant: Tenant | undefined, outcome: { failed: boolean }): Promise<Settlement> => {
     const now = deps.clock.now();
-    const { maxFailures, lockMinutes } = tenant.settings.lockout;
-    return countPasswordAttempt(deps.db, userId, now, maxFailures, new Date(now.getTime() + lockMinutes * MINUTE));
+    const counts = attempt.userId !== undefined && (attempt.held || outcome.failed);
+    return settlePasswordAttempt(executor, counts ? (attempt.userId ?? noCredential) : noCredential, now, { held: attempt.held, failed: outcome.failed }, tenant?.settings.lockout.maxFailures ?? 0, lockUntil(tenant, now));
+  };
+
+  /** Counts a second-factor code before it is checked, waiting like a password while verifications in flight hold every slot. */
+  const admitCodeAttempt = async (userId: string, tenant: Tenant): Promise<CodeAttempt> => {
+    const { maxFailures } = tenant.settings.lockout;
+    const waitStarted = performance.now();
+    let delay = 2;
+    for (;;) {
+      const now = deps.clock.now();
+      const attempt = await countCodeAttempt(deps.db, userId, now, maxFailures, lockUntil(tenant, now));
+      if (!attempt.full) return attempt;
+      if (performance.now() - waitStarted > slotWaitLimitMs) throw new AppError('SERVICE_OVERLOADED', { headers: { 'retry-after': '1' } });
+      await pause(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 16);
+    }
   };
 
   /** The wrong attempt that used up the window locked the account: audited once, by that request alone. */
-  const recordLockout = async (tenant: Tenant, userId: string, lockedUntil: Date | null, meta: RequestMeta): Promise<void> => {
-    await deps.audit.record(deps.db, {
+  const recordLockout = async (executor: Executor, tenant: Tenant, userId: string, lockedUntil: Date | null, meta: RequestMeta): Promise<void> => {
+    await deps.audit.record(executor, {
       tenantId: tenant.id,
       actorUserId: null,
       action: 'auth.lockout',
@@ -164,6 +231,36 @@ export function createPasswordsService(deps: {
       ip: meta.ip,
       details: { failures: tenant.settings.lockout.maxFailures, lockedUntil: lockedUntil?.toISOString() },
     });
+  };
+
+  /**
+   * A signed-in person's current password, checked against the same window as a sign-in (a stolen session must not become a way
+   * around the lockout): a slot first, then the hash; a wrong one is counted (and the lock it sets audited), a right one clears
+   * the count. Locked: verified against the dummy hash, so the answer takes the same work.
+   */
+  const verifyCurrentPassword = async (userId: string, tenant: Tenant, passwordHash: string, password: string, meta: RequestMeta): Promise<'right' | 'wrong' | 'locked'> => {
+    const attempt = await reservePasswordAttemptFor(userId, tenant);
+    if (!attempt.held) {
+      await deps.hasher.verifyAgainstDummy(password);
+      return 'locked';
+    }
+    let right: boolean;
+    try {
+      right = await deps.hasher.verify(passwordHash, password);
+    } catch (error) {
+      // Nothing was learnt about the password: the slot goes back uncounted.
+      await settlePasswordAttemptFor(deps.db, attempt, tenant, { failed: false });
+      throw error;
+    }
+    if (!right) {
+      await deps.db.transaction().execute(async (trx) => {
+        const settled = await settlePasswordAttemptFor(trx, attempt, tenant, { failed: true });
+        if (settled.locksNow) await recordLockout(trx, tenant, userId, settled.lockedUntil, meta);
+      });
+      return 'wrong';
+    }
+    await clearFailedLogins(deps.db, userId, { releaseSlot: true });
+    return 'right';
   };
 
   /** The member's effective policy in a tenant: their role's override, else the tenant's. */
@@ -301,7 +398,9 @@ export function createPasswordsService(deps: {
       return { passwordPolicy, passwordExpiresAt: passwordExpiresAt(passwordPolicy, changedAt) };
     },
 
-    admitPasswordAttempt,
+    reservePasswordAttempt: reservePasswordAttemptFor,
+    settlePasswordAttempt: settlePasswordAttemptFor,
+    admitCodeAttempt,
 
     hasPassword(userId, executor = deps.db) {
       return hasPassword(executor, userId);
@@ -332,11 +431,14 @@ export function createPasswordsService(deps: {
     },
 
     /** A right password resets the account's attempt count: part of the sign-in's own write (see writeTogether). */
-    async clearPasswordAttempts(executor: Executor, userId: string, options: { cancelUnlockCodes?: boolean } = {}) {
-      await clearFailedLogins(executor, userId);
+    async clearPasswordAttempts(executor: Executor, userId: string, options: { cancelUnlockCodes?: boolean; releaseSlot?: boolean } = {}) {
+      await clearFailedLogins(executor, userId, { releaseSlot: options.releaseSlot === true });
       if (options.cancelUnlockCodes === true) await unlockCodes.cancelOpen(executor, userId);
     },
-    uncountPasswordAttempt: (executor: Executor, userId: string) => uncountPasswordAttempt(executor, userId),
+    releasePasswordAttempt: (executor: Executor, userId: string) => releasePasswordAttempt(executor, userId),
+    async abandonPasswordAttempt(attempt, tenant) {
+      await settlePasswordAttemptFor(deps.db, attempt, tenant, { failed: false });
+    },
 
     /** The first password of an invited user must meet the policy too (history does not apply yet). */
     async assertFirstPasswordAcceptable(tenantId: string, user: User, password: string): Promise<PasswordPolicy> {
@@ -366,16 +468,9 @@ export function createPasswordsService(deps: {
         return refuse('no-password', 'CURRENT_PASSWORD_INCORRECT');
       }
       const tenant = await deps.tenants.getTenant(principal.tenantId);
-      const attempt = await admitPasswordAttempt(principal.userId, tenant);
-      if (!attempt.admitted) {
-        await deps.hasher.verifyAgainstDummy(currentPassword);
-        return refuse('locked', 'ACCOUNT_LOCKED');
-      }
-      if (!(await deps.hasher.verify(state.passwordHash, currentPassword))) {
-        if (attempt.locksNow) await recordLockout(tenant, principal.userId, attempt.lockedUntil, meta);
-        return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
-      }
-      await clearFailedLogins(deps.db, principal.userId);
+      const verdict = await verifyCurrentPassword(principal.userId, tenant, state.passwordHash, currentPassword, meta);
+      if (verdict === 'locked') return refuse('locked', 'ACCOUNT_LOCKED');
+      if (verdict === 'wrong') return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
     },
 
     /** Change password (needs the current one); other sessions are signed out and an email follows. */
@@ -399,16 +494,9 @@ export function createPasswordsService(deps: {
       // The current password is guessed against the same counter as a sign-in: a stolen session must not
       // become a way around the lockout.
       const tenant = await deps.tenants.getTenant(principal.tenantId);
-      const attempt = await admitPasswordAttempt(user.id, tenant);
-      if (!attempt.admitted) {
-        await deps.hasher.verifyAgainstDummy(currentPassword);
-        return refuse('locked', 'ACCOUNT_LOCKED');
-      }
-      if (!(await deps.hasher.verify(state.passwordHash, currentPassword))) {
-        if (attempt.locksNow) await recordLockout(tenant, user.id, attempt.lockedUntil, meta);
-        return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
-      }
-      await clearFailedLogins(deps.db, user.id);
+      const verdict = await verifyCurrentPassword(user.id, tenant, state.passwordHash, currentPassword, meta);
+      if (verdict === 'locked') return refuse('locked', 'ACCOUNT_LOCKED');
+      if (verdict === 'wrong') return refuse('current-password-incorrect', 'CURRENT_PASSWORD_INCORRECT');
       await assertAcceptable(await policyFor(principal.tenantId, user.id), user, newPassword);
       const passwordHash = await deps.hasher.hash(newPassword);
       await deps.db.transaction().execute((trx) =>

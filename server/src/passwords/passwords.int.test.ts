@@ -276,8 +276,8 @@ describe('lockout', () => {
         .execute();
       expect(lockouts).toHaveLength(1);
       const row = await t.deps.db.selectFrom('password_credentials').select(['failed_login_count', 'locked_until']).where('user_id', '=', agent.userId).executeTakeFirstOrThrow();
-      // Every counted failure was recorded, and the lock was set once, when the count reached 6.
-      expect(row.failed_login_count).toBe(counted);
+      // Only verified failures are counted (ADR 0009): 6, the lock set once, by the sixth; the rest were refused unverified.
+      expect(row.failed_login_count).toBe(6);
       expect(row.locked_until?.getTime()).toBe(t.clock.now().getTime() + 30 * MINUTE);
       expect((await loginAttempt(agent.username, strongPassword)).statusCode).toBe(401);
     } finally {

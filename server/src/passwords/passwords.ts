@@ -67,3 +67,14 @@ export function credentialStateOf(userId: string, row: CredentialColumns | undef
     lockedUntil: row?.locked_until ?? null,
   };
 }
+
+/**
+ * A password verification's hold on the account's lockout window, from its reservation to its settlement (ADR 0009). Every
+ * attempt has one, an unknown username too, so every sign-in runs the same statements.
+ */
+export interface PasswordAttempt {
+  /** The account it counts against; undefined when there is none to count (no such username, no password, password sign-in off). */
+  userId: string | undefined;
+  /** It holds a slot of the window and may be verified against the real hash; false: the account is locked (or there is none). */
+  held: boolean;
+}

@@ -61,6 +61,10 @@ export interface PasswordCredentialsTable {
   password_must_change: Generated<boolean>;
   failed_login_count: Generated<number>;
   locked_until: Timestamp | null;
+  /** Password verifications that hold a slot of the lockout window now (passwords-repo.ts, ADR 0009). */
+  attempts_in_flight: Generated<number>;
+  /** When the slots in flight lapse (held by an instance that stopped): they count only until then. */
+  in_flight_until: Timestamp | null;
 }
 
 export interface MembershipsTable {

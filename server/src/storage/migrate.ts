@@ -17,6 +17,7 @@ import * as presence from './migrations/0014-presence.ts';
 import * as sessionSecondFactor from './migrations/0015-session-second-factor.ts';
 import * as tenantBoundaries from './migrations/0016-tenant-boundaries.ts';
 import * as outboxSealedBodies from './migrations/0018-outbox-sealed-bodies.ts';
+import * as passwordAttemptsInFlight from './migrations/0019-password-attempts-in-flight.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015-session-second-factor': sessionSecondFactor,
   '0016-tenant-boundaries': tenantBoundaries,
   '0018-outbox-sealed-bodies': outboxSealedBodies,
+  '0019-password-attempts-in-flight': passwordAttemptsInFlight,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
