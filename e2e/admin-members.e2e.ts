@@ -9,6 +9,7 @@ import {
   pageApi,
   signIn,
   startJourney,
+  waitForEmailWithSubject,
   waitForPath,
   type BootstrapAdmin,
   type Journey,
@@ -117,9 +118,10 @@ describe("a user's presence reason list", () => {
 });
 
 describe('Add existing user', () => {
-  it("adds a person of another tenant by email: an unknown one is refused on the field; they are listed and see this tenant in their picker", async () => {
+  it('invites a person of another tenant: one answer whoever is named; they accept from the prompt after signing in, and the tenant joins their picker', async () => {
     await lanyardCli(journey.server, 'tenant', 'create', 'Harbour B');
-    await personWithPassword('Harbour B', 'pat.b', 'Agent', 'Pat', 'Bay');
+    // An administrator there: they land on Administration › Users, where the prompt shows above the page.
+    await personWithPassword('Harbour B', 'pat.b', 'Administrator', 'Pat', 'Bay');
 
     await page.goto('/admin/users');
     await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
@@ -130,39 +132,71 @@ describe('Add existing user', () => {
     expect(await user.evaluate((input) => input === document.activeElement)).toBe(true);
     await selectField('Role').getByRole('button', { name: /Agent/ }).waitFor();
     await expectAccessible(page, 'admin-members-add');
+    await expectAccessibleNarrow(page, 'admin-members-add');
 
+    // Nobody by that name: the same confirmation as for a real person, and no field error.
     await user.fill('nobody@example.test');
     await page.keyboard.press('Enter');
-    await dialog.locator('.field-error', { hasText: 'No such user.' }).waitFor();
-    expect(await user.getAttribute('aria-invalid')).toBe('true');
-    expect(await user.evaluate((input) => input === document.activeElement)).toBe(true);
-    await expectAccessible(page, 'admin-members-add-unknown');
-    await expectAccessibleNarrow(page, 'admin-members-add-unknown');
-
-    await user.fill('pat.b@example.test');
-    expect(await user.getAttribute('aria-invalid')).toBeNull();
-    await dialog.getByRole('button', { name: 'Add user' }).click();
-    await page.getByText(`pat.b now has access to ${admin.tenant} as Agent.`).waitFor();
     await dialog.waitFor({ state: 'detached' });
-    const row = page.locator('tr[data-username="pat.b"]');
-    await row.waitFor();
-    expect(await row.getByRole('cell').allTextContents()).toEqual(['pat.b', 'pat.b@example.test', 'Agent', 'No team', 'Enabled']);
-    await expectAccessible(page, 'admin-members-added');
+    const notice = page.locator('.notice');
+    await notice.getByText(`Invitation sent. If nobody@example.test has a Lanyard account and is not yet a member, they can accept it for 7 days to join ${admin.tenant} as Agent.`).waitFor();
+    await expectAccessible(page, 'admin-members-invitation-sent');
+    await expectAccessibleNarrow(page, 'admin-members-invitation-sent');
 
-    // Adding the same person again is refused on the same field, and nothing changes.
     await page.getByRole('button', { name: 'Add existing user' }).click();
-    await dialog.getByRole('textbox', { name: 'Username or email' }).fill('pat.b');
-    await dialog.getByRole('button', { name: 'Add user' }).click();
-    await dialog.locator('.field-error', { hasText: 'This person is already a member of this tenant.' }).waitFor();
-    await page.keyboard.press('Escape');
+    await dialog.getByRole('textbox', { name: 'Username or email' }).fill('pat.b@example.test');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await notice.getByText(`Invitation sent. If pat.b@example.test has a Lanyard account and is not yet a member, they can accept it for 7 days to join ${admin.tenant} as Agent.`).waitFor();
+    // No membership until they accept: the directory does not list them.
+    expect(((await pageApi(page, 'GET', '/admin/users?q=pat.b')).json as { items: unknown[] }).items).toEqual([]);
+
+    // The email links to My Profile, where the invitation is listed once signed in.
+    const email = await waitForEmailWithSubject(journey.server, `${admin.tenant} invited you to join`);
+    expect(email.text).toContain('username: pat.b');
+    const link = new URL(email.links.find((href) => href.includes('/profile/general')) ?? '');
+    expect(`${link.pathname}${link.hash}`).toBe('/profile/general#invitations');
 
     const member = await journey.newPage();
     await signIn(member, 'pat.b', password);
-    await waitForPath(member, '/profile/general');
+    await waitForPath(member, '/admin/users');
+    const prompt = member.getByRole('region', { name: 'You are invited to join another tenant' });
+    await prompt.getByText(`${admin.tenant} invited you to join as Agent`).waitFor();
+    // One tenant so far: the top bar names it, with no picker.
+    expect(await member.getByRole('banner').getByRole('button', { name: /Tenant/ }).count()).toBe(0);
+    await expectAccessible(member, 'admin-members-invitation-prompt');
+    await expectAccessibleNarrow(member, 'admin-members-invitation-prompt');
+
+    // The email's link: My Profile › General lists it too (and the prompt does not repeat it there).
+    await member.goto(`${link.pathname}${link.hash}`);
+    const section = member.getByRole('region', { name: 'Invitations to other tenants' });
+    await section.getByText(`${admin.tenant} invited you to join as Agent`).waitFor();
+    expect(await prompt.count()).toBe(0);
+    await expectAccessible(member, 'admin-members-invitation-profile');
+    await expectAccessibleNarrow(member, 'admin-members-invitation-profile');
+
+    // Accepted from the prompt, with the keyboard.
+    await member.goto('/admin/users');
+    await prompt.getByRole('button', { name: `Accept the invitation to join ${admin.tenant}` }).focus();
+    await member.keyboard.press('Enter');
+    await member.getByText(`You joined ${admin.tenant} as Agent. Choose it from the tenant picker in the top bar.`).waitFor();
+    await prompt.waitFor({ state: 'detached' });
+    await expectAccessible(member, 'admin-members-invitation-accepted');
+
+    // The tenant is in the picker at once, without a reload; choosing it works.
     await member.getByRole('banner').getByRole('button', { name: /Tenant/ }).click();
     await member.getByRole('option', { name: admin.tenant }).waitFor();
     expect(await member.getByRole('option').allTextContents()).toEqual(expect.arrayContaining(['Harbour B', admin.tenant]));
     await expectAccessible(member, 'admin-members-picker');
+    await member.getByRole('option', { name: admin.tenant }).click();
+    await member.getByText(`You are now working in ${admin.tenant}.`).waitFor();
+    await waitForPath(member, '/profile/general');
+
+    // The administrator's directory lists them now.
+    await page.reload();
+    const row = page.locator('tr[data-username="pat.b"]');
+    await row.waitFor();
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['pat.b', 'pat.b@example.test', 'Agent', 'No team', 'Enabled']);
+    expect(journey.pageErrors).toEqual([]);
   });
 });

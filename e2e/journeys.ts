@@ -259,3 +259,18 @@ export async function pageApi(page: Page, method: string, path: string, body?: u
     { method, path, body },
   );
 }
+
+/**
+ * Puts an existing person in another tenant the way SPEC §3.12 allows: that tenant's administrator (their session cookie) invites
+ * them with a role, and the person accepts from a session of their own, as a script would.
+ */
+export async function joinTenant(server: LanyardServer, adminCookie: string, username: string, password: string, roleName: string): Promise<void> {
+  const roles = (await serverApi(server, adminCookie, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
+  const role = roles.find((entry) => entry.name === roleName);
+  const tenant = ((await serverApi(server, adminCookie, 'GET', '/me')).json?.tenant as { id: string }).id;
+  expect((await serverApi(server, adminCookie, 'POST', '/admin/users/memberships', { user: username, roleId: role?.id })).status).toBe(202);
+  const person = await sessionCookie(server, username, password);
+  const pending = (await serverApi(server, person, 'GET', '/me/membership-invitations')).json?.items as { id: string; tenant: { id: string } }[];
+  const invitation = pending.find((entry) => entry.tenant.id === tenant);
+  expect((await serverApi(server, person, 'POST', `/me/membership-invitations/${invitation?.id}/accept`)).status).toBe(204);
+}

@@ -6,9 +6,9 @@ import {
   expectAccessible,
   expectAccessibleNarrow,
   inviteWithPassword,
+  joinTenant,
   lanyardCli,
   pageApi,
-  serverApi,
   sessionCookie,
   signIn,
   startJourney,
@@ -42,9 +42,8 @@ afterAll(async () => {
   await journey?.close();
 });
 
-/** The CLI, the API and a session cookie as a script would use them, against this file's server. */
+/** The CLI and a session cookie as a script would use them, against this file's server. */
 const lanyard = (...args: string[]) => lanyardCli(journey.server, ...args);
-const api = (cookie: string, method: string, path: string, body?: unknown) => serverApi(journey.server, cookie, method, path, body);
 const cookieOf = (username: string, secret: string) => sessionCookie(journey.server, username, secret);
 
 describe('the microphone at first sign-in', () => {
@@ -136,10 +135,7 @@ describe('several tenants', () => {
   it('switches tenants from the top bar; the other role applies at once', async () => {
     await lanyard('tenant', 'create', 'Harbour Two');
     await inviteWithPassword(journey.server, password, '--tenant', 'Harbour Two', '--username', 'boss.two', '--email', 'boss.two@example.test', '--role', 'Administrator');
-    const boss = await cookieOf('boss.two', password);
-    const roles = (await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
-    const agentRole = roles.find((role) => role.name === 'Agent');
-    expect((await api(boss, 'POST', '/admin/users/memberships', { user: admin.username, roleId: agentRole?.id })).status).toBe(201);
+    await joinTenant(journey.server, await cookieOf('boss.two', password), admin.username, password, 'Agent');
 
     const page = await journey.newPage();
     await signIn(page, admin.username, password);

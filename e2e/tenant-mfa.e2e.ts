@@ -4,6 +4,7 @@ import {
   expectAccessible,
   expectAccessibleNarrow,
   inviteWithPassword,
+  joinTenant,
   lanyardCli,
   pageApi,
   serverApi,
@@ -50,7 +51,7 @@ describe('switching into a tenant that requires MFA', () => {
     const boss = await cookieOf('boss.secure', password);
     const roles = (await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
     const agentRole = roles.find((role) => role.name === 'Agent');
-    expect((await api(boss, 'POST', '/admin/users/memberships', { user: admin.username, roleId: agentRole?.id })).status).toBe(201);
+    await joinTenant(journey.server, boss, admin.username, password, 'Agent');
     expect((await api(boss, 'PUT', '/admin/security/mfa-policy', { mode: 'required', requiredRoleIds: [agentRole?.id], allowedPeriods: [30] })).status).toBe(200);
 
     const page = await journey.newPage();
@@ -109,9 +110,7 @@ describe('switching into a tenant that requires MFA', () => {
   it('asks the code of a session opened before the person enrolled, then lands in that tenant', async () => {
     // An agent of the first tenant, also an agent of the secure one (created by the journey above).
     await inviteWithPassword(journey.server, password, '--tenant', admin.tenant, '--username', 'pat.late', '--email', 'pat.late@example.test', '--role', 'Agent');
-    const boss = await cookieOf('boss.secure', password);
-    const agentRole = ((await api(boss, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[]).find((role) => role.name === 'Agent');
-    expect((await api(boss, 'POST', '/admin/users/memberships', { user: 'pat.late', roleId: agentRole?.id })).status).toBe(201);
+    await joinTenant(journey.server, await cookieOf('boss.secure', password), 'pat.late', password, 'Agent');
 
     // Signed in with the password only (no factor yet), then enrolled from this session: it never gave a code.
     const page = await journey.newPage();

@@ -233,6 +233,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const regions = createRegionsService({ region: config.region, publicUrl: config.publicUrl, peers: config.peerRegions, tenants, clock, logger });
   const tenancy = createTenancyService({
     db,
+    clock,
     users,
     tenants,
     roles,
@@ -244,7 +245,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     regions,
     audit,
     mail: outbox,
-    loginUrl: new URL('login', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
+    invitationsUrl: new URL('profile/general#invitations', config.publicUrl.href.endsWith('/') ? config.publicUrl : `${config.publicUrl.href}/`).href,
   });
   const userImports = createUserImportsService({ db, clock, logger, rowsPerSecond: config.importRowsPerSecond, invitations, roles, teams, users, audit });
   // Build the common-password list in the background, so the first sign-in does not wait for it.

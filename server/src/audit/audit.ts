@@ -57,6 +57,8 @@ export const auditActions = [
   'session.tenant.switched',
   'user.defaultTenant.changed',
   'user.membership.added',
+  'user.membership.invited',
+  'user.membership.declined',
   'account.updated',
   'email.change.requested',
   'email.changed',

@@ -76,17 +76,24 @@ export function ssoWelcomeEmail(input: { firstName: string; username: string; te
   });
 }
 
-/** Sent to an existing user an administrator added to another tenant: no second account, the same credentials. */
-export function membershipAddedEmail(input: { firstName: string; username: string; tenantName: string; roleName: string; loginUrl: string }, options: RenderOptions = {}): RenderedEmail {
+/**
+ * Sent to an existing account an administrator invited to join their tenant (SPEC §3.12): nothing changes until the person accepts,
+ * signed in; the link opens the console page that lists their invitations.
+ */
+export function membershipInvitationEmail(
+  input: { firstName: string; username: string; tenantName: string; roleName: string; url: string; expiresAt: Date },
+  options: RenderOptions = {},
+): RenderedEmail {
   const m = messagesFor(options);
   return render(m, {
-    template: 'membership-added',
-    subject: m.plain('membershipAdded.subject', { tenantName: input.tenantName }),
+    template: 'membership-invitation',
+    subject: m.plain('membershipInvitation.subject', { tenantName: input.tenantName }),
     blocks: [
       paragraph([greetingIn(m, input.firstName)]),
-      paragraph(m.rich('membershipAdded.added', { tenantName: input.tenantName, username: input.username, roleName: input.roleName })),
-      paragraph(m.rich('membershipAdded.how', { tenantName: input.tenantName })),
-      action(m, 'membershipAdded.action', input.loginUrl),
+      paragraph(m.rich('membershipInvitation.invited', { tenantName: input.tenantName, username: input.username, roleName: input.roleName })),
+      paragraph(m.rich('membershipInvitation.how', { tenantName: input.tenantName })),
+      action(m, 'membershipInvitation.action', input.url),
+      paragraph(m.rich('membershipInvitation.validity', { expiresAt: m.dateTime(input.expiresAt) })),
     ],
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessKeyCreatedEmail, greeting, invitationEmail, passwordChangedEmail, passwordResetEmail, ssoWelcomeEmail, type RenderedEmail } from './templates.ts';
+import { accessKeyCreatedEmail, greeting, invitationEmail, membershipInvitationEmail, passwordChangedEmail, passwordResetEmail, ssoWelcomeEmail, type RenderedEmail } from './templates.ts';
 
 const hostile = '<script>alert("x")</script> & \'quoted\'';
 const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;';
@@ -30,6 +30,15 @@ describe('email templates', () => {
     expectEscaped(email);
     expect(email.html).toContain(`href="${escapedUrl}"`);
     expect(email.html.split(escaped)).toHaveLength(6); // 5 places: title, heading, greeting, tenant, username
+  });
+
+  it('escapes every value in the invitation to join a tenant, and names the role, the link and until when it is open', () => {
+    const email = membershipInvitationEmail({ firstName: hostile, username: hostile, tenantName: hostile, roleName: hostile, url: hostileUrl, expiresAt: at });
+    expectEscaped(email);
+    expect(email.template).toBe('membership-invitation');
+    expect(email.html).toContain(`href="${escapedUrl}"`);
+    expect(email.text).toContain('2026-01-15 10:00 UTC');
+    expect(email.text).toContain(hostileUrl);
   });
 
   it('escapes the name, tenant and address in the password-changed notice, and names the time and address', () => {

@@ -1,5 +1,13 @@
 import { errorBodySchema } from '@lanyard/contracts/common';
-import { addedMemberSchema, addExistingUserBodySchema, myTenantSchema, switchedTenantSchema, tenantChoiceBodySchema } from '@lanyard/contracts/tenancy';
+import {
+  addExistingUserBodySchema,
+  membershipInvitationParamsSchema,
+  membershipInvitationSchema,
+  membershipInvitationSentSchema,
+  myTenantSchema,
+  switchedTenantSchema,
+  tenantChoiceBodySchema,
+} from '@lanyard/contracts/tenancy';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
@@ -70,18 +78,66 @@ export function registerTenancyRoutes(app: App, deps: { tenancy: TenancyService;
       preHandler: deps.guards.permission('users.invite'),
       schema: {
         tags: ['administration'],
-        summary: 'Give an existing user (by username, or an email only one user has) access to this tenant with a role; no second account, and they are told by email',
+        summary: 'Invite an existing account (by username, or an email only one account has) to join this tenant with a role; it joins only when the person accepts',
+        description:
+          'The answer is `202 {}` whether or not such an account exists, is already a member, or was invited before (SPEC §3.12). An account that exists and is not a member gets a pending invitation (open 7 days; a new one replaces it) and an email linking to My Profile, where the person accepts or declines it, signed in. The role must be one the caller could grant (`ROLE_NOT_GRANTABLE`); the role and team must be this tenant\'s.',
         security: signedInSecurity,
         body: addExistingUserBodySchema,
         response: {
-          201: addedMemberSchema,
+          202: membershipInvitationSentSchema.describe('Sent, if there is someone to send it to'),
           ...errorResponses,
           403: errorBodySchema.describe('ROLE_NOT_GRANTABLE, PERMISSION_DENIED, CSRF_REJECTED'),
-          404: errorBodySchema.describe('USER_NOT_FOUND, ROLE_NOT_FOUND, TEAM_NOT_FOUND'),
-          409: errorBodySchema.describe('USER_ALREADY_MEMBER'),
+          404: errorBodySchema.describe('ROLE_NOT_FOUND, TEAM_NOT_FOUND'),
         },
       },
     },
-    async (request, reply) => reply.status(201).send(await deps.tenancy.addExistingUser(principalOf(request), request.body, requestMeta(request))),
+    async (request, reply) => {
+      await deps.tenancy.inviteExistingUser(principalOf(request), request.body, requestMeta(request));
+      return reply.status(202).send({});
+    },
   );
+
+  app.get(
+    '/api/v1/me/membership-invitations',
+    {
+      preHandler: deps.guards.signedIn,
+      schema: {
+        tags: ['profile'],
+        summary: 'My pending invitations to join another tenant (not yet accepted, declined or expired), newest first',
+        security: signedInSecurity,
+        response: { 200: z.object({ items: z.array(membershipInvitationSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({ items: await deps.tenancy.myInvitations(principalOf(request)) }),
+  );
+
+  for (const [path, answer, summary] of [
+    ['accept', 'accepted', 'Accept an invitation to join a tenant: the membership is active at once, with the role (and team) it names'],
+    ['decline', 'declined', 'Decline an invitation to join a tenant: nothing changes, and the invitation is closed'],
+  ] as const) {
+    app.post(
+      `/api/v1/me/membership-invitations/:invitationId/${path}`,
+      {
+        preHandler: deps.guards.signedIn,
+        schema: {
+          tags: ['profile'],
+          summary,
+          description: 'From a console session only: a bearer token may list invitations but not answer them (`PERMISSION_DENIED`). An invitation answers once; another person\'s, an expired, accepted or declined one is `404 MEMBERSHIP_INVITATION_NOT_FOUND`.',
+          security: signedInSecurity,
+          params: membershipInvitationParamsSchema,
+          response: {
+            204: noContent,
+            ...errorResponses,
+            403: errorBodySchema.describe('PERMISSION_DENIED (a bearer token), CSRF_REJECTED'),
+            404: errorBodySchema.describe('MEMBERSHIP_INVITATION_NOT_FOUND'),
+            ...(answer === 'accepted' ? { 409: errorBodySchema.describe('USER_ALREADY_MEMBER') } : {}),
+          },
+        },
+      },
+      async (request, reply) => {
+        await deps.tenancy.answerInvitation(principalOf(request), request.params.invitationId, answer, requestMeta(request));
+        return reply.status(204).send(null);
+      },
+    );
+  }
 }

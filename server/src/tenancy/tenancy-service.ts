@@ -1,14 +1,16 @@
 import { canonicalUsername } from '@lanyard/contracts/common';
-import type { MyTenant } from '@lanyard/contracts/tenancy';
+import type { MembershipInvitation, MyTenant } from '@lanyard/contracts/tenancy';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { LoginService } from '../login/login-service.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
 import { requiredByPolicy } from '../mfa/mfa.ts';
-import { membershipAddedEmail } from '../mail/templates.ts';
+import { membershipInvitationEmail } from '../mail/templates.ts';
 import type { PresenceService } from '../presence/presence-service.ts';
 import type { RegionsService } from '../regions/regions-service.ts';
 import { canGrant } from '../roles/roles.ts';
@@ -18,9 +20,22 @@ import type { Db } from '../storage/db.ts';
 import type { TeamsService } from '../teams/teams-service.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { findUserIdsByUsernameOrEmail, listMembershipsOfUser } from './tenancy-read.ts';
+import { answerPendingInvitation, putPendingInvitation, type InvitationAnswer } from './membership-invitations-repo.ts';
+import { findInvitees, listMembershipsOfUser, listPendingInvitationsOfUser } from './tenancy-read.ts';
 
-/** Several tenants per person (SPEC §2): the tenants a person belongs to, switching the session's tenant, the default tenant, adding an existing user to a tenant. */
+/**
+ * How long an invitation to join another tenant stays open. Fixed rather than the tenant's invitation lifetime (1 hour to 7 days,
+ * made for first-access links that carry a secret): this one carries none, and its person has to sign in to answer it.
+ */
+export const membershipInvitationLifetimeMs = 7 * 24 * 60 * 60 * 1000;
+
+/** The id the same statements use when the administrator named no account of this deployment: it matches no row. */
+const nobody = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Several tenants per person (SPEC §2, §3.12): the tenants a person belongs to, switching the session's tenant, the default tenant,
+ * and joining another tenant, which needs the person's consent: an administrator invites, the person accepts or declines, signed in.
+ */
 export interface TenancyService {
   myTenants(principal: Principal): Promise<MyTenant[]>;
   /**
@@ -37,14 +52,27 @@ export interface TenancyService {
   /** The tenant the next sign-in lands in: TENANT_MEMBERSHIP_REQUIRED. Audited. */
   setDefaultTenant(principal: Principal, tenantId: string, meta: RequestMeta): Promise<void>;
   /**
-   * Gives an existing user (by username, or by an email only one user has) access to the actor's tenant with a role the actor could
-   * grant, and tells them by email: USER_NOT_FOUND, ROLE_NOT_FOUND, ROLE_NOT_GRANTABLE, TEAM_NOT_FOUND, USER_ALREADY_MEMBER. Audited.
+   * Invites an existing account (by username, or by an email only one account has) to join the actor's tenant with a role the actor
+   * could grant: ROLE_NOT_FOUND, ROLE_NOT_GRANTABLE, TEAM_NOT_FOUND, which say nothing about the person. Otherwise the same answer
+   * (nothing) and comparable work whether the account exists, is already a member, or was invited before: an account that exists
+   * and is not a member gets a pending invitation (replacing the tenant's earlier one) and an email; no membership exists until they
+   * accept. Audited as `user.membership.invited` with what the administrator typed, alike in every case.
    */
-  addExistingUser(actor: Principal, input: { user: string; roleId: string; teamId?: string | null | undefined }, meta: RequestMeta): Promise<{ userId: string; username: string; role: { id: string; name: string }; team: { id: string; name: string } | null }>;
+  inviteExistingUser(actor: Principal, input: { user: string; roleId: string; teamId?: string | null | undefined }, meta: RequestMeta): Promise<void>;
+  /** The signed-in person's pending, unexpired invitations to join a tenant, newest first. */
+  myInvitations(principal: Principal): Promise<MembershipInvitation[]>;
+  /**
+   * Answers one of the person's invitations, from a console session only (PERMISSION_DENIED for a bearer token): accepting makes the
+   * membership active and declining closes it, once — of concurrent answers one wins; another person's invitation, an expired,
+   * accepted or declined one is MEMBERSHIP_INVITATION_NOT_FOUND. Audited in the inviting tenant (`user.membership.added` with the
+   * invitation id, `user.membership.declined`).
+   */
+  answerInvitation(principal: Principal, invitationId: string, answer: InvitationAnswer, meta: RequestMeta): Promise<void>;
 }
 
 export function createTenancyService(deps: {
   db: Db;
+  clock: Clock;
   users: Pick<UsersService, 'getUser' | 'findMembership' | 'addMembership' | 'setDefaultTenant'>;
   tenants: Pick<TenantsService, 'getTenant'>;
   roles: Pick<RolesService, 'getRole'>;
@@ -56,7 +84,8 @@ export function createTenancyService(deps: {
   regions: Pick<RegionsService, 'assertServedHere' | 'region'>;
   audit: Pick<AuditService, 'record'>;
   mail: Pick<Outbox, 'enqueue'>;
-  loginUrl: string;
+  /** The console page that lists the person's invitations, under LANYARD_PUBLIC_URL (the invitation email links to it). */
+  invitationsUrl: string;
 }): TenancyService {
   const switched = (tenant: { id: string; name: string; homeRegion: string }, membership: { role: { id: string; name: string } }) => ({
     tenant: { id: tenant.id, name: tenant.name, region: tenant.homeRegion },
@@ -153,34 +182,68 @@ export function createTenancyService(deps: {
       });
     },
 
-    async addExistingUser(actor, input, meta) {
-      const ids = await findUserIdsByUsernameOrEmail(deps.db, canonicalUsername(input.user), input.user);
-      // Not found, and an email two accounts share, answer alike: the administrator must name the username.
-      if (ids.length !== 1 || ids[0] === undefined) throw new AppError('USER_NOT_FOUND', { details: { user: input.user } });
-      const userId = ids[0];
+    async inviteExistingUser(actor, input, meta) {
+      // What reveals nothing about the person is checked first, and refused as before.
       const role = await deps.roles.getRole(actor.tenantId, input.roleId);
       if (!canGrant(actor.permissions, role)) throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: role.id } });
       const team = input.teamId === undefined || input.teamId === null ? null : await deps.teams.getTeam(actor.tenantId, input.teamId);
-      const [user, tenant] = await Promise.all([deps.users.getUser(userId), deps.tenants.getTenant(actor.tenantId)]);
+      const [tenant, found] = await Promise.all([deps.tenants.getTenant(actor.tenantId), findInvitees(deps.db, actor.tenantId, canonicalUsername(input.user), input.user)]);
+      // Not found, an email two accounts share, and a member already there are alike from here on: the same statements, the same answer.
+      const invitee = found.length === 1 && found[0]?.isMember === false ? found[0] : undefined;
+      const createdAt = deps.clock.now();
+      const expiresAt = new Date(createdAt.getTime() + membershipInvitationLifetimeMs);
+      const email = membershipInvitationEmail({
+        firstName: invitee?.firstName ?? '',
+        username: invitee?.username ?? input.user,
+        tenantName: tenant.name,
+        roleName: role.name,
+        url: deps.invitationsUrl,
+        expiresAt,
+      });
       await deps.db.transaction().execute(async (trx) => {
-        await deps.users.addMembership(actor.tenantId, user, { roleId: role.id, teamId: team?.id ?? null }, trx);
+        if (invitee === undefined) {
+          await answerPendingInvitation(trx, nobody, nobody, 'declined', createdAt);
+        } else {
+          await putPendingInvitation(trx, tenant.id, { id: newId(createdAt.getTime()), userId: invitee.id, roleId: role.id, teamId: team?.id ?? null, invitedBy: actor.userId, createdAt, expiresAt });
+          await deps.mail.enqueue(trx, { ...email, tenantId: tenant.id, to: invitee.email });
+        }
+        // Alike in every case, so the audit log does not tell its readers whether the account exists either.
         await deps.audit.record(trx, {
-          tenantId: actor.tenantId,
+          tenantId: tenant.id,
           actorUserId: actor.userId,
-          action: 'user.membership.added',
+          action: 'user.membership.invited',
           result: 'success',
-          targetType: 'user',
-          targetId: user.id,
           ip: meta.ip,
-          details: { roleId: role.id, teamId: team?.id ?? null },
-        });
-        await deps.mail.enqueue(trx, {
-          ...membershipAddedEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, roleName: role.name, loginUrl: deps.loginUrl }),
-          tenantId: actor.tenantId,
-          to: user.email,
+          details: { user: input.user, roleId: role.id, teamId: team?.id ?? null },
         });
       });
-      return { userId: user.id, username: user.username, role: { id: role.id, name: role.name }, team: team === null ? null : { id: team.id, name: team.name } };
+    },
+
+    async myInvitations(principal) {
+      const pending = await listPendingInvitationsOfUser(deps.db, principal.userId, deps.clock.now());
+      return pending.map((invitation) => ({ ...invitation, invitedAt: invitation.invitedAt.toISOString(), expiresAt: invitation.expiresAt.toISOString() }));
+    },
+
+    async answerInvitation(principal, invitationId, answer, meta) {
+      if (principal.kind !== 'session') throw new AppError('PERMISSION_DENIED', { details: { reason: 'joining a tenant is decided in a console session' } });
+      const notFound = () => new AppError('MEMBERSHIP_INVITATION_NOT_FOUND', { details: { invitationId } });
+      await deps.db.transaction().execute(async (trx) => {
+        const invitation = await answerPendingInvitation(trx, principal.userId, invitationId, answer, deps.clock.now());
+        if (invitation === undefined) throw notFound();
+        const audited = { tenantId: invitation.tenantId, actorUserId: principal.userId, result: 'success' as const, targetType: 'user', targetId: principal.userId, ip: meta.ip };
+        const details = { invitationId: invitation.id, roleId: invitation.roleId, teamId: invitation.teamId, invitedBy: invitation.invitedBy };
+        if (answer === 'declined') {
+          await deps.audit.record(trx, { ...audited, action: 'user.membership.declined', details });
+          return;
+        }
+        // The role's foreign key deletes the invitation with it; read here, in the transaction, so a role gone meanwhile refuses.
+        const role = await deps.roles.getRole(invitation.tenantId, invitation.roleId, trx).catch((error: unknown) => {
+          throw error instanceof AppError && error.code === 'ROLE_NOT_FOUND' ? notFound() : error;
+        });
+        const user = await deps.users.getUser(principal.userId, trx);
+        await deps.users.addMembership(invitation.tenantId, user, { roleId: role.id, teamId: invitation.teamId }, trx);
+        await deps.audit.record(trx, { ...audited, action: 'user.membership.added', details });
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessTokenFor, addAccessKey, login, roleNamed, signedInUser, type SignedInUser } from '../testing/journeys.ts';
+import { accessTokenFor, addAccessKey, joinTenant, login, roleNamed, signedInUser, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, strongPassword, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -15,6 +15,8 @@ const stored = async () => ({
   memberships: await t.deps.db.selectFrom('memberships').select(['tenant_id', 'user_id', 'role_id']).orderBy('tenant_id').orderBy('user_id').execute(),
   users: await t.deps.db.selectFrom('users').select(['id', 'default_tenant_id']).orderBy('id').execute(),
   sessions: await t.deps.db.selectFrom('sessions').select(['id', 'tenant_id']).orderBy('id').execute(),
+  invitations: await t.deps.db.selectFrom('membership_invitations').selectAll().orderBy('id').execute(),
+  audit: await t.deps.db.selectFrom('audit_events').select('id').where('action', 'like', 'user.membership.%').execute(),
 });
 
 beforeAll(async () => {
@@ -26,27 +28,21 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-describe('adding an existing user to a tenant', () => {
-  it('gives them a membership with a role (no second account), tells them by email, audited', async () => {
+describe('joining another tenant', () => {
+  it('an administrator invites, the person accepts: a membership with the role, no second account', async () => {
     const supervisor = await roleNamed(t, adminB.tenant.id, 'Supervisor');
     const users = await t.deps.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const added = await request(adminB, 'POST', '/api/v1/admin/users/memberships', { user: 'Gilbert.Tenancy', roleId: supervisor.id });
-    expect(added.statusCode, added.body).toBe(201);
-    expect(added.json()).toEqual({ userId: agent.userId, username: 'gilbert.tenancy', role: { id: supervisor.id, name: 'Supervisor' }, team: null });
+    await joinTenant(t, adminB, { ...agent, username: 'Gilbert.Tenancy' }, 'Supervisor');
     expect((await t.deps.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n).toBe(users.n);
-    const email = (await t.mailbox()).find((message) => message.to.includes('gilbert.tenancy@example.test') && message.subject.includes('Tenancy B'));
-    expect(email?.subject).toBe('You now have access to Tenancy B');
-    const event = (await t.deps.audit.list(adminB.tenant.id, { limit: 50 })).find((entry) => entry.action === 'user.membership.added');
-    expect(event).toMatchObject({ actorUserId: adminB.userId, targetId: agent.userId, details: { roleId: supervisor.id, teamId: null } });
+    const membership = await t.deps.db.selectFrom('memberships').select(['role_id', 'team_id']).where('tenant_id', '=', adminB.tenant.id).where('user_id', '=', agent.userId).executeTakeFirst();
+    expect(membership).toEqual({ role_id: supervisor.id, team_id: null });
   });
 
-  it('refuses unknown users, members already there, other tenants\' roles and bad input, storing nothing', async () => {
+  it("refuses other tenants' roles and teams, roles above the caller's, and bad input, storing nothing", async () => {
     const before = await stored();
     const supervisor = await roleNamed(t, adminB.tenant.id, 'Supervisor');
     const roleOfA = await roleNamed(t, adminA.tenant.id, 'Agent');
     const cases: [unknown, number, string][] = [
-      [{ user: 'gilbert.tenancy@example.test', roleId: supervisor.id }, 409, 'USER_ALREADY_MEMBER'],
-      [{ user: 'nobody.tenancy', roleId: supervisor.id }, 404, 'USER_NOT_FOUND'],
       [{ user: 'anne.tenancy', roleId: roleOfA.id }, 404, 'ROLE_NOT_FOUND'],
       [{ user: 'anne.tenancy', roleId: supervisor.id, teamId: '01890a5d-ac96-774b-bcce-b302099a8057' }, 404, 'TEAM_NOT_FOUND'],
       [{ user: '', roleId: supervisor.id }, 400, 'VALIDATION_FAILED'],

@@ -96,3 +96,25 @@ export async function accessTokenFor(t: Pick<TestApp, 'app'>, key: Pick<CreatedK
   if (response.statusCode !== 200) throw new Error(`exchange failed: ${response.statusCode} ${response.body}`);
   return response.json<{ access_token: string }>().access_token;
 }
+
+/**
+ * Puts an existing person in another tenant the way SPEC §3.12 allows: the tenant's administrator invites them with a role (202),
+ * and they accept the invitation from their own session (204). Returns the invitation's id.
+ */
+export async function joinTenant(
+  t: TestApp,
+  admin: Pick<SignedInUser, 'headers' | 'tenant'>,
+  person: Pick<SignedInUser, 'headers' | 'username'>,
+  roleName: string,
+  teamId: string | null = null,
+): Promise<string> {
+  const role = await roleNamed(t, admin.tenant.id, roleName);
+  const invited = await t.app.inject({ method: 'POST', url: '/api/v1/admin/users/memberships', headers: admin.headers, payload: { user: person.username, roleId: role.id, teamId } });
+  if (invited.statusCode !== 202) throw new Error(`invitation failed: ${invited.statusCode} ${invited.body}`);
+  const pending = await t.app.inject({ method: 'GET', url: '/api/v1/me/membership-invitations', headers: person.headers });
+  const invitation = pending.json<{ items: { id: string; tenant: { id: string } }[] }>().items.find((item) => item.tenant.id === admin.tenant.id);
+  if (invitation === undefined) throw new Error(`no invitation to ${admin.tenant.name}: ${pending.body}`);
+  const accepted = await t.app.inject({ method: 'POST', url: `/api/v1/me/membership-invitations/${invitation.id}/accept`, headers: person.headers });
+  if (accepted.statusCode !== 204) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+  return invitation.id;
+}

@@ -33,7 +33,7 @@ import {
   type SessionPolicy,
   type UnlockCode,
 } from '@lanyard/contracts/admin';
-import { addedMemberSchema } from '@lanyard/contracts/tenancy';
+import { membershipInvitationSentSchema } from '@lanyard/contracts/tenancy';
 import { apiBase, apiCommand, apiRequest, listOf, queryString, type ResponseSchema } from './client.ts';
 
 /** Administration (SPEC §4b "Administration"): the console's calls, validated against the shared shapes. */
@@ -87,9 +87,12 @@ export function inviteUser(form: InviteForm) {
   return apiRequest('/admin/users', inviteUserResponseSchema, { method: 'POST', body });
 }
 
-/** Add existing user: a person of another tenant (by username, or an email only one person has) becomes a member of this one. */
-export function addExistingUser(body: { user: string; roleId: string; teamId: string | null }) {
-  return apiRequest('/admin/users/memberships', addedMemberSchema, { method: 'POST', body });
+/**
+ * Add existing user: invites a person who has an account (by username, or an email only one account has) to join this tenant. The
+ * answer is the same whether or not there is such a person; they become a member when they accept.
+ */
+export async function inviteExistingUser(body: { user: string; roleId: string; teamId: string | null }): Promise<void> {
+  await apiRequest('/admin/users/memberships', membershipInvitationSentSchema, { method: 'POST', body });
 }
 
 export function resendInvitation(userId: string) {

@@ -16,6 +16,7 @@ import { fetchPreferences, preferencesQueryKey } from '../api/account.ts';
 import { applyPreferences, forgetStoredPreferences, rememberTenant } from './preferences.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
+import { InvitationsBanner } from '../features/membership-invitations/invitations-banner.tsx';
 import { StatementLink } from './statement-link.tsx';
 import { fetchMicrophone, microphoneQueryKey } from '../api/presence.ts';
 import type { LoginLocationState } from './navigation-state.ts';
@@ -156,6 +157,8 @@ export function SignedInLayout() {
             </div>
             {/* Not over a tenant switch's enrolment: that step has the page to itself. */}
             {usesPresence && location.pathname !== tenantSwitchPath && <MicrophoneStep />}
+            {/* Not where it would repeat My Profile › General's list, nor over a step that has the page to itself. */}
+            {!me.data.passwordChangeRequired && location.pathname !== tenantSwitchPath && location.pathname !== '/profile/general' && <InvitationsBanner />}
             <Outlet />
           </main>
           <footer className="site-footer">

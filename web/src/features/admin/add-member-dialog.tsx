@@ -1,62 +1,61 @@
 import type { Role } from '@lanyard/contracts/api';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
-import { addExistingUser, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
+import { useLocation } from 'react-router';
+import { inviteExistingUser, type TeamWithCount } from '../../api/admin.ts';
 import { isApiError, messageForError } from '../../api/client.ts';
 import { useMe } from '../../app/me-context.ts';
+import { useShowNotice } from '../../app/notice.ts';
 import { AlertRegion } from '../../ui/message.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
 import { grantableRoles } from './grantable.ts';
 
 const noTeam = 'none';
 
-type Field = 'user' | 'role' | 'team';
+type Field = 'role' | 'team';
 
-/** The field a coded refusal of `POST /api/v1/admin/users/memberships` is about; others are shown above the form. */
+/**
+ * The field a coded refusal of `POST /api/v1/admin/users/memberships` is about; others are shown above the form. Nothing is ever
+ * said about the person named: the answer is the same whether or not they have an account (SPEC §3.12).
+ */
 const fieldOfCode: Readonly<Record<string, Field>> = {
-  USER_NOT_FOUND: 'user',
-  USER_ALREADY_MEMBER: 'user',
   ROLE_NOT_FOUND: 'role',
   ROLE_NOT_GRANTABLE: 'role',
   TEAM_NOT_FOUND: 'team',
 };
 
-/** Add existing user: a person who already has an account (in another tenant) becomes a member of this tenant; they are told by email. */
+/**
+ * Add existing user: invites a person who already has an account (in another tenant) to join this one. They get an email and become
+ * a member when they accept, signed in; the dialog says the same thing whoever was named.
+ */
 export function AddMemberDialog({ roles, teams, onDone }: { roles: readonly Role[]; teams: readonly TeamWithCount[]; onDone: () => void }) {
   const intl = useIntl();
   const me = useMe();
-  const queryClient = useQueryClient();
+  const showNotice = useShowNotice();
+  const location = useLocation();
   const choices = grantableRoles(roles, me.permissions);
   const [user, setUser] = useState('');
   const [roleId, setRoleId] = useState<string | null>(choices.find((role) => role.name === 'Agent')?.id ?? choices[0]?.id ?? null);
   const [teamId, setTeamId] = useState<string>(noTeam);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [problem, setProblem] = useState<string | null>(null);
-  const userRef = useRef<HTMLInputElement>(null);
 
   const add = useMutation({
-    mutationFn: () => addExistingUser({ user: user.trim(), roleId: roleId ?? '', teamId: teamId === noTeam ? null : teamId }),
-    onSuccess: async (answer) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'addMember.done' }, { username: answer.username, role: answer.role.name, tenant: me.tenant.name }) });
+    mutationFn: () => inviteExistingUser({ user: user.trim(), roleId: roleId ?? '', teamId: teamId === noTeam ? null : teamId }),
+    onSuccess: () => {
+      const role = choices.find((choice) => choice.id === roleId)?.name ?? '';
+      showNotice({ text: intl.formatMessage({ id: 'addMember.sent' }, { user: user.trim(), role, tenant: me.tenant.name }), path: location.pathname });
       onDone();
-      await queryClient.invalidateQueries({ queryKey: usersQueryKey });
-      await queryClient.invalidateQueries({ queryKey: teamsQueryKey });
     },
     onError: (error) => {
       const message = messageForError(intl, error);
       const field = isApiError(error) ? fieldOfCode[error.code] : undefined;
-      if (field === undefined) {
-        setProblem(message);
-        return;
-      }
-      setFieldErrors({ [field]: message });
-      if (field === 'user') userRef.current?.focus();
+      if (field !== undefined) setFieldErrors({ [field]: message });
       // The role and team lists keep focus where it is: the alert says what to change.
-      else setProblem(message);
+      setProblem(message);
     },
   });
 
@@ -89,15 +88,12 @@ export function AddMemberDialog({ roles, teams, onDone }: { roles: readonly Role
           value={user}
           onChange={(value) => {
             setUser(value);
-            clearError('user');
+            setProblem(null);
           }}
           isIdentifier
           isRequired
           maxLength={254}
           autoFocus
-          inputRef={userRef}
-          isInvalid={fieldErrors.user !== undefined}
-          errorMessage={fieldErrors.user}
         />
         <div className="field-row">
           <SelectField

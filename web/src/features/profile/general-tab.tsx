@@ -5,6 +5,7 @@ import { Message } from '../../ui/message.tsx';
 import { useIntl } from 'react-intl';
 import { DefaultTenantChoice } from '../presence/default-tenant-choice.tsx';
 import { ReadinessPanel } from '../presence/readiness-panel.tsx';
+import { InvitationsSection } from '../membership-invitations/invitations-section.tsx';
 
 function CopyButton({ value, label }: { value: string; label: string }) {
   const intl = useIntl();
@@ -53,6 +54,8 @@ export function GeneralTab() {
           </div>
         </dl>
       </section>
+
+      <InvitationsSection />
 
       <Message tone="info">
         <p>{intl.formatMessage({ id: 'general.readOnly' })}</p>
