@@ -64,7 +64,12 @@ export async function countPasswordAttempt(db: Executor, userId: string, now: Da
     })
     .where('user_id', '=', userId)
     .returning(['failed_login_count', 'locked_until'])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (row === undefined) {
+    // An account without a password (SSO only) still counts wrong second-step codes: its row, with no hash, is made on first need.
+    await db.insertInto('password_credentials').values({ user_id: userId }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
+    return countPasswordAttempt(db, userId, now, maxFailures, lockedUntil);
+  }
   return { admitted: row.failed_login_count <= maxFailures, locksNow: row.failed_login_count === maxFailures, lockedUntil: row.locked_until };
 }
 
