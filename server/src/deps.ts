@@ -252,7 +252,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const accessibilityFeedback = createAccessibilityFeedbackService({ db, clock, tenants });
   const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
   const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit });
-  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, audit, mail: outbox, logger });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc: createOidcClient(), providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, mfa, login, audit, mail: outbox, logger });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });

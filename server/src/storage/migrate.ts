@@ -16,6 +16,7 @@ import * as accountDownloads from './migrations/0013-account-downloads.ts';
 import * as presence from './migrations/0014-presence.ts';
 import * as sessionSecondFactor from './migrations/0015-session-second-factor.ts';
 import * as tenantBoundaries from './migrations/0016-tenant-boundaries.ts';
+import * as ssoBoundaries from './migrations/0017-sso-boundaries.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014-presence': presence,
   '0015-session-second-factor': sessionSecondFactor,
   '0016-tenant-boundaries': tenantBoundaries,
+  '0017-sso-boundaries': ssoBoundaries,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
