@@ -11,8 +11,11 @@ export interface TestOidcProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** The account the next interaction signs in, with the claims its ID token carries. */
-  signInAs(subject: string, claims: Record<string, unknown>): void;
+  /**
+   * The account the next interaction signs in, with the claims its ID token carries; `authentication` says how the provider
+   * authenticated them (the ID token's `amr` and `acr`), e.g. `{ amr: ['pwd', 'mfa'] }`.
+   */
+  signInAs(subject: string, claims: Record<string, unknown>, authentication?: { amr?: string[]; acr?: string }): void;
   /**
    * Follows an authorization URL through the provider (as a browser would: its cookies kept), and answers
    * the URL the provider sends the browser back to (the relying party's callback, with code and state).
@@ -26,7 +29,7 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = options.clientId ?? 'lanyard';
   const clientSecret = options.clientSecret ?? 'test-client-secret-0123456789';
-  let current: { subject: string; claims: Record<string, unknown> } = { subject: 'nobody', claims: {} };
+  let current: { subject: string; claims: Record<string, unknown>; authentication: { amr?: string[]; acr?: string } } = { subject: 'nobody', claims: {}, authentication: {} };
   const accounts = new Map<string, Record<string, unknown>>();
 
   const clients = [{ clientId, clientSecret }, ...(options.clients ?? [])].map((client) => ({
@@ -39,12 +42,15 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
   }));
   const configuration: Configuration = {
     clients,
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
+    // acr and amr ride with openid, so the ID token carries how the provider authenticated the person (signInAs).
+    claims: { openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
       claims: () => ({ sub, ...(accounts.get(sub) ?? {}) }),
     }),
     pkce: { required: () => true },
+    // The context classes a test may assert (the provider keeps an acr only if it supports it).
+    acrValues: ['urn:lanyard:test:loa:1', 'urn:lanyard:test:loa:mfa'],
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     ttl: { IdToken: options.idTokenTtlSeconds ?? 3600, AccessToken: 3600, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
@@ -57,11 +63,11 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
 
   const interact = async (req: IncomingMessage, res: ServerResponse) => {
     const details = await provider.interactionDetails(req, res);
-    const { subject } = current;
+    const { subject, authentication } = current;
     const grant = new provider.Grant({ accountId: subject, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId: subject }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, { login: { accountId: subject, ...authentication }, consent: { grantId } }, { mergeWithLastSubmission: false });
   };
 
   const server: Server = createServer((req, res) => {
@@ -80,8 +86,8 @@ export async function startTestOidcProvider(options: { redirectUris: string[]; c
     issuer,
     clientId,
     clientSecret,
-    signInAs(subject, claims) {
-      current = { subject, claims };
+    signInAs(subject, claims, authentication = {}) {
+      current = { subject, claims, authentication };
       accounts.set(subject, claims);
     },
     async authorize(authorizationUrl) {
