@@ -1,4 +1,4 @@
-import { isRelativeConsolePath, issuerProblem } from '@lanyard/contracts/sso';
+import { isRelativeConsolePath, issuerProblem, readSecondStepFragment, secondStepFragment } from '@lanyard/contracts/sso';
 import { describe, expect, it } from 'vitest';
 import { assertionOf, assertsSecondFactor, discoveryOrder, mayLinkAtSignIn, normalizeScopes, providerForEmail, sameSecret, type IdentityProvider } from './sso.ts';
 
@@ -24,6 +24,17 @@ describe('returnTo', () => {
     for (const good of ['/', '/profile/general', '/admin/users?q=anne', '/my-account/details']) expect(isRelativeConsolePath(good), good).toBe(true);
     for (const bad of ['//evil', '/\\evil', 'https://a@b@evil', 'http://localhost.evil.test', '..;/', '/..;/x', '/a/../b', '/%2e%2e/x', '/%2F%2Fevil', 'evil', '/a\nb', '/%zz'])
       expect(isRelativeConsolePath(bad), bad).toBe(false);
+  });
+});
+
+describe('the second step in the login page’s fragment (a full-page single sign-on)', () => {
+  it('round-trips the challenge and periods, and keeps returnTo a console path', () => {
+    const fragment = secondStepFragment({ kind: 'enrol', challenge: 'a+b/c=', allowedPeriods: [30, 60] }, '/admin/users?q=x');
+    expect(readSecondStepFragment(`#${fragment}`)).toEqual({ step: { kind: 'enrol', challenge: 'a+b/c=', allowedPeriods: [30, 60] }, returnTo: '/admin/users?q=x' });
+    expect(readSecondStepFragment(`#${secondStepFragment({ kind: 'code', challenge: 'x', allowedPeriods: [30] }, '//evil.test')}`)?.returnTo).toBe('/');
+    expect(readSecondStepFragment('#sso-second-step=other&challenge=x')).toBeNull();
+    expect(readSecondStepFragment('#sso-second-step=code')).toBeNull();
+    expect(readSecondStepFragment('')).toBeNull();
   });
 });
 
