@@ -183,11 +183,13 @@ export function createLoginService(deps: {
     }
   };
 
-  /** The account a challenge was issued to, if it may still sign in (active, still a member). */
+  /** The account a challenge was issued to, if it may still sign in (active, still a member, the membership enabled). */
   const accountOf = async (link: SingleUseLink, meta: RequestMeta) => {
     const [user, membership, tenant] = await Promise.all([deps.users.getUser(link.userId), deps.users.findMembership(link.tenantId, link.userId), deps.tenants.getTenant(link.tenantId)]);
-    if (user.status !== 'active' || membership === undefined) {
-      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason: membership === undefined ? 'no-membership' : `status-${user.status}`, method: 'totp' } });
+    // A membership disabled on its own while the challenge waited stops this sign-in too (SPEC §3.12).
+    if (user.status !== 'active' || membership === undefined || membership.disabled) {
+      const reason = membership === undefined ? 'no-membership' : membership.disabled ? 'membership-disabled' : `status-${user.status}`;
+      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason, method: 'totp' } });
       throw new AppError('MFA_CHALLENGE_INVALID');
     }
     return { user, membership, tenant };

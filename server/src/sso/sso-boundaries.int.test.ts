@@ -242,11 +242,18 @@ describe('single sign-on keeps the tenant’s second-factor rules', () => {
     expect(await sessionsOf(userId)).toMatchObject([{ tenant_id: admin.tenant.id, second_factor: true }]);
     expect((await lastEvent('auth.login.succeeded', { userId }))?.details).toMatchObject({ method: 'sso+totp', enrolled: true });
 
-    // Enrolled now: the next SSO sign-in asks the code.
+    // Enrolled now: the next SSO sign-in asks the code. A membership disabled while the challenge waits stops it.
     const next = await ssoSignIn(rogue, 'stella', 'sub-stella', { email: 'stella@queens.test', email_verified: true }, { accept: 'application/json' });
     const codeStep = next.json<{ secondStep: { kind: string; challenge: string } }>().secondStep;
     expect(codeStep.kind).toBe('code');
     expect(await sessionsOf(userId)).toHaveLength(1);
+    const membership = t.deps.db.updateTable('memberships').where('tenant_id', '=', admin.tenant.id).where('user_id', '=', userId);
+    await membership.set({ disabled: true }).execute();
+    const whileDisabled = await secondStep(t, codeStep.challenge, codeFor(secret, t.clock.now()));
+    expect(whileDisabled.json().error.code).toBe('MFA_CHALLENGE_INVALID');
+    expect((await lastEvent('auth.login.failed', { userId }))?.details).toMatchObject({ reason: 'membership-disabled' });
+    expect(await sessionsOf(userId)).toHaveLength(1);
+    await membership.set({ disabled: false }).execute();
     const signedIn = await secondStep(t, codeStep.challenge, codeFor(secret, t.clock.now()));
     expect(signedIn.statusCode, signedIn.body).toBe(200);
     t.clock.advance(30_000);
