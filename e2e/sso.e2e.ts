@@ -1,7 +1,23 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestOidcProvider, type TestOidcProvider } from '../server/src/testing/oidc-test-provider.ts';
-import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, logOut, pageApi, signIn, startJourney, tabUntil, waitForPath, type BootstrapAdmin, type Journey } from './journeys.ts';
+import {
+  activateBootstrapAdmin,
+  expectAccessible,
+  expectAccessibleNarrow,
+  logOut,
+  meStatus,
+  pageApi,
+  serverApi,
+  sessionCookie,
+  signIn,
+  startJourney,
+  tabUntil,
+  totpCode,
+  waitForPath,
+  type BootstrapAdmin,
+  type Journey,
+} from './journeys.ts';
 
 /**
  * Seed 002's single sign-on, literally, in Chromium against a real OpenID Provider (`oidc-provider`) on
@@ -9,7 +25,8 @@ import { activateBootstrapAdmin, expectAccessible, expectAccessibleNarrow, logOu
  * the redirect URI), then "Click Single Sign-On. Enter your Username. … Click Login. A window to your identity
  * provider opens … When validation is complete, the window closes. A successful login brings you to the User
  * Management window for your default tenant." Also the same flow where pop-ups are blocked (a full-page
- * redirect), and the coded errors on the login page.
+ * redirect), the coded errors on the login page, and a tenant that requires MFA: the sign-in asks Lanyard's
+ * authentication code after the provider's window closes.
  */
 
 const password = 'Harbour-Lantern-2048';
@@ -59,7 +76,10 @@ describe('Single sign-on in Chromium', () => {
     await dialog.getByLabel('Client secret').fill(provider.clientSecret);
     await dialog.getByText('Default provider').click();
     await dialog.getByText('Link accounts automatically by verified email').click();
+    // What counts as a second factor at the provider (beside amr mfa, otp, hwk, sms).
+    await dialog.getByRole('textbox', { name: 'Context classes that count as a second factor (acr)' }).fill('urn:example:loa:mfa');
     await expectAccessible(page, 'sso-admin-add');
+    await expectAccessibleNarrow(page, 'sso-admin-add');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Test provider was added.').waitFor();
     const row = page.locator('tr[data-provider="Test provider"]');
@@ -70,6 +90,7 @@ describe('Single sign-on in Chromium', () => {
     // The secret is never answered.
     const listed = await pageApi(page, 'GET', '/admin/identity-providers');
     expect(JSON.stringify(listed.json)).not.toContain(provider.clientSecret);
+    expect(listed.json).toMatchObject({ items: [{ mfaAssurance: { acr: ['urn:example:loa:mfa'] } }] });
 
     await page.getByRole('button', { name: 'Test connection to Test provider' }).click();
     await page.getByText('Test provider: the connection works.').waitFor();
@@ -160,7 +181,7 @@ describe('Single sign-on in Chromium', () => {
     await expectAccessibleNarrow(page, 'sso-my-account-links');
   });
 
-  it('says so on the login page, coded, when single sign-on is not available or did not succeed', async () => {
+  it('says so on the login page, coded, when single sign-on did not succeed (a name no provider serves fails after the window, like a known one would)', async () => {
     const page = await journey.newPage();
     // Keyboard only: Single Sign-On, then the Username (focused), Enter to Login.
     await page.goto('/login');
@@ -170,10 +191,12 @@ describe('Single sign-on in Chromium', () => {
     await page.getByRole('textbox', { name: 'Username' }).waitFor();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
     await page.keyboard.type('someone@unclaimed.example');
+    const popupOpened = page.waitForEvent('popup');
     await page.keyboard.press('Enter');
-    await page.getByRole('alert').getByText('Single sign-on is not set up for this username.', { exact: false }).waitFor();
+    await (await popupOpened).waitForEvent('close', { timeout: 15_000 });
+    await page.getByRole('alert').getByText('Single sign-on did not succeed.', { exact: false }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
-    await expectAccessible(page, 'sso-not-available');
+    await expectAccessible(page, 'sso-failed');
 
     // A failed full-page flow comes back as /login?error=SSO_FAILED.
     await page.goto('/login?error=SSO_FAILED');
@@ -182,6 +205,58 @@ describe('Single sign-on in Chromium', () => {
     await page.goto('/login?error=<b>x</b>');
     await page.getByRole('heading', { level: 1, name: 'Sign in to Lanyard' }).waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('in a tenant that requires MFA of the role, asks the authentication code after the provider (which asserted none), then signs in', async () => {
+    // The administrator sets up TOTP, and the tenant requires MFA of Administrators (as a script would, through the API).
+    const cookie = await sessionCookie(journey.server, admin.username, password);
+    const started = await serverApi(journey.server, cookie, 'POST', '/me/mfa/totp', { currentPassword: password });
+    const secret = String(started.json?.secret);
+    expect((await serverApi(journey.server, cookie, 'POST', '/me/mfa/totp/confirm', { code: totpCode(secret) })).status).toBe(200);
+    const roles = (await serverApi(journey.server, cookie, 'GET', '/admin/roles')).json?.items as { id: string; name: string }[];
+    const administrator = roles.find((role) => role.name === 'Administrator');
+    expect((await serverApi(journey.server, cookie, 'PUT', '/admin/security/mfa-policy', { mode: 'required', requiredRoleIds: [administrator?.id], allowedPeriods: [30] })).status).toBe(200);
+
+    provider.signInAs('admin-subject-1', { email: admin.email, email_verified: true }, { amr: ['pwd'] });
+    const page = await journey.newPage();
+    await openSsoForm(page, admin.username);
+    const popupOpened = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Login' }).click();
+    await (await popupOpened).waitForEvent('close', { timeout: 15_000 });
+    // The window closed without a session: the console asks the code, as after a password.
+    await page.getByRole('heading', { level: 1, name: 'Enter your authentication code' }).waitFor();
+    expect(await meStatus(page)).toBe(401);
+    await expectAccessible(page, 'sso-second-step');
+    await expectAccessibleNarrow(page, 'sso-second-step');
+    const codeField = page.getByRole('textbox', { name: 'Authentication code' });
+    await codeField.fill('000000');
+    await codeField.press('Enter');
+    await page.getByRole('alert').getByText('The authentication code is not valid', { exact: false }).waitFor();
+    expect(await meStatus(page)).toBe(401);
+    await codeField.fill(totpCode(secret, 1));
+    await codeField.press('Enter');
+    await waitForPath(page, '/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'User Management' }).waitFor();
+    expect(await meStatus(page)).toBe(200);
+
+    // Where pop-ups are blocked, the page itself comes back to the login page with the challenge in the fragment, which
+    // leaves the address bar at once; a recovery code completes it (the code's steps are used up by now).
+    const recoveryCodes = (await serverApi(journey.server, cookie, 'POST', '/me/mfa/recovery-codes', { currentPassword: password })).json?.recoveryCodes as string[];
+    const full = await journey.newPage();
+    await full.addInitScript(() => {
+      window.open = () => null;
+    });
+    await openSsoForm(full, admin.username);
+    await full.getByRole('button', { name: 'Login' }).click();
+    await full.getByRole('heading', { level: 1, name: 'Enter your authentication code' }).waitFor();
+    expect(new URL(full.url()).pathname).toBe('/login');
+    expect(new URL(full.url()).hash).toBe('');
+    expect(await meStatus(full)).toBe(401);
+    await full.getByRole('button', { name: 'Use a recovery code' }).click();
+    await full.getByRole('textbox', { name: 'Recovery code' }).fill(recoveryCodes[0] ?? '');
+    await full.getByRole('textbox', { name: 'Recovery code' }).press('Enter');
+    await waitForPath(full, '/admin/users');
+    expect(await meStatus(full)).toBe(200);
   });
 
   it('raised no page errors', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayText, idSchema, passwordInput, singleLine } from './common.ts';
+import { totpPeriodSchema } from './mfa.ts';
 
 /**
  * Single sign-on with OpenID Connect (SPEC §3.5, §4b "Single sign-on"): identity providers per tenant,
@@ -34,6 +35,24 @@ const emailDomainSchema = singleLine(253)
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/);
 
+/** An amr, acr or AuthnContextClassRef value: printable, no spaces (they are compared exactly). */
+const assuranceValueSchema = z.string().regex(/^[\x21-\x7e]{1,256}$/);
+
+/**
+ * What a provider's assertion must carry to count as a second factor (SPEC §4c, §3.12), beside the standard OpenID Connect `amr`
+ * values `mfa`, `otp`, `hwk` and `sms`, which always count: any listed `amr` value, the listed `acr` values, and (SAML) the listed
+ * AuthnContextClassRef values.
+ */
+export const mfaAssuranceSchema = z.strictObject({
+  amr: z.array(assuranceValueSchema).max(20).optional(),
+  acr: z.array(assuranceValueSchema).max(20).optional(),
+  authnContextClassRefs: z.array(assuranceValueSchema).max(20).optional(),
+});
+export type MfaAssurance = z.infer<typeof mfaAssuranceSchema>;
+
+/** The `amr` values (RFC 8176) that always mean a second factor at the provider. */
+export const secondFactorAmrValues = ['mfa', 'otp', 'hwk', 'sms'] as const;
+
 const providerFields = {
   name: displayText(100).pipe(z.string().min(1)),
   issuer: issuerSchema,
@@ -43,6 +62,7 @@ const providerFields = {
   buttonLabel: displayText(100).nullable().optional(),
   isDefault: z.boolean().optional(),
   autoLinkVerifiedEmail: z.boolean().optional(),
+  mfaAssurance: mfaAssuranceSchema.optional(),
 };
 
 /** `POST /api/v1/admin/identity-providers`. The secret is stored encrypted and never answered. */
@@ -60,6 +80,7 @@ export const updateIdentityProviderBodySchema = z.strictObject({
   buttonLabel: providerFields.buttonLabel,
   isDefault: providerFields.isDefault,
   autoLinkVerifiedEmail: providerFields.autoLinkVerifiedEmail,
+  mfaAssurance: providerFields.mfaAssurance,
 });
 export type UpdateIdentityProviderBody = z.infer<typeof updateIdentityProviderBodySchema>;
 
@@ -76,6 +97,8 @@ export const identityProviderSchema = z.object({
   buttonLabel: z.string().nullable(),
   isDefault: z.boolean(),
   autoLinkVerifiedEmail: z.boolean(),
+  /** What the provider's assertion must carry to count as a second factor (the standard amr values always count). */
+  mfaAssurance: z.object({ amr: z.array(z.string()).optional(), acr: z.array(z.string()).optional(), authnContextClassRefs: z.array(z.string()).optional() }),
   /** The redirect URI to register at the provider: LANYARD_PUBLIC_URL + /api/v1/auth/sso/callback. */
   redirectUri: z.string(),
   createdAt: z.iso.datetime(),
@@ -151,3 +174,35 @@ export const deleteIdentityLinkBodySchema = z.strictObject({ currentPassword: pa
 
 /** The `type` of the message the callback's pop-up posts to the console (its own origin only) before it closes. */
 export const ssoMessageType = 'lanyard:sso';
+
+/**
+ * What the callback tells the console when the tenant's MFA policy requires a factor the provider did not assert: the challenge of
+ * the sign-in's second step (`POST /api/v1/auth/login/mfa`, and `…/mfa/enrolment` for `enrol`). In the pop-up's message, or as JSON.
+ */
+export const ssoSecondStepSchema = z.object({
+  secondStep: z.object({ kind: z.enum(['code', 'enrol']), challenge: z.string(), allowedPeriods: z.array(totpPeriodSchema) }),
+  returnTo: z.string(),
+});
+export type SsoSecondStep = z.infer<typeof ssoSecondStepSchema>['secondStep'];
+
+/** The login page's URL fragment that carries the second step after a full-page single sign-on (a fragment never reaches a server). */
+export const ssoSecondStepFragmentKey = 'sso-second-step';
+
+export function secondStepFragment(step: SsoSecondStep, returnTo: string): string {
+  const params = new URLSearchParams({ [ssoSecondStepFragmentKey]: step.kind, challenge: step.challenge, periods: step.allowedPeriods.join(','), returnTo });
+  return params.toString();
+}
+
+/** The second step a login page's fragment carries, or null. */
+export function readSecondStepFragment(hash: string): { step: SsoSecondStep; returnTo: string } | null {
+  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const kind = params.get(ssoSecondStepFragmentKey);
+  const challenge = params.get('challenge');
+  if ((kind !== 'code' && kind !== 'enrol') || challenge === null || challenge === '') return null;
+  const allowedPeriods = (params.get('periods') ?? '')
+    .split(',')
+    .map(Number)
+    .filter((period): period is 30 | 60 => period === 30 || period === 60);
+  const returnTo = params.get('returnTo') ?? '/';
+  return { step: { kind, challenge, allowedPeriods: allowedPeriods.length === 0 ? [30] : allowedPeriods }, returnTo: isRelativeConsolePath(returnTo) ? returnTo : '/' };
+}

@@ -257,7 +257,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
   const oidc = createOidcClient({ allowPrivateNetworks: config.ssoAllowPrivateNetworks });
   const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit, oidc });
-  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc, providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, audit, mail: outbox, logger });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc, providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, mfa, login, audit, mail: outbox, logger });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso, accessKeys });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });

@@ -62,6 +62,17 @@ export interface LoginService {
     executor: Executor,
     input: { step: 'totp' | 'enrolment'; userId: string; tenant: Tenant; replacesSessionId: string; fromTenantId: string; passwordChangeRequired: boolean },
   ): Promise<{ challenge: string; allowedPeriods: TotpPeriod[] }>;
+  /**
+   * Single sign-on's second step (SPEC §3.12): the provider's identity was accepted for a member of `tenant`, the tenant's MFA policy
+   * requires a factor of their role there, and the provider asserted none. Written in `executor` (with the link the sign-in makes, if
+   * any): a challenge answered by the same routes as after a password — `totp` for a person with a factor, `enrolment` for one without
+   * — and its `auth.login.secondStep` row (method sso). No session until the code; the completed sign-in is audited `sso+totp`.
+   */
+  issueSsoChallenge(
+    executor: Executor,
+    input: { step: 'totp' | 'enrolment'; userId: string; tenant: Tenant; providerId: string },
+    meta: RequestMeta,
+  ): Promise<{ challenge: string; allowedPeriods: TotpPeriod[] }>;
   /** A sign-in whose body was refused at the edge is still a failed sign-in: audited with reason invalid-input. */
   recordRefusedInput(attemptedUsername: unknown, meta: RequestMeta): Promise<void>;
 }
@@ -173,11 +184,13 @@ export function createLoginService(deps: {
     }
   };
 
-  /** The account a challenge was issued to, if it may still sign in (active, still a member). */
+  /** The account a challenge was issued to, if it may still sign in (active, still a member, the membership enabled). */
   const accountOf = async (link: SingleUseLink, meta: RequestMeta) => {
     const [user, membership, tenant] = await Promise.all([deps.users.getUser(link.userId), deps.users.findMembership(link.tenantId, link.userId), deps.tenants.getTenant(link.tenantId)]);
+    // A membership disabled on its own while the challenge waited stops this sign-in too (SPEC §3.12).
     if (user.status !== 'active' || membership === undefined || membership.disabled) {
-      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason: membership === undefined ? 'no-membership' : membership.disabled ? 'membership-disabled' : `status-${user.status}`, method: 'totp' } });
+      const reason = membership === undefined ? 'no-membership' : membership.disabled ? 'membership-disabled' : `status-${user.status}`;
+      await deps.audit.record(deps.db, { tenantId: tenant.id, actorUserId: user.id, action: 'auth.login.failed', result: 'failure', targetType: 'user', targetId: user.id, ip: meta.ip, details: { reason, method: 'totp' } });
       throw new AppError('MFA_CHALLENGE_INVALID');
     }
     return { user, membership, tenant };
@@ -294,7 +307,8 @@ export function createLoginService(deps: {
       if (!result.ok) return refuseSecondStep(result, account, meta);
       const { use } = result;
       const passwordChangeRequired = link.details.passwordChangeRequired === true;
-      const method = `${replaced === undefined ? 'password' : 'session'}+${use.kind === 'totp' ? 'totp' : 'recovery-code'}`;
+      const firstFactor = replaced !== undefined ? 'session' : link.details.firstFactor === 'sso' ? 'sso' : 'password';
+      const method = `${firstFactor}+${use.kind === 'totp' ? 'totp' : 'recovery-code'}`;
       let recoveryCodes: string[] | undefined;
       try {
         const session = await deps.db.transaction().execute(async (trx) => {
@@ -351,6 +365,25 @@ export function createLoginService(deps: {
         userId: input.userId,
         tenantId: input.tenant.id,
         details: { passwordChangeRequired: input.passwordChangeRequired, replacesSessionId: input.replacesSessionId, fromTenantId: input.fromTenantId },
+      });
+      return { challenge, allowedPeriods: [...input.tenant.settings.mfaPolicy.allowedPeriods] };
+    },
+
+    async issueSsoChallenge(executor, input, meta) {
+      const challenge = await createChallenge(executor, input.step, {
+        userId: input.userId,
+        tenantId: input.tenant.id,
+        details: { passwordChangeRequired: false, firstFactor: 'sso', providerId: input.providerId },
+      });
+      await deps.audit.record(executor, {
+        tenantId: input.tenant.id,
+        actorUserId: input.userId,
+        action: 'auth.login.secondStep',
+        result: 'success',
+        targetType: 'user',
+        targetId: input.userId,
+        ip: meta.ip,
+        details: { method: 'sso', providerId: input.providerId, next: input.step },
       });
       return { challenge, allowedPeriods: [...input.tenant.settings.mfaPolicy.allowedPeriods] };
     },

@@ -165,7 +165,12 @@ export async function countCodeAttempt(db: Executor, userId: string, now: Date, 
       returning pc.locked_until)
     select cur.locked, exists (select 1 from counted) as counted, (select locked_until from counted) as locked_until from cur`.execute(db);
   const [row] = rows;
-  if (row === undefined || !row.counted) return { admitted: false, full: row !== undefined && !row.locked, locksNow: false, lockedUntil: null };
+  if (row === undefined) {
+    // An account without a password (SSO only) still counts wrong second-step codes: its row, with no hash, is made on first need.
+    await db.insertInto('password_credentials').values({ user_id: userId }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
+    return countCodeAttempt(db, userId, now, maxFailures, lockedUntil);
+  }
+  if (!row.counted) return { admitted: false, full: !row.locked, locksNow: false, lockedUntil: null };
   return { admitted: true, full: false, locksNow: row.locked_until !== null, lockedUntil: row.locked_until };
 }
 

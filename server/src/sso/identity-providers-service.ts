@@ -1,4 +1,4 @@
-import type { ConnectionTest, CreateIdentityProviderBody, UpdateIdentityProviderBody } from '@lanyard/contracts/sso';
+import type { ConnectionTest, CreateIdentityProviderBody, MfaAssurance, UpdateIdentityProviderBody } from '@lanyard/contracts/sso';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -8,7 +8,7 @@ import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { OidcClient, ProviderConnection } from './oidc-client.ts';
-import { clearDefault, deleteProvider, findProvider, insertProvider, listProviders, listProvidersClaimingDomain, updateProvider } from './sso-repo.ts';
+import { claimDomains, clearDefault, deleteProvider, findProvider, findProviderClaimingDomain, insertProvider, listProviders, updateProvider } from './sso-repo.ts';
 import { normalizeScopes, type IdentityProvider } from './sso.ts';
 
 /** Administration › Identity providers: the tenant's OpenID Connect providers (needs identityProviders.manage). */
@@ -23,8 +23,17 @@ export interface IdentityProvidersService {
   test(actor: Principal, id: string, meta: RequestMeta): Promise<ConnectionTest>;
   /** The issuer, client id and opened client secret, for the relying party's calls only (never answered, never logged). */
   connectionOf(provider: IdentityProvider): ProviderConnection;
-  /** The providers of any tenant claiming the email's domain (discovery at sign-in), oldest first. */
-  claimingDomain(domain: string): Promise<IdentityProvider[]>;
+  /** The provider (of any tenant) claiming the email's domain, for discovery of an account Lanyard does not know. */
+  claimingDomain(domain: string): Promise<IdentityProvider | undefined>;
+}
+
+/** The assurance as stored: each list without repeats, empty lists left out. */
+function assuranceOf(input: MfaAssurance | undefined): MfaAssurance {
+  const distinct = (list: string[] | undefined) => (list === undefined || list.length === 0 ? undefined : [...new Set(list)]);
+  const amr = distinct(input?.amr);
+  const acr = distinct(input?.acr);
+  const refs = distinct(input?.authnContextClassRefs);
+  return { ...(amr === undefined ? {} : { amr }), ...(acr === undefined ? {} : { acr }), ...(refs === undefined ? {} : { authnContextClassRefs: refs }) };
 }
 
 /** What an audit row may say of a provider: never the secret. */
@@ -38,6 +47,7 @@ function described(provider: IdentityProvider) {
     buttonLabel: provider.buttonLabel,
     isDefault: provider.isDefault,
     autoLinkVerifiedEmail: provider.autoLinkVerifiedEmail,
+    mfaAssurance: provider.mfaAssurance,
   };
 }
 
@@ -50,11 +60,16 @@ export function createIdentityProvidersService(deps: { db: Db; clock: Clock; enc
     return provider;
   };
 
-  /** Two providers of a tenant cannot claim the same email domain (discovery would not know which to pick). */
-  const assertDomainsFree = async (trx: Executor, provider: IdentityProvider) => {
-    const others = (await listProviders(trx, provider.tenantId)).filter((other) => other.id !== provider.id);
-    const taken = provider.emailDomains.filter((domain) => others.some((other) => other.emailDomains.includes(domain)));
-    if (taken.length > 0) throw new AppError('IDENTITY_PROVIDER_INVALID', { details: { problem: 'email-domain-taken', domains: taken } });
+  /**
+   * The provider's email domains become its claims (SPEC §3.12): a domain another provider of this tenant claims is 422
+   * IDENTITY_PROVIDER_INVALID (discovery would not know which to pick); one another tenant claims is 409 EMAIL_DOMAIN_CLAIMED, naming
+   * neither that tenant nor its provider. The claims table's primary key makes this hold under concurrent writes too.
+   */
+  const claim = async (trx: Executor, provider: IdentityProvider) => {
+    const taken = await claimDomains(trx, provider.tenantId, provider.id, provider.emailDomains);
+    const ours = taken.filter((entry) => entry.tenantId === provider.tenantId).map((entry) => entry.domain);
+    if (ours.length > 0) throw new AppError('IDENTITY_PROVIDER_INVALID', { details: { problem: 'email-domain-taken', domains: ours } });
+    if (taken.length > 0) throw new AppError('EMAIL_DOMAIN_CLAIMED', { details: { domains: taken.map((entry) => entry.domain) } });
   };
 
   const audit = (trx: Executor, actor: Principal, action: string, providerId: string, meta: RequestMeta, details: Record<string, unknown>) =>
@@ -79,13 +94,14 @@ export function createIdentityProvidersService(deps: { db: Db; clock: Clock; enc
         buttonLabel: input.buttonLabel ?? null,
         isDefault: input.isDefault ?? false,
         autoLinkVerifiedEmail: input.autoLinkVerifiedEmail ?? false,
+        mfaAssurance: assuranceOf(input.mfaAssurance),
         createdAt: now,
         updatedAt: now,
       };
       await deps.db.transaction().execute(async (trx) => {
-        await assertDomainsFree(trx, provider);
         if (provider.isDefault) await clearDefault(trx, actor.tenantId, id);
         await insertProvider(trx, provider);
+        await claim(trx, provider);
         await audit(trx, actor, 'identityProvider.created', id, meta, described(provider));
       });
       return provider;
@@ -106,11 +122,12 @@ export function createIdentityProvidersService(deps: { db: Db; clock: Clock; enc
           ...(change.buttonLabel === undefined ? {} : { buttonLabel: change.buttonLabel }),
           ...(change.isDefault === undefined ? {} : { isDefault: change.isDefault }),
           ...(change.autoLinkVerifiedEmail === undefined ? {} : { autoLinkVerifiedEmail: change.autoLinkVerifiedEmail }),
+          ...(change.mfaAssurance === undefined ? {} : { mfaAssurance: assuranceOf(change.mfaAssurance) }),
           updatedAt: deps.clock.now(),
         };
-        await assertDomainsFree(trx, after);
         if (after.isDefault && !before.isDefault) await clearDefault(trx, actor.tenantId, id);
         await updateProvider(trx, after);
+        await claim(trx, after);
         await audit(trx, actor, 'identityProvider.updated', id, meta, { before: described(before), after: described(after), clientSecretReplaced: change.clientSecret !== undefined });
         return after;
       });
@@ -144,6 +161,6 @@ export function createIdentityProvidersService(deps: { db: Db; clock: Clock; enc
       return { issuer: provider.issuer, clientId: provider.clientId, clientSecret: deps.encryptor.decrypt(provider.clientSecretSealed, `identity-provider:${provider.id}`).toString('utf8') };
     },
 
-    claimingDomain: (domain) => listProvidersClaimingDomain(deps.db, domain),
+    claimingDomain: (domain) => findProviderClaimingDomain(deps.db, domain),
   };
 }

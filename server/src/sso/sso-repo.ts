@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Executor } from '../storage/db.ts';
 import type { IdentityLinksTable, IdentityProvidersTable, SsoFlowsTable } from '../storage/database.ts';
 import type { Selectable } from 'kysely';
+import type { MfaAssurance } from '@lanyard/contracts/sso';
 import type { IdentityLink, IdentityProvider, SsoFlow } from './sso.ts';
 
 /** identity_providers, identity_links and sso_flows: only the sso domain writes them. Every provider query takes the tenant. */
@@ -19,9 +19,21 @@ function toProvider(row: Selectable<IdentityProvidersTable>): IdentityProvider {
     buttonLabel: row.button_label,
     isDefault: row.is_default,
     autoLinkVerifiedEmail: row.auto_link_verified_email,
+    mfaAssurance: mfaAssuranceOf(row.mfa_assurance),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The stored assurance, keeping only lists of strings (the column is jsonb). */
+function mfaAssuranceOf(value: unknown): MfaAssurance {
+  if (typeof value !== 'object' || value === null) return {};
+  const strings = (list: unknown) => (Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : undefined);
+  const record = value as Record<string, unknown>;
+  const amr = strings(record.amr);
+  const acr = strings(record.acr);
+  const authnContextClassRefs = strings(record.authnContextClassRefs);
+  return { ...(amr === undefined ? {} : { amr }), ...(acr === undefined ? {} : { acr }), ...(authnContextClassRefs === undefined ? {} : { authnContextClassRefs }) };
 }
 
 function toLink(row: Selectable<IdentityLinksTable>): IdentityLink {
@@ -68,6 +80,7 @@ export async function insertProvider(db: Executor, provider: IdentityProvider): 
       button_label: provider.buttonLabel,
       is_default: provider.isDefault,
       auto_link_verified_email: provider.autoLinkVerifiedEmail,
+      mfa_assurance: JSON.stringify(provider.mfaAssurance),
       created_at: provider.createdAt,
       updated_at: provider.updatedAt,
     })
@@ -87,6 +100,7 @@ export async function updateProvider(db: Executor, provider: IdentityProvider): 
       button_label: provider.buttonLabel,
       is_default: provider.isDefault,
       auto_link_verified_email: provider.autoLinkVerifiedEmail,
+      mfa_assurance: JSON.stringify(provider.mfaAssurance),
       updated_at: provider.updatedAt,
     })
     .where('tenant_id', '=', provider.tenantId)
@@ -116,17 +130,34 @@ export async function listProviders(db: Executor, tenantId: string): Promise<Ide
   return rows.map(toProvider);
 }
 
-/** The providers of any tenant that claim an email domain (discovery before the account is known), oldest first. */
-export async function listProvidersClaimingDomain(db: Executor, domain: string): Promise<IdentityProvider[]> {
-  const rows = await db
-    .selectFrom('identity_providers')
-    .selectAll()
-    .where(sql<boolean>`email_domains @> array[${domain}]::text[]`)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(10)
+/** The provider of any tenant that claims an email domain (discovery before the account is known): at most one (0017). */
+export async function findProviderClaimingDomain(db: Executor, domain: string): Promise<IdentityProvider | undefined> {
+  const row = await db
+    .selectFrom('identity_provider_domains as c')
+    .innerJoin('identity_providers as p', (join) => join.onRef('p.id', '=', 'c.provider_id').onRef('p.tenant_id', '=', 'c.tenant_id'))
+    .selectAll('p')
+    .where('c.domain', '=', domain)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toProvider(row);
+}
+
+/**
+ * Makes `domains` exactly the provider's claims, in `trx`: its other claims go, the new ones are inserted unless another provider holds
+ * them (the primary key decides, so of two concurrent claims one wins; the other waits for it and then finds the row). Answers the
+ * domains another provider holds, with that provider's tenant; the caller rolls back when there are any.
+ */
+export async function claimDomains(trx: Executor, tenantId: string, providerId: string, domains: string[]): Promise<{ domain: string; tenantId: string }[]> {
+  let removal = trx.deleteFrom('identity_provider_domains').where('provider_id', '=', providerId);
+  if (domains.length > 0) removal = removal.where('domain', 'not in', domains);
+  await removal.execute();
+  if (domains.length === 0) return [];
+  await trx
+    .insertInto('identity_provider_domains')
+    .values(domains.map((domain) => ({ domain, tenant_id: tenantId, provider_id: providerId })))
+    .onConflict((oc) => oc.column('domain').doNothing())
     .execute();
-  return rows.map(toProvider);
+  const held = await trx.selectFrom('identity_provider_domains').select(['domain', 'tenant_id', 'provider_id']).where('domain', 'in', domains).execute();
+  return held.filter((row) => row.provider_id !== providerId).map((row) => ({ domain: row.domain, tenantId: row.tenant_id }));
 }
 
 export async function insertLink(db: Executor, link: IdentityLink): Promise<boolean> {

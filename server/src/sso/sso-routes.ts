@@ -10,6 +10,8 @@ import {
   linkableIdentityProvidersSchema,
   ssoCallbackQuerySchema,
   ssoMessageType,
+  ssoSecondStepSchema,
+  secondStepFragment,
   ssoStartBodySchema,
   ssoStartQuerySchema,
   startIdentityLinkBodySchema,
@@ -31,7 +33,10 @@ import { redirectUriOf, type IdentityProvider } from './sso.ts';
 
 const providerParams = z.object({ id: idSchema });
 const notFound = { 404: errorBodySchema.describe('IDENTITY_PROVIDER_NOT_FOUND') };
-const invalid = { 422: errorBodySchema.describe('IDENTITY_PROVIDER_INVALID (an email domain another provider of the tenant claims)') };
+const invalid = {
+  409: errorBodySchema.describe('EMAIL_DOMAIN_CLAIMED (an email domain another tenant of this deployment claims)'),
+  422: errorBodySchema.describe('IDENTITY_PROVIDER_INVALID (an email domain another provider of the tenant claims)'),
+};
 const callbackPath = '/api/v1/auth/sso/callback';
 
 /** The flow cookie: a reference only (the flow is stored server-side, hashed), HttpOnly, short-lived, sent back only to the callback. */
@@ -57,6 +62,7 @@ export function registerSsoRoutes(
     buttonLabel: provider.buttonLabel,
     isDefault: provider.isDefault,
     autoLinkVerifiedEmail: provider.autoLinkVerifiedEmail,
+    mfaAssurance: provider.mfaAssurance,
     redirectUri,
     createdAt: provider.createdAt.toISOString(),
     updatedAt: provider.updatedAt.toISOString(),
@@ -139,9 +145,11 @@ export function registerSsoRoutes(
       onRequest: [startLimit],
       schema: {
         tags: ['sign-in'],
-        summary: "Start a single sign-on: the provider's authorization URL (code flow, PKCE S256, state, nonce) for the console's pop-up; sets the flow cookie",
+        summary: "Start a single sign-on with a username or an email: the provider's authorization URL (code flow, PKCE S256, state, nonce) for the console's pop-up; sets the flow cookie",
+        description:
+          'Answers alike whether or not the account exists: where no provider serves the name, the URL leads to Lanyard\'s own callback, which then answers 401 SSO_FAILED (the reason, `no-provider`, in the audit log). 401 SSO_FAILED here only when a provider that serves the name cannot be reached.',
         body: ssoStartBodySchema,
-        response: { 200: authorizationUrlSchema, ...errorResponses, 422: errorBodySchema.describe('SSO_NOT_AVAILABLE'), ...rateLimitedResponse },
+        response: { 200: authorizationUrlSchema, ...errorResponses, 401: errorBodySchema.describe("SSO_FAILED (the provider's discovery failed)"), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
@@ -157,9 +165,9 @@ export function registerSsoRoutes(
       onRequest: [startLimit],
       schema: {
         tags: ['sign-in'],
-        summary: 'Start a single sign-on as a full-page redirect (where pop-ups are blocked): 303 to the provider; sets the flow cookie',
+        summary: 'Start a single sign-on as a full-page redirect (where pop-ups are blocked): 303 to the provider (or, for a name no provider serves, to the callback, which fails); sets the flow cookie',
         querystring: ssoStartQuerySchema,
-        response: { 303: z.null().describe('Redirect to the provider'), ...errorResponses, 422: errorBodySchema.describe('SSO_NOT_AVAILABLE'), ...rateLimitedResponse },
+        response: { 303: z.null().describe('Redirect to the provider'), ...errorResponses, 401: errorBodySchema.describe("SSO_FAILED (the provider's discovery failed)"), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
@@ -175,11 +183,11 @@ export function registerSsoRoutes(
       onRequest: [rateLimit(deps.rateLimiter, { name: 'sso-callback', ...deps.authRateLimit })],
       schema: {
         tags: ['sign-in'],
-        summary: 'Where every provider returns (LANYARD_PUBLIC_URL + this path is the redirect URI to register): signs in to the default tenant (or links), then closes the pop-up or redirects',
+        summary: "Where every provider returns (LANYARD_PUBLIC_URL + this path is the redirect URI to register): signs in to the provider's tenant (or links), then closes the pop-up or redirects",
         description:
-          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). A refusal is 401 SSO_FAILED (the precise reason is in the audit log and the server log only), or 403 PRESENCE_REASON_LIST_REQUIRED for a member whose role has presence.use without any presence reason list: that page for a browser (`Accept: text/html`), the catalogue\'s JSON error otherwise.',
+          'Answers a small HTML page: in a pop-up it posts `{type:"lanyard:sso", ok, returnTo | code}` to the console origin only and closes; otherwise it goes to `returnTo` (or `/login?error=SSO_FAILED`). Where the tenant\'s MFA policy requires a factor of the person\'s role and the provider asserted none, no session is opened: the message carries `secondStep:{kind:"code"|"enrol", challenge, allowedPeriods}` for `POST /api/v1/auth/login/mfa` (and `…/mfa/enrolment`); without an opener the page goes to `/login#sso-second-step=…` (a fragment: never sent to a server, never in a Referer). An API client gets `{secondStep}` as JSON. A refusal is 401 SSO_FAILED (the precise reason is in the audit log and the server log only), or 403 PRESENCE_REASON_LIST_REQUIRED for a member whose role has presence.use without any presence reason list: that page for a browser (`Accept: text/html`), the catalogue\'s JSON error otherwise.',
         querystring: ssoCallbackQuerySchema,
-        response: { 200: z.string().describe('HTML'), ...errorResponses, 401: errorBodySchema.describe('SSO_FAILED (a browser, Accept: text/html, gets an HTML page that tells the console instead)'), 403: errorBodySchema.describe('PRESENCE_REASON_LIST_REQUIRED (a browser gets the HTML page too)'), ...rateLimitedResponse },
+        response: { 200: z.union([z.string().describe('HTML'), ssoSecondStepSchema]), ...errorResponses, 401: errorBodySchema.describe('SSO_FAILED (a browser, Accept: text/html, gets an HTML page that tells the console instead)'), 403: errorBodySchema.describe('PRESENCE_REASON_LIST_REQUIRED (a browser gets the HTML page too)'), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
@@ -188,6 +196,11 @@ export function registerSsoRoutes(
       const callbackUrl = new URL(request.url, deps.publicUrl.origin);
       try {
         const outcome = await deps.sso.callback(reference === '' ? undefined : reference, callbackUrl, requestMeta(request));
+        if (outcome.kind === 'second-step') {
+          const secondStep = { kind: outcome.enrolment ? ('enrol' as const) : ('code' as const), challenge: outcome.challenge, allowedPeriods: outcome.allowedPeriods };
+          if (!acceptsHtml(request)) return reply.header('cache-control', 'no-store').send({ secondStep, returnTo: outcome.returnTo });
+          return sendPage(reply, 200, deps.publicUrl.origin, { type: ssoMessageType, ok: true, secondStep, returnTo: outcome.returnTo }, `/login#${secondStepFragment(secondStep, outcome.returnTo)}`);
+        }
         if (outcome.kind === 'signed-in') setSessionCookie(reply, deps.cookie, outcome.session.token);
         return sendPage(reply, 200, deps.publicUrl.origin, { type: ssoMessageType, ok: true, returnTo: outcome.returnTo }, outcome.returnTo);
       } catch (error) {
@@ -292,7 +305,7 @@ function sendPage(reply: FastifyReply, status: number, origin: string, message: 
   const nonce = randomBytes(16).toString('base64');
   const data = JSON.stringify({ origin, message, fallback }).replaceAll('<', '\\u003c');
   const script = `const d=${data};if(window.opener&&!window.opener.closed){window.opener.postMessage(d.message,d.origin);window.close();}else{location.replace(d.fallback);}`;
-  const title = message.ok === true ? 'Signed in' : String(message.code);
+  const title = message.ok !== true ? String(message.code) : 'secondStep' in message ? 'Second step' : 'Signed in';
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><p>${title}</p><p><a href="${escapeHtml(fallback)}">Continue</a></p><script nonce="${nonce}">${script}</script></body></html>`;
   return reply
     .status(status)

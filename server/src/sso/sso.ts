@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { secondFactorAmrValues, type MfaAssurance } from '@lanyard/contracts/sso';
 
 /** Single sign-on (OpenID Connect): the records of identity providers, identity links and sign-in flows, and the pure rules. */
 
@@ -15,6 +16,8 @@ export interface IdentityProvider {
   buttonLabel: string | null;
   isDefault: boolean;
   autoLinkVerifiedEmail: boolean;
+  /** What the provider's assertion must carry to count as a second factor, beside the standard amr values. */
+  mfaAssurance: MfaAssurance;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,8 +39,9 @@ export type FlowPurpose = 'sign-in' | 'link';
 export interface SsoFlow {
   id: string;
   purpose: FlowPurpose;
-  tenantId: string;
-  providerId: string;
+  /** The provider's tenant; null (with the provider) for a sign-in that found no provider: it fails at the callback. */
+  tenantId: string | null;
+  providerId: string | null;
   /** The signed-in user who links (purpose link). */
   userId: string | null;
   state: string;
@@ -70,6 +74,9 @@ export interface Assertion {
   email: string | null;
   /** True only when `email_verified` is the boolean true in the same payload as `email`. */
   emailVerified: boolean;
+  /** The ID token's authentication methods (RFC 8176) and context class, as asserted. */
+  amr: string[];
+  acr: string | null;
 }
 
 export function assertionOf(claims: Record<string, unknown>): Assertion {
@@ -79,7 +86,24 @@ export function assertionOf(claims: Record<string, unknown>): Assertion {
     subject: String(claims.sub),
     email,
     emailVerified: email !== null && claims.email_verified === true,
+    amr: Array.isArray(claims.amr) ? claims.amr.filter((value): value is string => typeof value === 'string') : [],
+    acr: typeof claims.acr === 'string' && claims.acr !== '' ? claims.acr : null,
   };
+}
+
+/**
+ * Whether the provider asserted a second factor: an `amr` with `mfa`, `otp`, `hwk` or `sms`, or an `amr` or `acr` value the
+ * provider's settings list (SPEC §3.12). Values compare exactly.
+ */
+export function assertsSecondFactor(assertion: Pick<Assertion, 'amr' | 'acr'>, assurance: MfaAssurance): boolean {
+  const amr = new Set<string>([...secondFactorAmrValues, ...(assurance.amr ?? [])]);
+  if (assertion.amr.some((value) => amr.has(value))) return true;
+  return assertion.acr !== null && (assurance.acr ?? []).includes(assertion.acr);
+}
+
+/** The tenants to look for an account's provider in: its enabled memberships, the default tenant first (SPEC §3.12). */
+export function discoveryOrder(tenantIds: string[], defaultTenantId: string): string[] {
+  return [...tenantIds.filter((id) => id === defaultTenantId), ...tenantIds.filter((id) => id !== defaultTenantId)];
 }
 
 export function sameEmail(a: string, b: string): boolean {
@@ -87,16 +111,18 @@ export function sameEmail(a: string, b: string): boolean {
 }
 
 /**
- * Whether a provider identity that is linked to nobody may be linked to this local account at sign-in:
+ * Whether a provider identity that is linked to nobody may be linked to this local account at sign-in. Never for an account homed in
+ * another tenant than the provider's (SPEC §3.12: that tenant's administrators could otherwise point their provider at anyone's email):
  * - an SSO-only user, at their first sign-in with this provider, when the provider asserts the invited email as verified;
  * - any other user only where the tenant turned on automatic linking for the provider, the provider says
  *   the email is verified, and the local email was verified (the invitation accepted).
  */
-export function mayLinkAtSignIn(input: { assertion: Assertion; user: { email: string; ssoOnly: boolean; emailVerified: boolean }; autoLink: boolean }): boolean {
-  const { assertion, user } = input;
+export function mayLinkAtSignIn(input: { assertion: Assertion; user: { email: string; ssoOnly: boolean; emailVerified: boolean; homeTenantId: string }; provider: { tenantId: string; autoLinkVerifiedEmail: boolean } }): boolean {
+  const { assertion, user, provider } = input;
+  if (user.homeTenantId !== provider.tenantId) return false;
   if (assertion.email === null || !assertion.emailVerified || !sameEmail(assertion.email, user.email)) return false;
   if (user.ssoOnly) return true;
-  return input.autoLink && user.emailVerified;
+  return provider.autoLinkVerifiedEmail && user.emailVerified;
 }
 
 /** Constant-time comparison of two strings (the returned state against the stored one). */

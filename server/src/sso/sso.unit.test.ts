@@ -1,6 +1,6 @@
-import { isRelativeConsolePath, issuerProblem } from '@lanyard/contracts/sso';
+import { isRelativeConsolePath, issuerProblem, readSecondStepFragment, secondStepFragment } from '@lanyard/contracts/sso';
 import { describe, expect, it } from 'vitest';
-import { assertionOf, mayLinkAtSignIn, normalizeScopes, providerForEmail, sameSecret, type IdentityProvider } from './sso.ts';
+import { assertionOf, assertsSecondFactor, discoveryOrder, mayLinkAtSignIn, normalizeScopes, providerForEmail, sameSecret, type IdentityProvider } from './sso.ts';
 
 const provider = (id: string, domains: string[], isDefault = false): IdentityProvider => ({
   id,
@@ -14,6 +14,7 @@ const provider = (id: string, domains: string[], isDefault = false): IdentityPro
   buttonLabel: null,
   isDefault,
   autoLinkVerifiedEmail: false,
+  mfaAssurance: {},
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });
@@ -23,6 +24,17 @@ describe('returnTo', () => {
     for (const good of ['/', '/profile/general', '/admin/users?q=anne', '/my-account/details']) expect(isRelativeConsolePath(good), good).toBe(true);
     for (const bad of ['//evil', '/\\evil', 'https://a@b@evil', 'http://localhost.evil.test', '..;/', '/..;/x', '/a/../b', '/%2e%2e/x', '/%2F%2Fevil', 'evil', '/a\nb', '/%zz'])
       expect(isRelativeConsolePath(bad), bad).toBe(false);
+  });
+});
+
+describe('the second step in the login page’s fragment (a full-page single sign-on)', () => {
+  it('round-trips the challenge and periods, and keeps returnTo a console path', () => {
+    const fragment = secondStepFragment({ kind: 'enrol', challenge: 'a+b/c=', allowedPeriods: [30, 60] }, '/admin/users?q=x');
+    expect(readSecondStepFragment(`#${fragment}`)).toEqual({ step: { kind: 'enrol', challenge: 'a+b/c=', allowedPeriods: [30, 60] }, returnTo: '/admin/users?q=x' });
+    expect(readSecondStepFragment(`#${secondStepFragment({ kind: 'code', challenge: 'x', allowedPeriods: [30] }, '//evil.test')}`)?.returnTo).toBe('/');
+    expect(readSecondStepFragment('#sso-second-step=other&challenge=x')).toBeNull();
+    expect(readSecondStepFragment('#sso-second-step=code')).toBeNull();
+    expect(readSecondStepFragment('')).toBeNull();
   });
 });
 
@@ -50,14 +62,39 @@ describe('the assertion', () => {
   it('links at sign-in only by the rules of the issue', () => {
     const verified = assertionOf({ iss: 'i', sub: 's', email: 'Anne@Example.test', email_verified: true });
     const unverified = assertionOf({ iss: 'i', sub: 's', email: 'anne@example.test', email_verified: false });
-    const sso = { email: 'anne@example.test', ssoOnly: true, emailVerified: false };
-    const local = { email: 'anne@example.test', ssoOnly: false, emailVerified: true };
-    expect(mayLinkAtSignIn({ assertion: verified, user: sso, autoLink: false })).toBe(true);
-    expect(mayLinkAtSignIn({ assertion: unverified, user: sso, autoLink: true })).toBe(false);
-    expect(mayLinkAtSignIn({ assertion: verified, user: local, autoLink: false })).toBe(false);
-    expect(mayLinkAtSignIn({ assertion: verified, user: local, autoLink: true })).toBe(true);
-    expect(mayLinkAtSignIn({ assertion: verified, user: { ...local, emailVerified: false }, autoLink: true })).toBe(false);
-    expect(mayLinkAtSignIn({ assertion: verified, user: { ...local, email: 'diana@example.test' }, autoLink: true })).toBe(false);
+    const sso = { email: 'anne@example.test', ssoOnly: true, emailVerified: false, homeTenantId: 't' };
+    const local = { email: 'anne@example.test', ssoOnly: false, emailVerified: true, homeTenantId: 't' };
+    const off = { tenantId: 't', autoLinkVerifiedEmail: false };
+    const on = { tenantId: 't', autoLinkVerifiedEmail: true };
+    expect(mayLinkAtSignIn({ assertion: verified, user: sso, provider: off })).toBe(true);
+    expect(mayLinkAtSignIn({ assertion: unverified, user: sso, provider: on })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: local, provider: off })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: local, provider: on })).toBe(true);
+    expect(mayLinkAtSignIn({ assertion: verified, user: { ...local, emailVerified: false }, provider: on })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: { ...local, email: 'diana@example.test' }, provider: on })).toBe(false);
+  });
+
+  it('never links an account homed in another tenant than the provider (SPEC §3.12)', () => {
+    const verified = assertionOf({ iss: 'i', sub: 's', email: 'anne@example.test', email_verified: true });
+    const elsewhere = { tenantId: 'other', autoLinkVerifiedEmail: true };
+    expect(mayLinkAtSignIn({ assertion: verified, user: { email: 'anne@example.test', ssoOnly: false, emailVerified: true, homeTenantId: 't' }, provider: elsewhere })).toBe(false);
+    expect(mayLinkAtSignIn({ assertion: verified, user: { email: 'anne@example.test', ssoOnly: true, emailVerified: false, homeTenantId: 't' }, provider: elsewhere })).toBe(false);
+  });
+
+  it('counts a second factor from the standard amr values, or the amr and acr values the provider lists', () => {
+    const of = (claims: Record<string, unknown>) => assertionOf({ iss: 'i', sub: 's', ...claims });
+    for (const amr of ['mfa', 'otp', 'hwk', 'sms']) expect(assertsSecondFactor(of({ amr: ['pwd', amr] }), {}), amr).toBe(true);
+    expect(assertsSecondFactor(of({ amr: ['pwd'] }), {})).toBe(false);
+    expect(assertsSecondFactor(of({ amr: 'mfa' }), {})).toBe(false);
+    expect(assertsSecondFactor(of({ amr: ['pwd', 'fido'] }), { amr: ['fido'] })).toBe(true);
+    expect(assertsSecondFactor(of({ acr: 'urn:example:loa:3' }), { acr: ['urn:example:loa:3'] })).toBe(true);
+    expect(assertsSecondFactor(of({ acr: 'urn:example:loa:1' }), { acr: ['urn:example:loa:3'] })).toBe(false);
+    expect(assertsSecondFactor(of({ acr: 'urn:example:loa:3' }), { amr: ['urn:example:loa:3'] })).toBe(false);
+  });
+
+  it('looks in the default tenant first, then the other memberships', () => {
+    expect(discoveryOrder(['a', 'b', 'c'], 'b')).toEqual(['b', 'a', 'c']);
+    expect(discoveryOrder(['a', 'c'], 'b')).toEqual(['a', 'c']);
   });
 });
 

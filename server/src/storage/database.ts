@@ -349,8 +349,24 @@ export interface IdentityProvidersTable {
   button_label: string | null;
   is_default: boolean;
   auto_link_verified_email: boolean;
+  /** What the provider's assertion must carry to count as a second factor (0017). */
+  mfa_assurance: Json<MfaAssuranceColumn>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** `identity_providers.mfa_assurance`: amr / acr (OpenID Connect) and AuthnContextClassRef (SAML) values that count as a second factor. */
+export interface MfaAssuranceColumn {
+  amr?: string[];
+  acr?: string[];
+  authnContextClassRefs?: string[];
+}
+
+/** One row per email domain claimed by a provider: the primary key keeps a domain to one tenant of the deployment (0017). */
+export interface IdentityProviderDomainsTable {
+  domain: string;
+  tenant_id: string;
+  provider_id: string;
 }
 
 export interface IdentityLinksTable {
@@ -368,8 +384,9 @@ export interface SsoFlowsTable {
   id: string;
   reference_hash: Uint8Array;
   purpose: 'sign-in' | 'link';
-  tenant_id: string;
-  provider_id: string;
+  /** Null for a sign-in that found no provider (it fails at the callback, 0017). */
+  tenant_id: string | null;
+  provider_id: string | null;
   user_id: string | null;
   state: string;
   nonce: string;
@@ -407,6 +424,7 @@ export interface Database {
   downloads: DownloadsTable;
   identity_providers: IdentityProvidersTable;
   identity_links: IdentityLinksTable;
+  identity_provider_domains: IdentityProviderDomainsTable;
   sso_flows: SsoFlowsTable;
 }
 

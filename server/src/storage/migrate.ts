@@ -16,6 +16,7 @@ import * as accountDownloads from './migrations/0013-account-downloads.ts';
 import * as presence from './migrations/0014-presence.ts';
 import * as sessionSecondFactor from './migrations/0015-session-second-factor.ts';
 import * as tenantBoundaries from './migrations/0016-tenant-boundaries.ts';
+import * as ssoBoundaries from './migrations/0017-sso-boundaries.ts';
 import * as outboxSealedBodies from './migrations/0018-outbox-sealed-bodies.ts';
 import * as passwordAttemptsInFlight from './migrations/0019-password-attempts-in-flight.ts';
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014-presence': presence,
   '0015-session-second-factor': sessionSecondFactor,
   '0016-tenant-boundaries': tenantBoundaries,
+  '0017-sso-boundaries': ssoBoundaries,
   '0018-outbox-sealed-bodies': outboxSealedBodies,
   '0019-password-attempts-in-flight': passwordAttemptsInFlight,
 };

@@ -12,10 +12,11 @@ export interface TestOidcProvider {
   clientId: string;
   clientSecret: string;
   /**
-   * The account the next interaction signs in, with its claims (in the ID token, or only in userinfo when
-   * the provider conforms). `userinfoSubject` makes userinfo answer another `sub` than the ID token's.
+   * The account the next interaction signs in, with its claims (in the ID token, or only in userinfo when the provider conforms);
+   * `authentication` says how the provider authenticated them (the ID token's `amr` and `acr`, e.g. `{ amr: ['pwd', 'mfa'] }`), and
+   * `userinfoSubject` makes userinfo answer another `sub` than the ID token's.
    */
-  signInAs(subject: string, claims: Record<string, unknown>, options?: { userinfoSubject?: string }): void;
+  signInAs(subject: string, claims: Record<string, unknown>, authentication?: { amr?: string[]; acr?: string; userinfoSubject?: string }): void;
   /**
    * Follows an authorization URL through the provider (as a browser would: its cookies kept), and answers
    * the URL the provider sends the browser back to (the relying party's callback, with code and state).
@@ -44,7 +45,7 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = options.clientId ?? 'lanyard';
   const clientSecret = options.clientSecret ?? 'test-client-secret-0123456789';
-  let current: { subject: string; claims: Record<string, unknown> } = { subject: 'nobody', claims: {} };
+  let current: { subject: string; claims: Record<string, unknown>; authentication: { amr?: string[]; acr?: string } } = { subject: 'nobody', claims: {}, authentication: {} };
   const accounts = new Map<string, { claims: Record<string, unknown>; userinfoSubject: string | undefined }>();
 
   const clients = [{ clientId, clientSecret }, ...(options.clients ?? [])].map((client) => ({
@@ -57,8 +58,9 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
   }));
   const configuration: Configuration = {
     clients,
-    // `azp` is listed so that a test can make an ID token name another client as its authorized party.
-    claims: { openid: ['sub', 'azp'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
+    // `azp` is listed so that a test can make an ID token name another client as its authorized party; acr and amr ride with
+    // openid, so the ID token carries how the provider authenticated the person (signInAs).
+    claims: { openid: ['sub', 'azp', 'acr', 'amr'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'] },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
       claims: (use) => {
@@ -67,6 +69,8 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
       },
     }),
     pkce: { required: () => true },
+    // The context classes a test may assert (the provider keeps an acr only if it supports it).
+    acrValues: ['urn:lanyard:test:loa:1', 'urn:lanyard:test:loa:mfa'],
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     ttl: { IdToken: options.idTokenTtlSeconds ?? 3600, AccessToken: 3600, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
@@ -78,11 +82,11 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
 
   const interact = async (req: IncomingMessage, res: ServerResponse) => {
     const details = await provider.interactionDetails(req, res);
-    const { subject } = current;
+    const { subject, authentication } = current;
     const grant = new provider.Grant({ accountId: subject, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId: subject }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, { login: { accountId: subject, ...authentication }, consent: { grantId } }, { mergeWithLastSubmission: false });
   };
 
   const server: Server = createServer((req, res) => {
@@ -105,9 +109,10 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
     issuer,
     clientId,
     clientSecret,
-    signInAs(subject, claims, signInOptions = {}) {
-      current = { subject, claims };
-      accounts.set(subject, { claims, userinfoSubject: signInOptions.userinfoSubject });
+    signInAs(subject, claims, options = {}) {
+      const { userinfoSubject, ...authentication } = options;
+      current = { subject, claims, authentication };
+      accounts.set(subject, { claims, userinfoSubject });
     },
     async authorize(authorizationUrl) {
       const jar = new Map<string, string>();

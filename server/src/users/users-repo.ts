@@ -156,6 +156,18 @@ export async function findUserByCanonicalUsername(db: Executor, usernameCanonica
   return row === undefined ? undefined : toUser(row);
 }
 
+/** The users whose email is `email` (case-insensitive), at most two: the caller refuses an email two accounts share. */
+export async function findUsersByEmail(db: Executor, email: string): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).orderBy('id').limit(2).execute();
+  return rows.map(toUser);
+}
+
+/** The tenants where the user has a membership that is not disabled on its own. */
+export async function listEnabledMembershipTenantIds(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('memberships').select('tenant_id').where('user_id', '=', userId).where('disabled', '=', false).orderBy('created_at').orderBy('tenant_id').execute();
+  return rows.map((row) => row.tenant_id);
+}
+
 const membershipColumns = ['r.id as role_id', 'r.name as role_name', 'r.permissions', 'r.password_policy', 't.id as team_id', 't.name as team_name', 'm.password_login', 'm.disabled'] as const;
 
 const toMembership = membershipOf;

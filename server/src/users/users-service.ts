@@ -15,6 +15,8 @@ import {
   findMembership,
   findUser,
   findUserByCanonicalUsername,
+  findUsersByEmail,
+  listEnabledMembershipTenantIds,
   insertMembership,
   insertUser,
   countMembersPerTeam,
@@ -50,6 +52,10 @@ export interface UsersService {
   lockEnabledMembersOfRole(tenantId: string, roleId: string, trx: Executor): Promise<string[]>;
   /** The user with this username (compared canonically), or undefined. */
   findUserByUsername(username: string): Promise<User | undefined>;
+  /** The user with this username, else the one user with this email (an email two accounts share finds none), or undefined. */
+  findUserByUsernameOrEmail(value: string): Promise<User | undefined>;
+  /** The tenants where the user's membership is not disabled on its own (sign-in may land there), oldest membership first. */
+  listEnabledTenantIds(userId: string): Promise<string[]>;
   /** The user by id; refuses an unknown id with USER_NOT_FOUND. */
   getUser(userId: string, executor?: Executor): Promise<User>;
   /** The user's membership in the tenant, or undefined when they are not a member. */
@@ -150,6 +156,15 @@ export function createUsersService(deps: { db: Db; clock: Clock }): UsersService
     findUserByUsername(username) {
       return findUserByCanonicalUsername(deps.db, canonicalUsername(username));
     },
+
+    async findUserByUsernameOrEmail(value) {
+      const byUsername = await findUserByCanonicalUsername(deps.db, canonicalUsername(value));
+      if (byUsername !== undefined || !value.includes('@')) return byUsername;
+      const byEmail = await findUsersByEmail(deps.db, value.trim());
+      return byEmail.length === 1 ? byEmail[0] : undefined;
+    },
+
+    listEnabledTenantIds: (userId) => listEnabledMembershipTenantIds(deps.db, userId),
 
     lockMembership(tenantId, userId, trx) {
       return lockMembership(trx, tenantId, userId);

@@ -5,10 +5,12 @@ import {
   identityProviderSchema,
   linkableIdentityProvidersSchema,
   ssoMessageType,
+  ssoSecondStepSchema,
   type ConnectionTest,
   type CreateIdentityProviderBody,
   type IdentityProviderView,
   type LinkableIdentityProvider,
+  type SsoSecondStep,
   type UpdateIdentityProviderBody,
 } from '@lanyard/contracts/sso';
 import { apiCommand, apiRequest, listOf } from './client.ts';
@@ -22,15 +24,22 @@ export async function startSso(username: string): Promise<string> {
   return answer.authorizationUrl;
 }
 
-/** What the callback page posts to its opener before it closes (`server/src/sso/sso-routes.ts`). */
-export type SsoMessage = { ok: true; returnTo: string } | { ok: false; code: string };
+/**
+ * What the callback page posts to its opener before it closes (`server/src/sso/sso-routes.ts`): signed in, or the sign-in's second
+ * step to run first (the tenant requires MFA and the provider asserted none), or a refusal's code.
+ */
+export type SsoMessage = { ok: true; returnTo: string; secondStep?: SsoSecondStep } | { ok: false; code: string };
 
 /** The callback's message, when `event` is one (from this console's own origin only); `null` for any other message. */
 export function readSsoMessage(event: MessageEvent): SsoMessage | null {
   if (event.origin !== window.location.origin) return null;
   const data: unknown = event.data;
   if (typeof data !== 'object' || data === null || !('type' in data) || data.type !== ssoMessageType || !('ok' in data)) return null;
-  if (data.ok === true && 'returnTo' in data && typeof data.returnTo === 'string') return { ok: true, returnTo: data.returnTo };
+  if (data.ok === true && 'returnTo' in data && typeof data.returnTo === 'string') {
+    if (!('secondStep' in data)) return { ok: true, returnTo: data.returnTo };
+    const parsed = ssoSecondStepSchema.safeParse({ secondStep: data.secondStep, returnTo: data.returnTo });
+    return parsed.success ? { ok: true, returnTo: parsed.data.returnTo, secondStep: parsed.data.secondStep } : null;
+  }
   if (data.ok === false && 'code' in data && typeof data.code === 'string') return { ok: false, code: data.code };
   return null;
 }

@@ -244,6 +244,9 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
   const [buttonLabel, setButtonLabel] = useState(provider?.buttonLabel ?? '');
   const [isDefault, setIsDefault] = useState(provider?.isDefault ?? false);
   const [autoLink, setAutoLink] = useState(provider?.autoLinkVerifiedEmail ?? false);
+  const [mfaAmr, setMfaAmr] = useState((provider?.mfaAssurance.amr ?? []).join(' '));
+  const [mfaAcr, setMfaAcr] = useState((provider?.mfaAssurance.acr ?? []).join(' '));
+  const [mfaAuthnContext, setMfaAuthnContext] = useState((provider?.mfaAssurance.authnContextClassRefs ?? []).join(' '));
 
   const save = useMutation({
     mutationFn: async () => {
@@ -256,6 +259,7 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
         buttonLabel: buttonLabel.trim() === '' ? null : buttonLabel.trim(),
         isDefault,
         autoLinkVerifiedEmail: autoLink,
+        mfaAssurance: { amr: splitList(mfaAmr), acr: splitList(mfaAcr), authnContextClassRefs: splitList(mfaAuthnContext) },
       };
       if (provider === null) return createIdentityProvider({ ...fields, clientSecret });
       return updateIdentityProvider(provider.id, { ...fields, ...(clientSecret === '' ? {} : { clientSecret }) });
@@ -321,6 +325,16 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
         />
         <Checkbox name="isDefault" label={intl.formatMessage({ id: 'idp.field.isDefault' })} description={intl.formatMessage({ id: 'idp.field.isDefaultHint' })} isSelected={isDefault} onChange={setIsDefault} />
         <Checkbox name="autoLink" label={intl.formatMessage({ id: 'idp.field.autoLink' })} description={intl.formatMessage({ id: 'idp.field.autoLinkHint' })} isSelected={autoLink} onChange={setAutoLink} />
+        <TextField label={intl.formatMessage({ id: 'idp.field.mfaAmr' })} description={intl.formatMessage({ id: 'idp.field.mfaAmrHint' })} name="mfaAmr" isIdentifier value={mfaAmr} onChange={setMfaAmr} />
+        <TextField label={intl.formatMessage({ id: 'idp.field.mfaAcr' })} description={intl.formatMessage({ id: 'idp.field.mfaAcrHint' })} name="mfaAcr" isIdentifier value={mfaAcr} onChange={setMfaAcr} />
+        <TextField
+          label={intl.formatMessage({ id: 'idp.field.mfaAuthnContext' })}
+          description={intl.formatMessage({ id: 'idp.field.mfaAuthnContextHint' })}
+          name="mfaAuthnContext"
+          isIdentifier
+          value={mfaAuthnContext}
+          onChange={setMfaAuthnContext}
+        />
         <div className="form-actions">
           <Button type="submit" className="button button-primary">
             {intl.formatMessage({ id: 'app.save' })}

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { readSecondStepFragment, type SsoSecondStep } from '@lanyard/contracts/sso';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
-import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { messageForCode, messageForError } from '../../api/client.ts';
 import { fetchMe, login, meQueryKey } from '../../api/session.ts';
 import { readLoginState } from '../../app/navigation-state.ts';
@@ -17,6 +18,11 @@ import { SsoLogin } from './sso-login.tsx';
 /** The codes a full-page single sign-on brings back as `/login?error=` (anything else is ignored). */
 const ssoErrorCodes = new Set(['SSO_FAILED', 'SSO_NOT_AVAILABLE', 'PRESENCE_REASON_LIST_REQUIRED']);
 
+
+/** The second step a single sign-on asks, as the password step's. */
+function secondStepOf(step: SsoSecondStep): SecondStepRequest {
+  return step.kind === 'enrol' ? { kind: 'enrol', challenge: step.challenge, allowedPeriods: step.allowedPeriods } : { kind: 'code', challenge: step.challenge };
+}
 
 /** Sign-in with username and password (seed 002: "Enter your Username. Enter your Password. Click Submit."). */
 export function LoginPage() {
@@ -35,7 +41,16 @@ export function LoginPage() {
   const returnedError = searchParams.get('error');
   const [problem, setProblem] = useState<string | null>(returnedError !== null && ssoErrorCodes.has(returnedError) ? messageForCode(intl, returnedError) : null);
   const [ssoShown, setSsoShown] = useState(false);
-  const [secondStep, setSecondStep] = useState<SecondStepRequest | null>(null);
+  // A full-page single sign-on that needs the second step comes back with it in the fragment (never sent to a server).
+  const [secondStep, setSecondStep] = useState<SecondStepRequest | null>(() => {
+    const returned = readSecondStepFragment(location.hash);
+    return returned === null ? null : secondStepOf(returned.step);
+  });
+  const navigate = useNavigate();
+  useEffect(() => {
+    // The challenge leaves the address bar (and the history entry) as soon as it is read.
+    if (readSecondStepFragment(location.hash) !== null) void navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: location.state as unknown });
+  }, [location.hash, location.pathname, location.search, location.state, navigate]);
 
   async function enter() {
     // Loading the signed-in person sends this page on (see the redirect below).
@@ -85,6 +100,10 @@ export function LoginPage() {
         <SsoLogin
           initialUsername={username}
           onSignedIn={() => void enter()}
+          onSecondStep={(step) => {
+            setSsoShown(false);
+            setSecondStep(secondStepOf(step));
+          }}
           onBack={(ssoUsername) => {
             setUsername(ssoUsername);
             setSsoShown(false);

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { messageForCode, messageForError } from '../../api/client.ts';
+import type { SsoSecondStep } from '@lanyard/contracts/sso';
 import { readSsoMessage, startSso } from '../../api/sso.ts';
 import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
@@ -14,15 +15,17 @@ const popupFeatures = 'popup,width=520,height=680';
  * address. Click Login. A window to your identity provider opens … When validation is complete, the window
  * closes."). The pop-up is opened on the press itself (so the browser lets it open), then sent to the
  * provider; the callback page posts `{type:"lanyard:sso", ok, …}` to this origin and closes. Where the
- * browser blocks pop-ups, the same flow runs as a full-page redirect.
+ * browser blocks pop-ups, the same flow runs as a full-page redirect. Where the tenant requires MFA and the provider asserted
+ * none, the message carries the sign-in's second step instead (`onSecondStep`); after a full-page redirect the login page reads
+ * it from the URL fragment.
  */
-export function SsoLogin(props: { initialUsername: string; onSignedIn: () => void; onBack: (username: string) => void }) {
+export function SsoLogin(props: { initialUsername: string; onSignedIn: () => void; onSecondStep: (step: SsoSecondStep) => void; onBack: (username: string) => void }) {
   const intl = useIntl();
   const [username, setUsername] = useState(props.initialUsername);
   const [problem, setProblem] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(false);
   const popup = useRef<Window | null>(null);
-  const { onSignedIn } = props;
+  const { onSignedIn, onSecondStep } = props;
 
   useEffect(() => {
     function onMessage(event: MessageEvent) {
@@ -31,8 +34,9 @@ export function SsoLogin(props: { initialUsername: string; onSignedIn: () => voi
       if (popup.current !== null && event.source !== popup.current) return;
       popup.current = null;
       setWaiting(false);
-      if (message.ok) onSignedIn();
-      else setProblem(messageForCode(intl, message.code));
+      if (!message.ok) setProblem(messageForCode(intl, message.code));
+      else if (message.secondStep !== undefined) onSecondStep(message.secondStep);
+      else onSignedIn();
     }
     window.addEventListener('message', onMessage);
     // A pop-up the person closed without finishing: stop waiting (no error; they may try again).
@@ -46,7 +50,7 @@ export function SsoLogin(props: { initialUsername: string; onSignedIn: () => voi
       window.removeEventListener('message', onMessage);
       window.clearInterval(watch);
     };
-  }, [intl, onSignedIn]);
+  }, [intl, onSignedIn, onSecondStep]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
