@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
-import { createGuards, sessionCookieSettings } from './http/authentication.ts';
+import { createGuards, runGuardsFirst, sessionCookieSettings } from './http/authentication.ts';
 import { registerConsole } from './http/console.ts';
 import { createCsrfCheck } from './http/csrf.ts';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/error-handler.ts';
@@ -74,6 +74,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
       return withinRequestScope(() => handler.call(this, request, reply));
     };
   });
+  // Authentication and permissions before the body is read or validated (see runGuardsFirst). Before any route.
+  app.addHook('onRoute', runGuardsFirst);
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);
