@@ -11,7 +11,7 @@ import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from
 import type { App } from './http/fastify-types.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { trackInFlightHandlers } from './http/in-flight.ts';
-import { edgeValidatorCompiler, refuseForeignCharsets } from './http/input-edge.ts';
+import { edgeValidatorCompiler, refuseForeignCharsets, registerStrictJsonParser } from './http/input-edge.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createAdmissionGate } from './http/admission.ts';
 import { registerMetrics } from './http/metrics.ts';
@@ -65,6 +65,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.setValidatorCompiler(edgeValidatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   app.removeContentTypeParser('text/plain');
+  registerStrictJsonParser(app);
   app.decorateRequest('principal', undefined);
   registerErrorHandling(app);
   // Every route handler runs in a scope of its own (see storage/database-faults.ts). Must be registered before any route.
