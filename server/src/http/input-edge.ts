@@ -112,6 +112,6 @@ export function registerStrictJsonParser(app: App): void {
       done(new AppError('MALFORMED_JSON', { details: { reason: 'not-utf-8' } }), undefined);
       return;
     }
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
 }
