@@ -101,7 +101,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerRegionGuard(app, { regions: deps.regions, peerQuestions });
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);
-  registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) });
+  registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) }, { token: config.metricsToken });
   registerHealthRoutes(app, deps);
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });

@@ -53,6 +53,10 @@ const envSchema = z
     LANYARD_IMPORT_ROWS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
     LANYARD_DOWNLOADS_DIR: z.string().min(1).optional(),
     LANYARD_DOWNLOADS_MAX_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(2 * 1024 * 1024 * 1024),
+    LANYARD_METRICS_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9._~+/=-]{32,256}$/, '32 to 256 characters of A–Z, a–z, 0–9 and . _ ~ + / = - (openssl rand -hex 32)')
+      .optional(),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -100,6 +104,8 @@ export interface Config {
   downloadsDir: string;
   /** The largest file an administrator may upload to Support and Downloads. */
   downloadsMaxBytes: number;
+  /** When set, /metrics answers only `Authorization: Bearer <this token>` (LANYARD_METRICS_TOKEN); open to anyone otherwise. */
+  metricsToken: string | undefined;
   version: string;
 }
 
@@ -168,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     importRowsPerSecond: values.LANYARD_IMPORT_ROWS_PER_SECOND,
     downloadsDir: path.resolve(values.LANYARD_DOWNLOADS_DIR ?? path.join(values.LANYARD_DATA_DIR, 'downloads')),
     downloadsMaxBytes: values.LANYARD_DOWNLOADS_MAX_BYTES,
+    metricsToken: values.LANYARD_METRICS_TOKEN,
     version,
   });
 }

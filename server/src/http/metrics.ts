@@ -1,4 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppError } from '../errors/app-error.ts';
+import { bearerScheme } from './authentication.ts';
 import type { App } from './fastify-types.ts';
 
 /** Prometheus metrics at /metrics: process defaults, request counts and latencies by route, email outcomes. */
@@ -19,7 +23,25 @@ export interface MailStats {
   failed: number;
 }
 
-export function registerMetrics(app: App, sources: { mailStats: () => MailStats; hashing: () => HashingStats }): Registry {
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * With LANYARD_METRICS_TOKEN set, /metrics answers only `Authorization: Bearer <token>`; anything else is
+ * 401 AUTH_REQUIRED. The comparison is of SHA-256 digests in constant time, so neither the token's length
+ * nor its content leaks through timing.
+ */
+export function metricsTokenCheck(token: string): (request: FastifyRequest) => Promise<void> {
+  const expected = digest(token);
+  return async (request) => {
+    const authorization = request.headers.authorization ?? '';
+    const presented = bearerScheme.test(authorization) ? authorization.slice(7).trim() : '';
+    if (!timingSafeEqual(digest(presented), expected)) {
+      throw new AppError('AUTH_REQUIRED', { headers: { 'www-authenticate': 'Bearer realm="metrics"' } });
+    }
+  };
+}
+
+export function registerMetrics(app: App, sources: { mailStats: () => MailStats; hashing: () => HashingStats }, options: { token?: string | undefined } = {}): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_' });
   const duration = new Histogram({
@@ -89,7 +111,8 @@ export function registerMetrics(app: App, sources: { mailStats: () => MailStats;
     entry.errors?.inc();
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const onRequest = options.token === undefined ? [] : [metricsTokenCheck(options.token)];
+  app.get('/metrics', { schema: { hide: true }, onRequest }, async (_request, reply) => {
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
   return registry;
