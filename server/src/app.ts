@@ -3,6 +3,7 @@ import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
 import type { Deps } from './deps.ts';
 import { createGuards, runGuardsFirst, sessionCookieSettings } from './http/authentication.ts';
 import { registerConsole } from './http/console.ts';
@@ -43,6 +44,8 @@ import { registerDownloadRoutes } from './downloads/downloads-routes.ts';
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
   consoleDir?: string;
+  /** The registry the metrics are kept in, for the listener of LANYARD_METRICS_PORT (main.ts); a new one otherwise. */
+  metricsRegistry?: Registry;
 }
 
 /** Builds the HTTP application without listening, so tests drive it with inject(). */
@@ -101,7 +104,11 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerRegionGuard(app, { regions: deps.regions, peerQuestions });
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);
-  registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) }, { token: config.metricsToken });
+  registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) }, {
+    token: config.metricsToken,
+    registry: options.metricsRegistry,
+    separate: config.metricsPort !== undefined,
+  });
   registerHealthRoutes(app, deps);
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });

@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { createMetricsServer, newMetricsRegistry } from './metrics.ts';
 
 /** @see issue 21, item 12: /metrics answered anyone. With LANYARD_METRICS_TOKEN it answers only that bearer token. */
 const token = 'm3tr1cs-t0ken-for-the-scraper-0123456789abcdef';
@@ -50,5 +53,39 @@ describe('/metrics', () => {
 
   it('the token guards only /metrics: health checks stay open', async () => {
     expect((await guarded.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('LANYARD_METRICS_PORT: a listener of its own', () => {
+  it('the API port no longer serves /metrics; the metrics listener does, behind the token', async () => {
+    const separate = await createTestApp({ LANYARD_METRICS_PORT: '9464', LANYARD_METRICS_TOKEN: token });
+    const registry = newMetricsRegistry();
+    // The app as main.ts builds it, with the registry the metrics listener serves.
+    const app = await buildApp(separate.deps, { metricsRegistry: registry });
+    const server = createMetricsServer(registry, { token: separate.config.metricsToken });
+    try {
+      const onApi = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+      expect(onApi.statusCode).toBe(404);
+      expect(onApi.json().error.code).toBe('ROUTE_NOT_FOUND');
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(scraped.status).toBe(200);
+      const body = await scraped.text();
+      // The API's requests are counted in the registry the listener serves.
+      expect(body).toMatch(/lanyard_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+      const refused = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong' } });
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTH_REQUIRED');
+      const elsewhere = await fetch(`${base}/api/v1/me`);
+      expect(elsewhere.status).toBe(404);
+      expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe('ROUTE_NOT_FOUND');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await separate.close();
+    }
   });
 });
