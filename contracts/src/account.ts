@@ -105,7 +105,10 @@ export const accessibilityFeedbackBodySchema = z
     message: feedbackText,
     page: singleLine(500).optional(),
     contactEmail: emailSchema.optional(),
-    /** Signed out: the tenant the feedback is for (the console sends the one last signed in to); ignored when signed in. */
+    /**
+     * Signed out: the tenant the feedback is for (the console sends the tenant of the pages the person came
+     * from, else the one last signed in to); absent, the deployment's first tenant. Ignored when signed in.
+     */
     tenantId: idSchema.optional(),
   })
   .strict();

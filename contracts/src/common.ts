@@ -23,12 +23,22 @@ export function holdsNulOrLoneSurrogate(value: string): boolean {
 
 export const refusedCharacterMessage = 'Must not contain control characters or unpaired surrogates';
 
-/** Any single-line API string: at most `maxLength` UTF-16 units, no control characters, well-formed. */
+/**
+ * Any single-line API string: at most `maxLength` UTF-16 units, no control characters, well-formed, and
+ * none of the characters that make text read differently from what it is (displayTextProblem: bidirectional
+ * controls, zero-width and other invisible formatting characters). Names, file names, versions, platforms,
+ * labels, usernames, codes, URLs and tokens alike: no single-line field has a use for them, so they are
+ * refused here, once, rather than field by field.
+ */
 export function singleLine(maxLength: number) {
   return z
     .string()
     .max(maxLength)
-    .refine((value) => refusedCharacter(value) === undefined, { message: refusedCharacterMessage });
+    .superRefine((value, context) => {
+      if (refusedCharacter(value) !== undefined) return context.addIssue({ code: 'custom', message: refusedCharacterMessage });
+      const problem = displayTextProblem(value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    });
 }
 
 // --- Display text: names people read in the console, emails and audit trails. ---
@@ -84,18 +94,14 @@ export function displayTextProblem(value: string): string | undefined {
 }
 
 /**
- * A name people read (person, team, role, tenant names; access-key descriptions): single-line, trimmed,
- * NFC-normalised (so the same name is stored the same way whatever keyboard typed it), and free of
- * bidirectional controls and invisible formatting characters.
+ * A name people read (person, team, role, tenant names; access-key descriptions): single-line (so free of
+ * bidirectional controls and invisible formatting characters), trimmed and NFC-normalised (so the same name
+ * is stored the same way whatever keyboard typed it).
  */
 export function displayText(maxLength: number) {
   return singleLine(maxLength)
     .trim()
-    .transform((value) => value.normalize('NFC'))
-    .superRefine((value, context) => {
-      const problem = displayTextProblem(value);
-      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-    });
+    .transform((value) => value.normalize('NFC'));
 }
 
 const utf8 = new TextEncoder();

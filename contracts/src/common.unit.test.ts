@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessKeyDescriptionSchema, accessKeyTokenBodySchema, loginBodySchema } from './api.ts';
-import { displayTextProblem, passwordInput, personNameSchema, refusedCharacter, singleLine, teamNameSchema } from './common.ts';
+import { downloadCreateSchema } from './account.ts';
+import { displayTextProblem, passwordInput, personNameSchema, refusedCharacter, singleLine, teamNameSchema, usernameInput } from './common.ts';
 
 const accepts = (schema: { safeParse: (value: unknown) => { success: boolean } }, value: unknown) => schema.safeParse(value).success;
 
@@ -28,6 +29,38 @@ describe('the edge rule for every string', () => {
       expect(accepts(singleLine(100), value)).toBe(true);
     },
   );
+
+  /** @see issue 21, item 8: file names, versions and platforms of downloads took U+202E and zero-width characters. */
+  it.each([
+    ['U+202E (right-to-left override)', 'setup\u202egpj.exe'],
+    ['U+202A (left-to-right embedding)', 'a\u202ab'],
+    ['U+2066 (left-to-right isolate)', 'a\u2066b'],
+    ['U+2069 (pop directional isolate)', 'a\u2069b'],
+    ['U+200E (left-to-right mark)', 'a\u200eb'],
+    ['U+200F (right-to-left mark)', 'a\u200fb'],
+    ['U+061C (Arabic letter mark)', 'a\u061cb'],
+    ['U+200B (zero-width space)', 'ad\u200bmin'],
+    ['U+200C (zero-width non-joiner) between Latin letters', 'a\u200cb'],
+    ['U+200D (zero-width joiner) between Latin letters', 'a\u200db'],
+    ['U+2060 (word joiner)', 'a\u2060b'],
+    ['U+FEFF (byte order mark)', '\ufeff1.0'],
+    ['U+00AD (soft hyphen, Cf)', 'win\u00addows'],
+    ['U+2064 (invisible plus, Cf)', 'a\u2064b'],
+    ['U+FFF9 (interlinear annotation anchor, Cf)', 'a\ufff9b'],
+  ])('refuses %s in every single-line string', (_name, value) => {
+    expect(accepts(singleLine(100), value)).toBe(false);
+    expect(accepts(downloadCreateSchema, { name: value, version: '1.0', platform: 'Windows' })).toBe(false);
+    expect(accepts(downloadCreateSchema, { name: 'Softphone', version: value, platform: 'Windows' })).toBe(false);
+    expect(accepts(downloadCreateSchema, { name: 'Softphone', version: '1.0', platform: value })).toBe(false);
+    expect(accepts(downloadCreateSchema, { name: 'Softphone', version: '1.0', platform: 'Windows', fileName: `${value}.exe` })).toBe(false);
+    expect(accepts(usernameInput, value)).toBe(false);
+  });
+
+  it('keeps the joiners scripts and emoji need', () => {
+    expect(accepts(singleLine(100), 'کار\u200cگاه')).toBe(true);
+    expect(accepts(singleLine(100), '👩\u200d💻')).toBe(true);
+    expect(accepts(downloadCreateSchema, { name: 'Softphone', version: '1.0', platform: 'Windows', fileName: 'softphone-1.0.exe' })).toBe(true);
+  });
 
   it('bounds the length', () => {
     expect(accepts(singleLine(5), 'abcde')).toBe(true);

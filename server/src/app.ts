@@ -3,15 +3,16 @@ import { registerAccessKeyRoutes } from './access-keys/access-keys-routes.ts';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type RouteHandlerMethod } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
 import type { Deps } from './deps.ts';
-import { createGuards, sessionCookieSettings } from './http/authentication.ts';
+import { createGuards, runGuardsFirst, sessionCookieSettings } from './http/authentication.ts';
 import { registerConsole } from './http/console.ts';
 import { createCsrfCheck } from './http/csrf.ts';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/error-handler.ts';
 import type { App } from './http/fastify-types.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { trackInFlightHandlers } from './http/in-flight.ts';
-import { edgeValidatorCompiler, refuseForeignCharsets } from './http/input-edge.ts';
+import { edgeValidatorCompiler, refuseForeignCharsets, registerStrictJsonParser } from './http/input-edge.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createAdmissionGate } from './http/admission.ts';
 import { registerMetrics } from './http/metrics.ts';
@@ -43,6 +44,8 @@ import { registerDownloadRoutes } from './downloads/downloads-routes.ts';
 export interface BuildOptions {
   /** Directory of the built console; tests that do not need it pass undefined to skip static serving. */
   consoleDir?: string;
+  /** The registry the metrics are kept in, for the listener of LANYARD_METRICS_PORT (main.ts); a new one otherwise. */
+  metricsRegistry?: Registry;
 }
 
 /** Builds the HTTP application without listening, so tests drive it with inject(). */
@@ -65,6 +68,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   app.setValidatorCompiler(edgeValidatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   app.removeContentTypeParser('text/plain');
+  registerStrictJsonParser(app);
   app.decorateRequest('principal', undefined);
   registerErrorHandling(app);
   // Every route handler runs in a scope of its own (see storage/database-faults.ts). Must be registered before any route.
@@ -74,6 +78,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
       return withinRequestScope(() => handler.call(this, request, reply));
     };
   });
+  // Authentication and permissions before the body is read or validated (see runGuardsFirst). Before any route.
+  app.addHook('onRoute', runGuardsFirst);
 
   await app.register(fastifyCookie);
   const cookie = sessionCookieSettings(config.secureCookies);
@@ -98,7 +104,11 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerRegionGuard(app, { regions: deps.regions, peerQuestions });
   // One gate for every route that spends argon2 work: excess is shed before any of it is done.
   const hashing = createAdmissionGate(deps.hashingCapacity);
-  registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) });
+  registerMetrics(app, { mailStats: () => deps.mail.stats(), hashing: () => ({ admitted: hashing.inFlight(), ...deps.hasherStats() }) }, {
+    token: config.metricsToken,
+    registry: options.metricsRegistry,
+    separate: config.metricsPort !== undefined,
+  });
   registerHealthRoutes(app, deps);
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });

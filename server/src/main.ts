@@ -6,6 +6,7 @@ import { createControlServer, prepareControlSocket } from './cli/control-channel
 import type { Config } from './config/config.ts';
 import { createDeps } from './deps.ts';
 import { consoleDir } from './http/console.ts';
+import { createMetricsServer, newMetricsRegistry } from './http/metrics.ts';
 import { lockDataDir, type DataDirLock } from './storage/data-dir-lock.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 
@@ -31,6 +32,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   const lock: DataDirLock | undefined = config.databaseUrl === undefined ? await lockDataDir(config.dataDir, 'server') : undefined;
   if (lock !== undefined) process.once('exit', () => lock.release());
   let control: net.Server | undefined;
+  let metrics: net.Server | undefined;
   try {
     const deps = await createDeps(config, { deferWarmUp: true });
     const applied = await migrateToLatest(deps.db);
@@ -40,7 +42,8 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     // Resumes every CSV import a stopped instance left unfinished (rows already invited are not invited again).
     deps.userImports.start();
     await bootstrapIfEmpty({ ...deps, admin: config.bootstrapAdmin });
-    const app = await buildApp(deps, { consoleDir });
+    const metricsRegistry = newMetricsRegistry();
+    const app = await buildApp(deps, { consoleDir, metricsRegistry });
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -52,7 +55,8 @@ export async function serve(config: Readonly<Config>): Promise<void> {
       }, 15_000);
       forced.unref();
       const controlClosed = new Promise<void>((resolve) => (control === undefined ? resolve() : control.close(() => resolve())));
-      Promise.all([app.close(), controlClosed])
+      const metricsClosed = new Promise<void>((resolve) => (metrics === undefined ? resolve() : metrics.close(() => resolve())));
+      Promise.all([app.close(), controlClosed, metricsClosed])
         .then(() => deps.close())
         .then(() => {
           lock?.release();
@@ -79,6 +83,18 @@ export async function serve(config: Readonly<Config>): Promise<void> {
         await lock.announceSocket(socket);
       }
     }
+    if (config.metricsPort !== undefined && !stopping) {
+      // LANYARD_METRICS_PORT: /metrics on a listener of its own (and not on the API's port).
+      const server = createMetricsServer(metricsRegistry, { token: config.metricsToken });
+      metrics = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.metricsPort, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    }
     await app.listen({ host: config.host, port: config.port });
     deps.warmUp();
     deps.logger.info(
@@ -87,6 +103,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
         region: config.region,
         storage: config.databaseUrl === undefined ? 'pglite' : 'postgres',
         mail: deps.mail.describeTransport(),
+        ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
         startupMs: Math.round(performance.now() - started),
       },
       `Lanyard ${config.version} is serving the console at ${config.publicUrl.href}`,
@@ -94,6 +111,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
 
   } catch (error) {
     control?.close();
+    metrics?.close();
     lock?.release();
     throw error;
   }

@@ -16,13 +16,16 @@ export async function insertFeedback(db: Executor, record: Omit<AccessibilityFee
     .execute();
 }
 
-/** One page of the tenant's feedback, newest first, after the cursor (an id) when given. */
-export async function listFeedback(db: Executor, tenantId: string, limit: number, cursor: string | undefined): Promise<AccessibilityFeedbackRecord[]> {
+/**
+ * One page of the tenant's feedback, newest first, after the cursor (an id) when given; with `unassigned`,
+ * the feedback stored for no tenant too (sent signed out before every feedback had a tenant).
+ */
+export async function listFeedback(db: Executor, tenantId: string, limit: number, cursor: string | undefined, unassigned = false): Promise<AccessibilityFeedbackRecord[]> {
   let query = db
     .selectFrom('accessibility_feedback as f')
     .leftJoin('users as u', 'u.id', 'f.user_id')
     .select(['f.id', 'f.tenant_id', 'f.user_id', 'u.username', 'f.message', 'f.page', 'f.contact_email', 'f.created_at'])
-    .where('f.tenant_id', '=', tenantId)
+    .where((eb) => (unassigned ? eb.or([eb('f.tenant_id', '=', tenantId), eb('f.tenant_id', 'is', null)]) : eb('f.tenant_id', '=', tenantId)))
     .orderBy('f.id', 'desc')
     .limit(limit);
   if (cursor !== undefined) query = query.where('f.id', '<', cursor);

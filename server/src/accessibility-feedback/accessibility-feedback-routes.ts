@@ -36,7 +36,8 @@ export function registerAccessibilityFeedbackRoutes(
         summary: 'Send feedback about the accessibility of the console, signed in or not',
         description: [
           `At most ${feedbackRateLimit.limit} per ${feedbackRateLimit.windowMs / 60_000} minutes from one network. Signed in, the feedback is for the`,
-          'sender\'s tenant; signed out, for the tenant named by `tenantId` (TENANT_NOT_FOUND if unknown), or for none.',
+          'sender\'s tenant; signed out, for the tenant named by `tenantId` (TENANT_NOT_FOUND if unknown), else for the deployment\'s',
+          'first tenant (the earliest created: its operator), whose administrators read it in Administration › Accessibility feedback.',
         ].join(' '),
         body: accessibilityFeedbackBodySchema,
         response: { 201: accessibilityFeedbackSchema, ...errorResponses, 404: errorBodySchema.describe('TENANT_NOT_FOUND'), ...rateLimitedResponse },

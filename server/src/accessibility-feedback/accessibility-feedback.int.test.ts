@@ -37,12 +37,32 @@ describe('accessibility feedback', () => {
     const response = await send(undefined, { message: 'Contrast of the sign-in button is too low.', tenantId: adminB.tenant.id });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({ tenantId: adminB.tenant.id, userId: null, contactEmail: null });
-    const anonymous = await send(undefined, { message: 'No tenant named.' });
-    expect(anonymous.statusCode).toBe(201);
-    expect(anonymous.json().tenantId).toBeNull();
     const unknown = await send(undefined, { message: 'x', tenantId: '00000000-0000-7000-8000-000000000000' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('TENANT_NOT_FOUND');
+  });
+
+  /** @see issue 21, item 9: sent signed out without a tenant, it was stored for no tenant, so no administrator could ever read it. */
+  it('signed out without a tenant: stored for the deployment\'s first tenant, whose administrators read it; never for none', async () => {
+    const first = await t.deps.db.selectFrom('tenants').select('id').orderBy('created_at').orderBy('id').executeTakeFirstOrThrow();
+    expect(first.id).toBe(adminA.tenant.id);
+    const response = await send(undefined, { message: 'No tenant named.' });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ tenantId: adminA.tenant.id, userId: null });
+    const stored = await t.deps.db.selectFrom('accessibility_feedback').select('tenant_id').where('id', '=', response.json().id).executeTakeFirstOrThrow();
+    expect(stored.tenant_id).toBe(adminA.tenant.id);
+    expect((await list(adminA)).json().items.map((item: { message: string }) => item.message)).toContain('No tenant named.');
+    expect((await list(adminB)).json().items.map((item: { message: string }) => item.message)).not.toContain('No tenant named.');
+    const unassigned = await t.deps.db.selectFrom('accessibility_feedback').select('id').where('tenant_id', 'is', null).execute();
+    expect(unassigned).toEqual([]);
+  });
+
+  it('feedback an older version stored for no tenant is read by the first tenant\'s administrators only', async () => {
+    const id = '018f0000-0000-7000-8000-000000000001';
+    await t.deps.db.insertInto('accessibility_feedback').values({ id, tenant_id: null, user_id: null, message: 'Stored for nobody.', page: null, contact_email: null, created_at: new Date() }).execute();
+    expect((await list(adminA, '?limit=200')).json().items.map((item: { id: string }) => item.id)).toContain(id);
+    expect((await list(adminB, '?limit=200')).json().items.map((item: { id: string }) => item.id)).not.toContain(id);
+    await t.deps.db.deleteFrom('accessibility_feedback').where('id', '=', id).execute();
   });
 
   it('another tenant\'s administrator never reads it; a member without audit.view cannot list', async () => {
@@ -51,7 +71,6 @@ describe('accessibility feedback', () => {
     expect(a).toContain('The date picker cannot be used with a keyboard.\nSteps: …');
     expect(a).not.toContain('Contrast of the sign-in button is too low.');
     expect(b).toEqual(['Contrast of the sign-in button is too low.']);
-    expect(a).not.toContain('No tenant named.');
     const denied = await list(agentA);
     expect(denied.statusCode).toBe(403);
     expect(denied.json().error.code).toBe('PERMISSION_DENIED');

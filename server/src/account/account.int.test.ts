@@ -208,8 +208,10 @@ describe('preferences', () => {
   });
 
   it('refuses a text size outside the list and a missing field with 400', async () => {
-    expect((await inject(agent, 'PUT', '/api/v1/me/preferences', { toastDurationSeconds: 3, reducedMotion: false, highContrast: false, textSize: 'huge' })).statusCode).toBe(400);
-    expect((await inject(agent, 'PUT', '/api/v1/me/preferences', { toastDurationSeconds: 3 })).statusCode).toBe(400);
+    // A fresh sign-in: the agent's session ended when the clock moved a day above, and authentication comes before validation.
+    const user = await signedInUser(t, { tenant: admin.tenant, username: `prefs${++count}`, role: 'Agent' });
+    expect((await inject(user, 'PUT', '/api/v1/me/preferences', { toastDurationSeconds: 3, reducedMotion: false, highContrast: false, textSize: 'huge' })).statusCode).toBe(400);
+    expect((await inject(user, 'PUT', '/api/v1/me/preferences', { toastDurationSeconds: 3 })).statusCode).toBe(400);
   });
 
   it('belong to the person, not to a tenant or a browser: another user sees their own', async () => {

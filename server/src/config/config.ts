@@ -54,6 +54,11 @@ const envSchema = z
     LANYARD_DOWNLOADS_DIR: z.string().min(1).optional(),
     LANYARD_DOWNLOADS_MAX_BYTES: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(2 * 1024 * 1024 * 1024),
     LANYARD_SSO_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
+    LANYARD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    LANYARD_METRICS_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9._~+/=-]{32,256}$/, '32 to 256 characters of A–Z, a–z, 0–9 and . _ ~ + / = - (openssl rand -hex 32)')
+      .optional(),
   });
 
 /** Rules across variables, checked on the raw values so they are reported alongside every other problem. */
@@ -61,6 +66,9 @@ function crossVariableProblems(env: Record<string, string | undefined>): string[
   const problems: string[] = [];
   if (env.LANYARD_DATABASE_URL !== undefined && env.LANYARD_MASTER_KEY === undefined) {
     problems.push('LANYARD_MASTER_KEY: required with LANYARD_DATABASE_URL, so every instance shares it (openssl rand -base64 32)');
+  }
+  if (env.LANYARD_METRICS_PORT !== undefined && Number(env.LANYARD_METRICS_PORT) === Number(env.LANYARD_PORT ?? 8080)) {
+    problems.push('LANYARD_METRICS_PORT: must differ from LANYARD_PORT (metrics get a listener of their own)');
   }
   return problems;
 }
@@ -107,6 +115,10 @@ export interface Config {
    * addresses are never reached, whatever this says.
    */
   ssoAllowPrivateNetworks: boolean;
+  /** When set, /metrics is served on this port only (a listener of its own, on LANYARD_HOST), not beside the API. */
+  metricsPort: number | undefined;
+  /** When set, /metrics answers only `Authorization: Bearer <this token>` (LANYARD_METRICS_TOKEN); open to anyone otherwise. */
+  metricsToken: string | undefined;
   version: string;
 }
 
@@ -178,6 +190,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The embedded mode runs on one machine, often beside a provider under test; a production deployment
     // (PostgreSQL) reaches its providers over the internet unless the operator says otherwise.
     ssoAllowPrivateNetworks: values.LANYARD_SSO_ALLOW_PRIVATE_NETWORKS ?? values.LANYARD_DATABASE_URL === undefined,
+    metricsPort: values.LANYARD_METRICS_PORT,
+    metricsToken: values.LANYARD_METRICS_TOKEN,
     version,
   });
 }

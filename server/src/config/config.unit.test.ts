@@ -35,6 +35,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a metrics token of 32 to 256 token characters, and refuses a short one or one with spaces', () => {
+    const token = 'a'.repeat(64);
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ LANYARD_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    for (const refused of ['short', 'a'.repeat(31), `${'a'.repeat(40)} b`, 'a'.repeat(257)]) {
+      expect(() => loadConfig({ LANYARD_METRICS_TOKEN: refused })).toThrow(ConfigError);
+    }
+  });
+
+  it('takes a metrics port other than the API port', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ LANYARD_METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(() => loadConfig({ LANYARD_METRICS_PORT: '8080' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LANYARD_PORT: '9000', LANYARD_METRICS_PORT: '9000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LANYARD_METRICS_PORT: '70000' })).toThrow(ConfigError);
+  });
+
   it('accepts a 32-byte master key and refuses any other length', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     expect(loadConfig({ LANYARD_MASTER_KEY: key }).masterKey?.length).toBe(32);

@@ -100,6 +100,29 @@ describe('downloads catalogue', () => {
     expect((await inject(admin, 'GET', '/api/v1/downloads')).json().items.length).toBe(before);
   });
 
+  /** @see issue 21, item 8: `setup\u202egpj.exe` was stored and served as such (it reads "setupexe.jpg"). */
+  it.each([
+    ['fileName', 'setup\u202egpj.exe'],
+    ['fileName', 'set\u200bup.exe'],
+    ['version', '1.0\u2066'],
+    ['version', '\ufeff2.0'],
+    ['platform', 'Win\u200ddows'],
+    ['platform', 'Linux\u200f'],
+    ['name', 'Soft\u2060phone'],
+  ])('refuses %s %j (bidi or invisible characters): 400 VALIDATION_FAILED naming the field, nothing stored', async (field, value) => {
+    const entry = await create();
+    const before = (await inject(admin, 'GET', '/api/v1/downloads')).json();
+    const created = await inject(admin, 'POST', '/api/v1/admin/downloads', { name: 'Evil', version: '1', platform: 'Linux', [field]: value });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().error.code).toBe('VALIDATION_FAILED');
+    expect(created.json().error.details.fields.map((issue: { path: string }) => issue.path)).toEqual([`body.${field}`]);
+    const edited = await inject(admin, 'PATCH', `/api/v1/admin/downloads/${entry.id}`, { [field]: value });
+    expect(edited.statusCode).toBe(400);
+    expect(edited.json().error.code).toBe('VALIDATION_FAILED');
+    expect(edited.json().error.details.fields.map((issue: { path: string }) => issue.path)).toEqual([`body.${field}`]);
+    expect((await inject(admin, 'GET', '/api/v1/downloads')).json()).toEqual(before);
+  });
+
   it('refuses a traversal in the path and non-UUID ids with 400', async () => {
     for (const url of ['/api/v1/downloads/..%2F..%2Fetc%2Fpasswd/file', '/api/v1/downloads/../../etc/passwd/file', '/api/v1/admin/downloads/not-an-id']) {
       const response = await inject(admin, url.includes('admin') ? 'PATCH' : 'GET', url, url.includes('admin') ? { name: 'x' } : undefined);

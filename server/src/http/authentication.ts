@@ -1,5 +1,5 @@
 import type { Permission } from '@lanyard/contracts/permissions';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../errors/app-error.ts';
 import type { Principal } from '../kernel/principal.ts';
 
@@ -62,8 +62,50 @@ export interface Authenticator {
   bearer(token: string): Promise<Principal>;
 }
 
+/** Every guard `createGuards` makes, so `runGuardsFirst` can find them among a route's hooks. */
+const guardFunctions = new WeakSet<Guard>();
+
+function markGuard(guard: Guard): Guard {
+  guardFunctions.add(guard);
+  return guard;
+}
+
+export function isGuard(hook: unknown): boolean {
+  return typeof hook === 'function' && guardFunctions.has(hook as Guard);
+}
+
+/** A route's hooks of one kind, as Fastify accepts them: none, one function or a list. */
+type RouteHooks = Partial<Record<'onRequest' | 'preValidation' | 'preHandler', unknown>>;
+
+function hookList(hooks: unknown): unknown[] {
+  if (hooks === undefined || hooks === null) return [];
+  return Array.isArray(hooks) ? [...(hooks as unknown[])] : [hooks];
+}
+
+/**
+ * Authentication and the permission check come before anything else a route does with the request: a
+ * route declares its guard as `preHandler` (the place Fastify documents for it), but Fastify runs
+ * pre-handlers after parsing and validating the body, so a caller without the permission would learn the
+ * route's shape from its 400s. This moves every guard a route lists (in `preHandler` or `preValidation`)
+ * to the end of its `onRequest` hooks, after the route's rate limits, before the body is read. Registered
+ * on the app before any route, so no route can forget it.
+ */
+export function runGuardsFirst(route: RouteOptions): void {
+  const hooks = route as unknown as RouteHooks;
+  const moved: unknown[] = [];
+  for (const name of ['preHandler', 'preValidation'] as const) {
+    const listed = hookList(hooks[name]);
+    const kept = listed.filter((hook) => !isGuard(hook));
+    if (kept.length === listed.length) continue;
+    moved.push(...listed.filter((hook) => isGuard(hook)));
+    if (kept.length === 0) delete hooks[name];
+    else hooks[name] = kept;
+  }
+  if (moved.length > 0) hooks.onRequest = [...hookList(hooks.onRequest), ...moved];
+}
+
 export function createGuards(deps: { authenticator: Authenticator; cookie: CookieSettings }): Guards {
-  const signedIn: Guard = async (request, reply) => {
+  const signedIn: Guard = markGuard(async (request, reply) => {
     const authorization = request.headers.authorization;
     if (authorization !== undefined && bearerScheme.test(authorization)) {
       // The token's own syntax is the tokens service's to judge: anything that is not a compact JWS it
@@ -90,16 +132,16 @@ export function createGuards(deps: { authenticator: Authenticator; cookie: Cooki
     if (principal.kind === 'session' && principal.passwordChangeRequired && request.routeOptions.config.allowDuringPasswordChange !== true) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED');
     }
-  };
+  });
   return {
     signedIn,
     permission(...permissions) {
-      return async (request, reply) => {
+      return markGuard(async (request, reply) => {
         await signedIn(request, reply);
         const principal = request.principal as Principal;
         const missing = permissions.filter((permission) => !principal.permissions.has(permission));
         if (missing.length > 0) throw new AppError('PERMISSION_DENIED', { details: { missing } });
-      };
+      });
     },
   };
 }

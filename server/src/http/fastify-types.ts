@@ -11,7 +11,7 @@ declare module 'fastify' {
     allowDuringPasswordChange?: boolean;
   }
   interface FastifyRequest {
-    /** Set by the authentication pre-handler on routes that require sign-in. */
+    /** Set by the authentication guard on routes that require sign-in (it runs in onRequest: see runGuardsFirst). */
     principal: Principal | undefined;
   }
 }

@@ -194,6 +194,55 @@ describe('display names', () => {
   });
 });
 
+describe('JSON bodies that are not UTF-8', () => {
+  /** A JSON body whose string holds bytes that are not UTF-8 (a lone continuation byte, an overlong form, a truncated sequence). */
+  const notUtf8 = (field: string, value: Record<string, unknown> = {}) =>
+    Buffer.concat([Buffer.from(`{${Object.entries(value).map(([key, each]) => `${JSON.stringify(key)}:${JSON.stringify(each)},`).join('')}"${field}":"a`), Buffer.from([0xff, 0xc0, 0xaf, 0xe2, 0x82]), Buffer.from('b"}')]);
+  const sendRaw = (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: Buffer) =>
+    t.app.inject({ method, url, headers: { ...admin.headers, 'content-type': 'application/json' }, payload });
+
+  /** @see issue 21, item 8: such bytes were stored as U+FFFD by 13 operations instead of being refused. */
+  it('are refused with 400 MALFORMED_JSON, and nothing is stored', async () => {
+    const teams = () => t.deps.db.selectFrom('teams').select('name').orderBy('id').execute();
+    const downloads = () => t.deps.db.selectFrom('downloads').selectAll().execute();
+    const account = () => t.deps.db.selectFrom('users').select(['first_name', 'last_name']).where('id', '=', admin.userId).executeTakeFirstOrThrow();
+    const feedback = () => t.deps.db.selectFrom('accessibility_feedback').selectAll().execute();
+    const before = { teams: await teams(), downloads: await downloads(), account: await account(), feedback: await feedback() };
+
+    expectCatalogued(await sendRaw('POST', '/api/v1/admin/teams', notUtf8('name')), 'MALFORMED_JSON', 400);
+    expectCatalogued(await sendRaw('PATCH', '/api/v1/me/account', notUtf8('firstName')), 'MALFORMED_JSON', 400);
+    expectCatalogued(await sendRaw('POST', '/api/v1/admin/downloads', notUtf8('fileName', { name: 'Softphone', version: '1.0', platform: 'Windows' })), 'MALFORMED_JSON', 400);
+    const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/accessibility-feedback', headers: { 'content-type': 'application/json' }, payload: notUtf8('message') });
+    expectCatalogued(anonymous, 'MALFORMED_JSON', 400);
+    expect(anonymous.json().error.details).toEqual({ reason: 'not-utf-8' });
+
+    expect({ teams: await teams(), downloads: await downloads(), account: await account(), feedback: await feedback() }).toEqual(before);
+  });
+
+  it('are refused by every operation that takes JSON, before it does anything', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> }>();
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        if (operation.requestBody?.content['application/json'] === undefined) continue;
+        const url = path.replaceAll(/\{\w+\}/g, newId(Date.now()));
+        const response = await sendRaw(method.toUpperCase() as 'POST', url, notUtf8('name'));
+        checked += 1;
+        if (response.statusCode !== 400 || response.json().error.code !== 'MALFORMED_JSON') wrong.push(`${method} ${path}: ${response.statusCode} ${response.body}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+    expect(wrong).toEqual([]);
+  });
+
+  it('well-formed UTF-8 is read as before, astral characters included', async () => {
+    const response = await sendRaw('POST', '/api/v1/admin/teams', Buffer.from(JSON.stringify({ name: 'Équipe 😀 کار' }), 'utf8'));
+    expect(response.statusCode).toBe(201);
+    expect(response.json().name).toBe('Équipe 😀 کار');
+  });
+});
+
 describe('the audit writer', () => {
   it('stores whatever it is given: lone surrogates, NUL and huge strings become valid text', async () => {
     const huge = 'x'.repeat(200_000);

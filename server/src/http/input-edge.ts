@@ -1,5 +1,6 @@
 import { holdsNulOrLoneSurrogate } from '@lanyard/contracts/common';
 import type { FastifyRequest } from 'fastify';
+import type { App } from './fastify-types.ts';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../errors/app-error.ts';
 
@@ -89,4 +90,28 @@ export async function refuseMalformedQuery(request: FastifyRequest): Promise<voi
       throw new AppError('MALFORMED_URL');
     }
   }
+}
+
+/** Decodes UTF-8 or throws: a byte sequence that is not UTF-8 is never turned into U+FFFD. A BOM stays (and JSON refuses it, as before). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * JSON bodies must be UTF-8 (RFC 8259 §8.1). Fastify's own parser decodes leniently, so bytes that are not
+ * UTF-8 inside a JSON string would reach the route, and storage, as U+FFFD: this parser decodes strictly
+ * and refuses such a body with `400 MALFORMED_JSON` (`details.reason: "not-utf-8"`) before any route sees
+ * it, then parses it exactly as Fastify does (prototype and constructor poisoning refused).
+ */
+export function registerStrictJsonParser(app: App): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(new AppError('MALFORMED_JSON', { details: { reason: 'not-utf-8' } }), undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
 }

@@ -1,4 +1,10 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { errorCodes, type ErrorCode } from '@lanyard/contracts/error-codes';
+import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppError } from '../errors/app-error.ts';
+import { bearerScheme } from './authentication.ts';
 import type { App } from './fastify-types.ts';
 
 /** Prometheus metrics at /metrics: process defaults, request counts and latencies by route, email outcomes. */
@@ -19,8 +25,68 @@ export interface MailStats {
   failed: number;
 }
 
-export function registerMetrics(app: App, sources: { mailStats: () => MailStats; hashing: () => HashingStats }): Registry {
-  const registry = new Registry();
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * With LANYARD_METRICS_TOKEN set, /metrics answers only `Authorization: Bearer <token>`; anything else is
+ * 401 AUTH_REQUIRED. The comparison is of SHA-256 digests in constant time, so neither the token's length
+ * nor its content leaks through timing.
+ */
+function presentsToken(authorization: string | undefined, expected: Buffer): boolean {
+  const presented = authorization !== undefined && bearerScheme.test(authorization) ? authorization.slice(7).trim() : '';
+  return timingSafeEqual(digest(presented), expected);
+}
+
+const metricsChallenge = { 'www-authenticate': 'Bearer realm="metrics"' };
+
+export function metricsTokenCheck(token: string): (request: FastifyRequest) => Promise<void> {
+  const expected = digest(token);
+  return async (request) => {
+    if (!presentsToken(request.headers.authorization, expected)) throw new AppError('AUTH_REQUIRED', { headers: metricsChallenge });
+  };
+}
+
+/** A registry for buildApp to fill and a metrics listener to serve. */
+export function newMetricsRegistry(): Registry {
+  return new Registry();
+}
+
+export interface MetricsOptions {
+  /** LANYARD_METRICS_TOKEN: the bearer token /metrics requires, if any. */
+  token?: string | undefined;
+  /** The registry to fill (the one a separate metrics listener serves); a new one otherwise. */
+  registry?: Registry | undefined;
+  /** True when a listener of its own serves /metrics (LANYARD_METRICS_PORT): the API's port then does not. */
+  separate?: boolean;
+}
+
+/**
+ * The listener of LANYARD_METRICS_PORT: `GET /metrics` (with the token when one is set) and nothing else,
+ * answered with the catalogue's error bodies. Listened on by main.ts only.
+ */
+export function createMetricsServer(registry: Registry, options: { token?: string | undefined } = {}): Server {
+  const expected = options.token === undefined ? undefined : digest(options.token);
+  const refuse = (response: ServerResponse, code: ErrorCode, headers: Record<string, string> = {}) => {
+    const requestId = randomUUID();
+    response.writeHead(errorCodes[code].status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...headers });
+    response.end(JSON.stringify({ error: { code, message: errorCodes[code].message, requestId } }));
+  };
+  return createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return refuse(response, 'ROUTE_NOT_FOUND');
+    if (expected !== undefined && !presentsToken(request.headers.authorization, expected)) return refuse(response, 'AUTH_REQUIRED', metricsChallenge);
+    registry
+      .metrics()
+      .then((body) => {
+        response.writeHead(200, { 'content-type': registry.contentType });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      })
+      .catch(() => refuse(response, 'INTERNAL'));
+  });
+}
+
+export function registerMetrics(app: App, sources: { mailStats: () => MailStats; hashing: () => HashingStats }, options: MetricsOptions = {}): Registry {
+  const registry = options.registry ?? new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lanyard_' });
   const duration = new Histogram({
     name: 'lanyard_http_request_duration_seconds',
@@ -89,7 +155,9 @@ export function registerMetrics(app: App, sources: { mailStats: () => MailStats;
     entry.errors?.inc();
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  if (options.separate === true) return registry;
+  const onRequest = options.token === undefined ? [] : [metricsTokenCheck(options.token)];
+  app.get('/metrics', { schema: { hide: true }, onRequest }, async (_request, reply) => {
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
   return registry;

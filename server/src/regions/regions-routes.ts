@@ -21,9 +21,9 @@ function limitPeerQuestions(limit: PeerQuestionLimit, request: FastifyRequest): 
 
 const configurationPath = '/.well-known/lanyard-configuration';
 
-/** The tenant id a request names in its query or JSON body (`tenantId`), if it is a UUID. */
-function namedTenant(request: { query: unknown; body: unknown }): string | undefined {
-  for (const source of [request.query, request.body]) {
+/** The tenant id a request names (`tenantId`) in the given parts of it (its query, its JSON body), if it is a UUID. */
+function namedTenant(sources: unknown[]): string | undefined {
+  for (const source of sources) {
     if (typeof source !== 'object' || source === null) continue;
     const value = (source as Record<string, unknown>).tenantId;
     if (typeof value === 'string' && idSchema.safeParse(value).success) return value;
@@ -33,14 +33,18 @@ function namedTenant(request: { query: unknown; body: unknown }): string | undef
 
 /**
  * Any /api/v1 request naming a tenant (`tenantId` in its query or body) homed in another region is refused with 421
- * TENANT_IN_OTHER_REGION `{region, consoleUrl}` before it does anything. Registered before the routes.
+ * TENANT_IN_OTHER_REGION `{region, consoleUrl}` before it does anything. Registered before the routes. The query
+ * is judged in onRequest, before a route's authentication (which runs there too, http/authentication.ts), so a
+ * client signed in or not learns where the tenant lives; a JSON body, once it is read (pre-handler).
  */
 export function registerRegionGuard(app: App, deps: { regions: RegionsService; peerQuestions: PeerQuestionLimit }): void {
-  app.addHook('preHandler', async (request) => {
+  const check = async (request: FastifyRequest, sources: unknown[]): Promise<void> => {
     if (!request.url.startsWith('/api/v1/')) return;
-    const tenantId = namedTenant(request);
+    const tenantId = namedTenant(sources);
     if (tenantId !== undefined) await deps.regions.assertServedHere(tenantId, limitPeerQuestions(deps.peerQuestions, request));
-  });
+  };
+  app.addHook('onRequest', async (request) => check(request, [request.query]));
+  app.addHook('preHandler', async (request) => check(request, [request.body]));
 }
 
 export function registerRegionRoutes(app: App, deps: { regions: RegionsService; peerQuestions: PeerQuestionLimit }): void {

@@ -36,6 +36,12 @@ export async function findTenantByCanonicalName(db: Executor, nameCanonical: str
   return row === undefined ? undefined : toTenant(row);
 }
 
+/** The earliest created tenant (ids are UUIDv7, so id order breaks a tie in creation time the same way). */
+export async function findFirstTenant(db: Executor): Promise<Tenant | undefined> {
+  const row = await db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return row === undefined ? undefined : toTenant(row);
+}
+
 export async function countTenants(db: Executor): Promise<number> {
   const row = await db.selectFrom('tenants').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
   return Number(row.count);

@@ -7,7 +7,7 @@ import type { RolesService } from '../roles/roles-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { canonicalName } from '../kernel/names.ts';
 import { newTenant, parseTenantSettings, type Tenant, type TenantSettings } from './tenants.ts';
-import { countTenants, findTenant, findTenantByCanonicalName, findTenantForUpdate, insertTenant, updateTenantSettings } from './tenants-repo.ts';
+import { countTenants, findFirstTenant, findTenant, findTenantByCanonicalName, findTenantForUpdate, insertTenant, updateTenantSettings } from './tenants-repo.ts';
 
 /** Tenants and their settings. */
 export interface TenantsService {
@@ -21,6 +21,8 @@ export interface TenantsService {
   updateSettings(tenantId: string, change: (settings: TenantSettings) => TenantSettings, executor?: Executor): Promise<Tenant>;
   /** How many tenants exist. */
   countTenants(executor?: Executor): Promise<number>;
+  /** The deployment's first tenant, the one its operator created first (the first start's); TENANT_NOT_FOUND while there is none. */
+  getFirstTenant(): Promise<Tenant>;
 }
 
 export function createTenantsService(deps: { db: Db; clock: Clock; region: string; roles: Pick<RolesService, 'createBuiltInRoles'>; presence: Pick<PresenceService, 'createStarterList'> }): TenantsService {
@@ -69,6 +71,12 @@ export function createTenantsService(deps: { db: Db; clock: Clock; region: strin
 
     countTenants(executor = deps.db) {
       return countTenants(executor);
+    },
+
+    async getFirstTenant() {
+      const tenant = await findFirstTenant(deps.db);
+      if (tenant === undefined) throw new AppError('TENANT_NOT_FOUND');
+      return tenant;
     },
   };
 }

@@ -5,7 +5,7 @@ import { useIntl } from 'react-intl';
 import { sendAccessibilityFeedback } from '../../api/account.ts';
 import { messageForError } from '../../api/client.ts';
 import { lastTenantId } from '../../app/preferences.ts';
-import { feedbackPageOf } from '../../app/statement-link.tsx';
+import { feedbackPageOf, feedbackTenantOf } from '../../app/statement-link.tsx';
 import { useLocation } from 'react-router';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
@@ -17,11 +17,14 @@ export function AccessibilityStatementPage() {
   const location = useLocation();
   // Read once: the page the footer's link was followed from stays the feedback's page while the person writes.
   const [feedbackPage] = useState(() => feedbackPageOf(location.state));
+  // Signed out, the feedback goes to the tenant whose pages the person came from, else the one last signed
+  // in to here; with neither, the server gives it to the deployment's first tenant (its operator).
+  const [feedbackTenant] = useState(() => feedbackTenantOf(location.state, location.search));
   const [message, setMessage] = useState('');
   const [contactEmail, setContactEmail] = useState('');
   const send = useMutation({
     mutationFn: () => {
-      const tenantId = lastTenantId();
+      const tenantId = feedbackTenant ?? lastTenantId();
       return sendAccessibilityFeedback({
         message,
         page: feedbackPage,
