@@ -21,6 +21,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isAppError } from '../errors/app-error.ts';
 import { principalOf, setSessionCookie, type CookieSettings, type Guards } from '../http/authentication.ts';
+import { refuseMalformedQuery } from '../http/input-edge.ts';
 import type { App } from '../http/fastify-types.ts';
 import { errorResponses, noContent, rateLimitedResponse, signedInSecurity } from '../http/openapi.ts';
 import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
@@ -162,12 +163,13 @@ export function registerSsoRoutes(
   app.get(
     '/api/v1/auth/sso/start',
     {
-      onRequest: [startLimit],
+      // The name is free text: a query whose percent-encoding is not UTF-8 is refused (400 MALFORMED_URL), not redirected.
+      onRequest: [refuseMalformedQuery, startLimit],
       schema: {
         tags: ['sign-in'],
         summary: 'Start a single sign-on as a full-page redirect (where pop-ups are blocked): 303 to the provider (or, for a name no provider serves, to the callback, which fails); sets the flow cookie',
         querystring: ssoStartQuerySchema,
-        response: { 303: z.null().describe('Redirect to the provider'), ...errorResponses, 401: errorBodySchema.describe("SSO_FAILED (the provider's discovery failed)"), ...rateLimitedResponse },
+        response: { 303: z.null().describe('Redirect to the provider'), ...errorResponses, 400: errorBodySchema.describe('VALIDATION_FAILED, MALFORMED_URL'), 401: errorBodySchema.describe("SSO_FAILED (the provider's discovery failed)"), ...rateLimitedResponse },
       },
     },
     async (request, reply) => {
