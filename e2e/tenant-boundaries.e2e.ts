@@ -5,6 +5,7 @@ import {
   expectAccessible,
   expectAccessibleNarrow,
   inviteWithPassword,
+  joinTenant,
   lanyardCli,
   pageApi,
   serverApi,
@@ -43,7 +44,7 @@ afterAll(async () => {
 /** Where a password sign-in lands, through the API. */
 async function landingTenantOf(username: string): Promise<string> {
   const cookie = await sessionCookie(journey.server, username, password);
-  const me = await serverApi(journey.server, cookie, 'GET', '/api/v1/me');
+  const me = await serverApi(journey.server, cookie, 'GET', '/me');
   return (me.json as { tenant: { name: string } }).tenant.name;
 }
 
@@ -52,13 +53,7 @@ describe('a person managed by another tenant', () => {
     await lanyardCli(journey.server, 'tenant', 'create', 'Harbour B');
     await inviteWithPassword(journey.server, password, '--tenant', 'Harbour B', '--username', 'pat.b', '--email', 'pat.b@example.test', '--role', 'Agent', '--first-name', 'Pat', '--last-name', 'Bay');
     // Invited to this tenant, and accepted by the person, signed in.
-    const roles = (await pageApi(page, 'GET', '/admin/roles')).json as { items: { id: string; name: string }[] };
-    const agentRole = roles.items.find((role) => role.name === 'Agent');
-    expect((await pageApi(page, 'POST', '/admin/users/memberships', { user: 'pat.b', roleId: agentRole?.id })).status).toBe(202);
-    const patCookie = await sessionCookie(journey.server, 'pat.b', password);
-    const invitations = (await serverApi(journey.server, patCookie, 'GET', '/api/v1/me/membership-invitations')).json as { items: { id: string }[] };
-    expect(invitations.items).toHaveLength(1);
-    expect((await serverApi(journey.server, patCookie, 'POST', `/api/v1/me/membership-invitations/${invitations.items[0]?.id ?? ''}/accept`)).status).toBe(204);
+    await joinTenant(journey.server, await sessionCookie(journey.server, admin.username, password), 'pat.b', password, 'Agent');
     const found = (await pageApi(page, 'GET', '/admin/users?q=pat.b')).json as { items: { id: string }[] };
     const patId = found.items[0]?.id ?? '';
 
@@ -73,9 +68,10 @@ describe('a person managed by another tenant', () => {
 
     // Disable: the dialog says it stops only this tenant; the person still signs in to Harbour B.
     await actions.getByRole('button', { name: 'Disable' }).click();
-    const disableDialog = page.getByRole('dialog', { name: 'Disable Pat Bay?' });
-    await disableDialog.getByText(`cannot sign in to or switch into ${admin.tenant}`, { exact: false }).waitFor();
+    const disableDialog = page.getByRole('alertdialog', { name: 'Disable Pat Bay?' });
+    await disableDialog.waitFor();
     await expectAccessible(page, 'tenant-boundaries-disable-membership');
+    await disableDialog.getByText(`cannot sign in to or switch into ${admin.tenant}`, { exact: false }).waitFor();
     await disableDialog.getByRole('button', { name: 'Disable' }).click();
     await page.getByText(`Pat Bay can no longer use ${admin.tenant}.`).waitFor();
     await actions.getByRole('button', { name: 'Enable' }).waitFor();
@@ -83,7 +79,7 @@ describe('a person managed by another tenant', () => {
 
     // Remove from tenant: back to the list, the person is gone from it; their account still works in Harbour B.
     await actions.getByRole('button', { name: 'Remove from tenant' }).click();
-    const removeDialog = page.getByRole('dialog', { name: `Remove Pat Bay from ${admin.tenant}?` });
+    const removeDialog = page.getByRole('alertdialog', { name: `Remove Pat Bay from ${admin.tenant}?` });
     await removeDialog.waitFor();
     await expectAccessible(page, 'tenant-boundaries-remove');
     await expectAccessibleNarrow(page, 'tenant-boundaries-remove');
