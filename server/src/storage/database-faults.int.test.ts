@@ -162,6 +162,9 @@ describe.runIf(testStorageKind() === 'postgres')('PostgreSQL connections lost un
       outcomes.map((outcome) => outcome.answer),
       201,
     );
+    // The check reads through the same pool: wait until the backends terminated last have exited, or the read itself may be sent
+    // on a connection whose backend is going away (a fault by design, not a lost write).
+    await terminateBackendsAndWait();
     const found = await usersNamed(outcomes.map((outcome) => outcome.username));
     const acknowledged = outcomes.filter((outcome) => outcome.answer.status === 201).map((outcome) => outcome.username);
     const refused = outcomes.filter((outcome) => outcome.answer.code === 'SERVICE_NOT_READY').map((outcome) => outcome.username);
