@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { StorageTarget } from '../storage/db.ts';
+import { openDatabase, type Db, type StorageTarget } from '../storage/db.ts';
+import { migrateUpTo } from '../storage/migrate.ts';
 
 /**
  * A fresh, empty database for one test file: PGlite in memory, or a new PostgreSQL database created next
@@ -71,6 +72,20 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
       }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
+    },
+  };
+}
+
+/** A fresh, empty database migrated up to and including `migration`, where a test of the migration after it starts; `close()` ends and drops it. */
+export async function databaseMigratedUpTo(migration: string): Promise<{ db: Db; close: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const db = await openDatabase(database.target);
+  await migrateUpTo(db, migration);
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await database.drop();
     },
   };
 }

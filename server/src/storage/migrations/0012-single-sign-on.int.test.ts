@@ -1,22 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.ts';
-import { openDatabase, type Db } from '../db.ts';
+import { databaseMigratedUpTo } from '../../testing/test-database.ts';
+import type { Db } from '../db.ts';
 import { migrateUpTo } from '../migrate.ts';
 
-let database: TestDatabase;
 let db: Db;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase(database.target);
-  await migrateUpTo(db, '0011-mfa');
+  ({ db, close } = await databaseMigratedUpTo('0011-mfa'));
 });
 
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+afterAll(async () => close());
 
 describe('migration 0012: the password credential moves to password_credentials', () => {
   it('copies every password, change time, must-change flag and lock, and leaves users without a password out', async () => {

@@ -1,22 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.ts';
-import { openDatabase, type Db } from '../db.ts';
-import { migrateToLatest, migrateUpTo } from '../migrate.ts';
+import { databaseMigratedUpTo } from '../../testing/test-database.ts';
+import type { Db } from '../db.ts';
+import { migrateToLatest } from '../migrate.ts';
 
-let database: TestDatabase;
 let db: Db;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase(database.target);
-  await migrateUpTo(db, '0016-tenant-boundaries');
+  ({ db, close } = await databaseMigratedUpTo('0016-tenant-boundaries'));
 });
 
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+afterAll(async () => close());
 
 describe('migration 0017: an email domain belongs to one tenant', () => {
   it('gives a domain two tenants claimed to the oldest provider, removes it from the others, and keeps every other claim', async () => {

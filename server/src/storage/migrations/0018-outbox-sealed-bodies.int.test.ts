@@ -5,28 +5,23 @@ import { TestClock } from '../../kernel/clock.ts';
 import { createDeliveryWorker } from '../../mail/delivery-worker.ts';
 import { createOutboxEncryptor, openBody } from '../../mail/sealed-body.ts';
 import { createSmtpTransport } from '../../mail/smtp-transport.ts';
-import { createTestDatabase, testStorageKind, type TestDatabase } from '../../testing/test-database.ts';
+import { databaseMigratedUpTo, testStorageKind } from '../../testing/test-database.ts';
 import { startTestSmtpServer } from '../../testing/test-smtp-server.ts';
-import { openDatabase, type Db } from '../db.ts';
-import { migrateToLatest, migrateUpTo } from '../migrate.ts';
+import type { Db } from '../db.ts';
+import { migrateToLatest } from '../migrate.ts';
 
-let database: TestDatabase;
 let db: Db;
+let close: () => Promise<void>;
 const clock = new TestClock();
 const encryptor = createOutboxEncryptor(Buffer.alloc(32, 9));
 const logger = pino({ level: 'silent' });
 const from = 'Lanyard <no-reply@lanyard.test>';
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase(database.target);
-  await migrateUpTo(db, '0016-tenant-boundaries');
+  ({ db, close } = await databaseMigratedUpTo('0016-tenant-boundaries'));
 });
 
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+afterAll(async () => close());
 
 const ids = { pending: '00000000-0000-7000-8000-000000000001', sent: '00000000-0000-7000-8000-000000000002', failed: '00000000-0000-7000-8000-000000000003' };
 const secretLink = (name: string) => `https://lanyard.test/first-access/${name}-Zm9vYmFyYmF6cXV4cXV1eHh5enp5MTIzNDU2Nzg5MA`;
@@ -93,11 +88,10 @@ describe('migration 0018: outbox bodies are sealed, and dropped once sent', () =
 
 describe.runIf(testStorageKind() === 'postgres')('migration 0018 with several instances (PostgreSQL)', () => {
   it('two workers seal and deliver the waiting messages of the upgrade, each exactly once', async () => {
-    const own = await createTestDatabase();
-    const ownDb = await openDatabase(own.target);
+    const own = await databaseMigratedUpTo('0016-tenant-boundaries');
+    const ownDb = own.db;
     const smtp = await startTestSmtpServer();
     try {
-      await migrateUpTo(ownDb, '0016-tenant-boundaries');
       const createdAt = clock.now();
       await sql`insert into outbox_messages (id, tenant_id, template, recipient, subject, text_body, html_body, created_at, next_attempt_at)
         select ('00000000-0000-7000-8000-' || lpad(n::text, 12, '0'))::uuid, null, 'invitation', 'user' || n || '@example.test', 'Welcome',
@@ -121,8 +115,7 @@ describe.runIf(testStorageKind() === 'postgres')('migration 0018 with several in
       expect(left.rows).toEqual([{ bodies: '0', waiting: '0' }]);
     } finally {
       await smtp.close();
-      await ownDb.destroy();
-      await own.drop();
+      await own.close();
     }
   });
 });
