@@ -23,6 +23,8 @@ import { registerLoginRoutes } from './login/login-routes.ts';
 import { registerMfaRoutes } from './mfa/mfa-routes.ts';
 import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
 import { registerPasswordRoutes } from './passwords/passwords-routes.ts';
+import { registerLockoutRoutes } from './lockout/lockout-routes.ts';
+import { registerRecoveryRoutes } from './recovery/recovery-routes.ts';
 import { registerProfileRoutes } from './profile/profile-routes.ts';
 import { registerRoleRoutes } from './roles/roles-routes.ts';
 import { registerSecurityPolicyRoutes } from './security-policies/security-policies-routes.ts';
@@ -116,6 +118,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerSessionRoutes(app, { sessions: deps.sessions, cookie, guards });
   const checkRateLimit = { limit: config.passwordCheckRateLimitPerMinute, windowMs: 60_000 };
   registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, checkRateLimit, hashing, consoleOrigin: config.publicUrl.origin });
+  registerRecoveryRoutes(app, { recovery: deps.recovery, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerLockoutRoutes(app, { lockout: deps.lockout, guards });
   registerProfileRoutes(app, { profile: deps.profile, guards });
   registerMfaRoutes(app, { mfa: deps.mfa, guards, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerUserAdminRoutes(app, { invitations: deps.invitations, guards });

@@ -32,6 +32,8 @@ import { loadPasswordBlocklist } from './passwords/blocklist.ts';
 import { createQueryCounter } from './storage/query-count.ts';
 import { createSingleUseLinksService, type SingleUseLinksService } from './links/links-service.ts';
 import { createPasswordsService } from './passwords/passwords-service.ts';
+import { createLockoutService, type LockoutService } from './lockout/lockout-service.ts';
+import { createRecoveryService, type RecoveryService } from './recovery/recovery-service.ts';
 import { openDatabase, type Db, type StorageTarget } from './storage/db.ts';
 import { createTeamsService } from './teams/teams-service.ts';
 import { createTenantsService } from './tenants/tenants-service.ts';
@@ -73,7 +75,11 @@ export interface Deps {
   mfa: MfaService;
   links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
-  /** The session, access-key, invitation and lockout policies of a tenant. */
+  /** The attempt counter behind the lockout (ADR 0009) and the unlock codes. */
+  lockout: LockoutService;
+  /** A forgotten password: reset links asked for or sent by an administrator, and used. */
+  recovery: RecoveryService;
+  /** The session, access-key, invitation, lockout and password policies of a tenant. */
   securityPolicies: SecurityPoliciesService;
   profile: ReturnType<typeof createProfileService>;
   /** Presence reason lists, the list each member works with, the microphone outcome per user. */
@@ -185,35 +191,24 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const tenants = createTenantsService({ db, clock, region: config.region, roles, presence });
   const sessions = createSessionsService({ db, clock, secrets, audit });
   const links = createSingleUseLinksService({ db, clock, secrets, publicUrl: config.publicUrl });
-  const passwords = createPasswordsService({
-    db,
-    clock,
-    links,
-    hasher,
-    blocklist: loadPasswordBlocklist,
-    mail: outbox,
-    audit,
-    tenants,
-    roles,
-    users,
-    sessions,
-    logger,
-  });
-  const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, audit, notifications });
+  const lockout = createLockoutService({ db, clock, links, audit, users });
+  const passwords = createPasswordsService({ db, clock, hasher, blocklist: loadPasswordBlocklist, lockout, mail: outbox, audit, tenants, users, sessions });
+  const recovery = createRecoveryService({ db, clock, links, passwords, mail: outbox, audit, tenants, users, logger });
+  const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, roles, audit, notifications });
   const mfa = createMfaService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'mfa-totp')), secrets, passwords, tenants, roles, users, audit, mail: outbox });
-  const presenceCheck = createPresenceCheck({ db, presence, passwords, audit });
+  const presenceCheck = createPresenceCheck({ db, presence, lockout, audit });
   const login = createLoginService({
     db,
     clock,
     users,
     tenants,
-    passwords,
+    lockout,
     sessions,
     audit,
     links,
     mfa,
-    password: createPasswordMethod({ hasher, passwords }),
-    totp: createTotpMethod({ passwords, mfa }),
+    password: createPasswordMethod({ hasher, passwords, lockout }),
+    totp: createTotpMethod({ lockout, mfa }),
     presenceCheck,
   });
   const invitations = createInvitationsService({
@@ -282,6 +277,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     mfa,
     links,
     passwords,
+    lockout,
+    recovery,
     securityPolicies,
     profile,
     presence,
@@ -308,7 +305,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
       // The import worker finishes the row it is inviting and hands its jobs back to other instances.
       await userImports.stop();
       // Queued forgot-password requests are handled (and their emails queued) before the database closes.
-      await passwords.close();
+      await recovery.close();
       accessKeys.close();
       profile.close();
       signingKeys.close();

@@ -5,9 +5,9 @@ import { AppError, isAppError } from '../errors/app-error.ts';
 import { MINUTE, type Clock } from '../kernel/clock.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { SingleUseLinksService } from '../links/links-service.ts';
+import type { LockoutService } from '../lockout/lockout-service.ts';
 import type { SingleUseLink } from '../links/links.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
-import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { SessionsService, StartedSession } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { writeTogether } from '../storage/write-together.ts';
@@ -85,7 +85,7 @@ export function createLoginService(deps: {
   clock: Clock;
   users: Pick<UsersService, 'getUser' | 'findMembership'>;
   tenants: Pick<TenantsService, 'getTenant'>;
-  passwords: Pick<PasswordsService, 'clearPasswordAttempts' | 'releasePasswordAttempt' | 'settlePasswordAttempt' | 'recordLockout'>;
+  lockout: Pick<LockoutService, 'clearPasswordAttempts' | 'releasePasswordAttempt' | 'settlePasswordAttempt' | 'recordLockout'>;
   sessions: Pick<SessionsService, 'start' | 'isLive' | 'endReplacedSession'>;
   audit: Pick<AuditService, 'record'>;
   links: SingleUseLinksService;
@@ -112,8 +112,8 @@ export function createLoginService(deps: {
   const refuse = async (result: Extract<MethodResult, { ok: false }>, attemptedUsername: string, meta: RequestMeta): Promise<never> => {
     const { candidate } = result;
     await deps.db.transaction().execute(async (trx) => {
-      const settled = await deps.passwords.settlePasswordAttempt(trx, result.attempt, candidate?.tenant, { failed: result.failed });
-      if (candidate !== undefined && settled.locksNow) await deps.passwords.recordLockout(trx, candidate.tenant, candidate.user.id, settled.lockedUntil, meta);
+      const settled = await deps.lockout.settlePasswordAttempt(trx, result.attempt, candidate?.tenant, { failed: result.failed });
+      if (candidate !== undefined && settled.locksNow) await deps.lockout.recordLockout(trx, candidate.tenant, candidate.user.id, settled.lockedUntil, meta);
       await deps.audit.record(trx, {
         tenantId: candidate?.tenant.id ?? null,
         actorUserId: candidate?.user.id ?? null,
@@ -144,7 +144,7 @@ export function createLoginService(deps: {
   /** An unlock code before a second step: the lock and the count of failures are cleared, and the use audited, together. */
   const recordUnlockCodeUse = (db: Db, account: SignedInAccount, code: UsedUnlockCode, meta: RequestMeta) =>
     db.transaction().execute(async (trx) => {
-      await deps.passwords.clearPasswordAttempts(trx, account.user.id);
+      await deps.lockout.clearPasswordAttempts(trx, account.user.id);
       await auditUnlockCodeUse(trx, account, code, meta);
     });
 
@@ -160,7 +160,7 @@ export function createLoginService(deps: {
   const issueChallenge = async (userId: string, tenantId: string, step: 'totp' | 'enrolment', passwordChangeRequired: boolean, meta: RequestMeta): Promise<string> =>
     deps.db.transaction().execute(async (trx) => {
       const token = await createChallenge(trx, step, { userId, tenantId, details: { passwordChangeRequired } });
-      await deps.passwords.releasePasswordAttempt(trx, userId);
+      await deps.lockout.releasePasswordAttempt(trx, userId);
       await deps.audit.record(trx, {
         tenantId,
         actorUserId: userId,
@@ -203,7 +203,7 @@ export function createLoginService(deps: {
     meta: RequestMeta,
   ): Promise<never> => {
     const { user, tenant } = account;
-    if (result.lockedUntil !== undefined) await deps.passwords.recordLockout(deps.db, tenant, user.id, result.lockedUntil, meta);
+    if (result.lockedUntil !== undefined) await deps.lockout.recordLockout(deps.db, tenant, user.id, result.lockedUntil, meta);
     await deps.audit.record(deps.db, {
       tenantId: tenant.id,
       actorUserId: user.id,
@@ -281,7 +281,7 @@ export function createLoginService(deps: {
         started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired }, writes);
         // A lock that ran out before this right password takes the unlock code handed out for it with it (an account never locked
         // has none: no write). The slot the password held goes back with the count.
-        await deps.passwords.clearPasswordAttempts(writes, account.user.id, { cancelUnlockCodes: account.credential.lockedUntil !== null, releaseSlot: true });
+        await deps.lockout.clearPasswordAttempts(writes, account.user.id, { cancelUnlockCodes: account.credential.lockedUntil !== null, releaseSlot: true });
         await deps.audit.record(writes, {
           tenantId: account.tenant.id,
           actorUserId: account.user.id,
@@ -327,7 +327,7 @@ export function createLoginService(deps: {
           }
           const started = await deps.sessions.start(account.user.id, account.tenant, { ...meta, passwordChangeRequired, secondFactor: true }, trx);
           // A completed sign-in leaves no unlock code open (the lock it was for ran out, or a code was used at the password step).
-          await deps.passwords.clearPasswordAttempts(trx, account.user.id, { cancelUnlockCodes: true });
+          await deps.lockout.clearPasswordAttempts(trx, account.user.id, { cancelUnlockCodes: true });
           await deps.audit.record(trx, {
             tenantId: account.tenant.id,
             actorUserId: account.user.id,

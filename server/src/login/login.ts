@@ -1,4 +1,5 @@
-import type { CredentialState, PasswordAttempt } from '../passwords/passwords.ts';
+import type { PasswordAttempt } from '../lockout/lockout.ts';
+import type { CredentialState } from '../passwords/passwords.ts';
 import type { Membership, User } from '../users/users.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 

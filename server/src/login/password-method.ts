@@ -1,4 +1,5 @@
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
+import type { LockoutService } from '../lockout/lockout-service.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
 import { passwordLoginAllowed, type MethodResult, type SignInCandidate, type SignInRefusal } from './login.ts';
 
@@ -23,11 +24,12 @@ export interface PasswordMethod {
 
 export function createPasswordMethod(deps: {
   hasher: Pick<PasswordHasher, 'verify' | 'verifyAgainstDummy'>;
-  passwords: Pick<PasswordsService, 'reservePasswordAttempt' | 'abandonPasswordAttempt' | 'afterVerifiedSignIn' | 'consumeUnlockCode'>;
+  passwords: Pick<PasswordsService, 'afterVerifiedSignIn'>;
+  lockout: Pick<LockoutService, 'reservePasswordAttempt' | 'abandonPasswordAttempt' | 'consumeUnlockCode'>;
 }): PasswordMethod {
   /** No account to count: the same reservation statement (matching nothing) and the dummy hash. */
   const refuseUncounted = async (candidate: SignInCandidate | undefined, password: string, reason: SignInRefusal): Promise<MethodResult> => {
-    const attempt = await deps.passwords.reservePasswordAttempt(undefined, candidate?.tenant);
+    const attempt = await deps.lockout.reservePasswordAttempt(undefined, candidate?.tenant);
     await deps.hasher.verifyAgainstDummy(password);
     return { ok: false, reason, candidate, attempt, failed: false };
   };
@@ -42,7 +44,7 @@ export function createPasswordMethod(deps: {
         return refuseUncounted(candidate, password, 'password-login-disabled');
       }
       const userId = candidate.user.id;
-      const code = unlockCode === undefined ? undefined : await deps.passwords.consumeUnlockCode(userId, unlockCode);
+      const code = unlockCode === undefined ? undefined : await deps.lockout.consumeUnlockCode(userId, unlockCode);
       if (unlockCode !== undefined && code === undefined) {
         await deps.hasher.verifyAgainstDummy(password);
         return { ok: false, reason: 'unlock-code-invalid', candidate, attempt: { userId, held: false }, failed: true };
@@ -50,7 +52,7 @@ export function createPasswordMethod(deps: {
       const used = code === undefined ? {} : { unlockCode: code };
       // A used-up unlock code admits this one attempt whatever the lock; otherwise a slot of the window, waiting for one while
       // every slot left is held by a verification in flight.
-      const attempt = await deps.passwords.reservePasswordAttempt(userId, candidate.tenant, { force: code !== undefined });
+      const attempt = await deps.lockout.reservePasswordAttempt(userId, candidate.tenant, { force: code !== undefined });
       if (!attempt.held) {
         await deps.hasher.verifyAgainstDummy(password);
         return { ok: false, reason: 'locked', candidate, attempt, failed: false };
@@ -64,7 +66,7 @@ export function createPasswordMethod(deps: {
         return { ok: true, account: { ...candidate, membership }, passwordChangeRequired, ...used };
       } catch (error) {
         // No answer about the password (the hash pool or the database failed): the slot goes back uncounted.
-        await deps.passwords.abandonPasswordAttempt(attempt, candidate.tenant);
+        await deps.lockout.abandonPasswordAttempt(attempt, candidate.tenant);
         throw error;
       }
     },

@@ -1,7 +1,7 @@
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
-import type { PasswordsService } from '../passwords/passwords-service.ts';
+import type { LockoutService } from '../lockout/lockout-service.ts';
 import type { PresenceService } from '../presence/presence-service.ts';
 import type { Db } from '../storage/db.ts';
 import type { SignedInAccount } from './login.ts';
@@ -20,7 +20,7 @@ export interface PresenceCheck {
 export function createPresenceCheck(deps: {
   db: Db;
   presence: Pick<PresenceService, 'mayUsePresence'>;
-  passwords: Pick<PasswordsService, 'releasePasswordAttempt'>;
+  lockout: Pick<LockoutService, 'releasePasswordAttempt'>;
   audit: Pick<AuditService, 'record'>;
 }): PresenceCheck {
   return {
@@ -28,7 +28,7 @@ export function createPresenceCheck(deps: {
       const { user, membership, tenant } = account;
       if (await deps.presence.mayUsePresence(tenant.id, user.id, membership.role.permissions)) return;
       await deps.db.transaction().execute(async (trx) => {
-        if (method === 'password') await deps.passwords.releasePasswordAttempt(trx, user.id);
+        if (method === 'password') await deps.lockout.releasePasswordAttempt(trx, user.id);
         await deps.audit.record(trx, {
           tenantId: tenant.id,
           actorUserId: user.id,

@@ -1,6 +1,6 @@
+import type { LockoutService } from '../lockout/lockout-service.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
 import { classifyCode } from '../mfa/mfa.ts';
-import type { PasswordsService } from '../passwords/passwords-service.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 
 /**
@@ -10,9 +10,9 @@ import type { Tenant } from '../tenants/tenants.ts';
  * session, and records what this returns.
  *
  * Every code, right or wrong, is counted against the account's lockout before it is checked
- * (passwords.admitCodeAttempt): wrong passwords and wrong codes share one counter, so a person who knows
+ * (lockout.admitCodeAttempt): wrong passwords and wrong codes share one counter, so a person who knows
  * the password gets no more guesses at the code than at the password (6 → 30 minutes by default). A right
- * password followed by a second step neither resets the count nor adds to it (passwords.releasePasswordAttempt gives its slot back);
+ * password followed by a second step neither resets the count nor adds to it (lockout.releasePasswordAttempt gives its slot back);
  * only a completed sign-in resets it, so starting the password step again buys no more guesses.
  */
 export type CodeUse =
@@ -43,12 +43,12 @@ export interface TotpMethod {
 }
 
 export function createTotpMethod(deps: {
-  passwords: Pick<PasswordsService, 'admitCodeAttempt'>;
+  lockout: Pick<LockoutService, 'admitCodeAttempt'>;
   mfa: Pick<MfaService, 'findFactor' | 'matchingStep'>;
 }): TotpMethod {
   return {
     async check(account, code, { enrolling }) {
-      const attempt = await deps.passwords.admitCodeAttempt(account.userId, account.tenant);
+      const attempt = await deps.lockout.admitCodeAttempt(account.userId, account.tenant);
       if (!attempt.admitted) return { ok: false, reason: 'locked' };
       const wrong = (reason: SecondStepRefusal, extra: { step?: number } = {}): SecondStepResult => ({
         ok: false,

@@ -64,7 +64,7 @@ async function sendEveryLinkEmail(t: TestApp, admin: SignedInUser, agent: Signed
     payload: { email: 'anne.new@example.test', currentPassword: strongPassword },
   });
   expect(emailChange.statusCode).toBe(202);
-  await t.deps.passwords.resetRequestsIdle();
+  await t.deps.recovery.resetRequestsIdle();
 }
 
 const linkSubjects = [

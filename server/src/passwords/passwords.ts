@@ -7,11 +7,6 @@ export function effectivePolicy(tenantPolicy: PasswordPolicy, rolePolicy: Passwo
   return rolePolicy ?? tenantPolicy;
 }
 
-/** A policy an administrator can save: the minimum must not exceed the maximum. */
-export function isConsistentPolicy(policy: PasswordPolicy): boolean {
-  return policy.minLength <= policy.maxLength;
-}
-
 /** When a password changed at `changedAt` expires under the policy; null when the policy sets no expiry (or there is no password). */
 export function passwordExpiresAt(policy: PasswordPolicy, changedAt: Date | null): Date | null {
   if (policy.expiryDays === 0 || changedAt === null) return null;
@@ -37,7 +32,7 @@ export function needsRehash(phc: string, configured: Argon2Parameters): boolean 
   return stored.memoryCost < configured.memoryCost || stored.timeCost < configured.timeCost || stored.parallelism < configured.parallelism;
 }
 
-/** A user's password credential (table `password_credentials`): hash, change time, must-change flag and lockout counters. Only the passwords domain writes it. */
+/** A user's password credential (table `password_credentials`): hash, change time, must-change flag (passwords/ writes them) and the lockout counters (lockout/ writes them). */
 export interface CredentialState {
   userId: string;
   passwordHash: string | null;
@@ -66,15 +61,4 @@ export function credentialStateOf(userId: string, row: CredentialColumns | undef
     failedLoginCount: row?.failed_login_count ?? 0,
     lockedUntil: row?.locked_until ?? null,
   };
-}
-
-/**
- * A password verification's hold on the account's lockout window, from its reservation to its settlement (ADR 0009). Every
- * attempt has one, an unknown username too, so every sign-in runs the same statements.
- */
-export interface PasswordAttempt {
-  /** The account it counts against; undefined when there is none to count (no such username, no password, password sign-in off). */
-  userId: string | undefined;
-  /** It holds a slot of the window and may be verified against the real hash; false: the account is locked (or there is none). */
-  held: boolean;
 }

@@ -1,5 +1,7 @@
 import { accessKeyPolicySchema, invitationPolicySchema, lockoutPolicySchema, loginMethodsSchema, sessionPolicySchema } from '@lanyard/contracts/admin';
-import { errorBodySchema } from '@lanyard/contracts/common';
+import { passwordPolicySettingsSchema, updateRolePasswordPolicyBodySchema, updateTenantPasswordPolicyBodySchema } from '@lanyard/contracts/api';
+import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
+import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
 import type { App } from '../http/fastify-types.ts';
 import { errorResponses, noContent, signedInSecurity } from '../http/openapi.ts';
@@ -22,7 +24,7 @@ function describe<S>(schema: S, what: string, effect: string) {
   };
 }
 
-/** The session, access-key, invitation and lockout policies, beside /api/v1/admin/security/password-policy. */
+/** The session, access-key, invitation, lockout and password policies (the tenant's, and each role's override). */
 export function registerSecurityPolicyRoutes(app: App, deps: { policies: SecurityPoliciesService; guards: Guards }): void {
   const preHandler = deps.guards.permission('security.policies.manage');
   const { policies } = deps;
@@ -61,4 +63,60 @@ export function registerSecurityPolicyRoutes(app: App, deps: { policies: Securit
     await policies.loginMethods.set(principalOf(request), request.body, requestMeta(request));
     return reply.status(204).send(null);
   });
+
+  registerPasswordPolicyRoutes(app, deps);
+}
+
+/** Security › Password policy: the tenant's policy, the roles' overrides, the presets. */
+function registerPasswordPolicyRoutes(app: App, deps: { policies: SecurityPoliciesService; guards: Guards }): void {
+  app.get(
+    '/api/v1/admin/security/password-policy',
+    {
+      preHandler: deps.guards.permission('security.policies.manage'),
+      schema: {
+        tags: ['administration'],
+        summary: "The tenant's password policy, each role's override, and the presets",
+        security: [{ session: [] }],
+        response: { 200: passwordPolicySettingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => deps.policies.getPolicySettings(principalOf(request).tenantId),
+  );
+
+  app.put(
+    '/api/v1/admin/security/password-policy',
+    {
+      preHandler: deps.guards.permission('security.policies.manage'),
+      schema: {
+        tags: ['administration'],
+        summary: "Replace the tenant's password policy (members who no longer comply change at next sign-in)",
+        security: [{ session: [] }],
+        body: updateTenantPasswordPolicyBodySchema,
+        response: { 204: noContent, ...errorResponses, 422: errorBodySchema.describe('PASSWORD_POLICY_INVALID') },
+      },
+    },
+    async (request, reply) => {
+      await deps.policies.setTenantPolicy(principalOf(request), request.body.passwordPolicy, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/v1/admin/roles/:roleId/password-policy',
+    {
+      preHandler: deps.guards.permission('security.policies.manage'),
+      schema: {
+        tags: ['administration'],
+        summary: "Set a role's password policy override, or null to follow the tenant's",
+        security: [{ session: [] }],
+        params: z.object({ roleId: idSchema }),
+        body: updateRolePasswordPolicyBodySchema,
+        response: { 204: noContent, ...errorResponses, 404: errorBodySchema.describe('ROLE_NOT_FOUND'), 422: errorBodySchema.describe('PASSWORD_POLICY_INVALID') },
+      },
+    },
+    async (request, reply) => {
+      await deps.policies.setRolePolicy(principalOf(request), request.params.roleId, request.body.passwordPolicy, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
 }

@@ -1,8 +1,10 @@
 import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, LoginMethods, SessionPolicy } from '@lanyard/contracts/admin';
+import { passwordPolicyPresets, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
+import type { RolesService } from '../roles/roles-service.ts';
 import type { SessionsService } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
@@ -10,10 +12,12 @@ import type { TenantsService } from '../tenants/tenants-service.ts';
 import {
   accessKeyPolicyView,
   invitationPolicyView,
+  isConsistentPolicy,
   lockoutPolicyView,
   loginMethodsView,
   sessionPolicyView,
   type PolicyName,
+  type PolicySettings,
   type PolicyView,
 } from './security-policies.ts';
 
@@ -24,7 +28,10 @@ export interface PolicyAccess<P> {
   set(actor: Principal, policy: P, meta: RequestMeta): Promise<void>;
 }
 
-/** The tenant's session, access-key, invitation and lockout policies (the password policy lives in passwords/). */
+/**
+ * The tenant's session, access-key, invitation and lockout policies, and the password-policy page (the tenant's policy and the
+ * roles' overrides; evaluating a member's policy is passwords/' work).
+ */
 export interface SecurityPoliciesService {
   session: PolicyAccess<SessionPolicy>;
   accessKeys: PolicyAccess<AccessKeyPolicy>;
@@ -32,12 +39,19 @@ export interface SecurityPoliciesService {
   lockout: PolicyAccess<LockoutPolicy>;
   /** Password sign-in enabled or disabled (SSO only) for the tenant. */
   loginMethods: PolicyAccess<LoginMethods>;
+  /** The tenant's password policy, the roles' overrides and the presets. */
+  getPolicySettings(tenantId: string): Promise<PolicySettings>;
+  /** Sets the tenant's password policy: PASSWORD_POLICY_INVALID when inconsistent. */
+  setTenantPolicy(actor: Principal, policy: PasswordPolicy, meta: RequestMeta): Promise<void>;
+  /** Sets (or with null removes) a role's password-policy override: PASSWORD_POLICY_INVALID, ROLE_NOT_FOUND. */
+  setRolePolicy(actor: Principal, roleId: string, policy: PasswordPolicy | null, meta: RequestMeta): Promise<void>;
 }
 
 export function createSecurityPoliciesService(deps: {
   db: Db;
   tenants: Pick<TenantsService, 'getTenant' | 'updateSettings'>;
   sessions: Pick<SessionsService, 'applyPolicyToOpenSessions'>;
+  roles: Pick<RolesService, 'listRoles' | 'setPasswordPolicy'>;
   audit: Pick<AuditService, 'record'>;
   notifications: Pick<Notifications, 'publish' | 'deliverCommitted'>;
 }): SecurityPoliciesService {
@@ -86,5 +100,30 @@ export function createSecurityPoliciesService(deps: {
     invitation: access('invitation', invitationPolicyView),
     lockout: access('lockout', lockoutPolicyView),
     loginMethods: access('loginMethods', loginMethodsView),
+
+    async getPolicySettings(tenantId: string): Promise<PolicySettings> {
+      const [tenant, roles] = await Promise.all([deps.tenants.getTenant(tenantId), deps.roles.listRoles(tenantId)]);
+      return {
+        tenantPolicy: tenant.settings.passwordPolicy,
+        roles: roles.map((role) => ({ id: role.id, name: role.name, passwordPolicy: role.passwordPolicy })),
+        presets: passwordPolicyPresets.map((preset) => ({ id: preset.id, name: preset.name, policy: preset.policy })),
+      };
+    },
+
+    async setTenantPolicy(actor: Principal, policy: PasswordPolicy, meta: RequestMeta): Promise<void> {
+      if (!isConsistentPolicy(policy)) throw new AppError('PASSWORD_POLICY_INVALID');
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.tenants.updateSettings(actor.tenantId, (settings) => ({ ...settings, passwordPolicy: policy }), trx);
+        await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'policy.changed', result: 'success', targetType: 'tenant', targetId: actor.tenantId, ip: meta.ip, details: { passwordPolicy: policy } });
+      });
+    },
+
+    async setRolePolicy(actor: Principal, roleId: string, policy: PasswordPolicy | null, meta: RequestMeta): Promise<void> {
+      if (policy !== null && !isConsistentPolicy(policy)) throw new AppError('PASSWORD_POLICY_INVALID');
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.roles.setPasswordPolicy(actor.tenantId, roleId, policy, trx);
+        await deps.audit.record(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'policy.changed', result: 'success', targetType: 'role', targetId: roleId, ip: meta.ip, details: { passwordPolicy: policy } });
+      });
+    },
   };
 }

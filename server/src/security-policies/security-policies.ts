@@ -1,5 +1,18 @@
 import type { AccessKeyPolicy, InvitationPolicy, LockoutPolicy, LoginMethods, SessionPolicy } from '@lanyard/contracts/admin';
+import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import type { TenantSettings } from '../tenants/tenants.ts';
+
+/** What an administrator's password-policy page shows: the tenant's policy, each role's override, the presets. */
+export interface PolicySettings {
+  tenantPolicy: PasswordPolicy;
+  roles: { id: string; name: string; passwordPolicy: PasswordPolicy | null }[];
+  presets: { id: string; name: string; policy: PasswordPolicy }[];
+}
+
+/** A password policy an administrator can save: the minimum must not exceed the maximum (else PASSWORD_POLICY_INVALID). */
+export function isConsistentPolicy(policy: PasswordPolicy): boolean {
+  return policy.minLength <= policy.maxLength;
+}
 
 /**
  * The tenant's security policies beside the password policy, as views of its settings: each reads its part

@@ -16,7 +16,7 @@ export async function createMailTestApp(): Promise<MailTestApp> {
   const smtp = await startTestSmtpServer();
   const t = await createTestApp({ LANYARD_SMTP_URL: smtp.url() });
   const deliverAll = async () => {
-    await t.deps.passwords.resetRequestsIdle();
+    await t.deps.recovery.resetRequestsIdle();
     while ((await t.deps.mail.deliverDue()) > 0);
   };
   return {

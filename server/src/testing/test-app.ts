@@ -103,7 +103,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     config,
     logLines: () => [...lines],
     async mailbox() {
-      await deps.passwords.resetRequestsIdle();
+      await deps.recovery.resetRequestsIdle();
       while ((await deps.mail.deliverDue()) > 0);
       const files = (await readdir(outboxDir).catch(() => [] as string[])).filter((file) => file.endsWith('.eml')).sort();
       return Promise.all(

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR, MINUTE } from '../kernel/clock.ts';
+import { MINUTE } from '../kernel/clock.ts';
 import { login, signedInUser, type SignedInUser } from '../testing/journeys.ts';
 import { codeFor, enrolTotp, secondStep } from '../testing/mfa-journeys.ts';
 import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
-import { maxSelfServiceResetsPerHour } from './passwords-service.ts';
 
 /**
  * The lockout is exact: an attempt reserves a slot of the window before its hash runs and only a wrong
@@ -208,45 +207,5 @@ describe('right passwords under concurrency (issue 21)', () => {
     } finally {
       await second.close();
     }
-  });
-});
-
-describe('forgotten password', () => {
-  const forgot = (username: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', headers: { origin: testOrigin }, payload: { username } });
-
-  /** Statements and hashes an instance spent between a request and its answer. */
-  async function workOf(username: string) {
-    await t.deps.passwords.resetRequestsIdle();
-    const statements = t.deps.statementCount();
-    const { hashes, verifications } = t.deps.hasherStats();
-    const response = await forgot(username);
-    const work = { statements: t.deps.statementCount() - statements, hashes: t.deps.hasherStats().hashes - hashes, verifications: t.deps.hasherStats().verifications - verifications };
-    await t.deps.passwords.resetRequestsIdle();
-    return { response, work };
-  }
-
-  it('does the same work before answering, whether or not the account exists', async () => {
-    const agent = await freshAgent('forgot');
-    const unknown = await workOf('no.such.person');
-    const known = await workOf(agent.username);
-    expect(known.work).toEqual(unknown.work);
-    expect(known.response.statusCode).toBe(202);
-    expect(known.response.body).toBe(unknown.response.body);
-    // …and the real account did get its link, after the answer.
-    const emails = await t.mailbox();
-    expect(emails.filter((email) => email.to.includes(`${agent.username}@example.test`) && email.subject.includes('Reset'))).toHaveLength(1);
-  });
-
-  it(`sends at most ${maxSelfServiceResetsPerHour} reset emails per account an hour, with the same answer`, async () => {
-    const agent = await freshAgent('flood');
-    const resetsTo = async () => (await t.mailbox()).filter((email) => email.to.includes(`${agent.username}@example.test`) && email.subject.includes('Reset'));
-    const answers = await Promise.all(Array.from({ length: 20 }, () => forgot(agent.username)));
-    expect(new Set(answers.map((answer) => `${answer.statusCode} ${answer.body}`)).size).toBe(1);
-    expect(await resetsTo()).toHaveLength(maxSelfServiceResetsPerHour);
-    const refused = (await auditActions(agent.userId, 'password.reset.requested')).filter((event) => event.result === 'failure');
-    expect(refused).toHaveLength(20 - maxSelfServiceResetsPerHour);
-    t.clock.advance(HOUR + MINUTE);
-    await forgot(agent.username);
-    expect(await resetsTo()).toHaveLength(maxSelfServiceResetsPerHour + 1);
   });
 });
