@@ -53,7 +53,7 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
-/** A user's password and its lockout counters (ADR 0007); a user signing in through SSO only has no row. */
+/** A user's password (passwords/) and its lockout counters (lockout/; ADR 0007, 0011); a user signing in through SSO only has no row. */
 export interface PasswordCredentialsTable {
   user_id: string;
   password_hash: string | null;
@@ -61,7 +61,7 @@ export interface PasswordCredentialsTable {
   password_must_change: Generated<boolean>;
   failed_login_count: Generated<number>;
   locked_until: Timestamp | null;
-  /** Password verifications that hold a slot of the lockout window now (passwords-repo.ts, ADR 0009). */
+  /** Password verifications that hold a slot of the lockout window now (lockout/lockout-repo.ts, ADR 0009). */
   attempts_in_flight: Generated<number>;
   /** When the slots in flight lapse (held by an instance that stopped): they count only until then. */
   in_flight_until: Timestamp | null;
