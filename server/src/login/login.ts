@@ -4,7 +4,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 
 /**
  * What a sign-in has loaded about the account before any method runs, in one query (login/sign-in-read.ts): the user, their
- * membership in their default tenant (undefined if it is gone), their password credential (no hash when they have none) and that
+ * membership in their default tenant (undefined if it is gone; read even when disabled), their password credential (no hash when they have none) and that
  * tenant. The passwords domain owns the credential and decides what it means; here it is only read.
  */
 export interface SignInCandidate {
@@ -14,7 +14,7 @@ export interface SignInCandidate {
   tenant: Tenant;
 }
 
-/** A candidate a method accepted: the membership is known to exist. */
+/** A candidate a method accepted: the membership exists and is enabled (`accountRefusal`). */
 export interface SignedInAccount extends SignInCandidate {
   membership: Membership;
 }
