@@ -70,7 +70,7 @@ function importBoundaries() {
     },
     {
       name: 'services',
-      files: [server('**/*-service.ts'), server('**/*-method.ts')],
+      files: [server('**/*-service.ts'), server('**/*-method.ts'), server('**/*-flow.ts')],
       ignores: [server('mail/**')],
       patterns: [
         kysely,

@@ -20,6 +20,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { responseSerializerCompiler } from './http/serialization.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerLoginRoutes } from './login/login-routes.ts';
+import { registerSsoCallbackRoutes } from './login/sso-callback-routes.ts';
 import { registerMfaRoutes } from './mfa/mfa-routes.ts';
 import { registerInvitationRoutes } from './invitations/invitations-routes.ts';
 import { registerPasswordRoutes } from './passwords/passwords-routes.ts';
@@ -114,7 +115,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerHealthRoutes(app, deps);
   const authRateLimit = { limit: config.authRateLimitPerMinute, windowMs: 60_000 };
   registerInvitationRoutes(app, { invitations: deps.invitations, hashing, rateLimiter: deps.rateLimiter, authRateLimit });
-  registerLoginRoutes(app, { login: deps.login, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
+  registerLoginRoutes(app, { password: deps.login.password, totp: deps.login.totp, cookie, rateLimiter: deps.rateLimiter, authRateLimit, hashing });
   registerSessionRoutes(app, { sessions: deps.sessions, cookie, guards });
   const checkRateLimit = { limit: config.passwordCheckRateLimitPerMinute, windowMs: 60_000 };
   registerPasswordRoutes(app, { passwords: deps.passwords, guards, rateLimiter: deps.rateLimiter, authRateLimit, checkRateLimit, hashing, consoleOrigin: config.publicUrl.origin });
@@ -138,6 +139,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerAccessibilityFeedbackRoutes(app, { feedback: deps.accessibilityFeedback, guards, rateLimiter: deps.rateLimiter, sessionCookieName: cookie.name });
   registerDownloadRoutes(app, { downloads: deps.downloads, guards });
   registerSsoRoutes(app, { sso: deps.sso, providers: deps.identityProviders, guards, cookie, publicUrl: config.publicUrl, rateLimiter: deps.rateLimiter, authRateLimit });
+  registerSsoCallbackRoutes(app, { oidc: deps.login.oidc, cookie, publicUrl: config.publicUrl, rateLimiter: deps.rateLimiter, authRateLimit });
   await registerConsole(app, options.consoleDir);
 
   await app.ready();

@@ -23,10 +23,10 @@ import { createRegionsService, type RegionsService } from './regions/regions-ser
 import { createTenancyService, type TenancyService } from './tenancy/tenancy-service.ts';
 import { createRolesService } from './roles/roles-service.ts';
 import { createSessionsService } from './sessions/sessions-service.ts';
-import { createLoginService, type LoginService } from './login/login-service.ts';
-import { createPasswordMethod } from './login/password-method.ts';
-import { createPresenceCheck } from './login/presence-check-service.ts';
-import { createTotpMethod } from './login/totp-method.ts';
+import { createLoginFlow, presenceGate, type LoginFlow } from './login/login-flow.ts';
+import { createOidcMethod, type OidcMethod } from './login/oidc-method.ts';
+import { createPasswordMethod, type PasswordMethod } from './login/password-method.ts';
+import { createTotpMethod, type TotpMethod } from './login/totp-method.ts';
 import { createMfaService, type MfaService } from './mfa/mfa-service.ts';
 import { loadPasswordBlocklist } from './passwords/blocklist.ts';
 import { createQueryCounter } from './storage/query-count.ts';
@@ -71,7 +71,8 @@ export interface Deps {
   userImports: UserImportsService;
   directory: ReturnType<typeof createDirectoryService>;
   sessions: ReturnType<typeof createSessionsService>;
-  login: LoginService;
+  /** Sign-in: the one flow every method ends in (login-flow.ts), and the methods beside it. */
+  login: { flow: LoginFlow; password: PasswordMethod; totp: TotpMethod; oidc: OidcMethod };
   mfa: MfaService;
   links: SingleUseLinksService;
   passwords: ReturnType<typeof createPasswordsService>;
@@ -196,21 +197,8 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const recovery = createRecoveryService({ db, clock, links, passwords, mail: outbox, audit, tenants, users, logger });
   const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, roles, audit, notifications });
   const mfa = createMfaService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'mfa-totp')), secrets, passwords, tenants, roles, users, audit, mail: outbox });
-  const presenceCheck = createPresenceCheck({ db, presence, lockout, audit });
-  const login = createLoginService({
-    db,
-    clock,
-    users,
-    tenants,
-    lockout,
-    sessions,
-    audit,
-    links,
-    mfa,
-    password: createPasswordMethod({ hasher, passwords, lockout }),
-    totp: createTotpMethod({ lockout, mfa }),
-    presenceCheck,
-  });
+  // Every sign-in ends in the flow; its gates run once a method accepted the credential.
+  const loginFlow = createLoginFlow({ db, clock, sessions, lockout, audit, links, mfa, gates: [presenceGate(presence)] });
   const invitations = createInvitationsService({
     db,
     clock,
@@ -235,7 +223,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     teams,
     sessions,
     mfa,
-    login,
+    login: loginFlow,
     presence,
     regions,
     audit,
@@ -252,7 +240,13 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const downloads = createDownloadsService({ db, clock, files: createDownloadFiles(config.downloadsDir), maxBytes: config.downloadsMaxBytes, audit });
   const oidc = createOidcClient({ allowPrivateNetworks: config.ssoAllowPrivateNetworks });
   const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit, oidc });
-  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc, providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, mfa, login, audit, mail: outbox, logger });
+  const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc, providers: identityProviders, users, tenants, passwords, audit, mail: outbox, logger });
+  const login = {
+    flow: loginFlow,
+    password: createPasswordMethod({ db, flow: loginFlow, hasher, passwords, lockout }),
+    totp: createTotpMethod({ db, audit, flow: loginFlow, users, tenants, lockout, sessions, mfa }),
+    oidc: createOidcMethod({ db, flow: loginFlow, sso, users, tenants, logger }),
+  };
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
   const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso, accessKeys });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });

@@ -7,9 +7,9 @@ export type LinkPurpose =
   | 'password-reset'
   /** A supervisor's one-time unlock code, read out over the phone and entered with the password at sign-in. */
   | 'unlock-code'
-  /** The second sign-in step of a user with an enrolled TOTP: never emailed, answered once by POST /api/v1/auth/login. */
+  /** The second sign-in step of a user with an enrolled TOTP: never emailed, answered once by the second step's route (login/login-routes.ts). */
   | 'mfa-challenge'
-  /** The forced enrolment of a user whose role requires MFA: never emailed, answered once by POST /api/v1/auth/login. */
+  /** The forced enrolment of a user whose role requires MFA: never emailed, answered once by the second step's routes (login/login-routes.ts). */
   | 'mfa-enrolment'
   /** A change of email address: emailed to the new address, carrying it (`details.email`); the address changes when it is followed. */
   | 'email-change';

@@ -10,7 +10,8 @@ import { rateLimit, type RateLimitRule } from '../http/rate-limit.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { StartedSession } from '../sessions/sessions-service.ts';
-import type { LoginService } from './login-service.ts';
+import type { PasswordMethod } from './password-method.ts';
+import type { TotpMethod } from './totp-method.ts';
 
 const secondStepErrors = {
   401: errorBodySchema.describe('MFA_CHALLENGE_INVALID (unknown, expired or used challenge), MFA_CODE_INVALID (wrong, missing or replayed code)'),
@@ -25,7 +26,8 @@ const enrolmentErrors = {
 export function registerLoginRoutes(
   app: App,
   deps: {
-    login: LoginService;
+    password: PasswordMethod;
+    totp: TotpMethod;
     cookie: CookieSettings;
     rateLimiter: RateLimiter;
     authRateLimit: Omit<RateLimitRule, 'name'>;
@@ -63,10 +65,10 @@ export function registerLoginRoutes(
       if (request.validationError !== undefined) {
         const body: unknown = request.body;
         const username = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).username : undefined;
-        await deps.login.recordRefusedInput(username, requestMeta(request));
+        await deps.password.recordRefusedInput(username, requestMeta(request));
         throw validationFailed(request.validationError);
       }
-      const outcome = await deps.login.loginWithPassword(request.body.username, request.body.password, requestMeta(request), { unlockCode: request.body.unlockCode });
+      const outcome = await deps.password.signIn(request.body.username, request.body.password, requestMeta(request), { unlockCode: request.body.unlockCode });
       void reply.header('cache-control', 'no-store');
       if (outcome.kind === 'second-step') {
         return reply.send(
@@ -110,7 +112,7 @@ export function registerLoginRoutes(
         // A code that is a string yet refused at the edge (too long, control characters) is a wrong code.
         if (code !== undefined) code = '';
       }
-      const completed = await deps.login.completeSecondStep(challenge, code, requestMeta(request));
+      const completed = await deps.totp.complete(challenge, code, requestMeta(request));
       setSessionCookie(reply, deps.cookie, completed.session.token);
       return reply
         .header('cache-control', 'no-store')
@@ -131,7 +133,7 @@ export function registerLoginRoutes(
       },
     },
     async (request, reply) => {
-      const enrolment = await deps.login.startEnrolmentAtSignIn(request.body.challenge, { secret: request.body.secret, period: request.body.period }, requestMeta(request));
+      const enrolment = await deps.totp.startEnrolment(request.body.challenge, { secret: request.body.secret, period: request.body.period }, requestMeta(request));
       return reply.header('cache-control', 'no-store').send(enrolment);
     },
   );

@@ -5,7 +5,7 @@ import type { Tenant } from '../tenants/tenants.ts';
 
 /**
  * What a sign-in has loaded about the account before any method runs, in one query (login/sign-in-read.ts): the user, their
- * membership in their default tenant (undefined if it is gone), their password credential (no hash when they have none) and that
+ * membership in their default tenant (undefined if it is gone; read even when disabled), their password credential (no hash when they have none) and that
  * tenant. The passwords domain owns the credential and decides what it means; here it is only read.
  */
 export interface SignInCandidate {
@@ -15,13 +15,27 @@ export interface SignInCandidate {
   tenant: Tenant;
 }
 
-/** A candidate a method accepted: the membership is known to exist. */
+/** A candidate a method accepted: the membership exists and is enabled (`accountRefusal`). */
 export interface SignedInAccount extends SignInCandidate {
   membership: Membership;
 }
 
+/** Why the account or its membership keeps a person out whatever the method (`accountRefusal`). */
+export type AccountRefusal = 'no-membership' | 'membership-disabled' | `status-${User['status']}`;
+
 /** Why a sign-in was refused. Logged and audited only: the answer is always AUTH_INVALID_CREDENTIALS. */
-export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'no-membership' | 'unlock-code-invalid' | 'password-login-disabled' | `status-${User['status']}`;
+export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'wrong-password' | 'unlock-code-invalid' | 'password-login-disabled' | AccountRefusal;
+
+/**
+ * Whether an account may sign in into a tenant, whichever method identified it (password, single sign-on, the second step of either):
+ * the account active, a member of the tenant, the membership not disabled on its own (SPEC §3.12). Checked in this order.
+ */
+export function accountRefusal(user: Pick<User, 'status'>, membership: Pick<Membership, 'disabled'> | undefined): AccountRefusal | undefined {
+  if (user.status !== 'active') return `status-${user.status}`;
+  if (membership === undefined) return 'no-membership';
+  if (membership.disabled) return 'membership-disabled';
+  return undefined;
+}
 
 /** An unlock code this attempt used (it is spent whether or not the password was right). */
 export interface UsedUnlockCode {

@@ -6,7 +6,7 @@ import type { SignInCandidate } from './login.ts';
 
 /**
  * The sign-in's one read (ADR 0007, point 4): the user, their membership in their default tenant with role
- * and team, their password credential and that tenant (its lockout and login-method settings), in one indexed
+ * and team (a disabled one too: login-flow's `accountRefusal` refuses it, as for every method), their password credential and that tenant (its lockout and login-method settings), in one indexed
  * query (`users.username_canonical`, then primary keys), as they are now. An unknown username costs the same
  * one statement as a known one. Select-only: the users, memberships, password_credentials and tenants rows are
  * written by their owners' repositories.
@@ -16,7 +16,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
     .selectFrom('users as u')
     .innerJoin('tenants as tn', 'tn.id', 'u.default_tenant_id')
     .leftJoin('password_credentials as pc', 'pc.user_id', 'u.id')
-    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id').on('m.disabled', '=', false))
+    .leftJoin('memberships as m', (join) => join.onRef('m.user_id', '=', 'u.id').onRef('m.tenant_id', '=', 'u.default_tenant_id'))
     .leftJoin('roles as r', (join) => join.onRef('r.id', '=', 'm.role_id').onRef('r.tenant_id', '=', 'm.tenant_id'))
     .leftJoin('teams as t', (join) => join.onRef('t.id', '=', 'm.team_id').onRef('t.tenant_id', '=', 'm.tenant_id'))
     .select([
@@ -42,6 +42,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
       't.id as team_id',
       't.name as team_name',
       'm.password_login',
+      'm.disabled as membership_disabled',
       'tn.name as tenant_name',
       'tn.home_region as tenant_home_region',
       'tn.settings as tenant_settings',
@@ -64,6 +65,7 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
             team_id: row.team_id,
             team_name: row.team_name,
             password_login: row.password_login ?? 'tenant',
+            disabled: row.membership_disabled ?? false,
           }),
     credential: credentialStateOf(row.id, row),
     tenant: { id: row.default_tenant_id, name: row.tenant_name, homeRegion: row.tenant_home_region, settings: parseTenantSettings(row.tenant_settings), createdAt: row.tenant_created_at },

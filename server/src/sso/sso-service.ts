@@ -1,4 +1,3 @@
-import type { TotpPeriod } from '@lanyard/contracts/mfa';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { MINUTE, type Clock } from '../kernel/clock.ts';
@@ -6,14 +5,9 @@ import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import { newSecretToken, type SecretHasher } from '../kernel/secrets.ts';
-import type { LoginService } from '../login/login-service.ts';
-import type { PresenceCheck } from '../login/presence-check-service.ts';
-import type { MfaService } from '../mfa/mfa-service.ts';
-import { requiredByPolicy } from '../mfa/mfa.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { identityLinkEmail } from '../mail/templates.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
-import type { SessionsService, StartedSession } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { User } from '../users/users.ts';
@@ -23,7 +17,6 @@ import { SsoProblem, type OidcClient } from './oidc-client.ts';
 import { countLinksOfUser, consumeFlow, deleteFlowsBefore, deleteLink, findLinkBySubject, insertFlow, insertLink, listLinksOfUser } from './sso-repo.ts';
 import {
   assertionOf,
-  assertsSecondFactor,
   discoveryOrder,
   mayLinkAtSignIn,
   providerForEmail,
@@ -38,21 +31,32 @@ import {
 /** How long a started flow may take at the provider (the cookie lives as long). */
 export const flowLifetimeMs = 10 * MINUTE;
 
-/**
- * What the callback ends in: a session (sign-in), Lanyard's own second step first (the tenant requires MFA of the person's role and
- * the provider asserted none: a challenge for `POST /api/v1/auth/login/mfa`, no session yet), or a new link (My Account); and where
- * the console goes next.
- */
-export type CallbackOutcome =
-  | { kind: 'signed-in'; session: StartedSession; returnTo: string }
-  | { kind: 'second-step'; challenge: string; enrolment: boolean; allowedPeriods: TotpPeriod[]; returnTo: string }
-  | { kind: 'linked'; returnTo: string };
+/** Who a refused callback was about, for its audit row (login/ writes it). */
+export interface CallbackContext {
+  tenantId?: string | null;
+  userId?: string | null;
+  providerId?: string;
+  purpose?: string;
+}
 
-/**
- * The relying party: starts flows (the browser keeps only a reference in a cookie), completes them at the
- * callback, signs in or links, and the links of My Account. Every refusal at the callback is SSO_FAILED; its
- * precise reason is audited (`auth.login.failed` with method sso) and logged, never answered.
- */
+/** A callback's refusal: its precise reason (audited and logged by login/, never answered) and whom it was about. */
+export interface CallbackRefusal {
+  ok: false;
+  reason: string;
+  context: CallbackContext;
+}
+
+/** A flow the provider completed: the identity it asserted, the identity's link if it has one, and where the console goes next. */
+export interface CompletedFlow {
+  ok: true;
+  flow: SsoFlow;
+  provider: IdentityProvider;
+  assertion: Assertion;
+  existing: IdentityLink | undefined;
+  returnTo: string;
+  context: CallbackContext;
+}
+
 export interface SsoService {
   /**
    * `POST/GET /api/v1/auth/sso/start` with a username or an email: the provider's authorization URL and the flow reference for the
@@ -62,8 +66,20 @@ export interface SsoService {
   start(username: string, returnTo: string | undefined, meta: RequestMeta): Promise<{ authorizationUrl: string; reference: string }>;
   /** `POST /api/v1/me/identity-links`: a link flow for the signed-in user; IDENTITY_PROVIDER_NOT_FOUND. */
   startLink(principal: Principal, providerId: string, returnTo: string | undefined, meta: RequestMeta): Promise<{ authorizationUrl: string; reference: string }>;
-  /** `GET /api/v1/auth/sso/callback`, with the cookie's reference and the URL the provider sent the browser to. */
-  callback(reference: string | undefined, callbackUrl: URL, meta: RequestMeta): Promise<CallbackOutcome>;
+  /**
+   * `GET /api/v1/auth/sso/callback` up to the identity: the flow of the cookie's reference is used up (a replay finds nothing), the
+   * state compared, the code exchanged and the ID token checked (issuer, audience, nonce, PKCE), and the identity's link looked up.
+   */
+  completeFlow(reference: string | undefined, callbackUrl: URL): Promise<CompletedFlow | CallbackRefusal>;
+  /** A completed flow of purpose `link` (My Account): the identity linked to the flow's user, audited and emailed. */
+  completeLink(completed: CompletedFlow, meta: RequestMeta): Promise<{ ok: true } | CallbackRefusal>;
+  /**
+   * The account a completed sign-in flow names: the identity's link, else — once — the account named at the start when the linking
+   * rules allow it (`linkNow`: the link is to be made with the sign-in's writes, `linkAtSignIn`).
+   */
+  accountForSignIn(completed: CompletedFlow): Promise<{ ok: true; userId: string; linkNow: boolean } | CallbackRefusal>;
+  /** The link a first sign-in makes, in the sign-in's transaction; false when the identity or the provider was linked meanwhile. */
+  linkAtSignIn(trx: Executor, user: User, completed: CompletedFlow, meta: RequestMeta): Promise<boolean>;
   listLinks(principal: Principal): Promise<(IdentityLink & { providerName: string })[]>;
   /** Whether unlinking asks the signed-in person's current password: they have one. */
   unlinkNeedsPassword(principal: Principal): Promise<boolean>;
@@ -80,15 +96,9 @@ export function createSsoService(deps: {
   publicUrl: URL;
   oidc: OidcClient;
   providers: IdentityProvidersService;
-  users: Pick<UsersService, 'findUserByUsernameOrEmail' | 'listEnabledTenantIds' | 'getUser' | 'findMembership'>;
+  users: Pick<UsersService, 'findUserByUsernameOrEmail' | 'listEnabledTenantIds' | 'getUser'>;
   tenants: Pick<TenantsService, 'getTenant'>;
-  sessions: Pick<SessionsService, 'start'>;
   passwords: Pick<PasswordsService, 'hasPassword' | 'confirmCurrentPassword'>;
-  /** The contact-center check every sign-in method makes once its credential is accepted (SPEC §3.2). */
-  presenceCheck: PresenceCheck;
-  /** The tenant's second-factor rules apply to single sign-on too (SPEC §3.12): which step a person needs, and its challenge. */
-  mfa: Pick<MfaService, 'secondStepFor'>;
-  login: Pick<LoginService, 'issueSsoChallenge'>;
   audit: Pick<AuditService, 'record'>;
   mail: Outbox;
   logger: { warn(object: object, message: string): void };
@@ -161,20 +171,7 @@ export function createSsoService(deps: {
     return { provider: domain === '' ? undefined : await deps.providers.claimingDomain(domain), user: undefined };
   };
 
-  const fail = async (reason: string, context: { tenantId?: string | null; userId?: string | null; providerId?: string; purpose?: string }, meta: RequestMeta): Promise<never> => {
-    deps.logger.warn({ reason, providerId: context.providerId, purpose: context.purpose }, 'single sign-on refused');
-    await deps.audit.record(deps.db, {
-      tenantId: context.tenantId ?? null,
-      actorUserId: context.userId ?? null,
-      action: 'auth.login.failed',
-      result: 'failure',
-      targetType: context.userId === undefined || context.userId === null ? undefined : 'user',
-      targetId: context.userId ?? undefined,
-      ip: meta.ip,
-      details: { method: 'sso', reason, ...(context.providerId === undefined ? {} : { providerId: context.providerId }), ...(context.purpose === undefined ? {} : { purpose: context.purpose }) },
-    });
-    throw new AppError('SSO_FAILED');
-  };
+  const refused = (reason: string, context: CallbackContext): CallbackRefusal => ({ ok: false, reason, context });
 
   const notifyLink = async (trx: Executor, user: User, tenantId: string, provider: IdentityProvider, change: 'linked' | 'unlinked') => {
     const tenant = await deps.tenants.getTenant(tenantId, trx);
@@ -224,105 +221,63 @@ export function createSsoService(deps: {
       return newFlow({ purpose: 'link', provider, userId: principal.userId, returnTo });
     },
 
-    async callback(reference, callbackUrl, meta) {
-      if (reference === undefined) return fail('no-flow-cookie', {}, meta);
+    async completeFlow(reference, callbackUrl) {
+      if (reference === undefined) return refused('no-flow-cookie', {});
       // The flow is used up first: a replayed callback, or one racing it, finds nothing.
       const flow = await consumeFlow(deps.db, referenceHash(reference), deps.clock.now());
-      if (flow === undefined) return fail('flow-unknown-used-or-expired', {}, meta);
+      if (flow === undefined) return refused('flow-unknown-used-or-expired', {});
       const context = { tenantId: flow.tenantId, userId: flow.purpose === 'link' ? flow.userId : null, ...(flow.providerId === null ? {} : { providerId: flow.providerId }), purpose: flow.purpose };
       const returnedState = callbackUrl.searchParams.get('state') ?? '';
-      if (!sameSecret(returnedState, flow.state)) return fail('state-mismatch', context, meta);
+      if (!sameSecret(returnedState, flow.state)) return refused('state-mismatch', context);
       // A start that found no provider for the name (unknown, or an account no provider of its tenants serves): it ends here.
-      if (flow.providerId === null || flow.tenantId === null) return fail('no-provider', { ...context, userId: flow.userId }, meta);
+      if (flow.providerId === null || flow.tenantId === null) return refused('no-provider', { ...context, userId: flow.userId });
       const providerError = callbackUrl.searchParams.get('error');
-      if (providerError !== null) return fail(`provider-error:${providerError.slice(0, 64)}`, context, meta);
+      if (providerError !== null) return refused(`provider-error:${providerError.slice(0, 64)}`, context);
       let provider: IdentityProvider;
       try {
         provider = await deps.providers.get(flow.tenantId, flow.providerId);
       } catch {
-        return fail('provider-gone', context, meta);
+        return refused('provider-gone', context);
       }
       let assertion: Assertion;
       try {
         const claims = await deps.oidc.exchange(deps.providers.connectionOf(provider), callbackUrl, flow, deps.clock.now());
         assertion = assertionOf(claims);
       } catch (error) {
-        return fail(error instanceof SsoProblem ? error.reason : 'unexpected', context, meta);
+        return refused(error instanceof SsoProblem ? error.reason : 'unexpected', context);
       }
-      if (assertion.issuer !== provider.issuer) return fail('issuer-mismatch', context, meta);
+      if (assertion.issuer !== provider.issuer) return refused('issuer-mismatch', context);
       const returnTo = flow.returnTo ?? (flow.purpose === 'link' ? '/my-account/details' : '/');
       const existing = await findLinkBySubject(deps.db, provider.id, assertion.subject);
-
-      if (flow.purpose === 'link') {
-        const userId = flow.userId;
-        if (userId === null) return fail('flow-without-user', context, meta);
-        if (existing !== undefined) return fail(existing.userId === userId ? 'already-linked' : 'identity-linked-to-another-user', context, meta);
-        const user = await deps.users.getUser(userId);
-        const linked = await deps.db.transaction().execute((trx) => link(trx, user, provider, assertion, meta, 'my-account'));
-        if (!linked) return fail('provider-already-linked', context, meta);
-        return { kind: 'linked', returnTo };
-      }
-
-      // Sign-in: the identity's link, else — once — the account named at the start, when the rules allow it. Either way the session is
-      // in the provider's tenant only (SPEC §3.12: a tenant's provider never opens sessions in another tenant).
-      let userId = existing?.userId;
-      let linkNow = false;
-      if (userId === undefined) {
-        if (flow.userId === null) return fail('no-linked-account', context, meta);
-        const named = await deps.users.getUser(flow.userId);
-        // Only the home tenant's provider may link an account: another tenant's administrators could point theirs at anyone's email.
-        if (named.homeTenantId !== provider.tenantId) return fail('account-homed-elsewhere', { ...context, userId: named.id }, meta);
-        const emailVerified = named.status === 'active' && !named.ssoOnly && (await deps.passwords.hasPassword(named.id));
-        if (!mayLinkAtSignIn({ assertion, user: { email: named.email, ssoOnly: named.ssoOnly, emailVerified, homeTenantId: named.homeTenantId }, provider })) {
-          return fail(assertion.emailVerified ? 'no-linked-account' : 'no-linked-account-email-unverified', { ...context, userId: named.id }, meta);
-        }
-        userId = named.id;
-        linkNow = true;
-      }
-      const user = await deps.users.getUser(userId);
-      if (user.status !== 'active') return fail(`status-${user.status}`, { ...context, userId }, meta);
-      const tenant = await deps.tenants.getTenant(provider.tenantId);
-      const membership = await deps.users.findMembership(tenant.id, user.id);
-      if (membership === undefined) return fail('no-membership', { ...context, userId }, meta);
-      if (membership.disabled) return fail('membership-disabled', { ...context, userId }, meta);
-      // Refused like a password sign-in (403 PRESENCE_REASON_LIST_REQUIRED, audited): no session, and no link made.
-      await deps.presenceCheck.assertMaySignIn({ user, membership, tenant }, 'sso', meta);
-      const secondFactor = assertsSecondFactor(assertion, provider.mfaAssurance);
-      const howLinked = user.ssoOnly ? 'sso-only-first-sign-in' : 'verified-email';
-      const linkIfNew = async (trx: Executor) => {
-        if (linkNow && !(await link(trx, user, provider, assertion, meta, howLinked))) throw new SsoProblem('link-race');
-      };
-      try {
-        // The tenant requires a factor of this role and the provider asserted none: Lanyard's own second step, as after a password.
-        if (!secondFactor && requiredByPolicy(tenant.settings.mfaPolicy, membership.role.id)) {
-          const step = await deps.mfa.secondStepFor({ user, membership, tenant });
-          const issued = await deps.db.transaction().execute(async (trx) => {
-            await linkIfNew(trx);
-            return deps.login.issueSsoChallenge(trx, { step: step === 'totp' ? 'totp' : 'enrolment', userId: user.id, tenant, providerId: provider.id }, meta);
-          });
-          return { kind: 'second-step', challenge: issued.challenge, enrolment: step !== 'totp', allowedPeriods: issued.allowedPeriods, returnTo };
-        }
-        const session = await deps.db.transaction().execute(async (trx) => {
-          await linkIfNew(trx);
-          const started = await deps.sessions.start(user.id, tenant, { ...meta, passwordChangeRequired: false, secondFactor }, trx);
-          await deps.audit.record(trx, {
-            tenantId: tenant.id,
-            actorUserId: user.id,
-            action: 'auth.login.succeeded',
-            result: 'success',
-            targetType: 'user',
-            targetId: user.id,
-            ip: meta.ip,
-            details: { method: 'sso', providerId: provider.id, issuer: assertion.issuer, subject: assertion.subject, secondFactor },
-          });
-          return started;
-        });
-        return { kind: 'signed-in', session, returnTo };
-      } catch (error) {
-        if (error instanceof SsoProblem) return fail(error.reason, { ...context, userId }, meta);
-        throw error;
-      }
+      return { ok: true, flow, provider, assertion, existing, returnTo, context };
     },
+
+    async completeLink({ flow, provider, assertion, existing, context }, meta) {
+      const userId = flow.userId;
+      if (userId === null) return refused('flow-without-user', context);
+      if (existing !== undefined) return refused(existing.userId === userId ? 'already-linked' : 'identity-linked-to-another-user', context);
+      const user = await deps.users.getUser(userId);
+      const linked = await deps.db.transaction().execute((trx) => link(trx, user, provider, assertion, meta, 'my-account'));
+      if (!linked) return refused('provider-already-linked', context);
+      return { ok: true };
+    },
+
+    async accountForSignIn({ flow, provider, assertion, existing, context }) {
+      // The identity's link, else — once — the account named at the start, when the rules allow it. Either way the session is in the
+      // provider's tenant only (SPEC §3.12: a tenant's provider never opens sessions in another tenant).
+      if (existing !== undefined) return { ok: true, userId: existing.userId, linkNow: false };
+      if (flow.userId === null) return refused('no-linked-account', context);
+      const named = await deps.users.getUser(flow.userId);
+      // Only the home tenant's provider may link an account: another tenant's administrators could point theirs at anyone's email.
+      if (named.homeTenantId !== provider.tenantId) return refused('account-homed-elsewhere', { ...context, userId: named.id });
+      const emailVerified = named.status === 'active' && !named.ssoOnly && (await deps.passwords.hasPassword(named.id));
+      if (!mayLinkAtSignIn({ assertion, user: { email: named.email, ssoOnly: named.ssoOnly, emailVerified, homeTenantId: named.homeTenantId }, provider })) {
+        return refused(assertion.emailVerified ? 'no-linked-account' : 'no-linked-account-email-unverified', { ...context, userId: named.id });
+      }
+      return { ok: true, userId: named.id, linkNow: true };
+    },
+
+    linkAtSignIn: (trx, user, { provider, assertion }, meta) => link(trx, user, provider, assertion, meta, user.ssoOnly ? 'sso-only-first-sign-in' : 'verified-email'),
 
     listLinks: (principal) => listLinksOfUser(deps.db, principal.tenantId, principal.userId),
     unlinkNeedsPassword: (principal) => deps.passwords.hasPassword(principal.userId),

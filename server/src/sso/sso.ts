@@ -136,3 +136,11 @@ export function sameSecret(a: string, b: string): boolean {
 export function redirectUriOf(publicUrl: URL): string {
   return new URL('api/v1/auth/sso/callback', publicUrl.href.endsWith('/') ? publicUrl : `${publicUrl.href}/`).href;
 }
+
+/** Where every provider returns (login/'s callback route): the flow cookie is sent back to this path only. */
+export const ssoCallbackPath = '/api/v1/auth/sso/callback';
+
+/** The flow cookie: a reference only (the flow is stored server-side, hashed), HttpOnly, short-lived, sent back only to the callback. */
+export function flowCookieName(secure: boolean): string {
+  return secure ? '__Secure-lanyard_sso' : 'lanyard_sso';
+}

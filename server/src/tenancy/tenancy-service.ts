@@ -5,7 +5,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Principal } from '../kernel/principal.ts';
-import type { LoginService } from '../login/login-service.ts';
+import type { LoginFlow } from '../login/login-flow.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { MfaService } from '../mfa/mfa-service.ts';
@@ -79,7 +79,7 @@ export function createTenancyService(deps: {
   teams: Pick<TeamsService, 'getTeam'>;
   sessions: Pick<SessionsService, 'moveToTenant'>;
   mfa: Pick<MfaService, 'secondStepFor'>;
-  login: Pick<LoginService, 'issueTenantSwitchChallenge'>;
+  login: Pick<LoginFlow, 'issueTenantSwitchChallenge'>;
   presence: Pick<PresenceService, 'mayUsePresence'>;
   regions: Pick<RegionsService, 'assertServedHere' | 'region'>;
   audit: Pick<AuditService, 'record'>;
