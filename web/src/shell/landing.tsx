@@ -1,6 +1,6 @@
 import { Navigate } from 'react-router';
-import { landingPath } from './admin-sections.ts';
-import { useMe } from './me-context.ts';
+import { landingPath } from '../session/landing.ts';
+import { useMe } from '../session/me-context.ts';
 
 /** `/`: User Management for those who may see it, My Profile for everyone else. */
 export function Landing() {

@@ -1,10 +1,10 @@
 import { Button } from 'react-aria-components';
 import { Link } from 'react-router';
-import { isApiError, messageForCode, messageForError } from '../api/client.ts';
-import { Message } from './message.tsx';
-import { PageTitle } from './page-title.tsx';
+import { isApiError, messageForCode, messageForError } from '../../api/client.ts';
+import { Message } from '../../ui/message.tsx';
+import { PageTitle } from '../../ui/page-title.tsx';
 import { useIntl } from 'react-intl';
-import type { MessageId } from '../i18n/messages.ts';
+import type { MessageId } from '../../i18n/messages.ts';
 
 /** Why an emailed link (invitation, password reset) cannot be used, and what to do next. */
 export interface LinkExplanation {

@@ -24,14 +24,6 @@ export function visibleAdminSections(permissions: readonly string[]): AdminSecti
   return adminSections.filter((section) => permissions.includes(section.permission));
 }
 
-/**
- * Where a sign-in lands (seed 002: "A successful login brings you to the User Management window"): User
- * Management for people who may see it, My Profile for everyone else.
- */
-export function landingPath(permissions: readonly string[]): string {
-  return permissions.includes('users.view') ? '/admin/users' : '/profile/general';
-}
-
 /** The section a path belongs to: the longest matching prefix (Access keys sits under Security). */
 export function sectionOfPath(pathname: string): AdminSection | undefined {
   let best: AdminSection | undefined;

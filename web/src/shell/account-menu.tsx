@@ -1,6 +1,6 @@
 import type { Me } from '@lanyard/contracts/api';
 import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover, Separator } from 'react-aria-components';
-import { fullName, initials } from './me-context.ts';
+import { fullName, initials } from '../session/me-context.ts';
 import { useIntl } from 'react-intl';
 
 /**

@@ -6,7 +6,7 @@ import { isApiError, messageForError } from '../api/client.ts';
 import { fetchMyTenants, myTenantsQueryKey, switchTenant } from '../api/presence.ts';
 import { ChevronDownIcon } from '../ui/icons.tsx';
 import { showToast } from '../ui/toasts.tsx';
-import { landingPath } from './admin-sections.ts';
+import { landingPath } from '../session/landing.ts';
 import type { Me } from '@lanyard/contracts/api';
 import { fetchMe, meQueryKey } from '../api/session.ts';
 import { tenantSwitchPath, tenantSwitchStateOf } from './tenant-switch-state.ts';

@@ -1,5 +1,5 @@
 import { Outlet } from 'react-router';
-import { StatementLink } from './statement-link.tsx';
+import { StatementLink } from '../ui/statement-link.tsx';
 import { LanyardMark } from '../ui/icons.tsx';
 import { useIntl } from 'react-intl';
 

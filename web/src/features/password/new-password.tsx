@@ -1,12 +1,12 @@
 import { evaluatePassword, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useEffect, useId, useState } from 'react';
 import { Button } from 'react-aria-components';
-import { isApiError, messageForError } from '../api/client.ts';
-import { isCommonPassword } from '../api/passwords.ts';
-import type { AlertContent } from './message.tsx';
-import { PasswordChecklist, type ChecklistItem, type ChecklistState } from './password-checklist.tsx';
-import { ruleLabel } from './password-rules.ts';
-import { TextField } from './text-field.tsx';
+import { isApiError, messageForError } from '../../api/client.ts';
+import { isCommonPassword } from '../../api/passwords.ts';
+import type { AlertContent } from '../../ui/message.tsx';
+import { PasswordChecklist, type ChecklistItem, type ChecklistState } from '../../ui/password-checklist.tsx';
+import { ruleLabel } from '../../ui/password-rules.ts';
+import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
 
 /** How long typing must pause before the server is asked whether the password is a common one. */

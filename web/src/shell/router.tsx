@@ -14,7 +14,7 @@ import { ResetPasswordPage } from '../features/password/reset-password-page.tsx'
 import { ProfilePage } from '../features/profile/profile-page.tsx';
 import { MyAccountPage } from '../features/my-account/my-account-page.tsx';
 import { PresenceListsPage } from '../features/presence/presence-lists-page.tsx';
-import { NotFoundPage } from './not-found-page.tsx';
+import { NotFoundPage } from '../ui/not-found-page.tsx';
 import { PublicLayout } from './public-layout.tsx';
 import { RootLayout } from './root-layout.tsx';
 import { RouteErrorPage } from './route-error-page.tsx';

@@ -5,7 +5,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { meQueryKey } from '../api/session.ts';
 import { SecondStep } from '../features/login/second-step.tsx';
 import { showToast } from '../ui/toasts.tsx';
-import { landingPath } from './admin-sections.ts';
+import { landingPath } from '../session/landing.ts';
 import { reloadForSwitchedTenant } from './tenant-picker.tsx';
 import { readTenantSwitchState } from './tenant-switch-state.ts';
 

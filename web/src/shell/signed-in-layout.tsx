@@ -9,22 +9,20 @@ import { Loading } from '../ui/loading.tsx';
 import { AlertRegion, Message } from '../ui/message.tsx';
 import { PageTitle } from '../ui/page-title.tsx';
 import { Toasts } from '../ui/toasts.tsx';
-import { MeContext } from './me-context.ts';
-import { NoticeContext, type Notice } from './notice.ts';
+import { MeContext } from '../session/me-context.ts';
+import { NoticeContext, type Notice } from '../session/notice.ts';
 import { TopBar } from './top-bar.tsx';
 import { fetchPreferences, preferencesQueryKey } from '../api/account.ts';
-import { applyPreferences, forgetStoredPreferences, rememberTenant } from './preferences.ts';
+import { applyPreferences, forgetStoredPreferences, rememberTenant } from '../session/preferences.ts';
 import { AdminNav } from './admin-nav.tsx';
 import { MicrophoneStep } from '../features/presence/microphone-step.tsx';
 import { InvitationsBanner } from '../features/membership-invitations/invitations-banner.tsx';
-import { StatementLink } from './statement-link.tsx';
+import { StatementLink } from '../ui/statement-link.tsx';
 import { fetchMicrophone, microphoneQueryKey } from '../api/presence.ts';
-import type { LoginLocationState } from './navigation-state.ts';
+import type { LoginLocationState } from '../session/navigation-state.ts';
 import { tenantSwitchPath } from './tenant-switch-state.ts';
+import { passwordChangePath } from '../session/landing.ts';
 import { useIntl } from 'react-intl';
-
-/** Where a person whose password must change is kept until it is changed (SPEC §3.3). */
-export const passwordChangePath = '/profile/password';
 
 /** The confirmation of something the person just did; it takes focus so nobody misses it. */
 function NoticeMessage({ notice, onDismiss }: { notice: Notice; onDismiss: () => void }) {

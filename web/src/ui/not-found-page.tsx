@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { PageTitle } from '../ui/page-title.tsx';
+import { PageTitle } from './page-title.tsx';
 import { useIntl } from 'react-intl';
 
 export function NotFoundPage() {
