@@ -1,6 +1,6 @@
 import { Link, useLocation } from 'react-router';
 import { useIntl } from 'react-intl';
-import { sectionOfPath, visibleAdminSections } from './admin-sections.ts';
+import { sectionOfPath, visibleAdminSections } from './admin-pages.tsx';
 
 /** Administration's pages the person may use, as a navigation landmark below the top bar. */
 export function AdminNav({ permissions }: { permissions: readonly string[] }) {

@@ -2,7 +2,7 @@ import type { Me } from '@lanyard/contracts/api';
 import { Button, Header, Menu, MenuItem, MenuSection, MenuTrigger, Popover, SubmenuTrigger } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { AppSelectorIcon, ChevronDownIcon } from '../ui/icons.tsx';
-import { visibleAdminSections } from './admin-sections.ts';
+import { visibleAdminSections } from './admin-pages.tsx';
 
 /**
  * The app selector icon in the top bar (seeds 000 and 001): **My Zone** opens My Profile ("select My Zone,
