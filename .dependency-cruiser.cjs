@@ -8,10 +8,10 @@
 
 /** Kinds of server file. `$1` in a `to` pattern is the domain folder of the importing file. */
 const server = '^server/src/';
-const service = `${server}([^/]+)/[^/].*-(?:service|method)\\.ts$`;
+const service = `${server}([^/]+)/[^/].*-(?:service|method|flow)\\.ts$`;
 const repoOrRead = `${server}([^/]+)/[^/].*-(?:repo|read)\\.ts$`;
 const anyRepoOrRead = `${server}[^/]+/[^/].*-(?:repo|read)\\.ts$`;
-const anyService = `${server}[^/]+/[^/].*-(?:service|method)\\.ts$`;
+const anyService = `${server}[^/]+/[^/].*-(?:service|method|flow)\\.ts$`;
 const anyRoutes = `${server}[^/].*-routes\\.ts$`;
 /** Infrastructure and the composition root: not domains, with rules of their own. */
 const notADomain = `${server}(?:kernel|errors|storage|rate-limits|http|cli|config|testing)/`;
@@ -118,7 +118,7 @@ module.exports = {
       name: 'model-imports-models',
       severity: 'error',
       comment: 'A model depends on models, kernel/, errors/ and contracts only.',
-      from: { path: `${server}[^/]+/`, pathNot: [notADomain, `${server}mail/`, `-(service|method|repo|read|routes)\\.ts$`] },
+      from: { path: `${server}[^/]+/`, pathNot: [notADomain, `${server}mail/`, `-(service|method|flow|repo|read|routes)\\.ts$`] },
       to: { path: [anyService, anyRepoOrRead, anyRoutes, `${server}(storage|http)/`] },
     },
     {

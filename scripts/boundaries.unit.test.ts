@@ -39,6 +39,7 @@ describe('import boundaries', { timeout: 60_000 }, () => {
     ['the same import written without its extension', 'server/src/passwords/no-extension-service.ts', /users\/users-repo\.ts$/, 'service-calls-other-domains-through-their-service'],
     ['the same import written with .js', 'server/src/passwords/js-extension-service.ts', /users\/users-repo\.ts$/, 'service-calls-other-domains-through-their-service'],
     ['the same import from a nested folder', 'server/src/passwords/recovery/nested-service.ts', /users\/users-repo\.ts$/, 'service-calls-other-domains-through-their-service'],
+    ["a sign-in flow importing another domain's repository", 'server/src/login/login-flow.ts', /users\/users-repo\.ts$/, 'service-calls-other-domains-through-their-service'],
     ["a sign-in method reading another domain's read model", 'server/src/passwords/read-method.ts', /users\/directory\/users-read\.ts$/, 'service-calls-other-domains-through-their-service'],
     ['a service using Kysely at runtime', 'server/src/passwords/kysely-service.ts', /node_modules\/kysely\//, 'kysely-only-below-services'],
     ['a service importing nodemailer', 'server/src/passwords/mailing-service.ts', /node_modules\/nodemailer\//, 'nodemailer-only-in-mail'],
