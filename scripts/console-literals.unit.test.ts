@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * to the props a person sees or hears, and leaves catalogue calls alone.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const consoleFile = `${root}web/src/app/not-found-page.tsx`;
+const consoleFile = `${root}web/src/ui/not-found-page.tsx`;
 
 // One instance: the first lint loads the typed project, which takes a while on a busy machine.
 const eslint = new ESLint({ cwd: root });

@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/app.tsx';
-import './app/styles.css';
-import { applyStoredPreferences } from './app/preferences.ts';
+import { App } from './shell/app.tsx';
+import './shell/styles.css';
+import { applyStoredPreferences } from './session/preferences.ts';
 
 // Before anything is drawn: the text size, contrast and motion this browser last knew, so nothing flashes.
 applyStoredPreferences();

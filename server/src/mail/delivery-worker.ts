@@ -5,9 +5,8 @@ import { MINUTE, SECOND, type Clock } from '../kernel/clock.ts';
 import type { Encryptor } from '../kernel/encryption.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Db } from '../storage/db.ts';
-import type { OutboxMessageRow } from '../storage/database.ts';
 import { MailDeliveryError, type Envelope, type MailTransport, type OutgoingEmail } from './mail-transport.ts';
-import { claimDueMessages, markFailedPermanently, markRetry, markSent, releaseClaims, sealWaitingBodies } from './outbox-repo.ts';
+import { claimDueMessages, type ClaimedMessage, markFailedPermanently, markRetry, markSent, releaseClaims, sealWaitingBodies } from './outbox-repo.ts';
 import { openBody, sealBody } from './sealed-body.ts';
 
 /** The Message-ID of an outbox row: stable across attempts, so a receiver can recognise a repeat. */
@@ -82,11 +81,11 @@ export type FailureDecision =
  * the message up; anything else is retried on the schedule, and pauses the worker unless the failure
  * concerned this message only. An error that is not a MailDeliveryError counts as the server's.
  */
-export function decideAfterFailure(message: Pick<OutboxMessageRow, 'attempts' | 'created_at'>, error: unknown, now: Date): FailureDecision {
+export function decideAfterFailure(message: Pick<ClaimedMessage, 'attempts' | 'createdAt'>, error: unknown, now: Date): FailureDecision {
   const failure = error instanceof MailDeliveryError ? error : undefined;
   const reason = error instanceof Error ? error.message : String(error);
   if (failure?.permanent === true) return { action: 'give-up', recorded: reason, cause: 'rejected' };
-  if (now.getTime() - message.created_at.getTime() >= retryPolicy.giveUpAfterMs) {
+  if (now.getTime() - message.createdAt.getTime() >= retryPolicy.giveUpAfterMs) {
     return { action: 'give-up', recorded: `gave up after ${message.attempts} attempts: ${reason}`, cause: 'expired' };
   }
   return {
@@ -152,7 +151,7 @@ export function createDeliveryWorker(deps: {
   let transportFailures = 0;
   let waitingBodiesSealed = false;
 
-  const recordFailure = async (message: OutboxMessageRow, leaseId: string, error: unknown): Promise<Outcome> => {
+  const recordFailure = async (message: ClaimedMessage, leaseId: string, error: unknown): Promise<Outcome> => {
     const now = deps.clock.now();
     const decision = decideAfterFailure(message, error, now);
     const log = { outboxId: message.id, template: message.template, attempts: message.attempts, err: error instanceof Error ? error.message : String(error) };
@@ -169,17 +168,17 @@ export function createDeliveryWorker(deps: {
   };
 
   /** The row with its body opened, or a failure of this message alone (another key, an altered ciphertext). */
-  const openMessage = (message: OutboxMessageRow): OutgoingEmail => {
+  const openMessage = (message: ClaimedMessage): OutgoingEmail => {
     try {
-      if (message.body_sealed === null) throw new Error('no body');
-      const body = openBody(deps.encryptor, message.id, message.body_sealed);
-      return { id: message.id, recipient: message.recipient, subject: message.subject, text: body.text, html: body.html, createdAt: message.created_at };
+      if (message.bodySealed === null) throw new Error('no body');
+      const body = openBody(deps.encryptor, message.id, message.bodySealed);
+      return { id: message.id, recipient: message.recipient, subject: message.subject, text: body.text, html: body.html, createdAt: message.createdAt };
     } catch (error) {
       throw new MailDeliveryError('the sealed body does not open (another master key?)', { permanent: false, scope: 'message', cause: error });
     }
   };
 
-  const deliverOne = async (message: OutboxMessageRow, leaseId: string): Promise<Outcome> => {
+  const deliverOne = async (message: ClaimedMessage, leaseId: string): Promise<Outcome> => {
     const envelope: Envelope = { from: sender, to: message.recipient };
     try {
       const outgoing = openMessage(message);

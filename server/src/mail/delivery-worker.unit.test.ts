@@ -1,24 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, MINUTE, SECOND } from '../kernel/clock.ts';
-import type { OutboxMessageRow } from '../storage/database.ts';
 import { composeMessage, decideAfterFailure, envelopeSender, leaseAllowsSend, leasePolicy, messageIdOf, retryPolicy } from './delivery-worker.ts';
 import { MailDeliveryError, type OutgoingEmail } from './mail-transport.ts';
+import type { ClaimedMessage } from './outbox-repo.ts';
 
 const createdAt = new Date('2026-01-15T10:00:00.000Z');
-const row: OutboxMessageRow = {
+const row: ClaimedMessage = {
   id: '0194a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
-  tenant_id: null,
   template: 'test',
   recipient: 'ann@example.test',
   subject: 'Hello',
-  body_sealed: null,
-  created_at: createdAt,
+  bodySealed: null,
+  createdAt,
   attempts: 1,
-  next_attempt_at: createdAt,
-  sent_at: null,
-  last_error: null,
-  failed_at: null,
-  lease_id: null,
 };
 const email: OutgoingEmail = { id: row.id, recipient: row.recipient, subject: row.subject, text: 'Hello Ann', html: '<p>Hello Ann</p>', createdAt };
 const after = (ms: number) => new Date(createdAt.getTime() + ms);

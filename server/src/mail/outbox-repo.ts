@@ -2,6 +2,23 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../storage/db.ts';
 import type { OutboxMessageRow } from '../storage/database.ts';
 
+/** A message claimed for delivery, as the delivery worker sees it (the table row stays in this file). */
+export interface ClaimedMessage {
+  id: string;
+  template: string;
+  recipient: string;
+  subject: string;
+  /** The sealed bodies (sealed-body.ts); null for a message whose body was dropped or is waiting to be sealed. */
+  bodySealed: Uint8Array | null;
+  createdAt: Date;
+  /** Attempts so far, this claim included. */
+  attempts: number;
+}
+
+function claimedMessage(row: OutboxMessageRow): ClaimedMessage {
+  return { id: row.id, template: row.template, recipient: row.recipient, subject: row.subject, bodySealed: row.body_sealed, createdAt: row.created_at, attempts: row.attempts };
+}
+
 export async function insertOutboxMessage(
   db: Executor,
   message: {
@@ -39,7 +56,7 @@ export async function insertOutboxMessage(
 export async function claimDueMessages(
   db: Db,
   claim: { now: Date; leaseUntil: Date; leaseId: string; limit: number },
-): Promise<OutboxMessageRow[]> {
+): Promise<ClaimedMessage[]> {
   const claimed = await db
     .updateTable('outbox_messages')
     .set({ next_attempt_at: claim.leaseUntil, lease_id: claim.leaseId, attempts: sql<number>`attempts + 1` })
@@ -62,7 +79,7 @@ export async function claimDueMessages(
     .returningAll()
     .execute();
   // UPDATE … RETURNING gives no order; ids are UUIDv7, so sorting them sends the oldest first.
-  return claimed.sort((a, b) => a.id.localeCompare(b.id));
+  return claimed.sort((a, b) => a.id.localeCompare(b.id)).map(claimedMessage);
 }
 
 /**

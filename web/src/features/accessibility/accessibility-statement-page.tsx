@@ -4,8 +4,8 @@ import { Button, Form, Label, TextArea, TextField as AriaTextField } from 'react
 import { useIntl } from 'react-intl';
 import { sendAccessibilityFeedback } from '../../api/account.ts';
 import { messageForError } from '../../api/client.ts';
-import { lastTenantId } from '../../app/preferences.ts';
-import { feedbackPageOf, feedbackTenantOf } from '../../app/statement-link.tsx';
+import { lastTenantId } from '../../session/preferences.ts';
+import { feedbackPageOf, feedbackTenantOf } from '../../ui/statement-link.tsx';
 import { useLocation } from 'react-router';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';

@@ -5,7 +5,7 @@ import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { Link, useSearchParams } from 'react-router';
 import { auditExportUrl, auditQueryKey, listAuditEvents, type AuditFilters } from '../../api/admin.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';

@@ -5,7 +5,7 @@ import { Button, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { inviteUser, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
 import { messageForError } from '../../api/client.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { SelectField } from '../../ui/select-field.tsx';

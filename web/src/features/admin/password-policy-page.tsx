@@ -11,8 +11,8 @@ import {
   saveRolePasswordPolicy,
   saveTenantPasswordPolicy,
 } from '../../api/passwords.ts';
-import { useMe } from '../../app/me-context.ts';
-import { useShowNotice } from '../../app/notice.ts';
+import { useMe } from '../../session/me-context.ts';
+import { useShowNotice } from '../../session/notice.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';

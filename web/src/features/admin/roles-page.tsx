@@ -7,7 +7,7 @@ import { useIntl } from 'react-intl';
 import { createRole, deleteRole, listRoles, rolesQueryKey, updateRole } from '../../api/admin.ts';
 import { passwordPolicySettingsQueryKey } from '../../api/passwords.ts';
 import { messageForError } from '../../api/client.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';

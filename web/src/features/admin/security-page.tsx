@@ -5,7 +5,7 @@ import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { fetchPolicy, policyQueryKey, savePolicy, type Policies, type PolicyKind } from '../../api/admin.ts';
 import { messageForError } from '../../api/client.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';

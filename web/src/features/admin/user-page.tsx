@@ -24,7 +24,7 @@ import {
 import { resetUserMfa } from '../../api/mfa.ts';
 import { listPresenceLists, presenceListsQueryKey } from '../../api/presence.ts';
 import { isApiError, messageForError } from '../../api/client.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';

@@ -5,7 +5,7 @@ import { Button, ModalOverlay, Modal } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { listRoles, listTeams, listUsers, rolesQueryKey, teamsQueryKey, usersQueryKey, type UserFilters } from '../../api/admin.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { SelectField } from '../../ui/select-field.tsx';
 import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 import { TextField } from '../../ui/text-field.tsx';

@@ -1,4 +1,4 @@
-import { LinkProblem, type LinkExplanation } from '../../ui/link-problem.tsx';
+import { LinkProblem, type LinkExplanation } from '../password/link-problem.tsx';
 
 function explain(code: string): LinkExplanation | null {
   switch (code) {

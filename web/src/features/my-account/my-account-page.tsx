@@ -1,10 +1,10 @@
 import { Navigate, useParams } from 'react-router';
 import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import { useIntl } from 'react-intl';
-import { useMe } from '../../app/me-context.ts';
-import { NotFoundPage } from '../../app/not-found-page.tsx';
+import { useMe } from '../../session/me-context.ts';
+import { NotFoundPage } from '../../ui/not-found-page.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
-import { passwordChangePath } from '../../app/signed-in-layout.tsx';
+import { passwordChangePath } from '../../session/landing.ts';
 import { MyAccountAccessKeysTab } from './my-account-access-keys-tab.tsx';
 import { MyAccountDetailsTab } from './my-account-details-tab.tsx';
 import { IdentityLinksSection } from '../profile/identity-links-section.tsx';

@@ -6,13 +6,13 @@ import { useLocation, useNavigate } from 'react-router';
 import { isApiError, messageForError } from '../../api/client.ts';
 import { changeMyPassword, fetchMyPasswordPolicy, myPasswordPolicyQueryKey } from '../../api/passwords.ts';
 import { fetchMe, meQueryKey } from '../../api/session.ts';
-import { useMe } from '../../app/me-context.ts';
-import { readLoginState } from '../../app/navigation-state.ts';
-import { landingPath } from '../../app/admin-sections.ts';
-import { useShowNotice } from '../../app/notice.ts';
+import { useMe } from '../../session/me-context.ts';
+import { readLoginState } from '../../session/navigation-state.ts';
+import { landingPath } from '../../session/landing.ts';
+import { useShowNotice } from '../../session/notice.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message, type AlertContent } from '../../ui/message.tsx';
-import { NewPasswordFields, SavePasswordButton, useNewPassword } from '../../ui/new-password.tsx';
+import { NewPasswordFields, SavePasswordButton, useNewPassword } from './new-password.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { useIntl } from 'react-intl';
 

@@ -4,7 +4,7 @@ import { Button, Form } from 'react-aria-components';
 import { Link, useLocation } from 'react-router';
 import { messageForError } from '../../api/client.ts';
 import { requestPasswordReset } from '../../api/passwords.ts';
-import { readLoginState } from '../../app/navigation-state.ts';
+import { readLoginState } from '../../session/navigation-state.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { TextField } from '../../ui/text-field.tsx';

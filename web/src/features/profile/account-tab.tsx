@@ -6,7 +6,7 @@ import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { accountQueryKey, fetchAccount, requestEmailChange } from '../../api/account.ts';
 import { messageForError } from '../../api/client.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';

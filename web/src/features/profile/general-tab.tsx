@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
-import { fullName, useMe } from '../../app/me-context.ts';
+import { fullName, useMe } from '../../session/me-context.ts';
 import { Message } from '../../ui/message.tsx';
 import { useIntl } from 'react-intl';
 import { DefaultTenantChoice } from '../presence/default-tenant-choice.tsx';

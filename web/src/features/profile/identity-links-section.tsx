@@ -4,7 +4,7 @@ import { Button } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { messageForCode, messageForError } from '../../api/client.ts';
 import { identityLinksQueryKey, linkableProvidersQueryKey, listIdentityLinks, listLinkableProviders, readSsoMessage, startIdentityLink, unlinkIdentity } from '../../api/sso.ts';
-import { useMe } from '../../app/me-context.ts';
+import { useMe } from '../../session/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';

@@ -1,7 +1,7 @@
 import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import { Link, useParams } from 'react-router';
-import { useMe } from '../../app/me-context.ts';
-import { NotFoundPage } from '../../app/not-found-page.tsx';
+import { useMe } from '../../session/me-context.ts';
+import { NotFoundPage } from '../../ui/not-found-page.tsx';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { ChangePasswordForm } from '../password/change-password-form.tsx';

@@ -1,9 +1,0 @@
-import { Navigate } from 'react-router';
-import { landingPath } from './admin-sections.ts';
-import { useMe } from './me-context.ts';
-
-/** `/`: User Management for those who may see it, My Profile for everyone else. */
-export function Landing() {
-  const me = useMe();
-  return <Navigate to={landingPath(me.permissions)} replace />;
-}
