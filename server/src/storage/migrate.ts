@@ -19,6 +19,7 @@ import * as tenantBoundaries from './migrations/0016-tenant-boundaries.ts';
 import * as ssoBoundaries from './migrations/0017-sso-boundaries.ts';
 import * as outboxSealedBodies from './migrations/0018-outbox-sealed-bodies.ts';
 import * as passwordAttemptsInFlight from './migrations/0019-password-attempts-in-flight.ts';
+import * as administratorWithoutPresence from './migrations/0020-administrator-without-presence.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017-sso-boundaries': ssoBoundaries,
   '0018-outbox-sealed-bodies': outboxSealedBodies,
   '0019-password-attempts-in-flight': passwordAttemptsInFlight,
+  '0020-administrator-without-presence': administratorWithoutPresence,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
