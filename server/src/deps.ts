@@ -259,7 +259,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const identityProviders = createIdentityProvidersService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'identity-provider-secrets')), audit, oidc });
   const sso = createSsoService({ db, clock, secrets, publicUrl: config.publicUrl, oidc, providers: identityProviders, users, tenants, sessions, passwords, presenceCheck, mfa, login, audit, mail: outbox, logger });
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
-  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso, accessKeys });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso, accessKeys, account });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const jwtSigner = createJwtSigner();
