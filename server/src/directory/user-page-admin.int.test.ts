@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinTenant, login, signedInUser, tokenFromLink, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, strongPassword, type TestApp } from '../testing/test-app.ts';
+import { createTestApp, type TestApp } from '../testing/test-app.ts';
 
 /**
  * SPEC §4b "Administration, completed": the user page's failed sign-ins, names and email changed by the home tenant's
