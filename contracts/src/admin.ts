@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayText, idSchema, roleNameSchema, teamNameSchema } from './common.ts';
+import { displayText, emailSchema, idSchema, personNameSchema, roleNameSchema, teamNameSchema } from './common.ts';
 
 /**
  * Administration shapes (SPEC §4b "Administration"): the user directory, user actions, bulk import,
@@ -62,7 +62,13 @@ export const adminUserDetailSchema = adminUserSummarySchema.extend({
   mfa: z.object({ enabled: z.boolean(), enrolledAt: z.iso.datetime().nullable() }),
   /** Linked OpenID Connect identities (empty until single sign-on exists). */
   identityLinks: z.array(z.object({ id: idSchema, providerName: z.string(), linkedAt: z.iso.datetime() })),
+  /** This member's password sign-in override here: `tenant` (the tenant's login methods decide), `enabled` or `disabled`. */
   passwordLogin: passwordLoginSettingSchema,
+  /**
+   * Failed sign-ins of the account: `count`, the wrong passwords or codes counted in the current lockout window (reset by a
+   * successful sign-in or an unlock, none once a lock has lapsed); `lastAt`, when the last sign-in failed for any reason, or null.
+   */
+  failedAttempts: z.object({ count: z.int().min(0), lastAt: z.iso.datetime().nullable() }),
   sessionsCount: z.int().min(0),
   /** The member's own presence reason list in this tenant; null: the tenant default applies (if there is one). */
   presenceReasonList: z.object({ id: idSchema, name: z.string() }).nullable(),
@@ -85,10 +91,32 @@ export const adminUpdateUserBodySchema = z
     presenceReasonListId: idSchema.nullable(),
     status: z.enum(['enabled', 'disabled']),
     passwordLogin: passwordLoginSettingSchema,
+    /** Names and email are the account's: only the home tenant changes them (else 403 ACCOUNT_MANAGED_ELSEWHERE). Names change at once. */
+    firstName: personNameSchema,
+    lastName: personNameSchema,
+    /** A new address is confirmed by the person, exactly as in My Account: a link goes to it, a notice to the current one. */
+    email: emailSchema,
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
 export type AdminUpdateUserBody = z.infer<typeof adminUpdateUserBodySchema>;
+
+/** `GET /api/v1/admin/users/{userId}/sessions`: the person's live console sessions in this tenant only, newest first. */
+export const adminUserSessionSchema = z.object({
+  /** The session's row id: never the cookie value. */
+  id: idSchema,
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** The user agent read as "Chrome on Windows"; null when it says nothing recognisable (extra field). */
+  device: z.string().nullable(),
+  /** Always the tenant asking: a session the person has in another tenant is never listed. */
+  tenantId: idSchema,
+});
+export type AdminUserSession = z.infer<typeof adminUserSessionSchema>;
+export const adminUserSessionListSchema = z.object({ items: z.array(adminUserSessionSchema) });
+export type AdminUserSessionList = z.infer<typeof adminUserSessionListSchema>;
 
 /** Supervisor-assisted unlock: a one-time code an administrator reads out to a locked-out agent. */
 export const unlockCodeSchema = z.object({ code: z.string(), expiresAt: z.iso.datetime() });

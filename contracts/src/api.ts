@@ -181,6 +181,13 @@ export const auditEventSchema = z.object({
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   occurredAt: z.iso.datetime(),
+  /**
+   * Who acted, named as they are now: null when no person did (the system, an unknown username). `username` and `name` are null
+   * when the person is no member of this tenant any more (a name is never read from another tenant).
+   */
+  actor: z.object({ id: idSchema, username: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  /** What it was done to (`targetType`/`targetId`), named as it is now in this tenant; `name` null when it is gone, another tenant's, or has no name (a session). */
+  target: z.object({ type: z.string(), id: z.string(), name: z.string().nullable() }).nullable(),
 });
 export type AuditEventView = z.infer<typeof auditEventSchema>;
 

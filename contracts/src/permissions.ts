@@ -31,9 +31,24 @@ export function isPermission(value: string): value is Permission {
   return permissionSet.has(value);
 }
 
-/** The roles every new tenant starts with. Administrators hold every permission. */
+/**
+ * Capabilities of an agent's work, not authority over anything: holding one makes a person subject to the contact center's rules
+ * (`presence.use`: sign-in needs a presence reason list, the console asks for the microphone). They never rank a person above or
+ * below another (rank rules and "same or lower role" compare authority only), and the built-in Administrator does not hold them.
+ */
+export const agentCapabilities: readonly Permission[] = ['presence.use'];
+
+/** Whether a permission is authority (everything but the agent capabilities): what rank rules and "same or lower role" compare. */
+export function isAuthority(permission: string): boolean {
+  return !agentCapabilities.includes(permission as Permission);
+}
+
+/** The built-in Administrator's permissions: every authority of the catalogue, no agent capability. */
+export const administratorPermissions: readonly Permission[] = allPermissions.filter(isAuthority);
+
+/** The roles every new tenant starts with. Administrators hold every authority of the catalogue (no agent capability). */
 export const builtInRoles = [
-  { name: 'Administrator', permissions: allPermissions },
+  { name: 'Administrator', permissions: administratorPermissions },
   {
     name: 'Supervisor',
     permissions: [

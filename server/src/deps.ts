@@ -248,7 +248,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
     oidc: createOidcMethod({ db, flow: loginFlow, sso, users, tenants, logger }),
   };
   const accessKeys = createAccessKeysService({ db, clock, secrets, tenants, users, audit, mail: outbox, rateLimiter, notifications, logger });
-  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso, accessKeys });
+  const directory = createDirectoryService({ db, clock, users, roles, teams, sessions, audit, notifications, mfa, presence, passwords, sso, accessKeys, account });
   const signingKeys = createSigningKeysService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'signing-keys')), notifications, logger });
   const issuer = config.publicUrl.origin;
   const jwtSigner = createJwtSigner();

@@ -8,7 +8,7 @@ import type { SingleUseLinksService } from '../links/links-service.ts';
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from '../mail/templates.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { PasswordsService } from '../passwords/passwords-service.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Executor } from '../storage/db.ts';
 import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
 import type { TenantsService } from '../tenants/tenants-service.ts';
 import type { UsersService } from '../users/users-service.ts';
@@ -32,6 +32,12 @@ export interface AccountService {
   updateAccount(principal: Principal, patch: AccountPatch, meta: RequestMeta): Promise<Account>;
   /** With the current password: a confirmation link to the new address, a notice to the old one; the address changes when the link is followed. */
   requestEmailChange(principal: Principal, input: { email: string; currentPassword: string }, meta: RequestMeta): Promise<{ pendingEmail: string; expiresAt: Date }>;
+  /**
+   * An administrator of the person's home tenant asks for their email to change (the caller checked the authority): the same
+   * confirmation link to the new address and notice to the current one as My Account, in `executor`, audited with the administrator
+   * as the actor; the address changes when the person follows the link. EMAIL_UNCHANGED for the address they have.
+   */
+  requestEmailChangeFor(executor: Executor, input: { userId: string; tenantId: string; email: string; actorUserId: string; meta: RequestMeta }): Promise<{ pendingEmail: string; expiresAt: Date }>;
   /** Follows a confirmation link once: the email changes. EMAIL_CHANGE_LINK_NOT_FOUND, _EXPIRED, _USED. */
   confirmEmailChange(token: string, meta: RequestMeta): Promise<void>;
   getPreferences(userId: string): Promise<Preferences>;
@@ -73,6 +79,45 @@ export function createAccountService(deps: {
       wfmNotifications: wfmVisible ? { ...stored.wfm } : null,
       canEdit: canEditOf(principal.permissions),
     };
+  };
+
+  type User = Awaited<ReturnType<UsersService['getUser']>>;
+  type Tenant = Awaited<ReturnType<TenantsService['getTenant']>>;
+  /** The confirmation link to the new address and the notice to the current one, audited; the one email-change flow (My Account and the home tenant's administrators). */
+  const sendEmailChange = async (
+    trx: Executor,
+    input: { user: User; tenant: Tenant; email: string; actorUserId: string; meta: RequestMeta },
+  ): Promise<{ pendingEmail: string; expiresAt: Date }> => {
+    const { user, tenant, meta } = input;
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + emailChangeLifetimeMs);
+    const settings = await lockAccountSettings(trx, user.id, now);
+    // A newer request replaces the older link: only the last address asked for can be confirmed.
+    await emailLinks.replaceOpen(trx, user.id);
+    const createdBy = input.actorUserId === user.id ? null : input.actorUserId;
+    const { url } = await emailLinks.create(trx, { tenantId: tenant.id, userId: user.id, createdBy, expiresAt, details: { email: input.email } });
+    await saveAccountSettings(trx, user.id, { ...settings, pendingEmail: { email: input.email, expiresAt } }, now);
+    await deps.mail.enqueue(trx, {
+      ...emailChangeConfirmationEmail({ firstName: user.firstName, username: user.username, newEmail: input.email, url, expiresAt }),
+      tenantId: tenant.id,
+      to: input.email,
+    });
+    await deps.mail.enqueue(trx, {
+      ...emailChangeNoticeEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, newEmail: input.email, at: now, ip: meta.ip }),
+      tenantId: tenant.id,
+      to: user.email,
+    });
+    await deps.audit.record(trx, {
+      tenantId: tenant.id,
+      actorUserId: input.actorUserId,
+      action: 'email.change.requested',
+      result: 'success',
+      targetType: 'user',
+      targetId: user.id,
+      ip: meta.ip,
+      details: { newEmail: input.email, ...(createdBy === null ? {} : { byAdministrator: true }) },
+    });
+    return { pendingEmail: input.email, expiresAt };
   };
 
   const invalidate = { topic: invalidationTopics.user };
@@ -129,36 +174,14 @@ export function createAccountService(deps: {
       await deps.passwords.confirmCurrentPassword(principal, input.currentPassword, 'email.change.requested', meta);
       const [user, tenant] = await Promise.all([deps.users.getUser(principal.userId), deps.tenants.getTenant(principal.tenantId)]);
       if (user.email.toLowerCase() === input.email.toLowerCase()) throw new AppError('EMAIL_UNCHANGED');
-      return deps.db.transaction().execute(async (trx) => {
-        const now = deps.clock.now();
-        const expiresAt = new Date(now.getTime() + emailChangeLifetimeMs);
-        const settings = await lockAccountSettings(trx, user.id, now);
-        // A newer request replaces the older link: only the last address asked for can be confirmed.
-        await emailLinks.replaceOpen(trx, user.id);
-        const { url } = await emailLinks.create(trx, { tenantId: tenant.id, userId: user.id, createdBy: null, expiresAt, details: { email: input.email } });
-        await saveAccountSettings(trx, user.id, { ...settings, pendingEmail: { email: input.email, expiresAt } }, now);
-        await deps.mail.enqueue(trx, {
-          ...emailChangeConfirmationEmail({ firstName: user.firstName, username: user.username, newEmail: input.email, url, expiresAt }),
-          tenantId: tenant.id,
-          to: input.email,
-        });
-        await deps.mail.enqueue(trx, {
-          ...emailChangeNoticeEmail({ firstName: user.firstName, username: user.username, tenantName: tenant.name, newEmail: input.email, at: now, ip: meta.ip }),
-          tenantId: tenant.id,
-          to: user.email,
-        });
-        await deps.audit.record(trx, {
-          tenantId: tenant.id,
-          actorUserId: user.id,
-          action: 'email.change.requested',
-          result: 'success',
-          targetType: 'user',
-          targetId: user.id,
-          ip: meta.ip,
-          details: { newEmail: input.email },
-        });
-        return { pendingEmail: input.email, expiresAt };
-      });
+      return deps.db.transaction().execute((trx) => sendEmailChange(trx, { user, tenant, email: input.email, actorUserId: user.id, meta }));
+    },
+
+    async requestEmailChangeFor(executor, input) {
+      const user = await deps.users.getUser(input.userId, executor);
+      const tenant = await deps.tenants.getTenant(input.tenantId, executor);
+      if (user.email.toLowerCase() === input.email.toLowerCase()) throw new AppError('EMAIL_UNCHANGED');
+      return sendEmailChange(executor, { user, tenant, email: input.email, actorUserId: input.actorUserId, meta: input.meta });
     },
 
     async confirmEmailChange(token, meta) {

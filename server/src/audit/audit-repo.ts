@@ -2,7 +2,7 @@ import type { Executor } from '../storage/db.ts';
 import type { AuditEventRow } from '../storage/database.ts';
 import type { AuditEvent, AuditResult } from './audit.ts';
 
-function toEvent(row: AuditEventRow): AuditEvent {
+export function toEvent(row: AuditEventRow): AuditEvent {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -101,6 +101,12 @@ export interface AuditQuery {
 
 /** Newest first. An event concerns a user when they performed it or it targeted them. */
 export async function listAuditEvents(db: Executor, tenantId: string, query: AuditQuery): Promise<AuditEvent[]> {
+  const rows = await auditPageQuery(db, tenantId, query).execute();
+  return rows.map(toEvent);
+}
+
+/** The statement of one page of the tenant's events matching the query, newest first (audit-read.ts names its people and objects). */
+export function auditPageQuery(db: Executor, tenantId: string, query: AuditQuery) {
   let select = db.selectFrom('audit_events').selectAll().where('tenant_id', '=', tenantId);
   if (query.userId !== undefined) {
     const userId = query.userId;
@@ -113,6 +119,18 @@ export async function listAuditEvents(db: Executor, tenantId: string, query: Aud
   if (query.to !== undefined) select = select.where('occurred_at', '<', query.to);
   if (query.result !== undefined) select = select.where('result', '=', query.result);
   if (query.before !== undefined) select = select.where('id', '<', query.before);
-  const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
-  return rows.map(toEvent);
+  return select.orderBy('id', 'desc').limit(query.limit);
+}
+
+/** When the person's last sign-in failed (the latest `auth.login.failed` row naming them), read through its partial index (migration 0021). */
+export async function lastFailedSignInAt(db: Executor, userId: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('occurred_at')
+    .where('action', '=', 'auth.login.failed')
+    .where('target_id', '=', userId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.occurred_at;
 }

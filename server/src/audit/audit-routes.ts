@@ -49,6 +49,8 @@ export function registerAuditRoutes(app: App, deps: { audit: AuditService; guard
       schema: {
         tags: ['administration'],
         summary: "The tenant's security events, newest first; filter by user, action, result and time; page with `before`",
+        description:
+          '`actor` and `target` name the person and the object as they are now (ids as recorded), and only from this tenant: a person who is no member of this tenant any more, or an object deleted since, keeps its id with a null name.',
         security: [{ session: [] }],
         querystring: auditQuerySchema,
         response: { 200: auditPageSchema, ...errorResponses },
@@ -56,10 +58,10 @@ export function registerAuditRoutes(app: App, deps: { audit: AuditService; guard
     },
     async (request) => {
       const query = request.query;
-      const events = await deps.audit.list(principalOf(request).tenantId, { ...filtersOf(query), before: query.before, limit: query.limit + 1 });
+      const events = await deps.audit.listNamed(principalOf(request).tenantId, { ...filtersOf(query), before: query.before, limit: query.limit + 1 });
       const page = events.slice(0, query.limit);
       return {
-        items: page.map(eventView),
+        items: page.map((event) => ({ ...eventView(event), actor: event.actor, target: event.target })),
         nextCursor: events.length > query.limit ? (page.at(-1)?.id ?? null) : null,
       };
     },

@@ -2,7 +2,8 @@ import type { Clock } from '../kernel/clock.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { auditEventOf, type AuditEvent, type AuditEventInput } from './audit.ts';
-import { insertAuditEvent, listAuditEvents, type AuditQuery } from './audit-repo.ts';
+import { listNamedAuditEvents, type NamedAuditEvent } from './audit-read.ts';
+import { insertAuditEvent, lastFailedSignInAt, listAuditEvents, type AuditQuery } from './audit-repo.ts';
 
 /** The append-only log of security events. */
 export interface AuditService {
@@ -11,8 +12,12 @@ export interface AuditService {
    * if the change committed. Failures (which change nothing) are recorded on the database directly.
    */
   record(executor: Executor, input: AuditEventInput): Promise<void>;
+  /** When the person's last sign-in failed, in whichever tenant (the attempt counter is the account's too); undefined when none is recorded. */
+  lastFailedSignInAt(userId: string): Promise<Date | undefined>;
   /** A page of the tenant's events matching the query, newest first. */
   list(tenantId: string, query: AuditQuery): Promise<AuditEvent[]>;
+  /** The same page with the actor and the target named as they are now, by this tenant only (one statement; audit-read.ts). */
+  listNamed(tenantId: string, query: AuditQuery): Promise<NamedAuditEvent[]>;
   /**
    * Every event matching the filters, newest first, read in keyset batches of `batchSize` (one statement
    * each) only as the consumer asks for the next one, so an export of any size holds one batch in memory.
@@ -56,6 +61,14 @@ export function createAuditService(deps: { db: Db; clock: Clock }): AuditService
 
     list(tenantId, query) {
       return listAuditEvents(deps.db, tenantId, query);
+    },
+
+    listNamed(tenantId, query) {
+      return listNamedAuditEvents(deps.db, tenantId, query);
+    },
+
+    lastFailedSignInAt(userId) {
+      return lastFailedSignInAt(deps.db, userId);
     },
 
   };

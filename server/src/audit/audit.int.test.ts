@@ -90,6 +90,9 @@ describe('the audit trail', () => {
       ip: '192.0.2.7',
       details: { reason: 'test', count: 2 },
       occurredAt: t.clock.now().toISOString(),
+      actor: { id: adminA.userId, username: adminA.username, name: 'Gilbert Blythe' },
+      // No such key in the tenant (any more): the id stays, no name.
+      target: { type: 'accessKey', id: targetId, name: null },
     });
     const all = await items(adminA, '?limit=500');
     expect(all.map((event) => event.id)).toEqual([...all.map((event) => event.id)].sort().reverse());

@@ -152,6 +152,8 @@ export interface DirectoryDetailRow extends DirectoryEntry {
   homeTenantId: string;
   /** The permissions of the member's role here (the rank rule). */
   permissions: string[];
+  /** Wrong passwords or codes counted by the lockout (the account's, stored; a lapsed lock's count no longer applies, see `failedAttemptsNow`). */
+  failedLoginCount: number;
 }
 
 /** One member of the tenant with what the user page shows; undefined when the user is not a member of it. */
@@ -170,6 +172,7 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
       'u.first_name',
       'u.last_name',
       'pc.locked_until',
+      'pc.failed_login_count',
       'u.created_at',
       'u.default_tenant_id',
       'u.home_tenant_id',
@@ -197,5 +200,6 @@ export async function findDirectoryEntry(db: Executor, tenantId: string, userId:
     isDefault: row.default_tenant_id === tenantId,
     homeTenantId: row.home_tenant_id,
     permissions: row.permissions,
+    failedLoginCount: row.failed_login_count ?? 0,
   };
 }

@@ -1,4 +1,4 @@
-import { adminUpdateUserBodySchema, adminUserDetailSchema, adminUsersPageSchema, adminUsersQuerySchema } from '@lanyard/contracts/admin';
+import { adminUpdateUserBodySchema, adminUserDetailSchema, adminUserSessionListSchema, adminUsersPageSchema, adminUsersQuerySchema } from '@lanyard/contracts/admin';
 import { errorBodySchema, idSchema } from '@lanyard/contracts/common';
 import { z } from 'zod';
 import { principalOf, type Guards } from '../http/authentication.ts';
@@ -9,6 +9,7 @@ import { requestMeta } from '../http/request-meta.ts';
 import type { DirectoryService } from './directory-service.ts';
 
 const userParams = z.object({ userId: idSchema });
+const userSessionParams = z.object({ userId: idSchema, sessionId: idSchema });
 
 /** Administration › Users: the directory, one user's page, and changes to a user (SPEC §4b "Administration"). */
 export function registerDirectoryRoutes(app: App, deps: { directory: DirectoryService; guards: Guards }): void {
@@ -91,6 +92,75 @@ export function registerDirectoryRoutes(app: App, deps: { directory: DirectorySe
     },
     async (request, reply) => {
       await deps.directory.remove(principalOf(request), request.params.userId, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/users/:userId/sessions',
+    {
+      preHandler: deps.guards.permission('users.view'),
+      schema: {
+        tags: ['administration'],
+        summary: "A person's live console sessions in this tenant, newest first (a session they have in another tenant is never listed)",
+        description: 'Needs every permission the person holds in this tenant (else 403 PERMISSION_DENIED). `id` is the session’s row id, never its cookie value.',
+        security: signedInSecurity,
+        params: userParams,
+        response: {
+          200: adminUserSessionListSchema,
+          ...errorResponses,
+          403: errorBodySchema.describe('PERMISSION_DENIED (you lack users.view, or the person holds a permission you lack)'),
+          404: errorBodySchema.describe('USER_NOT_FOUND'),
+        },
+      },
+    },
+    async (request) => deps.directory.listSessions(principalOf(request), request.params.userId),
+  );
+
+  app.delete(
+    '/api/v1/admin/users/:userId/sessions/:sessionId',
+    {
+      preHandler: deps.guards.permission('users.edit'),
+      schema: {
+        tags: ['administration'],
+        summary: "End one of a person's sessions in this tenant: its next request is refused, on every instance; audited",
+        description: 'Needs every permission the person holds in this tenant. A session of another person, or one the person has in another tenant, is 404 SESSION_NOT_FOUND.',
+        security: signedInSecurity,
+        params: userSessionParams,
+        response: {
+          204: noContent,
+          ...errorResponses,
+          403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED (the person holds a permission you lack)'),
+          404: errorBodySchema.describe('USER_NOT_FOUND, SESSION_NOT_FOUND'),
+        },
+      },
+    },
+    async (request, reply) => {
+      await deps.directory.endSession(principalOf(request), request.params.userId, request.params.sessionId, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/v1/admin/users/:userId/sessions',
+    {
+      preHandler: deps.guards.permission('users.edit'),
+      schema: {
+        tags: ['administration'],
+        summary: "End every session of a person in this tenant (their sessions in other tenants go on): refused on every instance within a second; each audited",
+        description: 'Needs every permission the person holds in this tenant. 204 also when there was none to end.',
+        security: signedInSecurity,
+        params: userParams,
+        response: {
+          204: noContent,
+          ...errorResponses,
+          403: errorBodySchema.describe('CSRF_REJECTED, PERMISSION_DENIED (the person holds a permission you lack)'),
+          404: errorBodySchema.describe('USER_NOT_FOUND'),
+        },
+      },
+    },
+    async (request, reply) => {
+      await deps.directory.endSessions(principalOf(request), request.params.userId, requestMeta(request));
       return reply.status(204).send(null);
     },
   );

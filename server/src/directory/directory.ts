@@ -125,3 +125,12 @@ export function summaryOf(entry: DirectoryEntry, now: Date): AdminUserSummary {
 export function cursorAfter(entry: DirectoryEntry, searching: boolean): string {
   return encodeCursor(searching ? { mode: 'search', key: entry.sortKey, field: entry.field, userId: entry.userId } : { mode: 'list', key: entry.sortKey, userId: entry.userId });
 }
+
+/**
+ * The failures that count in the current lockout window: the stored count, or none once a lock has lapsed (the next attempt starts
+ * a new window, as the attempt counter reads it).
+ */
+export function failedAttemptsNow(entry: Pick<DirectoryEntry, 'lockedUntil'> & { failedLoginCount: number }, now: Date): number {
+  if (entry.lockedUntil !== null && entry.lockedUntil.getTime() <= now.getTime()) return 0;
+  return entry.failedLoginCount;
+}

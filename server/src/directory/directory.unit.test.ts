@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors/app-error.ts';
-import { decodeCursor, encodeCursor, pageOf, searchRange, summaryOf, type DirectoryEntry } from './directory.ts';
+import { decodeCursor, encodeCursor, failedAttemptsNow, pageOf, searchRange, summaryOf, type DirectoryEntry } from './directory.ts';
 
 const userId = '0190a3c4-0000-7000-8000-000000000001';
 
@@ -86,5 +86,15 @@ describe('pageOf', () => {
     expect(pageOf(window, 3, 4)).toEqual({ page: [window[0], window[2], window[3]], after: window[3] });
     expect(pageOf(window, 3, 5)).toEqual({ page: [window[0], window[2], window[3]], after: undefined });
     expect(pageOf([row('x', false), row('y', false)], 1, 2)).toEqual({ page: [], after: row('y', false) });
+  });
+});
+
+describe('failedAttemptsNow', () => {
+  const now = new Date('2026-01-15T09:00:00Z');
+  it('is the stored count while no lock has lapsed, and none once it has (the next attempt starts a new window)', () => {
+    expect(failedAttemptsNow({ lockedUntil: null, failedLoginCount: 3 }, now)).toBe(3);
+    expect(failedAttemptsNow({ lockedUntil: new Date(now.getTime() + 1), failedLoginCount: 6 }, now)).toBe(6);
+    expect(failedAttemptsNow({ lockedUntil: now, failedLoginCount: 6 }, now)).toBe(0);
+    expect(failedAttemptsNow({ lockedUntil: new Date(now.getTime() - 60_000), failedLoginCount: 6 }, now)).toBe(0);
   });
 });

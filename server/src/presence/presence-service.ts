@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../kernel/postgres-errors.ts';
 import type { Principal } from '../kernel/principal.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { Db, Executor } from '../storage/db.ts';
-import { effectiveList, microphonePromptNeeded, needsPresenceList, starterList, type EffectiveList, type PresenceReasonList } from './presence.ts';
+import { effectiveList, microphonePromptNeeded, needsPresenceList, presenceListGuards, starterList, type EffectiveList, type PresenceReasonList } from './presence.ts';
 import {
   assignList,
   countAssigned,
@@ -51,7 +51,7 @@ export interface PresenceService {
   assignList(actor: Principal, userId: string, listId: string | null, meta: RequestMeta, trx: Executor): Promise<boolean>;
   /** The list the member works with: their own, else the tenant default, else none. */
   effectiveListOf(tenantId: string, userId: string, executor?: Executor): Promise<EffectiveList>;
-  /** Whether a member with these permissions may act in the tenant: false only for presence.use without any list (SPEC §3.2). */
+  /** Whether a member with these permissions may act in the tenant: false only for presence.use without any list (SPEC §3.2), never for a holder of security.policies.manage. */
   mayUsePresence(tenantId: string, userId: string, permissions: Iterable<string>, executor?: Executor): Promise<boolean>;
   /** The microphone outcome last recorded for the user, and whether the console should ask. */
   microphone(userId: string, permissions: Iterable<string>): Promise<MicrophoneState>;
@@ -184,7 +184,7 @@ export function createPresenceService(deps: { db: Db; clock: Clock; audit: Pick<
     effectiveListOf,
 
     async mayUsePresence(tenantId, userId, permissions, executor = deps.db) {
-      if (!needsPresenceList(permissions)) return true;
+      if (!presenceListGuards(permissions)) return true;
       return (await effectiveListOf(tenantId, userId, executor)) !== null;
     },
 

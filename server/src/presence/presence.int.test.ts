@@ -39,7 +39,7 @@ beforeAll(async () => {
   adminA = await signedInUser(t, { tenantName: 'Presence A', username: 'anne.presence' });
   adminB = await signedInUser(t, { tenantName: 'Presence B', username: 'diana.presence' });
   supervisorA = await signedInUser(t, { tenant: adminA.tenant, username: 'marilla.presence', role: 'Supervisor' });
-  // A role without presence.use (every built-in role but Administrator's has it; Administrator has them all).
+  // A role without presence.use (every built-in role but Administrator's has it: it is an agent capability, no authority).
   const role = await request(adminA, 'POST', '/api/v1/admin/roles', { name: 'Reporting', permissions: ['users.view', 'audit.view'] });
   expect(role.statusCode, role.body).toBe(201);
   reporterA = await signedInUser(t, { tenant: adminA.tenant, username: 'rachel.presence', role: 'Reporting' });
@@ -161,8 +161,15 @@ describe('the sign-in check', () => {
     // A wrong password is still the generic answer.
     expect((await signIn('josie.presence', 'Wrong-Horse-42-battery')).json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
 
-    // Roles without presence.use sign in without a list.
+    // Roles without presence.use sign in without a list; the built-in Administrator no longer holds it, so removing the default
+    // never locks the administrators out.
     await login(t, 'rachel.presence');
+    await login(t, 'anne.presence');
+    // A person who holds security.policies.manage is never refused, presence.use or not: they must be able to set a list.
+    const floorLead = await request(adminA, 'POST', '/api/v1/admin/roles', { name: 'Floor Lead', permissions: ['presence.use', 'security.policies.manage'] });
+    expect(floorLead.statusCode).toBe(201);
+    await signedInUser(t, { tenant: adminA.tenant, username: 'lead.presence', role: 'Floor Lead' });
+    await login(t, 'lead.presence');
     // A list of their own lets the agent in.
     const own = await createList('Evening', ['Break']);
     expect((await request(adminA, 'PATCH', `/api/v1/admin/users/${agent.userId}`, { presenceReasonListId: own.id })).statusCode).toBe(200);

@@ -23,6 +23,19 @@ export function effectiveList(own: Pick<PresenceReasonList, 'id' | 'name'> | und
 }
 
 /** Whether a member with these permissions needs a presence reason list to sign in (SPEC §3.2). */
+/**
+ * Whether the sign-in check may refuse this person for want of a presence reason list: never someone who holds
+ * `security.policies.manage` (SPEC §4b "Administration, completed"), who must be able to sign in and set a list.
+ */
+export function presenceListGuards(permissions: Iterable<string>): boolean {
+  let uses = false;
+  for (const permission of permissions) {
+    if (permission === 'security.policies.manage') return false;
+    if (permission === 'presence.use') uses = true;
+  }
+  return uses;
+}
+
 export function needsPresenceList(permissions: Iterable<string>): boolean {
   for (const permission of permissions) if (permission === 'presence.use') return true;
   return false;

@@ -1,4 +1,4 @@
-import { allPermissions, builtInRoles } from '@lanyard/contracts/permissions';
+import { administratorPermissions, allPermissions, builtInRoles } from '@lanyard/contracts/permissions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessTokenFor, addAccessKey, roleNamed, signedInUser, type SignedInUser } from '../testing/journeys.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
@@ -108,7 +108,7 @@ describe('editing a role', () => {
     expect(await auditCount()).toBe(audit);
   });
 
-  it('protects the built-in roles: no renaming, and the Administrator role keeps every permission', async () => {
+  it('protects the built-in roles: no renaming, and the Administrator role keeps every authority and no agent capability', async () => {
     const administrator = await roleNamed(t, adminA.tenant.id, 'Administrator');
     const supervisor = await roleNamed(t, adminA.tenant.id, 'Supervisor');
     const before = await stored();
@@ -117,6 +117,8 @@ describe('editing a role', () => {
       [supervisor.id, { name: 'Team Lead' }, 'ROLE_BUILT_IN'],
       [administrator.id, { permissions: allPermissions.filter((permission) => permission !== 'audit.view') }, 'ROLE_ADMINISTRATOR_FIXED'],
       [administrator.id, { permissions: [] }, 'ROLE_ADMINISTRATOR_FIXED'],
+      // presence.use is an agent capability: the built-in Administrator is never given it.
+      [administrator.id, { permissions: [...allPermissions] }, 'ROLE_ADMINISTRATOR_FIXED'],
     ];
     for (const [roleId, payload, code] of cases) {
       const response = await patchRole(adminA, roleId, payload);
@@ -124,8 +126,8 @@ describe('editing a role', () => {
       expect(response.json().error.code).toBe(code);
     }
     expect(await stored()).toEqual(before);
-    // Every permission, in any order, is the Administrator role as it is.
-    expect((await patchRole(adminA, administrator.id, { permissions: [...allPermissions].reverse(), name: 'Administrator' })).statusCode).toBe(200);
+    // Every authority, in any order, is the Administrator role as it is.
+    expect((await patchRole(adminA, administrator.id, { permissions: [...administratorPermissions].reverse(), name: 'Administrator' })).statusCode).toBe(200);
     // A built-in role other than Administrator may have its permissions changed.
     const changed = await patchRole(adminA, supervisor.id, { permissions: [...builtInRoles[1].permissions, 'audit.view'] });
     expect(changed.statusCode).toBe(200);

@@ -11,7 +11,7 @@ import type { Db, Executor } from '../storage/db.ts';
 import { invalidationTopics, type Notifications } from '../storage/notifications.ts';
 import { canonicalName } from '../kernel/names.ts';
 import type { UsersService } from '../users/users-service.ts';
-import { builtInRolesFor, canGrant, isAdministratorRole, samePermissions, sortPermissions, type Role } from './roles.ts';
+import { builtInRolesFor, canGrant, isAdministratorRole, missingAuthority, samePermissions, sortPermissions, type Role } from './roles.ts';
 import {
   deleteRole,
   findRole,
@@ -62,7 +62,7 @@ export function createRolesService(deps: {
     const { permissions, unknown } = sortPermissions(requested);
     if (unknown.length > 0) throw new AppError('PERMISSION_UNKNOWN', { details: { unknown: unknown.slice(0, 64) } });
     if (!canGrant(actor.permissions, { permissions })) {
-      throw new AppError('ROLE_NOT_GRANTABLE', { details: { ...(roleId === undefined ? {} : { roleId }), missing: permissions.filter((permission) => !actor.permissions.has(permission)) } });
+      throw new AppError('ROLE_NOT_GRANTABLE', { details: { ...(roleId === undefined ? {} : { roleId }), missing: missingAuthority(actor.permissions, permissions) } });
     }
     return permissions;
   };
@@ -70,7 +70,7 @@ export function createRolesService(deps: {
   /** A role holding permissions beyond the actor's own is out of their reach, whatever the change. */
   const assertWithinReach = (actor: Principal, role: Role): void => {
     if (!canGrant(actor.permissions, role)) {
-      throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: role.id, missing: role.permissions.filter((permission) => !actor.permissions.has(permission)) } });
+      throw new AppError('ROLE_NOT_GRANTABLE', { details: { roleId: role.id, missing: missingAuthority(actor.permissions, role.permissions) } });
     }
   };
 

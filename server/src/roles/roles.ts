@@ -1,5 +1,5 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
-import { allPermissions, builtInRoles, isPermission, type Permission } from '@lanyard/contracts/permissions';
+import { allPermissions, builtInRoles, isAuthority, isPermission, type Permission } from '@lanyard/contracts/permissions';
 
 export interface Role {
   id: string;
@@ -11,9 +11,14 @@ export interface Role {
   passwordPolicy: PasswordPolicy | null;
 }
 
-/** "Same or lower role": an administrator may grant a role only if they hold every permission in it. */
+/** "Same or lower role": an administrator may grant a role only if they hold every authority in it (agent capabilities such as `presence.use` are no authority). */
 export function canGrant(own: ReadonlySet<Permission>, role: Pick<Role, 'permissions'>): boolean {
-  return role.permissions.every((permission) => own.has(permission));
+  return missingAuthority(own, role.permissions).length === 0;
+}
+
+/** The authorities among `permissions` that `own` lacks (agent capabilities never count). */
+export function missingAuthority(own: ReadonlySet<string>, permissions: readonly string[]): string[] {
+  return permissions.filter((permission) => isAuthority(permission) && !own.has(permission));
 }
 
 /** The built-in roles (Administrator, Supervisor, Agent) of a new tenant, each with an id from `newRoleId`, no policy override. */
@@ -36,7 +41,7 @@ export function sortPermissions(requested: readonly string[]): { permissions: Pe
   return { permissions, unknown };
 }
 
-/** The built-in Administrator role: it always holds every permission (SPEC §2). Built-in names cannot change. */
+/** The built-in Administrator role: it always holds every authority (SPEC §2; no agent capability). Built-in names cannot change. */
 export function isAdministratorRole(role: Pick<Role, 'builtIn' | 'name'>): boolean {
   return role.builtIn && role.name === 'Administrator';
 }

@@ -20,14 +20,21 @@ describe('canGrant (same or lower role)', () => {
   it('refuses a role holding even one permission the granter lacks', () => {
     const own = new Set<Permission>(['users.view', 'users.invite', 'presence.use']);
     expect(canGrant(own, { permissions: ['presence.use', 'audit.view'] })).toBe(false);
-    expect(canGrant(new Set(), { permissions: ['presence.use'] })).toBe(false);
+    expect(canGrant(new Set(), { permissions: ['users.view'] })).toBe(false);
   });
 
-  it('orders the built-in roles: Administrator ⊇ Supervisor ⊇ Agent', () => {
+  it('never counts an agent capability: presence.use ranks nobody above anybody', () => {
+    expect(canGrant(new Set(), { permissions: ['presence.use'] })).toBe(true);
+    expect(canGrant(new Set<Permission>(['users.view']), { permissions: ['presence.use', 'users.view'] })).toBe(true);
+    expect(canGrant(new Set<Permission>(['users.view']), { permissions: ['presence.use', 'audit.view'] })).toBe(false);
+  });
+
+  it('orders the built-in roles: Administrator ⊇ Supervisor ⊇ Agent (in authority)', () => {
     const administrator = new Set(builtIn('Administrator'));
     const supervisor = new Set(builtIn('Supervisor'));
     const agent = new Set(builtIn('Agent'));
-    expect(administrator).toEqual(new Set(allPermissions));
+    // Every permission but the agent capability presence.use.
+    expect(administrator).toEqual(new Set(allPermissions.filter((permission) => permission !== 'presence.use')));
     for (const name of ['Administrator', 'Supervisor', 'Agent']) expect(canGrant(administrator, { permissions: [...builtIn(name)] }), name).toBe(true);
     expect(canGrant(supervisor, { permissions: [...builtIn('Agent')] })).toBe(true);
     expect(canGrant(supervisor, { permissions: [...builtIn('Administrator')] })).toBe(false);

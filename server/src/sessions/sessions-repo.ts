@@ -93,6 +93,31 @@ export async function listUserSessions(db: Executor, userId: string): Promise<Se
   return rows.map(toSession);
 }
 
+/** Every session of a user in one tenant, newest first. */
+export async function listUserSessionsInTenant(db: Executor, userId: string, tenantId: string): Promise<SessionRecord[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toSession);
+}
+
+/** Ends one session of a user in one tenant; false when the user has no session with this id there. */
+export async function deleteUserSessionInTenant(db: Executor, userId: string, tenantId: string, sessionId: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Deletes the user's sessions in one tenant; returns the ids of those that were there. */
+export async function deleteUserSessionsInTenantReturning(db: Executor, userId: string, tenantId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('sessions').where('user_id', '=', userId).where('tenant_id', '=', tenantId).returning('id').execute();
+  return rows.map((row) => row.id);
+}
+
 /** Ends one session of a user; false when the user has no session with this id. */
 export async function deleteUserSession(db: Executor, userId: string, sessionId: string): Promise<boolean> {
   const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();

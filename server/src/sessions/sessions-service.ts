@@ -19,6 +19,9 @@ import {
   isLiveUserSession,
   deleteUserSessions,
   deleteUserSessionsInTenant,
+  deleteUserSessionsInTenantReturning,
+  deleteUserSessionInTenant,
+  listUserSessionsInTenant,
   insertSession,
   tightenTenantSessions,
   listUserSessions,
@@ -49,6 +52,15 @@ export interface SessionsService {
   revokeUserSessionsInTenant(userId: string, tenantId: string, executor?: Executor): Promise<number>;
   /** The user's sessions that are still active, in every tenant, newest first (the cookie value is never among them). */
   listUserSessions(userId: string): Promise<SessionRecord[]>;
+  /** The user's sessions in one tenant that are still active, newest first (an administrator's view of a member; never another tenant's). */
+  listMemberSessions(userId: string, tenantId: string): Promise<SessionRecord[]>;
+  /**
+   * Ends one of the user's sessions in one tenant, in `executor` (the caller audits it): the next request with its cookie is refused,
+   * on every instance (each request reads the session). SESSION_NOT_FOUND for an unknown id, another user's, or one in another tenant.
+   */
+  endMemberSession(userId: string, tenantId: string, sessionId: string, executor: Executor): Promise<void>;
+  /** Ends every session of the user in one tenant, in `executor`; returns the ids of those ended (the caller audits each). */
+  endMemberSessions(userId: string, tenantId: string, executor: Executor): Promise<string[]>;
   /** Ends one of the user's sessions: the next request with its cookie is refused, on every instance (each request reads the session). SESSION_NOT_FOUND for another user's or an unknown id. */
   endUserSession(principal: Principal, sessionId: string, meta: RequestMeta): Promise<void>;
   /** How many sessions of the user in the tenant are alive now. */
@@ -112,6 +124,19 @@ export function createSessionsService(deps: {
     async listUserSessions(userId) {
       const now = deps.clock.now();
       return (await listUserSessions(deps.db, userId)).filter((session) => sessionState(session, now) === 'active');
+    },
+
+    async listMemberSessions(userId, tenantId) {
+      const now = deps.clock.now();
+      return (await listUserSessionsInTenant(deps.db, userId, tenantId)).filter((session) => sessionState(session, now) === 'active');
+    },
+
+    async endMemberSession(userId, tenantId, sessionId, executor) {
+      if (!(await deleteUserSessionInTenant(executor, userId, tenantId, sessionId))) throw new AppError('SESSION_NOT_FOUND', { details: { sessionId } });
+    },
+
+    endMemberSessions(userId, tenantId, executor) {
+      return deleteUserSessionsInTenantReturning(executor, userId, tenantId);
     },
 
     async endUserSession(principal, sessionId, meta) {

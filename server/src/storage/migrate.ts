@@ -19,6 +19,8 @@ import * as tenantBoundaries from './migrations/0016-tenant-boundaries.ts';
 import * as ssoBoundaries from './migrations/0017-sso-boundaries.ts';
 import * as outboxSealedBodies from './migrations/0018-outbox-sealed-bodies.ts';
 import * as passwordAttemptsInFlight from './migrations/0019-password-attempts-in-flight.ts';
+import * as administratorWithoutPresence from './migrations/0020-administrator-without-presence.ts';
+import * as auditLoginFailures from './migrations/0021-audit-login-failures.ts';
 
 /** Numbered, append-only migrations, listed here so the bundle needs no filesystem scan. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +43,8 @@ const migrations: Record<string, Migration> = {
   '0017-sso-boundaries': ssoBoundaries,
   '0018-outbox-sealed-bodies': outboxSealedBodies,
   '0019-password-attempts-in-flight': passwordAttemptsInFlight,
+  '0020-administrator-without-presence': administratorWithoutPresence,
+  '0021-audit-login-failures': auditLoginFailures,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

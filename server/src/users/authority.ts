@@ -1,3 +1,5 @@
+import { isAuthority } from '@lanyard/contracts/permissions';
+
 /**
  * Who may do what to whom across tenants (SPEC §3.12, docs/tenants.md): the one rule every administration route asks.
  *
@@ -5,7 +7,7 @@
  * identity links, email and whether it is enabled at all — belongs to its **home tenant** (the one that created it); every other
  * tenant manages only its **membership**: role, team, presence reason list, password sign-in override, whether that membership is
  * enabled, and removal. And whatever the action, an administrator acts on another member only when they hold **every permission the
- * member holds in that tenant** (rank), so a custom role with `users.edit` cannot reset an Administrator's password.
+ * member holds in that tenant** (rank; agent capabilities such as `presence.use` are no authority and never count), so a custom role with `users.edit` cannot reset an Administrator's password.
  */
 
 /** What an administrator does to a member. */
@@ -37,7 +39,7 @@ export interface Target {
 /** Why `actor` may not do `action` to `target`, or undefined when they may. */
 export function refusalOf(actor: Actor, action: MemberAction, target: Target): AuthorityRefusal | undefined {
   if (action === 'account' && target.homeTenantId !== actor.tenantId) return 'ACCOUNT_MANAGED_ELSEWHERE';
-  if (target.userId !== actor.userId && !target.permissions.every((permission) => actor.permissions.has(permission))) return 'PERMISSION_DENIED';
+  if (target.userId !== actor.userId && !target.permissions.every((permission) => !isAuthority(permission) || actor.permissions.has(permission))) return 'PERMISSION_DENIED';
   return undefined;
 }
 
