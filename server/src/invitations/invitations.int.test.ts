@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR, SECOND } from '../kernel/clock.ts';
 import { acceptInvitation, login, roleNamed, tokenFromLink } from '../testing/journeys.ts';
 import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
@@ -6,14 +6,26 @@ import type { Tenant } from '../tenants/tenants.ts';
 
 let t: TestApp;
 let tenant: Tenant;
+/** This test's invitee: every test has its own tenant and username on the file's one app. */
+let username: string;
+let tests = 0;
 
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createTestApp();
-  tenant = await t.deps.tenants.createTenant('Acme Contact Center');
 });
-afterEach(async () => t.close());
+afterAll(async () => t.close());
+beforeEach(async () => {
+  tests += 1;
+  tenant = await t.deps.tenants.createTenant(`Acme Contact Center ${tests}`);
+  username = `gilbert.blythe${tests}`;
+});
 
-async function invite(username = 'gilbert.blythe') {
+/** The emails sent to this test's invitee, oldest first. */
+async function inviteeMail() {
+  return (await t.mailbox()).filter((email) => email.to.includes(`${username}@example.test`));
+}
+
+async function invite() {
   const agent = await roleNamed(t, tenant.id, 'Agent');
   return t.deps.invitations.inviteUser(tenant.id, {
     username,
@@ -36,9 +48,10 @@ const accept = (token: string, password: unknown) =>
 describe('invitations and first access', () => {
   it('emails the link, describes the invitation and activates the account once the password is set', async () => {
     const issued = await invite();
-    const [email] = await t.mailbox();
-    expect(email?.to).toContain('gilbert.blythe@example.test');
-    expect(email?.text).toContain('gilbert.blythe');
+    const [email, ...more] = await inviteeMail();
+    expect(more).toHaveLength(0);
+    expect(email?.to).toContain(`${username}@example.test`);
+    expect(email?.text).toContain(username);
     const link = email?.links.find((candidate) => candidate.includes('/first-access/'));
     expect(link).toBe(issued.url);
     expect(link?.startsWith(`${testOrigin}/first-access/`)).toBe(true);
@@ -47,9 +60,9 @@ describe('invitations and first access', () => {
     const described = await t.app.inject({ method: 'GET', url: `/api/v1/invitations/${token}` });
     expect(described.statusCode).toBe(200);
     expect(described.json()).toMatchObject({
-      username: 'gilbert.blythe',
-      email: 'gilbert.blythe@example.test',
-      tenant: { id: tenant.id, name: 'Acme Contact Center' },
+      username,
+      email: `${username}@example.test`,
+      tenant: { id: tenant.id, name: `Acme Contact Center ${tests}` },
       expiresAt: new Date(t.clock.now().getTime() + 24 * HOUR).toISOString(),
       passwordPolicy: { minLength: 12, requireUppercase: true },
     });
@@ -60,13 +73,13 @@ describe('invitations and first access', () => {
     const row = await userRow(issued.user.id);
     expect(row.status).toBe('active');
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    await expect(login(t, 'gilbert.blythe')).resolves.toContain('lanyard_session=');
+    await expect(login(t, username)).resolves.toContain('lanyard_session=');
   });
 
   it('stores only a keyed hash of the token', async () => {
     const issued = await invite();
     const token = tokenFromLink(issued.url);
-    const rows = await t.deps.db.selectFrom('single_use_links').selectAll().where('purpose', '=', 'invitation').execute();
+    const rows = await t.deps.db.selectFrom('single_use_links').selectAll().where('purpose', '=', 'invitation').where('user_id', '=', issued.user.id).execute();
     expect(rows).toHaveLength(1);
     expect(Buffer.from(rows[0]?.token_hash ?? []).toString('utf8')).not.toContain(token);
     expect(Buffer.from(rows[0]?.token_hash ?? []).toString('base64url')).not.toBe(token);
@@ -75,7 +88,7 @@ describe('invitations and first access', () => {
   it('refuses a password that breaks the policy, listing every failed rule, and changes nothing', async () => {
     const issued = await invite();
     const token = tokenFromLink(issued.url);
-    const response = await accept(token, 'gilbert.blythe1');
+    const response = await accept(token, `${username}1`);
     expect(response.statusCode).toBe(422);
     expect(response.json().error.code).toBe('PASSWORD_POLICY_VIOLATED');
     expect(response.json().error.details.failedRules.sort()).toEqual(['notEmail', 'notUsername', 'uppercase']);
@@ -122,8 +135,8 @@ describe('invitations and first access', () => {
     const described = await t.app.inject({ method: 'GET', url: `/api/v1/invitations/${token}` });
     expect(described.json().error.code).toBe('INVITATION_USED');
     // The first password still signs in; the second never took effect.
-    await expect(login(t, 'gilbert.blythe')).resolves.toBeTruthy();
-    await expect(login(t, 'gilbert.blythe', 'Another-Strong-Passw0rd')).rejects.toThrow(/401/);
+    await expect(login(t, username)).resolves.toBeTruthy();
+    await expect(login(t, username, 'Another-Strong-Passw0rd')).rejects.toThrow(/401/);
   });
 
   it('has exactly one winner when the same link is submitted in parallel', async () => {
@@ -137,7 +150,7 @@ describe('invitations and first access', () => {
       expect(response.json().error.code).toBe('INVITATION_USED');
     }
     const winnerPassword = passwords[responses.findIndex((response) => response.statusCode === 204)];
-    await expect(login(t, 'gilbert.blythe', winnerPassword)).resolves.toBeTruthy();
+    await expect(login(t, username, winnerPassword)).resolves.toBeTruthy();
   });
 
   it('resending makes a new link and kills the old one', async () => {
@@ -152,7 +165,7 @@ describe('invitations and first access', () => {
     expect(old.json().error.code).toBe('INVITATION_REVOKED');
     expect((await accept(newToken, strongPassword)).statusCode).toBe(204);
 
-    const emails = await t.mailbox();
+    const emails = await inviteeMail();
     expect(emails).toHaveLength(2);
     expect(emails[1]?.links).toContain(resent.url);
     await expect(t.deps.invitations.resendInvitation(tenant.id, issued.user.id)).rejects.toMatchObject({ code: 'INVITATION_NOT_PENDING' });
@@ -207,6 +220,6 @@ describe('invitations and first access', () => {
     const token = tokenFromLink((await invite()).url);
     const nfc = 'Crème-Brûlée-Rocks-42';
     await acceptInvitation(t, token, nfc.normalize('NFC'));
-    await expect(login(t, 'gilbert.blythe', nfc.normalize('NFD'))).resolves.toBeTruthy();
+    await expect(login(t, username, nfc.normalize('NFD'))).resolves.toBeTruthy();
   });
 });
