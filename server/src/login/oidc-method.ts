@@ -75,7 +75,8 @@ export function createOidcMethod(deps: {
             details: { providerId: provider.id },
             succeeded: { issuer: assertion.issuer, subject: assertion.subject, secondFactor },
             passwordChangeRequired: false,
-            // The tenant requires a factor of this role and the provider asserted none: Lanyard's own second step, as after a password.
+            // The provider's assurance met: no second step. Otherwise Lanyard's own, as after a password, where the tenant's MFA policy
+            // requires a factor of this role (SPEC §3.12).
             secondFactor: secondFactor ? 'asserted' : 'if-required',
             // A first sign-in links the identity with its session (or challenge); a refusal before it makes no link.
             ...(named.linkNow ? { write: linkFirst } : {}),
