@@ -1,7 +1,8 @@
 import type { AuditEventView } from '@lanyard/contracts/api';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link, useSearchParams } from 'react-router';
 import { auditExportUrl, auditQueryKey, listAuditEvents, type AuditFilters } from '../../api/admin.ts';
@@ -137,11 +138,10 @@ function AuditFiltersForm({ filters, onApply, mayViewUsers }: { filters: AuditFi
       <TextField label={intl.formatMessage({ id: 'auditLog.filter.from' })} name="from" type="datetime-local" value={from} onChange={setFrom} />
       <TextField label={intl.formatMessage({ id: 'auditLog.filter.to' })} name="to" type="datetime-local" value={to} onChange={setTo} />
       <div className="form-actions filters-actions">
-        <Button type="submit" className="button button-primary">
+        <Button type="submit" variant="primary">
           {intl.formatMessage({ id: 'auditLog.apply' })}
         </Button>
         <Button
-          className="button"
           onPress={() => {
             setUserId('');
             setUserText('');
@@ -202,10 +202,10 @@ function AuditLog() {
         />
         <div className="export-links">
           <span className="muted">{intl.formatMessage({ id: 'auditLog.exportIntro' })}</span>
-          <a className="button button-small" href={auditExportUrl(filters, 'csv')} download>
+          <a className={buttonClass({ size: 'small' })} href={auditExportUrl(filters, 'csv')} download>
             {intl.formatMessage({ id: 'auditLog.exportCsv' })}
           </a>
-          <a className="button button-small" href={auditExportUrl(filters, 'ndjson')} download>
+          <a className={buttonClass({ size: 'small' })} href={auditExportUrl(filters, 'ndjson')} download>
             {intl.formatMessage({ id: 'auditLog.exportNdjson' })}
           </a>
         </div>
@@ -260,7 +260,7 @@ function AuditLog() {
                         {event.ip ?? <span className="muted">{intl.formatMessage({ id: 'auditLog.noIp' })}</span>}
                       </td>
                       <td role="cell" className="cell-actions">
-                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
+                        <Button size="small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
                           {intl.formatMessage({ id: 'auditLog.details' })}
                         </Button>
                       </td>
@@ -275,7 +275,7 @@ function AuditLog() {
               </span>
               {events.hasNextPage && (
                 // Not React Aria's isPending: its announcement outlives the press and leaves a nameless image behind.
-                <Button className="button" onPress={() => void events.fetchNextPage()} isDisabled={events.isFetchingNextPage}>
+                <Button onPress={() => void events.fetchNextPage()} isDisabled={events.isFetchingNextPage}>
                   {intl.formatMessage({ id: 'auditLog.loadMore' })}
                 </Button>
               )}
@@ -330,7 +330,7 @@ function AuditLog() {
                   {JSON.stringify(details.details, null, 2)}
                 </pre>
                 <div className="form-actions">
-                  <Button className="button button-primary" slot="close" autoFocus>
+                  <Button variant="primary" slot="close" autoFocus>
                     {intl.formatMessage({ id: 'app.close' })}
                   </Button>
                 </div>

@@ -1,10 +1,11 @@
 import type { Role } from '@lanyard/contracts/api';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { inviteUser, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../app/me-context.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
@@ -98,10 +99,10 @@ export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[];
           onChange={setSsoOnly}
         />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={roleId === null}>
+          <Button type="submit" variant="primary" isDisabled={roleId === null}>
             {intl.formatMessage({ id: 'invite.submit' })}
           </Button>
-          <Button className="button" slot="close">
+          <Button slot="close">
             {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
           {invite.isPending && <span className="muted">{intl.formatMessage({ id: 'invite.sending' })}</span>}

@@ -1,11 +1,12 @@
 import type { MfaPolicy, MfaPolicyMode } from '@lanyard/contracts/mfa';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import type { Role } from '@lanyard/contracts/api';
 import { listRoles, rolesQueryKey } from '../../api/admin.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { fetchMfaPolicy, mfaPolicyQueryKey, saveMfaPolicy } from '../../api/mfa.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
@@ -94,7 +95,7 @@ function MfaPolicyForm({ initial, roles }: { initial: MfaPolicy; roles: Role[] }
         onChange={setAllow60}
       />
       <div className="form-actions">
-        <Button type="submit" className="button button-primary" isDisabled={needsRole || save.isPending}>
+        <Button type="submit" variant="primary" isDisabled={needsRole || save.isPending}>
           {intl.formatMessage({ id: 'app.save' })}
         </Button>
         {save.isPending && <span className="muted">{intl.formatMessage({ id: 'app.saving' })}</span>}

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { fetchPolicy, policyQueryKey, savePolicy, type Policies, type PolicyKind } from '../../api/admin.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../app/me-context.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
@@ -86,11 +87,11 @@ export function SecurityPage() {
         <h2 id="password-policy-link-heading">{intl.formatMessage({ id: 'policyPage.heading' })}</h2>
         <p>{intl.formatMessage({ id: 'securityPage.passwordIntro' })}</p>
         <div className="form-actions">
-          <Link to="/admin/security/password-policy" className="button">
+          <Link to="/admin/security/password-policy" className={buttonClass()}>
             {intl.formatMessage({ id: 'securityPage.passwordOpen' })}
           </Link>
           {me.permissions.includes('accessKeys.manage') && (
-            <Link to="/admin/security/access-keys" className="button">
+            <Link to="/admin/security/access-keys" className={buttonClass()}>
               {intl.formatMessage({ id: 'securityPage.accessKeysOpen' })}
             </Link>
           )}
@@ -186,7 +187,7 @@ function PolicyForm<K extends PolicyKind>({ kind, initial, headingId }: { kind: 
         })}
       </div>
       <div className="form-actions">
-        <Button type="submit" className="button button-primary" isDisabled={!valid || save.isPending}>
+        <Button type="submit" variant="primary" isDisabled={!valid || save.isPending}>
           {intl.formatMessage({ id: 'app.save' })}
         </Button>
         {!valid && <span className="field-description">{intl.formatMessage({ id: 'policy.saveHint' })}</span>}

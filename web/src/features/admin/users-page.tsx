@@ -1,7 +1,8 @@
 import { userStatuses, type AdminUserStatus } from '@lanyard/contracts/admin';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Button, ModalOverlay, Modal } from 'react-aria-components';
+import { ModalOverlay, Modal } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { listRoles, listTeams, listUsers, rolesQueryKey, teamsQueryKey, usersQueryKey, type UserFilters } from '../../api/admin.ts';
@@ -94,13 +95,13 @@ function Users() {
       <p className="lead">{intl.formatMessage({ id: 'directory.lead' }, { tenant: me.tenant.name })}</p>
       {mayInvite && (
         <div className="page-actions">
-          <Button className="button button-primary" onPress={() => setDialog('invite')}>
+          <Button variant="primary" onPress={() => setDialog('invite')}>
             {intl.formatMessage({ id: 'directory.invite' })}
           </Button>
-          <Button className="button" onPress={() => setDialog('import')}>
+          <Button onPress={() => setDialog('import')}>
             {intl.formatMessage({ id: 'directory.import' })}
           </Button>
-          <Button className="button" onPress={() => setDialog('member')}>
+          <Button onPress={() => setDialog('member')}>
             {intl.formatMessage({ id: 'directory.addExisting' })}
           </Button>
         </div>
@@ -197,14 +198,12 @@ function Users() {
             )}
             <nav className="pager" aria-label={intl.formatMessage({ id: 'directory.paging' })}>
               <Button
-                className="button"
                 isDisabled={cursors.length <= 1}
                 onPress={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
               >
                 {intl.formatMessage({ id: 'directory.previous' })}
               </Button>
               <Button
-                className="button"
                 isDisabled={users.data.nextCursor === null || users.isPlaceholderData}
                 onPress={() => {
                   const next = users.data.nextCursor;
