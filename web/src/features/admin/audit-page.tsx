@@ -7,6 +7,7 @@ import { useIntl } from 'react-intl';
 import { Link, useSearchParams } from 'react-router';
 import { auditExportUrl, auditQueryKey, listAuditEvents, type AuditFilters } from '../../api/admin.ts';
 import { useMe } from '../../app/me-context.ts';
+import { DataTable } from '../../ui/data-table.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
@@ -218,57 +219,47 @@ function AuditLog() {
           <p>{intl.formatMessage({ id: 'auditLog.none' })}</p>
         ) : (
           <>
-            <div className="table-scroll">
-              <table className="data-table table-stacked" role="table">
-                <caption className="visually-hidden">{intl.formatMessage({ id: 'auditLog.events' })}</caption>
-                <thead role="rowgroup">
-                  <tr role="row">
-                    <th scope="col" role="columnheader">{columns.when}</th>
-                    <th scope="col" role="columnheader">{columns.action}</th>
-                    <th scope="col" role="columnheader">{columns.result}</th>
-                    <th scope="col" role="columnheader">{columns.actor}</th>
-                    <th scope="col" role="columnheader">{columns.ip}</th>
-                    <th scope="col" role="columnheader">
-                      <span className="visually-hidden">{columns.details}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody role="rowgroup">
-                  {items.map((event) => (
-                    <tr key={event.id} role="row" data-audit-action={event.action} data-audit-result={event.result}>
-                      <td role="cell" className="cell-wide" data-label={columns.when}>
-                        {formatDate(event.occurredAt)}
-                      </td>
-                      <td role="cell" data-label={columns.action}>
-                        <code className="identifier">{event.action}</code>
-                      </td>
-                      <td role="cell" data-label={columns.result}>
-                        <span className={`badge badge-${event.result}`}>{intl.formatMessage({ id: `auditLog.result.${event.result}` })}</span>
-                      </td>
-                      <td role="cell" className="cell-wide" data-label={columns.actor}>
-                        {event.actorUserId === null ? (
-                          <span className="muted">{intl.formatMessage({ id: 'auditLog.noActor' })}</span>
-                        ) : mayViewUsers ? (
-                          <Link to={`/admin/users/${event.actorUserId}`} className="identifier small">
-                            {event.actorUserId}
-                          </Link>
-                        ) : (
-                          <code className="identifier small">{event.actorUserId}</code>
-                        )}
-                      </td>
-                      <td role="cell" data-label={columns.ip}>
-                        {event.ip ?? <span className="muted">{intl.formatMessage({ id: 'auditLog.noIp' })}</span>}
-                      </td>
-                      <td role="cell" className="cell-actions">
-                        <Button size="small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
-                          {intl.formatMessage({ id: 'auditLog.details' })}
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={{ id: 'auditLog.events' }}
+              rows={items}
+              rowKey={(event) => event.id}
+              rowData={(event) => ({ 'data-audit-action': event.action, 'data-audit-result': event.result })}
+              columns={[
+                { key: 'when', header: 'auditLog.column.when', wide: true, cell: (event) => formatDate(event.occurredAt) },
+                { key: 'action', header: 'auditLog.column.action', cell: (event) => <code className="identifier">{event.action}</code> },
+                {
+                  key: 'result',
+                  header: 'auditLog.column.result',
+                  cell: (event) => <span className={`badge badge-${event.result}`}>{intl.formatMessage({ id: `auditLog.result.${event.result}` })}</span>,
+                },
+                {
+                  key: 'actor',
+                  header: 'auditLog.column.actor',
+                  wide: true,
+                  cell: (event) =>
+                    event.actorUserId === null ? (
+                      <span className="muted">{intl.formatMessage({ id: 'auditLog.noActor' })}</span>
+                    ) : mayViewUsers ? (
+                      <Link to={`/admin/users/${event.actorUserId}`} className="identifier small">
+                        {event.actorUserId}
+                      </Link>
+                    ) : (
+                      <code className="identifier small">{event.actorUserId}</code>
+                    ),
+                },
+                { key: 'ip', header: 'auditLog.column.ip', cell: (event) => event.ip ?? <span className="muted">{intl.formatMessage({ id: 'auditLog.noIp' })}</span> },
+                {
+                  key: 'details',
+                  header: 'auditLog.column.details',
+                  kind: 'actions',
+                  cell: (event) => (
+                    <Button size="small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
+                      {intl.formatMessage({ id: 'auditLog.details' })}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
             <div className="pager">
               <span className="muted small" role="status">
                 {intl.formatMessage({ id: 'auditLog.shown' }, { count: items.length })}
