@@ -1,10 +1,9 @@
 import type { ConnectionTest, IdentityProviderView } from '@lanyard/contracts/sso';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Dialog, Form, Heading } from 'react-aria-components';
 import { Button } from '../../ui/button.tsx';
 import { useIntl, type IntlShape } from 'react-intl';
-import { messageForError } from '../../ui/error-message.ts';
 import { createIdentityProvider, deleteIdentityProvider, identityProvidersQueryKey, listIdentityProviders, testIdentityProvider, updateIdentityProvider } from '../../api/sso.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
@@ -14,7 +13,6 @@ import { useCommand } from '../../ui/use-command.ts';
 import { copyWithToast } from '../../ui/copy.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
@@ -37,12 +35,10 @@ export function IdentityProvidersPage() {
 
 function IdentityProviders() {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const providers = useQuery({ queryKey: identityProvidersQueryKey, queryFn: ({ signal }) => listIdentityProviders(signal) });
   const [editing, setEditing] = useState<IdentityProviderView | 'new' | null>(null);
   const [toDelete, setToDelete] = useState<IdentityProviderView | null>(null);
   const [tested, setTested] = useState<{ provider: IdentityProviderView; result: ConnectionTest } | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: identityProvidersQueryKey });
 
   const remove = useCommand({
     run: (provider: IdentityProviderView) => deleteIdentityProvider(provider.id),
@@ -136,16 +132,8 @@ function IdentityProviders() {
         {tested !== null && <TestResult name={tested.provider.name} result={tested.result} />}
       </section>
       <DismissableModal wide isOpen={editing !== null} onClose={() => setEditing(null)}>
-          {editing !== null && (
-            <ProviderDialog
-              provider={editing === 'new' ? null : editing}
-              onDone={async () => {
-                setEditing(null);
-                await refresh();
-              }}
-            />
-          )}
-        </DismissableModal>
+        {editing !== null && <ProviderDialog provider={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      </DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
         heading={{ id: 'idp.deleteHeading', values: { name: toDelete?.name ?? '' } }}
@@ -221,7 +209,7 @@ function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView | null; onDone: () => Promise<void> }) {
+function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView | null; onDone: () => void }) {
   const intl = useIntl();
   const [name, setName] = useState(provider?.name ?? '');
   const [issuer, setIssuer] = useState(provider?.issuer ?? '');
@@ -236,8 +224,8 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
   const [mfaAcr, setMfaAcr] = useState((provider?.mfaAssurance.acr ?? []).join(' '));
   const [mfaAuthnContext, setMfaAuthnContext] = useState((provider?.mfaAssurance.authnContextClassRefs ?? []).join(' '));
 
-  const save = useMutation({
-    mutationFn: async () => {
+  const save = useCommand({
+    run: async () => {
       const fields = {
         name: name.trim(),
         issuer: issuer.trim(),
@@ -252,15 +240,14 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
       if (provider === null) return createIdentityProvider({ ...fields, clientSecret });
       return updateIdentityProvider(provider.id, { ...fields, ...(clientSecret === '' ? {} : { clientSecret }) });
     },
-    onSuccess: async (saved) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: provider === null ? 'idp.created' : 'idp.saved' }, { name: saved.name }) });
-      await onDone();
-    },
+    invalidates: [identityProvidersQueryKey],
+    onSuccess: onDone,
+    success: (saved) => ({ id: provider === null ? 'idp.created' : 'idp.saved', values: { name: saved.name } }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!save.isPending) save.mutate();
+    save.run();
   }
 
   return (
@@ -268,7 +255,7 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
       <Heading slot="title" className="dialog-title">
         {provider === null ? intl.formatMessage({ id: 'idp.addHeading' }) : intl.formatMessage({ id: 'idp.editHeading' }, { name: provider.name })}
       </Heading>
-      <AlertRegion message={save.isError ? { tone: 'error', title: messageForError(intl, save.error) } : null} />
+      <AlertRegion message={save.problem === null ? null : { tone: 'error', title: save.problem }} />
       <Form className="form" onSubmit={submit}>
         <TextField label={intl.formatMessage({ id: 'idp.field.name' })} name="name" value={name} onChange={setName} maxLength={100} isRequired autoFocus />
         <TextField

@@ -1,17 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Form } from 'react-aria-components';
 import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { fetchPolicy, policyQueryKey, savePolicy, type Policies, type PolicyKind } from '../../api/admin.ts';
-import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../app/me-context.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { NumberField, type Unit } from '../../ui/number-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { MfaPolicySection } from './mfa-policy-section.tsx';
 
@@ -125,31 +124,24 @@ function PolicySection<K extends PolicyKind>({ kind }: { kind: K }) {
 
 function PolicyForm<K extends PolicyKind>({ kind, initial, headingId }: { kind: K; initial: Policies[K]; headingId: string }) {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const config = settings[kind];
   const [values, setValues] = useState<Record<string, number | null>>(() => ({ ...(initial as unknown as Record<string, number | null>) }));
-  const [problem, setProblem] = useState<string | null>(null);
   const problems = Object.fromEntries(config.fields.map((setting) => [setting.field, settingProblem(values[setting.field] ?? null, setting)]));
   const valid = Object.values(problems).every((entry) => entry === null);
-  const save = useMutation({
-    mutationFn: () => savePolicy(kind, values as unknown as Policies[K]),
-    onSuccess: async () => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: config.saved }) });
-      await queryClient.invalidateQueries({ queryKey: policyQueryKey(kind) });
-    },
-    onError: (error) => setProblem(messageForError(intl, error)),
+  const save = useCommand({
+    run: () => savePolicy(kind, values as unknown as Policies[K]),
+    invalidates: [policyQueryKey(kind)],
+    success: () => ({ id: config.saved }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!valid || save.isPending) return;
-    setProblem(null);
-    save.mutate();
+    if (valid) save.run();
   }
 
   return (
     <Form className="form" onSubmit={submit} aria-labelledby={headingId}>
-      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <AlertRegion message={save.problem === null ? null : { tone: 'error', title: save.problem }} />
       <div className="field-row">
         {config.fields.map((setting) => {
           const value = values[setting.field] ?? null;
