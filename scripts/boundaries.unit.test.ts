@@ -65,36 +65,3 @@ describe('folder dependencies', () => {
     expect(stdout).toContain('no dependency violations found');
   });
 });
-
-describe('console words', () => {
-  /** The rules ESLint reports for `code` as if it were a console page. */
-  async function literalWords(code: string): Promise<string[]> {
-    const eslint = new ESLint({ cwd: root });
-    const [result] = await eslint.lintText(code, { filePath: `${root}web/src/features/admin/teams-page.tsx` });
-    return (result?.messages ?? []).map((message) => `${message.ruleId ?? 'parse'}: ${message.message}`);
-  }
-  const page = (jsx: string) => `export function Page() {\n  return ${jsx};\n}\n`;
-
-  const refused: [kind: string, code: string, rule: RegExp][] = [
-    ['a literal heading', page('<Section heading="Teams" />'), /formatjs\/no-literal-string-in-jsx/],
-    ['a literal confirming label', page('<Confirm confirmLabel={"Delete"} />'), /formatjs\/no-literal-string-in-jsx/],
-    ['a literal label', page('<Field label={`Team name`} />'), /formatjs\/no-literal-string-in-jsx/],
-    ['a literal caption of a table', page('<Table caption="Teams" />'), /formatjs\/no-literal-string-in-jsx/],
-    ['a literal toast', "declare function showToast(message: { tone: string; text: string }): void;\nexport function saved() {\n  showToast({ tone: 'success', text: 'Saved' });\n}\n", /no-restricted-syntax: A toast says catalogue words/],
-  ];
-  for (const [kind, code, rule] of refused) {
-    it(`refuses ${kind}`, async () => {
-      const messages = await literalWords(code);
-      expect(messages.join('\n')).toMatch(rule);
-    });
-  }
-
-  it("allows catalogue words: the building blocks' { id } objects and formatted messages", async () => {
-    const code = page("<Confirm heading={{ id: 'teamsPage.deleteHeading' }} confirmLabel={{ id: 'app.delete' }} label={format('teamsPage.name')} />").replace(
-      'export function Page',
-      'declare function format(id: string): string;\ndeclare function Confirm(props: object): null;\nexport function Page',
-    );
-    const messages = (await literalWords(code)).filter((message) => /no-literal-string|no-restricted-syntax/.test(message));
-    expect(messages).toEqual([]);
-  });
-});
