@@ -63,13 +63,36 @@ export default tseslint.config(
   {
     // Console messages (docs/architecture.md, "Console messages"): every user-visible string comes from the
     // catalogue (web/src/i18n/messages/en.json). The rule fails on literal text in JSX and on literal strings in
-    // the props a person sees or hears; the brand is a catalogue entry too, so there are no exceptions.
+    // the props a person sees or hears (labels, headings, captions, a confirming button's words: any prop named
+    // like one, `showLabel` and `confirmLabel` too); the brand is a catalogue entry too, so there are no
+    // exceptions. The building blocks take catalogue words as `{ id, values }` objects, which no literal can be.
     files: ['web/**/*.tsx'],
     plugins: { formatjs },
     rules: {
       'formatjs/no-literal-string-in-jsx': [
         'error',
-        { props: { include: [['*', '{label,description,placeholder,title,alt,hint,pendingLabel,errorMessage,textValue}']] } },
+        {
+          props: {
+            include: [
+              ['*', '{label,description,placeholder,title,alt,hint,pendingLabel,errorMessage,textValue,heading,eyebrow,caption,text,empty,failedTitle,loadingLabel}'],
+              ['*', '*{Label,Heading,Title,Text}'],
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    // Toasts say catalogue words too: `showToast({ text })` takes a formatted message, never a literal.
+    files: ['web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'No barrel re-exports; import from the module that defines the name.' },
+        {
+          selector: "CallExpression[callee.name='showToast'] > ObjectExpression > Property[key.name='text'] > :matches(Literal, TemplateLiteral)",
+          message: 'A toast says catalogue words: intl.formatMessage({ id }) or a useCommand success message, never a literal.',
+        },
       ],
     },
   },

@@ -31,6 +31,11 @@ describe('literal strings in console JSX', { timeout: 90_000 }, () => {
     ['placeholder', '<input placeholder="Your name" />'],
     ["a component's label", '<TextField label="Username" />'],
     ["a component's description", '<TextField label={name} description="Set by your administrator." />'],
+    ["a section's heading", '<AdminPage heading="Teams" />'],
+    ['a confirming label', '<ConfirmDialog confirmLabel={"Delete"} />'],
+    ["a table's caption", '<DataTable caption="Teams" />'],
+    ['any *Label prop', '<SecretValue showLabel={`Show`} />'],
+    ['any *Title prop', '<QueryState failedTitle="Could not load" />'],
   ];
   for (const [kind, jsx] of cases) {
     it(`refuses ${kind}`, async () => {
@@ -51,5 +56,33 @@ describe('literal strings in console JSX', { timeout: 90_000 }, () => {
 }
 `;
     expect(await literalFindings(code)).toBe(0);
+  });
+
+  it("accepts the building blocks' catalogue words, { id, values } objects", async () => {
+    const code = `${header}export function Sample({ name }: { name: string }) {
+  return <ConfirmDialog heading={{ id: 'teamsPage.deleteHeading', values: { name } }} confirmLabel={{ id: 'app.delete' }} />;
+}
+`;
+    expect(await literalFindings(code)).toBe(0);
+  });
+});
+
+describe('literal toast texts', { timeout: 90_000 }, () => {
+  async function toastFindings(code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(code, { filePath: consoleFile });
+    return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+  }
+  const toastHeader = "import { useIntl } from 'react-intl';\nimport { showToast } from '../ui/toasts.tsx';\n";
+
+  it('refuses a literal or template literal as a toast text', async () => {
+    for (const text of ["'Saved'", '`Saved ${name}`']) {
+      const code = `${toastHeader}export function saved(name: string) {\n  showToast({ tone: 'success', text: ${text} });\n}\n`;
+      expect((await toastFindings(code)).join('\n')).toMatch(/toast says catalogue words/);
+    }
+  });
+
+  it('accepts a formatted catalogue message', async () => {
+    const code = `${toastHeader}export function useSaved() {\n  const intl = useIntl();\n  return () => showToast({ tone: 'success', text: intl.formatMessage({ id: 'teamsPage.created' }, { name: 'x' }) });\n}\n`;
+    expect(await toastFindings(code)).toEqual([]);
   });
 });

@@ -1,14 +1,8 @@
 import { errorBodySchema } from '@lanyard/contracts/common';
-import { isErrorCode, type ErrorCode } from '@lanyard/contracts/error-codes';
-import type { IntlShape } from 'react-intl';
 
 /** Codes the console uses for failures that never reached (or never came back from) the server. */
 export const clientErrorCodes = ['NETWORK_ERROR', 'UNEXPECTED_RESPONSE'] as const;
 export type ClientErrorCode = (typeof clientErrorCodes)[number];
-
-function isClientErrorCode(code: string): code is ClientErrorCode {
-  return (clientErrorCodes as readonly string[]).includes(code);
-}
 
 /** A failed API call, carrying the stable error code from the server's catalogue. */
 export class ApiError extends Error {
@@ -35,22 +29,6 @@ export class ApiError extends Error {
 
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
-}
-
-/**
- * The text shown to a person for an error code: the console catalogue's `error.<CODE>` entry (whose English
- * is the error-code catalogue's wording, so the console and the API documentation say the same thing). A
- * code the console does not know yet shows the server's own message.
- */
-export function messageForCode(intl: IntlShape, code: string, fallback?: string): string {
-  const known: ErrorCode | ClientErrorCode | undefined = isErrorCode(code) || isClientErrorCode(code) ? code : undefined;
-  if (known !== undefined) return intl.formatMessage({ id: `error.${known}` });
-  return fallback ?? intl.formatMessage({ id: 'error.INTERNAL' });
-}
-
-export function messageForError(intl: IntlShape, error: unknown): string {
-  if (isApiError(error)) return messageForCode(intl, error.code, error.message);
-  return intl.formatMessage({ id: 'error.INTERNAL' });
 }
 
 /** What the console needs from a response schema (a zod schema from `@lanyard/contracts`). */

@@ -1,6 +1,7 @@
 import { isRouteErrorResponse, useRouteError } from 'react-router';
 import { PageTitle } from '../ui/page-title.tsx';
 import { useIntl } from 'react-intl';
+import { buttonClass } from '../ui/button.tsx';
 
 /** Last resort for errors thrown while rendering a page: say so plainly and offer a reload. */
 export function RouteErrorPage() {
@@ -17,7 +18,7 @@ export function RouteErrorPage() {
           <p>{intl.formatMessage({ id: 'routeError.body' })}</p>
           {detail !== undefined && <p className="muted">{detail}</p>}
           <p>
-            <a className="button button-primary" href="/profile/general">
+            <a className={buttonClass({ variant: 'primary' })} href="/profile/general">
               {intl.formatMessage({ id: 'routeError.reload' })}
             </a>
           </p>

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../ui/button.tsx';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
-import { isApiError, messageForError } from '../api/client.ts';
+import { isApiError } from '../api/client.ts';
+import { messageForError } from '../ui/error-message.ts';
 import { fetchMe, logout, meQueryKey } from '../api/session.ts';
 import { CheckCircleIcon } from '../ui/icons.tsx';
 import { Loading } from '../ui/loading.tsx';
@@ -39,7 +40,7 @@ function NoticeMessage({ notice, onDismiss }: { notice: Notice; onDismiss: () =>
         <span className="visually-hidden">{intl.formatMessage({ id: 'message.tone.success' })}</span>
         <p className="message-title">{notice.text}</p>
       </div>
-      <Button className="button button-small notice-dismiss" onPress={onDismiss}>
+      <Button size="small" className="notice-dismiss" onPress={onDismiss}>
         {intl.formatMessage({ id: 'notice.dismiss' })}
       </Button>
     </div>
@@ -121,7 +122,7 @@ export function SignedInLayout() {
             <p>{messageForError(intl, me.error)}</p>
             {isApiError(me.error) && me.error.requestId !== undefined && <p className="muted">{intl.formatMessage({ id: 'signedIn.requestId' }, { requestId: me.error.requestId })}</p>}
           </Message>
-          <Button className="button button-primary" onPress={() => void me.refetch()}>
+          <Button variant="primary" onPress={() => void me.refetch()}>
             {intl.formatMessage({ id: 'app.tryAgain' })}
           </Button>
         </main>

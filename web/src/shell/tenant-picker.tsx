@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tansta
 import { Button, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, type Key } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router';
-import { isApiError, messageForError } from '../api/client.ts';
+import { isApiError } from '../api/client.ts';
+import { messageForError } from '../ui/error-message.ts';
 import { fetchMyTenants, myTenantsQueryKey, switchTenant } from '../api/presence.ts';
 import { ChevronDownIcon } from '../ui/icons.tsx';
 import { showToast } from '../ui/toasts.tsx';

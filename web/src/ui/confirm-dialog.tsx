@@ -1,11 +1,14 @@
 import type { ReactNode } from 'react';
 import { useId } from 'react';
-import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { useIntl } from 'react-intl';
+import { Button } from './button.tsx';
+import { formatWords, type Words } from './words.ts';
 
 /**
  * Asks before something that cannot be undone or that affects someone else. Cancel (or Escape) keeps
- * things as they are and has the focus first; the confirming button says what it does.
+ * things as they are and has the focus first; the confirming button says what it does. The heading and the
+ * button are catalogue words; `null` only while nothing is being confirmed (the dialog is closed).
  */
 export function ConfirmDialog({
   isOpen,
@@ -18,9 +21,9 @@ export function ConfirmDialog({
   onConfirm,
 }: {
   isOpen: boolean;
-  heading: string;
+  heading: Words | null;
   children: ReactNode;
-  confirmLabel: string;
+  confirmLabel: Words | null;
   danger?: boolean;
   isPending: boolean;
   onCancel: () => void;
@@ -40,19 +43,19 @@ export function ConfirmDialog({
       <Modal className="modal">
         <Dialog className="dialog" role="alertdialog" aria-labelledby={headingId}>
           <Heading slot="title" id={headingId} level={2} className="dialog-title">
-            {heading}
+            {heading === null ? null : formatWords(intl, heading)}
           </Heading>
           {children}
           <div className="form-actions">
             <Button
-              className={danger ? 'button button-danger' : 'button button-primary'}
+              variant={danger ? 'danger' : 'primary'}
               onPress={() => {
                 if (!isPending) onConfirm();
               }}
             >
-              {confirmLabel}
+              {confirmLabel === null ? null : formatWords(intl, confirmLabel)}
             </Button>
-            <Button className="button" onPress={onCancel} autoFocus>
+            <Button onPress={onCancel} autoFocus>
               {intl.formatMessage({ id: 'app.cancel' })}
             </Button>
             {isPending && <span className="muted">{intl.formatMessage({ id: 'app.working' })}</span>}

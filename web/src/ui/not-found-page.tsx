@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { PageTitle } from './page-title.tsx';
 import { useIntl } from 'react-intl';
+import { buttonClass } from '../ui/button.tsx';
 
 export function NotFoundPage() {
   const intl = useIntl();
@@ -10,7 +11,7 @@ export function NotFoundPage() {
       <h1 tabIndex={-1}>{intl.formatMessage({ id: 'notFound.title' })}</h1>
       <p>{intl.formatMessage({ id: 'notFound.body' })}</p>
       <p>
-        <Link to="/profile/general" className="button button-primary">
+        <Link to="/profile/general" className={buttonClass({ variant: 'primary' })}>
           {intl.formatMessage({ id: 'notFound.goToProfile' })}
         </Link>
       </p>

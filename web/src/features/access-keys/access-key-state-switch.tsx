@@ -1,9 +1,8 @@
 import type { AccessKey, AccessKeyState } from '@lanyard/contracts/api';
-import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import type { QueryKey } from '@tanstack/react-query';
 import { Switch } from 'react-aria-components';
 import { useIntl } from 'react-intl';
-import { messageForError } from '../../api/client.ts';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 
 /**
  * A key's State toggle (Active / Inactive), for My Profile › Access Keys and the tenant's keys page: each
@@ -19,23 +18,20 @@ export function AccessKeyStateSwitch({
   listQueryKey: QueryKey;
 }) {
   const intl = useIntl();
-  const queryClient = useQueryClient();
-  const change = useMutation({
-    mutationFn: (active: boolean) => setState(accessKey.id, active ? 'active' : 'inactive'),
-    onSuccess: async (updated) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.stateChanged' }, { accessKeyId: updated.accessKeyId, state: updated.state }) });
-      await queryClient.invalidateQueries({ queryKey: listQueryKey });
-    },
-    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
+  const change = useCommand({
+    run: (active: boolean) => setState(accessKey.id, active ? 'active' : 'inactive'),
+    invalidates: [listQueryKey],
+    failure: 'toast',
+    success: (updated) => ({ id: 'keys.stateChanged', values: { accessKeyId: updated.accessKeyId, state: updated.state } }),
   });
-  const active = change.isPending ? change.variables : accessKey.state === 'active';
+  const active = change.variables ?? accessKey.state === 'active';
   return (
     // Not disabled while saving: a disabled control loses keyboard focus. Presses during a save are ignored.
     <Switch
       className="switch"
       isSelected={active}
       onChange={(value) => {
-        if (!change.isPending) change.mutate(value);
+        change.run(value);
       }}
       aria-label={intl.formatMessage({ id: 'keys.stateLabel' }, { accessKeyId: accessKey.accessKeyId })}
     >

@@ -1,13 +1,14 @@
 import type { CreatedAccessKey } from '@lanyard/contracts/api';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { accessKeysQueryKey, createAccessKey, listAccessKeys } from '../../api/access-keys.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { AccessKeysTable, useAccessKeyDeletion } from './access-keys-table.tsx';
 import { NewAccessKeyDialog } from './new-access-key-dialog.tsx';
 import { useIntl } from 'react-intl';
@@ -18,19 +19,18 @@ import { useIntl } from 'react-intl';
  */
 export function AccessKeysTab() {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: accessKeysQueryKey, queryFn: ({ signal }) => listAccessKeys(signal) });
   const [description, setDescription] = useState('');
   const [created, setCreated] = useState<CreatedAccessKey | null>(null);
 
-  const add = useMutation({
-    mutationFn: () => createAccessKey(description.trim() === '' ? {} : { description: description.trim() }),
-    onSuccess: async (key) => {
+  const add = useCommand({
+    run: () => createAccessKey(description.trim() === '' ? {} : { description: description.trim() }),
+    invalidates: [accessKeysQueryKey],
+    onSuccess: (key) => {
       setCreated(key);
       setDescription('');
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.added' }) });
-      await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
+    success: () => ({ id: 'keys.added' }),
   });
   const deletion = useAccessKeyDeletion();
 
@@ -54,11 +54,11 @@ export function AccessKeysTab() {
         className="add-key-form"
         onSubmit={(event) => {
           event.preventDefault();
-          add.mutate();
+          add.run();
         }}
       >
         <TextField label={intl.formatMessage({ id: 'keys.description' })} value={description} onChange={setDescription} maxLength={256} />
-        <Button type="submit" className="button button-primary" isDisabled={atLimit} isPending={add.isPending}>
+        <Button type="submit" variant="primary" isDisabled={atLimit} isPending={add.isPending}>
           {intl.formatMessage({ id: 'keys.add' })}
         </Button>
       </Form>
@@ -66,7 +66,7 @@ export function AccessKeysTab() {
         {intl.formatMessage({ id: 'keys.count' }, { count: items.length, limit })}
         {atLimit && intl.formatMessage({ id: 'keys.atLimit' })}
       </p>
-      <AlertRegion message={add.isError ? { tone: 'error', title: messageForError(intl, add.error) } : null} />
+      <AlertRegion message={add.problem === null ? null : { tone: 'error', title: add.problem }} />
 
       <AccessKeysTable items={items} onDelete={deletion.ask} />
 

@@ -1,6 +1,7 @@
 import type { CreatedAccessKey } from '@lanyard/contracts/api';
 import { useState } from 'react';
-import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Dialog, Heading, Modal, ModalOverlay, Button as AriaButton } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { CopyIcon } from '../../ui/icons.tsx';
 import { Message } from '../../ui/message.tsx';
 import { copyWithToast as copy } from '../../ui/copy.ts';
@@ -17,14 +18,14 @@ export function SecretAccessKeyValue({ secret, shown, onShow, showLabel }: { sec
       <code className="identifier secret" data-field="secret-access-key">
         {secret}
       </code>
-      <Button className="button button-small" onPress={() => void copy(intl, secret, intl.formatMessage({ id: 'keys.newDialog.secret' }))}>
+      <Button size="small" onPress={() => void copy(intl, secret, intl.formatMessage({ id: 'keys.newDialog.secret' }))}>
         {intl.formatMessage({ id: 'keys.newDialog.copy' })}
       </Button>
     </span>
   ) : (
-    <Button className="link-button" onPress={onShow}>
+    <AriaButton className="link-button" onPress={onShow}>
       {showLabel}
-    </Button>
+    </AriaButton>
   );
 }
 
@@ -59,12 +60,12 @@ export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccess
                       <code className="identifier" data-field="access-key-id">
                         {created.accessKeyId}
                       </code>
-                      <Button className="icon-button" 
+                      <AriaButton className="icon-button" 
                         aria-label={intl.formatMessage({ id: 'keys.newDialog.copyId' })}
                         onPress={() => void copy(intl, created.accessKeyId, intl.formatMessage({ id: 'keys.newDialog.id' }))}
                       >
                         <CopyIcon />
-                      </Button>
+                      </AriaButton>
                     </span>
                   </dd>
                 </div>
@@ -84,7 +85,7 @@ export function NewAccessKeyDialog({ created, onDone }: { created: CreatedAccess
                 <p>{intl.formatMessage({ id: 'keys.newDialog.onceBody' })}</p>
               </Message>
               <div className="form-actions">
-                <Button className="button button-primary" onPress={done}>
+                <Button variant="primary" onPress={done}>
                   {intl.formatMessage({ id: 'keys.newDialog.done' })}
                 </Button>
               </div>

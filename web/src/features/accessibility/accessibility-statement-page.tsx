@@ -1,9 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Form, Label, TextArea, TextField as AriaTextField } from 'react-aria-components';
+import { Form, Label, TextArea, TextField as AriaTextField } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { sendAccessibilityFeedback } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { lastTenantId } from '../../session/preferences.ts';
 import { feedbackPageOf, feedbackTenantOf } from '../../ui/statement-link.tsx';
 import { useLocation } from 'react-router';
@@ -77,7 +78,7 @@ export function AccessibilityStatementPage() {
           autoComplete="email"
         />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={send.isPending}>
+          <Button type="submit" variant="primary" isDisabled={send.isPending}>
             {intl.formatMessage({ id: 'statement.feedback.submit' })}
           </Button>
         </div>

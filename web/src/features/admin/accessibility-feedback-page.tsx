@@ -1,8 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { feedbackQueryKey, listAccessibilityFeedback } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
@@ -44,7 +44,7 @@ export function AccessibilityFeedbackPage() {
         </ul>
       )}
       {feedback.hasNextPage && (
-        <Button className="button" onPress={() => void feedback.fetchNextPage()} isDisabled={feedback.isFetchingNextPage}>
+        <Button onPress={() => void feedback.fetchNextPage()} isDisabled={feedback.isFetchingNextPage}>
           {intl.formatMessage({ id: 'feedbackPage.more' })}
         </Button>
       )}

@@ -1,11 +1,13 @@
 import type { Role } from '@lanyard/contracts/api';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { useLocation } from 'react-router';
 import { inviteExistingUser, type TeamWithCount } from '../../api/admin.ts';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../session/me-context.ts';
 import { useShowNotice } from '../../session/notice.ts';
 import { AlertRegion } from '../../ui/message.tsx';
@@ -121,10 +123,10 @@ export function AddMemberDialog({ roles, teams, onDone }: { roles: readonly Role
           />
         </div>
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={roleId === null}>
+          <Button type="submit" variant="primary" isDisabled={roleId === null}>
             {intl.formatMessage({ id: 'addMember.submit' })}
           </Button>
-          <Button className="button" slot="close">
+          <Button slot="close">
             {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
           {add.isPending && <span className="muted">{intl.formatMessage({ id: 'addMember.adding' })}</span>}

@@ -1,8 +1,8 @@
 import type { Permission } from '@lanyard/contracts/permissions';
 import type { ReactNode } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../session/me-context.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { Message } from '../../ui/message.tsx';
@@ -55,7 +55,7 @@ export function QueryState({ query, loadingLabel, failedTitle }: { query: { isPe
         <p>{messageForError(intl, query.error)}</p>
       </Message>
       <div>
-        <Button className="button" onPress={() => void query.refetch()}>
+        <Button onPress={() => void query.refetch()}>
           {intl.formatMessage({ id: 'app.tryAgain' })}
         </Button>
       </div>

@@ -1,11 +1,13 @@
 import type { AuditEventView } from '@lanyard/contracts/api';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link, useSearchParams } from 'react-router';
 import { auditExportUrl, auditQueryKey, listAuditEvents, type AuditFilters } from '../../api/admin.ts';
 import { useMe } from '../../session/me-context.ts';
+import { DataTable } from '../../ui/data-table.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
@@ -137,11 +139,10 @@ function AuditFiltersForm({ filters, onApply, mayViewUsers }: { filters: AuditFi
       <TextField label={intl.formatMessage({ id: 'auditLog.filter.from' })} name="from" type="datetime-local" value={from} onChange={setFrom} />
       <TextField label={intl.formatMessage({ id: 'auditLog.filter.to' })} name="to" type="datetime-local" value={to} onChange={setTo} />
       <div className="form-actions filters-actions">
-        <Button type="submit" className="button button-primary">
+        <Button type="submit" variant="primary">
           {intl.formatMessage({ id: 'auditLog.apply' })}
         </Button>
         <Button
-          className="button"
           onPress={() => {
             setUserId('');
             setUserText('');
@@ -202,10 +203,10 @@ function AuditLog() {
         />
         <div className="export-links">
           <span className="muted">{intl.formatMessage({ id: 'auditLog.exportIntro' })}</span>
-          <a className="button button-small" href={auditExportUrl(filters, 'csv')} download>
+          <a className={buttonClass({ size: 'small' })} href={auditExportUrl(filters, 'csv')} download>
             {intl.formatMessage({ id: 'auditLog.exportCsv' })}
           </a>
-          <a className="button button-small" href={auditExportUrl(filters, 'ndjson')} download>
+          <a className={buttonClass({ size: 'small' })} href={auditExportUrl(filters, 'ndjson')} download>
             {intl.formatMessage({ id: 'auditLog.exportNdjson' })}
           </a>
         </div>
@@ -218,64 +219,54 @@ function AuditLog() {
           <p>{intl.formatMessage({ id: 'auditLog.none' })}</p>
         ) : (
           <>
-            <div className="table-scroll">
-              <table className="data-table table-stacked" role="table">
-                <caption className="visually-hidden">{intl.formatMessage({ id: 'auditLog.events' })}</caption>
-                <thead role="rowgroup">
-                  <tr role="row">
-                    <th scope="col" role="columnheader">{columns.when}</th>
-                    <th scope="col" role="columnheader">{columns.action}</th>
-                    <th scope="col" role="columnheader">{columns.result}</th>
-                    <th scope="col" role="columnheader">{columns.actor}</th>
-                    <th scope="col" role="columnheader">{columns.ip}</th>
-                    <th scope="col" role="columnheader">
-                      <span className="visually-hidden">{columns.details}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody role="rowgroup">
-                  {items.map((event) => (
-                    <tr key={event.id} role="row" data-audit-action={event.action} data-audit-result={event.result}>
-                      <td role="cell" className="cell-wide" data-label={columns.when}>
-                        {formatDate(event.occurredAt)}
-                      </td>
-                      <td role="cell" data-label={columns.action}>
-                        <code className="identifier">{event.action}</code>
-                      </td>
-                      <td role="cell" data-label={columns.result}>
-                        <span className={`badge badge-${event.result}`}>{intl.formatMessage({ id: `auditLog.result.${event.result}` })}</span>
-                      </td>
-                      <td role="cell" className="cell-wide" data-label={columns.actor}>
-                        {event.actorUserId === null ? (
-                          <span className="muted">{intl.formatMessage({ id: 'auditLog.noActor' })}</span>
-                        ) : mayViewUsers ? (
-                          <Link to={`/admin/users/${event.actorUserId}`} className="identifier small">
-                            {event.actorUserId}
-                          </Link>
-                        ) : (
-                          <code className="identifier small">{event.actorUserId}</code>
-                        )}
-                      </td>
-                      <td role="cell" data-label={columns.ip}>
-                        {event.ip ?? <span className="muted">{intl.formatMessage({ id: 'auditLog.noIp' })}</span>}
-                      </td>
-                      <td role="cell" className="cell-actions">
-                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
-                          {intl.formatMessage({ id: 'auditLog.details' })}
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={{ id: 'auditLog.events' }}
+              rows={items}
+              rowKey={(event) => event.id}
+              rowData={(event) => ({ 'data-audit-action': event.action, 'data-audit-result': event.result })}
+              columns={[
+                { key: 'when', header: 'auditLog.column.when', wide: true, cell: (event) => formatDate(event.occurredAt) },
+                { key: 'action', header: 'auditLog.column.action', cell: (event) => <code className="identifier">{event.action}</code> },
+                {
+                  key: 'result',
+                  header: 'auditLog.column.result',
+                  cell: (event) => <span className={`badge badge-${event.result}`}>{intl.formatMessage({ id: `auditLog.result.${event.result}` })}</span>,
+                },
+                {
+                  key: 'actor',
+                  header: 'auditLog.column.actor',
+                  wide: true,
+                  cell: (event) =>
+                    event.actorUserId === null ? (
+                      <span className="muted">{intl.formatMessage({ id: 'auditLog.noActor' })}</span>
+                    ) : mayViewUsers ? (
+                      <Link to={`/admin/users/${event.actorUserId}`} className="identifier small">
+                        {event.actorUserId}
+                      </Link>
+                    ) : (
+                      <code className="identifier small">{event.actorUserId}</code>
+                    ),
+                },
+                { key: 'ip', header: 'auditLog.column.ip', cell: (event) => event.ip ?? <span className="muted">{intl.formatMessage({ id: 'auditLog.noIp' })}</span> },
+                {
+                  key: 'details',
+                  header: 'auditLog.column.details',
+                  kind: 'actions',
+                  cell: (event) => (
+                    <Button size="small" aria-label={intl.formatMessage({ id: 'auditLog.detailsLabel' }, { action: event.action, when: formatDate(event.occurredAt) })} onPress={() => setDetails(event)}>
+                      {intl.formatMessage({ id: 'auditLog.details' })}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
             <div className="pager">
               <span className="muted small" role="status">
                 {intl.formatMessage({ id: 'auditLog.shown' }, { count: items.length })}
               </span>
               {events.hasNextPage && (
                 // Not React Aria's isPending: its announcement outlives the press and leaves a nameless image behind.
-                <Button className="button" onPress={() => void events.fetchNextPage()} isDisabled={events.isFetchingNextPage}>
+                <Button onPress={() => void events.fetchNextPage()} isDisabled={events.isFetchingNextPage}>
                   {intl.formatMessage({ id: 'auditLog.loadMore' })}
                 </Button>
               )}
@@ -330,7 +321,7 @@ function AuditLog() {
                   {JSON.stringify(details.details, null, 2)}
                 </pre>
                 <div className="form-actions">
-                  <Button className="button button-primary" slot="close" autoFocus>
+                  <Button variant="primary" slot="close" autoFocus>
                     {intl.formatMessage({ id: 'app.close' })}
                   </Button>
                 </div>

@@ -1,10 +1,11 @@
 import type { Download } from '@lanyard/contracts/account';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
-import { Button, Form, Label, ProgressBar } from 'react-aria-components';
+import { Form, Label, ProgressBar } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { createDownload, deleteDownload, downloadsQueryKey, listDownloads, uploadDownloadFile } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
@@ -94,7 +95,7 @@ export function DownloadsAdminPage() {
             </ProgressBar>
           )}
           <div className="form-actions">
-            <Button type="submit" className="button button-primary" isDisabled={add.isPending}>
+            <Button type="submit" variant="primary" isDisabled={add.isPending}>
               {intl.formatMessage({ id: 'downloadsAdmin.submit' })}
             </Button>
           </div>
@@ -117,7 +118,7 @@ export function DownloadsAdminPage() {
                 <p>
                   <code className="sha256">{item.sha256 ?? intl.formatMessage({ id: 'supportDownloads.noFile' })}</code>
                 </p>
-                <Button className="button button-small" onPress={() => remove.mutate(item)} aria-label={intl.formatMessage({ id: 'downloadsAdmin.deleteNamed' }, { name: item.name, version: item.version })}>
+                <Button size="small" onPress={() => remove.mutate(item)} aria-label={intl.formatMessage({ id: 'downloadsAdmin.deleteNamed' }, { name: item.name, version: item.version })}>
                   {intl.formatMessage({ id: 'downloadsAdmin.delete' })}
                 </Button>
               </li>

@@ -1,17 +1,18 @@
 import type { ConnectionTest, IdentityProviderView } from '@lanyard/contracts/sso';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl, type IntlShape } from 'react-intl';
-import { messageForError } from '../../api/client.ts';
 import { createIdentityProvider, deleteIdentityProvider, identityProvidersQueryKey, listIdentityProviders, testIdentityProvider, updateIdentityProvider } from '../../api/sso.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
+import { DataTable, RowActions } from '../../ui/data-table.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { copyWithToast } from '../../ui/copy.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
@@ -34,41 +35,31 @@ export function IdentityProvidersPage() {
 
 function IdentityProviders() {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const providers = useQuery({ queryKey: identityProvidersQueryKey, queryFn: ({ signal }) => listIdentityProviders(signal) });
   const [editing, setEditing] = useState<IdentityProviderView | 'new' | null>(null);
   const [toDelete, setToDelete] = useState<IdentityProviderView | null>(null);
   const [tested, setTested] = useState<{ provider: IdentityProviderView; result: ConnectionTest } | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: identityProvidersQueryKey });
 
-  const remove = useMutation({
-    mutationFn: (provider: IdentityProviderView) => deleteIdentityProvider(provider.id),
-    onSuccess: async (_result, provider) => {
+  const remove = useCommand({
+    run: (provider: IdentityProviderView) => deleteIdentityProvider(provider.id),
+    invalidates: [identityProvidersQueryKey],
+    failure: 'toast',
+    onSuccess: (_result, provider) => {
       setToDelete(null);
       if (tested?.provider.id === provider.id) setTested(null);
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'idp.deleted' }, { name: provider.name }) });
-      await refresh();
     },
-    onError: (error) => {
-      setToDelete(null);
-      showToast({ tone: 'error', text: messageForError(intl, error) });
-    },
+    onError: () => setToDelete(null),
+    success: (_result, provider) => ({ id: 'idp.deleted', values: { name: provider.name } }),
   });
-  const test = useMutation({
-    mutationFn: (provider: IdentityProviderView) => testIdentityProvider(provider.id),
+  const test = useCommand({
+    run: (provider: IdentityProviderView) => testIdentityProvider(provider.id),
+    invalidates: [],
+    failure: 'toast',
     onSuccess: (result, provider) => setTested({ provider, result }),
-    onError: (error) => showToast({ tone: 'error', text: messageForError(intl, error) }),
   });
 
   // The server answers the redirect URI with each provider (LANYARD_PUBLIC_URL + the callback path); before the first, this origin's.
   const redirectUri = providers.data?.[0]?.redirectUri ?? `${window.location.origin}${callbackPath}`;
-  const columns = {
-    name: intl.formatMessage({ id: 'idp.column.name' }),
-    issuer: intl.formatMessage({ id: 'idp.column.issuer' }),
-    domains: intl.formatMessage({ id: 'idp.column.domains' }),
-    actions: intl.formatMessage({ id: 'keys.column.actions' }),
-  };
-
   return (
     <div className="identity-providers">
       <section className="panel-section" aria-labelledby="idp-redirect-heading">
@@ -76,7 +67,7 @@ function IdentityProviders() {
         <p>{intl.formatMessage({ id: 'idp.redirectIntro' })}</p>
         <p className="redirect-uri">
           <code data-testid="redirect-uri">{redirectUri}</code>
-          <Button className="button button-small" onPress={() => void copyWithToast(intl, redirectUri, intl.formatMessage({ id: 'idp.redirectWhat' }))}>
+          <Button size="small" onPress={() => void copyWithToast(intl, redirectUri, intl.formatMessage({ id: 'idp.redirectWhat' }))}>
             {intl.formatMessage({ id: 'idp.copyRedirect' })}
           </Button>
         </p>
@@ -84,7 +75,7 @@ function IdentityProviders() {
       <section className="panel-section" aria-labelledby="idp-list-heading">
         <h2 id="idp-list-heading">{intl.formatMessage({ id: 'idp.list' })}</h2>
         <div>
-          <Button className="button button-primary" onPress={() => setEditing('new')}>
+          <Button variant="primary" onPress={() => setEditing('new')}>
             {intl.formatMessage({ id: 'idp.add' })}
           </Button>
         </div>
@@ -93,80 +84,65 @@ function IdentityProviders() {
         ) : providers.data.length === 0 ? (
           <p>{intl.formatMessage({ id: 'idp.none' })}</p>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table table-stacked" role="table">
-              <caption className="visually-hidden">{intl.formatMessage({ id: 'idp.list' })}</caption>
-              <thead role="rowgroup">
-                <tr role="row">
-                  <th scope="col" role="columnheader">{columns.name}</th>
-                  <th scope="col" role="columnheader">{columns.issuer}</th>
-                  <th scope="col" role="columnheader">{columns.domains}</th>
-                  <th scope="col" role="columnheader">
-                    <span className="visually-hidden">{columns.actions}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody role="rowgroup">
-                {providers.data.map((provider) => (
-                  <tr key={provider.id} role="row" data-provider={provider.name}>
-                    <th scope="row" role="rowheader" className="cell-wide">
-                      {provider.name}
-                      {provider.isDefault && <span className="badge badge-success">{intl.formatMessage({ id: 'idp.default' })}</span>}
-                    </th>
-                    <td role="cell" data-label={columns.issuer}>
-                      <code>{provider.issuer}</code>
-                    </td>
-                    <td role="cell" data-label={columns.domains}>
-                      {provider.emailDomains.length === 0 ? intl.formatMessage({ id: 'idp.noDomains' }) : provider.emailDomains.join(', ')}
-                    </td>
-                    <td role="cell" className="cell-actions">
-                      <div className="table-actions">
-                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'idp.editLabel' }, { name: provider.name })} onPress={() => setEditing(provider)}>
-                          {intl.formatMessage({ id: 'idp.edit' })}
-                        </Button>
-                        <Button
-                          className="button button-small"
-                          aria-label={intl.formatMessage({ id: 'idp.testLabel' }, { name: provider.name })}
-                          onPress={() => {
-                            if (!test.isPending) test.mutate(provider);
-                          }}
-                        >
-                          {intl.formatMessage({ id: 'idp.test' })}
-                        </Button>
-                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'idp.deleteLabel' }, { name: provider.name })} onPress={() => setToDelete(provider)}>
-                          {intl.formatMessage({ id: 'app.delete' })}
-                        </Button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={{ id: 'idp.list' }}
+            rows={providers.data}
+            rowKey={(provider) => provider.id}
+            rowData={(provider) => ({ 'data-provider': provider.name })}
+            columns={[
+              {
+                key: 'name',
+                header: 'idp.column.name',
+                kind: 'rowHeader',
+                cell: (provider) => (
+                  <>
+                    {provider.name}
+                    {provider.isDefault && <span className="badge badge-success">{intl.formatMessage({ id: 'idp.default' })}</span>}
+                  </>
+                ),
+              },
+              { key: 'issuer', header: 'idp.column.issuer', cell: (provider) => <code>{provider.issuer}</code> },
+              {
+                key: 'domains',
+                header: 'idp.column.domains',
+                cell: (provider) => (provider.emailDomains.length === 0 ? intl.formatMessage({ id: 'idp.noDomains' }) : provider.emailDomains.join(', ')),
+              },
+              {
+                key: 'actions',
+                header: 'keys.column.actions',
+                kind: 'actions',
+                cell: (provider) => (
+                  <RowActions>
+                    <Button size="small" aria-label={intl.formatMessage({ id: 'idp.editLabel' }, { name: provider.name })} onPress={() => setEditing(provider)}>
+                      {intl.formatMessage({ id: 'idp.edit' })}
+                    </Button>
+                    <Button size="small" aria-label={intl.formatMessage({ id: 'idp.testLabel' }, { name: provider.name })} onPress={() => test.run(provider)}>
+                      {intl.formatMessage({ id: 'idp.test' })}
+                    </Button>
+                    <Button size="small" aria-label={intl.formatMessage({ id: 'idp.deleteLabel' }, { name: provider.name })} onPress={() => setToDelete(provider)}>
+                      {intl.formatMessage({ id: 'app.delete' })}
+                    </Button>
+                  </RowActions>
+                ),
+              },
+            ]}
+          />
         )}
         {test.isPending && <p className="muted">{intl.formatMessage({ id: 'idp.testing' })}</p>}
         {tested !== null && <TestResult name={tested.provider.name} result={tested.result} />}
       </section>
       <DismissableModal wide isOpen={editing !== null} onClose={() => setEditing(null)}>
-          {editing !== null && (
-            <ProviderDialog
-              provider={editing === 'new' ? null : editing}
-              onDone={async () => {
-                setEditing(null);
-                await refresh();
-              }}
-            />
-          )}
-        </DismissableModal>
+        {editing !== null && <ProviderDialog provider={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
+      </DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
-        heading={intl.formatMessage({ id: 'idp.deleteHeading' }, { name: toDelete?.name ?? '' })}
-        confirmLabel={intl.formatMessage({ id: 'app.delete' })}
+        heading={{ id: 'idp.deleteHeading', values: { name: toDelete?.name ?? '' } }}
+        confirmLabel={{ id: 'app.delete' }}
         danger
         isPending={remove.isPending}
         onCancel={() => setToDelete(null)}
         onConfirm={() => {
-          if (toDelete !== null) remove.mutate(toDelete);
+          if (toDelete !== null) remove.run(toDelete);
         }}
       >
         <p>{intl.formatMessage({ id: 'idp.deleteBody' })}</p>
@@ -233,7 +209,7 @@ function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView | null; onDone: () => Promise<void> }) {
+function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView | null; onDone: () => void }) {
   const intl = useIntl();
   const [name, setName] = useState(provider?.name ?? '');
   const [issuer, setIssuer] = useState(provider?.issuer ?? '');
@@ -248,8 +224,8 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
   const [mfaAcr, setMfaAcr] = useState((provider?.mfaAssurance.acr ?? []).join(' '));
   const [mfaAuthnContext, setMfaAuthnContext] = useState((provider?.mfaAssurance.authnContextClassRefs ?? []).join(' '));
 
-  const save = useMutation({
-    mutationFn: async () => {
+  const save = useCommand({
+    run: async () => {
       const fields = {
         name: name.trim(),
         issuer: issuer.trim(),
@@ -264,15 +240,14 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
       if (provider === null) return createIdentityProvider({ ...fields, clientSecret });
       return updateIdentityProvider(provider.id, { ...fields, ...(clientSecret === '' ? {} : { clientSecret }) });
     },
-    onSuccess: async (saved) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: provider === null ? 'idp.created' : 'idp.saved' }, { name: saved.name }) });
-      await onDone();
-    },
+    invalidates: [identityProvidersQueryKey],
+    onSuccess: onDone,
+    success: (saved) => ({ id: provider === null ? 'idp.created' : 'idp.saved', values: { name: saved.name } }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!save.isPending) save.mutate();
+    save.run();
   }
 
   return (
@@ -280,7 +255,7 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
       <Heading slot="title" className="dialog-title">
         {provider === null ? intl.formatMessage({ id: 'idp.addHeading' }) : intl.formatMessage({ id: 'idp.editHeading' }, { name: provider.name })}
       </Heading>
-      <AlertRegion message={save.isError ? { tone: 'error', title: messageForError(intl, save.error) } : null} />
+      <AlertRegion message={save.problem === null ? null : { tone: 'error', title: save.problem }} />
       <Form className="form" onSubmit={submit}>
         <TextField label={intl.formatMessage({ id: 'idp.field.name' })} name="name" value={name} onChange={setName} maxLength={100} isRequired autoFocus />
         <TextField
@@ -336,10 +311,10 @@ function ProviderDialog({ provider, onDone }: { provider: IdentityProviderView |
           onChange={setMfaAuthnContext}
         />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: 'app.save' })}
           </Button>
-          <Button className="button" slot="close">
+          <Button slot="close">
             {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
           {save.isPending && <span className="muted">{intl.formatMessage({ id: 'idp.saving' })}</span>}

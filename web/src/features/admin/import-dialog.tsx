@@ -1,11 +1,12 @@
 import { userImportHeader } from '@lanyard/contracts/admin';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Button, Dialog, FileTrigger, Heading, Label, ProgressBar } from 'react-aria-components';
+import { Dialog, FileTrigger, Heading, Label, ProgressBar } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import type { ImportRowReport } from '@lanyard/contracts/admin';
 import { fetchImportJob, importJobQueryKey, importReportUrl, nextReportLine, startImport, teamsQueryKey, usersQueryKey } from '../../api/admin.ts';
-import { messageForCode, messageForError } from '../../api/client.ts';
+import { messageForCode, messageForError } from '../../ui/error-message.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 
 /** How often the job is asked about while it runs. */
@@ -80,7 +81,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
                 if (chosen !== undefined) setFile(chosen);
               }}
             >
-              <Button className="button">{intl.formatMessage({ id: 'import.choose' })}</Button>
+              <Button>{intl.formatMessage({ id: 'import.choose' })}</Button>
             </FileTrigger>
             <span className="muted" data-field="chosen-file">
               {file === null ? intl.formatMessage({ id: 'import.noFile' }) : intl.formatMessage({ id: 'import.chosen' }, { name: file.name, size: file.size })}
@@ -89,7 +90,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
           <AlertRegion message={upload.isError ? { tone: 'error', title: messageForError(intl, upload.error) } : null} />
           <div className="form-actions">
             <Button
-              className="button button-primary"
+              variant="primary"
               isDisabled={file === null}
               onPress={() => {
                 if (file !== null && !upload.isPending) upload.mutate(file);
@@ -97,7 +98,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
             >
               {intl.formatMessage({ id: 'import.upload' })}
             </Button>
-            <Button className="button" onPress={onDone}>
+            <Button onPress={onDone}>
               {intl.formatMessage({ id: 'app.cancel' })}
             </Button>
             {upload.isPending && <span className="muted">{intl.formatMessage({ id: 'import.uploading' })}</span>}
@@ -109,10 +110,10 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
             <p>{messageForError(intl, job.error)}</p>
           </Message>
           <div className="form-actions">
-            <Button className="button" onPress={() => void job.refetch()}>
+            <Button onPress={() => void job.refetch()}>
               {intl.formatMessage({ id: 'app.tryAgain' })}
             </Button>
-            <Button className="button" onPress={onDone}>
+            <Button onPress={onDone}>
               {intl.formatMessage({ id: 'app.close' })}
             </Button>
           </div>
@@ -177,14 +178,14 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
               )}
               <div className="form-actions">
                 {nextLine !== null && (
-                  <Button className="button" onPress={() => more.mutate(nextLine)} isPending={more.isPending}>
+                  <Button onPress={() => more.mutate(nextLine)} isPending={more.isPending}>
                     {intl.formatMessage({ id: 'import.moreRows' })}
                   </Button>
                 )}
-                <a className="button" href={importReportUrl(jobId)} download>
+                <a className={buttonClass()} href={importReportUrl(jobId)} download>
                   {intl.formatMessage({ id: 'import.download' })}
                 </a>
-                <Button className="button button-primary" onPress={onDone}>
+                <Button variant="primary" onPress={onDone}>
                   {intl.formatMessage({ id: 'app.close' })}
                 </Button>
               </div>
@@ -192,7 +193,7 @@ export function ImportDialog({ onDone }: { onDone: () => void }) {
           )}
           {!done && (
             <div className="form-actions">
-              <Button className="button" onPress={onDone}>
+              <Button onPress={onDone}>
                 {intl.formatMessage({ id: 'import.closeRunning' })}
               </Button>
             </div>

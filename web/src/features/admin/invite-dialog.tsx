@@ -1,16 +1,15 @@
 import type { Role } from '@lanyard/contracts/api';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { inviteUser, teamsQueryKey, usersQueryKey, type TeamWithCount } from '../../api/admin.ts';
-import { messageForError } from '../../api/client.ts';
 import { useMe } from '../../session/me-context.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
 import { TextField } from '../../ui/text-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { grantableRoles } from './grantable.ts';
 
 const noTeam = 'none';
@@ -19,7 +18,6 @@ const noTeam = 'none';
 export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[]; teams: readonly TeamWithCount[]; onDone: () => void }) {
   const intl = useIntl();
   const me = useMe();
-  const queryClient = useQueryClient();
   const choices = grantableRoles(roles, me.permissions);
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
@@ -28,10 +26,9 @@ export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[];
   const [roleId, setRoleId] = useState<string | null>(choices.find((role) => role.name === 'Agent')?.id ?? choices[0]?.id ?? null);
   const [teamId, setTeamId] = useState<string>(noTeam);
   const [ssoOnly, setSsoOnly] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
 
-  const invite = useMutation({
-    mutationFn: () =>
+  const invite = useCommand({
+    run: () =>
       inviteUser({
         username: username.trim(),
         email: email.trim(),
@@ -41,20 +38,15 @@ export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[];
         teamId: teamId === noTeam ? null : teamId,
         ssoOnly,
       }),
-    onSuccess: async (answer) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: ssoOnly ? 'invite.sentSso' : 'invite.sent' }, { username: answer.user.username, email: answer.user.email }) });
-      onDone();
-      await queryClient.invalidateQueries({ queryKey: usersQueryKey });
-      await queryClient.invalidateQueries({ queryKey: teamsQueryKey });
-    },
-    onError: (error) => setProblem(messageForError(intl, error)),
+    // The new person shows in the directory and in their team's member count.
+    invalidates: [usersQueryKey, teamsQueryKey],
+    onSuccess: onDone,
+    success: (answer) => ({ id: ssoOnly ? 'invite.sentSso' : 'invite.sent', values: { username: answer.user.username, email: answer.user.email } }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (invite.isPending || roleId === null) return;
-    setProblem(null);
-    invite.mutate();
+    if (roleId !== null) invite.run();
   }
 
   return (
@@ -63,7 +55,7 @@ export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[];
         {intl.formatMessage({ id: 'invite.heading' })}
       </Heading>
       <p>{intl.formatMessage({ id: 'invite.intro' })}</p>
-      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <AlertRegion message={invite.problem === null ? null : { tone: 'error', title: invite.problem }} />
       <Form className="form" onSubmit={submit} aria-label={intl.formatMessage({ id: 'invite.heading' })}>
         <div className="field-row">
           <TextField label={intl.formatMessage({ id: 'invite.username' })} name="username" value={username} onChange={setUsername} isIdentifier isRequired maxLength={254} autoFocus />
@@ -98,10 +90,10 @@ export function InviteDialog({ roles, teams, onDone }: { roles: readonly Role[];
           onChange={setSsoOnly}
         />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={roleId === null}>
+          <Button type="submit" variant="primary" isDisabled={roleId === null}>
             {intl.formatMessage({ id: 'invite.submit' })}
           </Button>
-          <Button className="button" slot="close">
+          <Button slot="close">
             {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
           {invite.isPending && <span className="muted">{intl.formatMessage({ id: 'invite.sending' })}</span>}

@@ -1,16 +1,16 @@
 import type { MfaPolicy, MfaPolicyMode } from '@lanyard/contracts/mfa';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import type { Role } from '@lanyard/contracts/api';
 import { listRoles, rolesQueryKey } from '../../api/admin.ts';
-import { messageForError } from '../../api/client.ts';
 import { fetchMfaPolicy, mfaPolicyQueryKey, saveMfaPolicy } from '../../api/mfa.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { RadioGroup } from '../../ui/radio-group.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { QueryState } from './admin-page.tsx';
 
 /** Administration › Security › MFA policy (SPEC §3.4): off, optional, or required for chosen roles; the periods allowed. */
@@ -35,28 +35,21 @@ export function MfaPolicySection() {
 
 function MfaPolicyForm({ initial, roles }: { initial: MfaPolicy; roles: Role[] }) {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const [mode, setMode] = useState<MfaPolicyMode>(initial.mode);
   const [requiredRoleIds, setRequiredRoleIds] = useState<string[]>(initial.requiredRoleIds);
   const [allow60, setAllow60] = useState(initial.allowedPeriods.length > 1);
-  const [problem, setProblem] = useState<string | null>(null);
   const needsRole = mode === 'required' && requiredRoleIds.length === 0;
 
-  const save = useMutation({
-    mutationFn: () => saveMfaPolicy({ mode, requiredRoleIds: mode === 'required' ? requiredRoleIds : [], allowedPeriods: allow60 ? [30, 60] : [30] }),
-    onSuccess: async (saved) => {
-      setRequiredRoleIds(saved.requiredRoleIds);
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'mfaPolicy.saved' }) });
-      await queryClient.invalidateQueries({ queryKey: mfaPolicyQueryKey });
-    },
-    onError: (error) => setProblem(messageForError(intl, error)),
+  const save = useCommand({
+    run: () => saveMfaPolicy({ mode, requiredRoleIds: mode === 'required' ? requiredRoleIds : [], allowedPeriods: allow60 ? [30, 60] : [30] }),
+    invalidates: [mfaPolicyQueryKey],
+    onSuccess: (saved) => setRequiredRoleIds(saved.requiredRoleIds),
+    success: () => ({ id: 'mfaPolicy.saved' }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (needsRole || save.isPending) return;
-    setProblem(null);
-    save.mutate();
+    if (!needsRole) save.run();
   }
 
   function toggleRole(roleId: string, selected: boolean) {
@@ -65,7 +58,7 @@ function MfaPolicyForm({ initial, roles }: { initial: MfaPolicy; roles: Role[] }
 
   return (
     <Form className="form" onSubmit={submit} aria-labelledby="mfa-policy-heading">
-      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <AlertRegion message={save.problem === null ? null : { tone: 'error', title: save.problem }} />
       <RadioGroup<MfaPolicyMode>
         name="mfaMode"
         label={intl.formatMessage({ id: 'mfaPolicy.mode' })}
@@ -94,7 +87,7 @@ function MfaPolicyForm({ initial, roles }: { initial: MfaPolicy; roles: Role[] }
         onChange={setAllow60}
       />
       <div className="form-actions">
-        <Button type="submit" className="button button-primary" isDisabled={needsRole || save.isPending}>
+        <Button type="submit" variant="primary" isDisabled={needsRole || save.isPending}>
           {intl.formatMessage({ id: 'app.save' })}
         </Button>
         {save.isPending && <span className="muted">{intl.formatMessage({ id: 'app.saving' })}</span>}

@@ -1,6 +1,6 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useId, useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { NumberField } from '../../ui/number-field.tsx';
 import { SelectField } from '../../ui/select-field.tsx';
@@ -62,7 +62,7 @@ export function PolicySaveButton({ policy, isPending }: { policy: PasswordPolicy
     <>
       <Button
         type="submit"
-        className="button button-primary"
+        variant="primary"
         isDisabled={!valid || isPending}
         {...(valid ? {} : { 'aria-describedby': hintId })}
       >

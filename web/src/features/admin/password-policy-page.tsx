@@ -2,9 +2,10 @@ import type { PasswordPolicySettings } from '@lanyard/contracts/api';
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Dialog, Form, Heading } from 'react-aria-components';
+import { Dialog, Form, Heading } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useLocation } from 'react-router';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import {
   fetchPasswordPolicySettings,
   passwordPolicySettingsQueryKey,
@@ -48,7 +49,7 @@ export function PasswordPolicyPage() {
       ) : settings.isError ? (
         <>
           <Message tone="error" title={intl.formatMessage({ id: 'policyPage.loadFailed' }, { reason: messageForError(intl, settings.error) })} />
-          <Button className="button" onPress={() => void settings.refetch()}>
+          <Button onPress={() => void settings.refetch()}>
             {intl.formatMessage({ id: 'app.tryAgain' })}
           </Button>
         </>
@@ -163,7 +164,7 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
                 <td role="cell" className="cell-wide">
                   <div className="table-actions">
                     <Button
-                      className="button button-small"
+                      size="small"
                       aria-label={intl.formatMessage({ id: role.passwordPolicy === null ? 'policyPage.setOwnFor' : 'policyPage.editOwnFor' }, { role: role.name })}
                       onPress={() => {
                         setProblem(null);
@@ -174,7 +175,7 @@ function RolePoliciesSection({ settings }: { settings: PasswordPolicySettings })
                     </Button>
                     {role.passwordPolicy !== null && (
                       <Button
-                        className="button button-small"
+                        size="small"
                         aria-label={intl.formatMessage({ id: 'policyPage.useTenantFor' }, { role: role.name })}
                         isDisabled={clear.isPending}
                         onPress={() => {
@@ -252,7 +253,7 @@ function RolePolicyDialog({
         <PasswordPolicyFields value={policy} onChange={setPolicy} presets={presets} />
         <div className="form-actions">
           <PolicySaveButton policy={policy} isPending={save.isPending} />
-          <Button className="button" slot="close">
+          <Button slot="close">
             {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
           {save.isPending && <span className="muted">{intl.formatMessage({ id: 'app.saving' })}</span>}

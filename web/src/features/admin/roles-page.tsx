@@ -1,17 +1,18 @@
 import type { Role } from '@lanyard/contracts/api';
 import { permissionCatalogue } from '@lanyard/contracts/permissions';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Checkbox as AriaCheckbox, Dialog, Form, Heading } from 'react-aria-components';
+import { Checkbox as AriaCheckbox, Dialog, Form, Heading } from 'react-aria-components';
 import { useIntl } from 'react-intl';
 import { createRole, deleteRole, listRoles, rolesQueryKey, updateRole } from '../../api/admin.ts';
 import { passwordPolicySettingsQueryKey } from '../../api/passwords.ts';
-import { messageForError } from '../../api/client.ts';
 import { useMe } from '../../session/me-context.ts';
+import { Button } from '../../ui/button.tsx';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
+import { DataTable, RowActions } from '../../ui/data-table.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 
@@ -27,6 +28,9 @@ for (const entry of permissionCatalogue) {
 function isAdministrator(role: Role): boolean {
   return role.builtIn && role.name === 'Administrator';
 }
+
+/** A role's permissions also decide which roles the password policy lists, so a change refreshes both. */
+const roleQueries = [rolesQueryKey, passwordPolicySettingsQueryKey];
 
 const labelOf = new Map<string, string>(permissionCatalogue.map((entry) => [entry.key, entry.label]));
 
@@ -47,34 +51,23 @@ export function RolesPage() {
 
 function Roles() {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const roles = useQuery({ queryKey: rolesQueryKey, queryFn: ({ signal }) => listRoles(signal) });
   const [editing, setEditing] = useState<Role | 'new' | null>(null);
   const [toDelete, setToDelete] = useState<Role | null>(null);
-  const remove = useMutation({
-    mutationFn: (role: Role) => deleteRole(role.id),
-    onSuccess: async (_answer, role) => {
-      setToDelete(null);
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'rolesPage.deleted' }, { name: role.name }) });
-      await queryClient.invalidateQueries({ queryKey: rolesQueryKey });
-      await queryClient.invalidateQueries({ queryKey: passwordPolicySettingsQueryKey });
-    },
-    onError: (error) => {
-      setToDelete(null);
-      showToast({ tone: 'error', text: messageForError(intl, error) });
-    },
+  const remove = useCommand({
+    run: (role: Role) => deleteRole(role.id),
+    invalidates: roleQueries,
+    failure: 'toast',
+    onSuccess: () => setToDelete(null),
+    onError: () => setToDelete(null),
+    success: (_answer, role) => ({ id: 'rolesPage.deleted', values: { name: role.name } }),
   });
-  const columns = {
-    name: intl.formatMessage({ id: 'rolesPage.column.name' }),
-    permissions: intl.formatMessage({ id: 'rolesPage.column.permissions' }),
-    actions: intl.formatMessage({ id: 'keys.column.actions' }),
-  };
 
   return (
     <>
       <p className="lead">{intl.formatMessage({ id: 'rolesPage.lead' })}</p>
       <div className="page-actions">
-        <Button className="button button-primary" onPress={() => setEditing('new')}>
+        <Button variant="primary" onPress={() => setEditing('new')}>
           {intl.formatMessage({ id: 'rolesPage.create' })}
         </Button>
       </div>
@@ -83,62 +76,70 @@ function Roles() {
         {roles.isPending || roles.isError ? (
           <QueryState query={roles} failedTitle={intl.formatMessage({ id: 'rolesPage.loadFailed' })} />
         ) : (
-          <div className="table-scroll">
-            <table className="data-table table-stacked" role="table">
-              <caption className="visually-hidden">{intl.formatMessage({ id: 'rolesPage.list' })}</caption>
-              <thead role="rowgroup">
-                <tr role="row">
-                  <th scope="col" role="columnheader">{columns.name}</th>
-                  <th scope="col" role="columnheader">{columns.permissions}</th>
-                  <th scope="col" role="columnheader">
-                    <span className="visually-hidden">{columns.actions}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody role="rowgroup">
-                {roles.data.map((role) => (
-                  <tr key={role.id} role="row" data-role={role.name}>
-                    <th scope="row" role="rowheader" className="cell-wide">
-                      {role.name}
-                      {role.builtIn && <span className="badge badge-builtin">{intl.formatMessage({ id: 'rolesPage.builtIn' })}</span>}
-                    </th>
-                    <td role="cell" className="cell-wide" data-label={columns.permissions}>
-                      <span className="small">{intl.formatMessage({ id: 'rolesPage.permissionCount' }, { count: role.permissions.length })}</span>
-                      <span className="muted small block">{role.permissions.map((key) => labelOf.get(key) ?? key).join(intl.formatMessage({ id: 'rolesPage.separator' }))}</span>
-                    </td>
-                    <td role="cell" className="cell-wide">
-                      <div className="table-actions">
-                        {isAdministrator(role) ? (
-                          <span className="muted small">{intl.formatMessage({ id: 'rolesPage.administratorFixed' })}</span>
-                        ) : (
-                          <Button className="button button-small" aria-label={intl.formatMessage({ id: 'rolesPage.editLabel' }, { name: role.name })} onPress={() => setEditing(role)}>
-                            {intl.formatMessage({ id: 'rolesPage.edit' })}
-                          </Button>
-                        )}
-                        {!role.builtIn && (
-                          <Button className="button button-small" aria-label={intl.formatMessage({ id: 'rolesPage.deleteLabel' }, { name: role.name })} onPress={() => setToDelete(role)}>
-                            {intl.formatMessage({ id: 'app.delete' })}
-                          </Button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={{ id: 'rolesPage.list' }}
+            rows={roles.data}
+            rowKey={(role) => role.id}
+            rowData={(role) => ({ 'data-role': role.name })}
+            columns={[
+              {
+                key: 'name',
+                header: 'rolesPage.column.name',
+                kind: 'rowHeader',
+                cell: (role) => (
+                  <>
+                    {role.name}
+                    {role.builtIn && <span className="badge badge-builtin">{intl.formatMessage({ id: 'rolesPage.builtIn' })}</span>}
+                  </>
+                ),
+              },
+              {
+                key: 'permissions',
+                header: 'rolesPage.column.permissions',
+                wide: true,
+                cell: (role) => (
+                  <>
+                    <span className="small">{intl.formatMessage({ id: 'rolesPage.permissionCount' }, { count: role.permissions.length })}</span>
+                    <span className="muted small block">{role.permissions.map((key) => labelOf.get(key) ?? key).join(intl.formatMessage({ id: 'rolesPage.separator' }))}</span>
+                  </>
+                ),
+              },
+              {
+                key: 'actions',
+                header: 'keys.column.actions',
+                kind: 'actions',
+                wide: true,
+                cell: (role) => (
+                  <RowActions>
+                    {isAdministrator(role) ? (
+                      <span className="muted small">{intl.formatMessage({ id: 'rolesPage.administratorFixed' })}</span>
+                    ) : (
+                      <Button size="small" aria-label={intl.formatMessage({ id: 'rolesPage.editLabel' }, { name: role.name })} onPress={() => setEditing(role)}>
+                        {intl.formatMessage({ id: 'rolesPage.edit' })}
+                      </Button>
+                    )}
+                    {!role.builtIn && (
+                      <Button size="small" aria-label={intl.formatMessage({ id: 'rolesPage.deleteLabel' }, { name: role.name })} onPress={() => setToDelete(role)}>
+                        {intl.formatMessage({ id: 'app.delete' })}
+                      </Button>
+                    )}
+                  </RowActions>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
       <DismissableModal wide isOpen={editing !== null} onClose={() => setEditing(null)}>{editing !== null && <RoleDialog role={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}</DismissableModal>
       <ConfirmDialog
         isOpen={toDelete !== null}
-        heading={intl.formatMessage({ id: 'rolesPage.deleteHeading' }, { name: toDelete?.name ?? '' })}
-        confirmLabel={intl.formatMessage({ id: 'app.delete' })}
+        heading={{ id: 'rolesPage.deleteHeading', values: { name: toDelete?.name ?? '' } }}
+        confirmLabel={{ id: 'app.delete' }}
         danger
         isPending={remove.isPending}
         onCancel={() => setToDelete(null)}
         onConfirm={() => {
-          if (toDelete !== null) remove.mutate(toDelete);
+          if (toDelete !== null) remove.run(toDelete);
         }}
       >
         <p>{intl.formatMessage({ id: 'rolesPage.deleteBody' })}</p>
@@ -150,31 +151,23 @@ function Roles() {
 function RoleDialog({ role, onDone }: { role: Role | null; onDone: () => void }) {
   const intl = useIntl();
   const me = useMe();
-  const queryClient = useQueryClient();
   const [name, setName] = useState(role?.name ?? '');
   const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set(role?.permissions ?? []));
-  const [problem, setProblem] = useState<string | null>(null);
-  const save = useMutation({
-    mutationFn: () => {
+  const save = useCommand({
+    run: () => {
       const permissions = permissionCatalogue.map((entry) => entry.key).filter((key) => chosen.has(key));
       if (role === null) return createRole({ name: name.trim(), permissions });
       // Built-in roles keep their names (ROLE_BUILT_IN); only their permissions change.
       return updateRole(role.id, role.builtIn ? { permissions } : { name: name.trim(), permissions });
     },
-    onSuccess: async (saved) => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: role === null ? 'rolesPage.created' : 'rolesPage.saved' }, { name: saved.name }) });
-      onDone();
-      await queryClient.invalidateQueries({ queryKey: rolesQueryKey });
-      await queryClient.invalidateQueries({ queryKey: passwordPolicySettingsQueryKey });
-    },
-    onError: (error) => setProblem(messageForError(intl, error)),
+    invalidates: roleQueries,
+    onSuccess: onDone,
+    success: (saved) => ({ id: role === null ? 'rolesPage.created' : 'rolesPage.saved', values: { name: saved.name } }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (name.trim() === '' || save.isPending) return;
-    setProblem(null);
-    save.mutate();
+    if (name.trim() !== '') save.run();
   }
 
   const heading = role === null ? intl.formatMessage({ id: 'rolesPage.newHeading' }) : intl.formatMessage({ id: 'rolesPage.editHeading' }, { name: role.name });
@@ -183,7 +176,7 @@ function RoleDialog({ role, onDone }: { role: Role | null; onDone: () => void })
       <Heading slot="title" className="dialog-title">
         {heading}
       </Heading>
-      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <AlertRegion message={save.problem === null ? null : { tone: 'error', title: save.problem }} />
       <Form className="form" onSubmit={submit} aria-label={heading}>
         <TextField
           label={intl.formatMessage({ id: 'rolesPage.name' })}
@@ -233,10 +226,10 @@ function RoleDialog({ role, onDone }: { role: Role | null; onDone: () => void })
           </fieldset>
         ))}
         <div className="form-actions">
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: 'app.save' })}
           </Button>
-          <Button className="button" slot="close">
+          <Button slot="close">
             {intl.formatMessage({ id: 'app.cancel' })}
           </Button>
           {save.isPending && <span className="muted">{intl.formatMessage({ id: 'app.saving' })}</span>}

@@ -1,16 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { fetchPolicy, policyQueryKey, savePolicy, type Policies, type PolicyKind } from '../../api/admin.ts';
-import { messageForError } from '../../api/client.ts';
 import { useMe } from '../../session/me-context.ts';
 import type { MessageId } from '../../i18n/messages.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { AlertRegion } from '../../ui/message.tsx';
 import { NumberField, type Unit } from '../../ui/number-field.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { MfaPolicySection } from './mfa-policy-section.tsx';
 
@@ -86,11 +86,11 @@ export function SecurityPage() {
         <h2 id="password-policy-link-heading">{intl.formatMessage({ id: 'policyPage.heading' })}</h2>
         <p>{intl.formatMessage({ id: 'securityPage.passwordIntro' })}</p>
         <div className="form-actions">
-          <Link to="/admin/security/password-policy" className="button">
+          <Link to="/admin/security/password-policy" className={buttonClass()}>
             {intl.formatMessage({ id: 'securityPage.passwordOpen' })}
           </Link>
           {me.permissions.includes('accessKeys.manage') && (
-            <Link to="/admin/security/access-keys" className="button">
+            <Link to="/admin/security/access-keys" className={buttonClass()}>
               {intl.formatMessage({ id: 'securityPage.accessKeysOpen' })}
             </Link>
           )}
@@ -124,31 +124,24 @@ function PolicySection<K extends PolicyKind>({ kind }: { kind: K }) {
 
 function PolicyForm<K extends PolicyKind>({ kind, initial, headingId }: { kind: K; initial: Policies[K]; headingId: string }) {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const config = settings[kind];
   const [values, setValues] = useState<Record<string, number | null>>(() => ({ ...(initial as unknown as Record<string, number | null>) }));
-  const [problem, setProblem] = useState<string | null>(null);
   const problems = Object.fromEntries(config.fields.map((setting) => [setting.field, settingProblem(values[setting.field] ?? null, setting)]));
   const valid = Object.values(problems).every((entry) => entry === null);
-  const save = useMutation({
-    mutationFn: () => savePolicy(kind, values as unknown as Policies[K]),
-    onSuccess: async () => {
-      showToast({ tone: 'success', text: intl.formatMessage({ id: config.saved }) });
-      await queryClient.invalidateQueries({ queryKey: policyQueryKey(kind) });
-    },
-    onError: (error) => setProblem(messageForError(intl, error)),
+  const save = useCommand({
+    run: () => savePolicy(kind, values as unknown as Policies[K]),
+    invalidates: [policyQueryKey(kind)],
+    success: () => ({ id: config.saved }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!valid || save.isPending) return;
-    setProblem(null);
-    save.mutate();
+    if (valid) save.run();
   }
 
   return (
     <Form className="form" onSubmit={submit} aria-labelledby={headingId}>
-      <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
+      <AlertRegion message={save.problem === null ? null : { tone: 'error', title: save.problem }} />
       <div className="field-row">
         {config.fields.map((setting) => {
           const value = values[setting.field] ?? null;
@@ -186,7 +179,7 @@ function PolicyForm<K extends PolicyKind>({ kind, initial, headingId }: { kind: 
         })}
       </div>
       <div className="form-actions">
-        <Button type="submit" className="button button-primary" isDisabled={!valid || save.isPending}>
+        <Button type="submit" variant="primary" isDisabled={!valid || save.isPending}>
           {intl.formatMessage({ id: 'app.save' })}
         </Button>
         {!valid && <span className="field-description">{intl.formatMessage({ id: 'policy.saveHint' })}</span>}

@@ -1,7 +1,8 @@
 import type { AdminUserDetail, UnlockCode } from '@lanyard/contracts/admin';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
@@ -23,7 +24,8 @@ import {
 } from '../../api/admin.ts';
 import { resetUserMfa } from '../../api/mfa.ts';
 import { listPresenceLists, presenceListsQueryKey } from '../../api/presence.ts';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../session/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
@@ -144,7 +146,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
   const actionButton = (action: Action) => (
     <Button
       key={action}
-      className="button"
+     
       onPress={() => {
         setProblem(null);
         setConfirming(action);
@@ -280,8 +282,8 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
 
       <ConfirmDialog
         isOpen={open !== null}
-        heading={open === null ? '' : intl.formatMessage({ id: open.heading }, { name, tenant: tenantName })}
-        confirmLabel={open === null ? '' : intl.formatMessage({ id: open.confirm })}
+        heading={open === null ? null : { id: open.heading, values: { name, tenant: tenantName } }}
+        confirmLabel={open === null ? null : { id: open.confirm }}
         danger={open?.danger ?? false}
         isPending={act.isPending}
         onCancel={() => setConfirming(null)}
@@ -306,7 +308,7 @@ function UserDetails({ user }: { user: AdminUserDetail }) {
                 </p>
                 <p>{intl.formatMessage({ id: 'user.unlockCode.expires' }, { expiresAt: intl.formatTime(unlockCode.expiresAt, { timeStyle: 'short' }) })}</p>
                 <div className="form-actions">
-                  <Button className="button button-primary" onPress={() => setUnlockCode(null)} autoFocus>
+                  <Button variant="primary" onPress={() => setUnlockCode(null)} autoFocus>
                     {intl.formatMessage({ id: 'keys.newDialog.done' })}
                   </Button>
                 </div>

@@ -1,7 +1,8 @@
 import { userStatuses, type AdminUserStatus } from '@lanyard/contracts/admin';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Button, ModalOverlay, Modal } from 'react-aria-components';
+import { ModalOverlay, Modal } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { listRoles, listTeams, listUsers, rolesQueryKey, teamsQueryKey, usersQueryKey, type UserFilters } from '../../api/admin.ts';
@@ -9,6 +10,7 @@ import { useMe } from '../../session/me-context.ts';
 import { SelectField } from '../../ui/select-field.tsx';
 import { DismissableModal } from '../../ui/dismissable-modal.tsx';
 import { TextField } from '../../ui/text-field.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { AddMemberDialog } from './add-member-dialog.tsx';
 import { AdminPage, QueryState } from './admin-page.tsx';
 import { ImportDialog } from './import-dialog.tsx';
@@ -79,14 +81,6 @@ function Users() {
     placeholderData: keepPreviousData,
   });
 
-  const columns = {
-    name: intl.formatMessage({ id: 'directory.column.name' }),
-    username: intl.formatMessage({ id: 'directory.column.username' }),
-    email: intl.formatMessage({ id: 'directory.column.email' }),
-    role: intl.formatMessage({ id: 'directory.column.role' }),
-    team: intl.formatMessage({ id: 'directory.column.team' }),
-    status: intl.formatMessage({ id: 'directory.column.status' }),
-  };
   const anyLabel = intl.formatMessage({ id: 'directory.filter.any' });
 
   return (
@@ -94,13 +88,13 @@ function Users() {
       <p className="lead">{intl.formatMessage({ id: 'directory.lead' }, { tenant: me.tenant.name })}</p>
       {mayInvite && (
         <div className="page-actions">
-          <Button className="button button-primary" onPress={() => setDialog('invite')}>
+          <Button variant="primary" onPress={() => setDialog('invite')}>
             {intl.formatMessage({ id: 'directory.invite' })}
           </Button>
-          <Button className="button" onPress={() => setDialog('import')}>
+          <Button onPress={() => setDialog('import')}>
             {intl.formatMessage({ id: 'directory.import' })}
           </Button>
-          <Button className="button" onPress={() => setDialog('member')}>
+          <Button onPress={() => setDialog('member')}>
             {intl.formatMessage({ id: 'directory.addExisting' })}
           </Button>
         </div>
@@ -152,59 +146,43 @@ function Users() {
             {users.data.items.length === 0 ? (
               <p>{intl.formatMessage({ id: 'directory.none' })}</p>
             ) : (
-              <div className="table-scroll">
-                <table className="data-table table-stacked users-table" role="table">
-                  <caption className="visually-hidden">{intl.formatMessage({ id: 'directory.list' })}</caption>
-                  <thead role="rowgroup">
-                    <tr role="row">
-                      <th scope="col" role="columnheader">{columns.name}</th>
-                      <th scope="col" role="columnheader">{columns.username}</th>
-                      <th scope="col" role="columnheader">{columns.email}</th>
-                      <th scope="col" role="columnheader">{columns.role}</th>
-                      <th scope="col" role="columnheader">{columns.team}</th>
-                      <th scope="col" role="columnheader">{columns.status}</th>
-                    </tr>
-                  </thead>
-                  <tbody role="rowgroup">
-                    {users.data.items.map((user) => (
-                      <tr key={user.id} role="row" data-username={user.username}>
-                        <th scope="row" role="rowheader" className="cell-wide">
-                          <Link to={`/admin/users/${user.id}`}>{displayName(user)}</Link>
-                        </th>
-                        <td role="cell" data-label={columns.username}>
-                          {user.username}
-                        </td>
-                        <td role="cell" data-label={columns.email}>
-                          {user.email}
-                        </td>
-                        <td role="cell" data-label={columns.role}>
-                          {user.role.name}
-                        </td>
-                        <td role="cell" data-label={columns.team}>
-                          {user.team?.name ?? <span className="muted">{intl.formatMessage({ id: 'directory.noTeam' })}</span>}
-                        </td>
-                        <td role="cell" data-label={columns.status}>
-                          <span className="badges">
-                            <StatusBadge status={user.status} />
-                            <LockedNote lockedUntil={user.lockedUntil} />
-                          </span>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                className="users-table"
+                caption={{ id: 'directory.list' }}
+                rows={users.data.items}
+                rowKey={(user) => user.id}
+                rowData={(user) => ({ 'data-username': user.username })}
+                columns={[
+                  { key: 'name', header: 'directory.column.name', kind: 'rowHeader', cell: (user) => <Link to={`/admin/users/${user.id}`}>{displayName(user)}</Link> },
+                  { key: 'username', header: 'directory.column.username', cell: (user) => user.username },
+                  { key: 'email', header: 'directory.column.email', cell: (user) => user.email },
+                  { key: 'role', header: 'directory.column.role', cell: (user) => user.role.name },
+                  {
+                    key: 'team',
+                    header: 'directory.column.team',
+                    cell: (user) => user.team?.name ?? <span className="muted">{intl.formatMessage({ id: 'directory.noTeam' })}</span>,
+                  },
+                  {
+                    key: 'status',
+                    header: 'directory.column.status',
+                    cell: (user) => (
+                      <span className="badges">
+                        <StatusBadge status={user.status} />
+                        <LockedNote lockedUntil={user.lockedUntil} />
+                      </span>
+                    ),
+                  },
+                ]}
+              />
             )}
             <nav className="pager" aria-label={intl.formatMessage({ id: 'directory.paging' })}>
               <Button
-                className="button"
                 isDisabled={cursors.length <= 1}
                 onPress={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
               >
                 {intl.formatMessage({ id: 'directory.previous' })}
               </Button>
               <Button
-                className="button"
                 isDisabled={users.data.nextCursor === null || users.isPlaceholderData}
                 onPress={() => {
                   const next = users.data.nextCursor;

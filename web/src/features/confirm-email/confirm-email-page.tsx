@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link, useParams } from 'react-router';
 import { confirmEmailChange } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 
@@ -27,7 +27,7 @@ export function ConfirmEmailPage() {
         <>
           <p>{intl.formatMessage({ id: 'confirmEmail.body' })}</p>
           {confirm.isError && <Message tone="error" title={messageForError(intl, confirm.error)} />}
-          <Button className="button button-primary" onPress={() => confirm.mutate()} isDisabled={confirm.isPending}>
+          <Button variant="primary" onPress={() => confirm.mutate()} isDisabled={confirm.isPending}>
             {intl.formatMessage({ id: 'confirmEmail.submit' })}
           </Button>
         </>

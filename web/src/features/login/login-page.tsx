@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { readSecondStepFragment, type SsoSecondStep } from '@lanyard/contracts/sso';
 import { useEffect, useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form, Button as AriaButton } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
-import { messageForCode, messageForError } from '../../api/client.ts';
+import { messageForCode, messageForError } from '../../ui/error-message.ts';
 import { fetchMe, login, meQueryKey } from '../../api/session.ts';
 import { readLoginState } from '../../session/navigation-state.ts';
 import { landingPath } from '../../session/landing.ts';
@@ -161,14 +162,14 @@ export function LoginPage() {
           />
         ) : (
           <p className="small">
-            <Button className="link-button" onPress={() => setUnlockShown(true)}>
+            <AriaButton className="link-button" onPress={() => setUnlockShown(true)}>
               {intl.formatMessage({ id: 'login.haveUnlockCode' })}
-            </Button>
+            </AriaButton>
           </p>
         )}
         <div className="form-actions">
           {/* Not React Aria's isPending: its announcement outlives the page and leaves a nameless image behind. */}
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: 'login.submit' })}
           </Button>
           {signIn.isPending && <span className="muted">{intl.formatMessage({ id: 'login.signingIn' })}</span>}
@@ -181,7 +182,6 @@ export function LoginPage() {
       </p>
       <p className="after-form">
         <Button
-          className="button"
           onPress={() => {
             setProblem(null);
             setSsoShown(true);

@@ -2,9 +2,11 @@ import type { LoginMfaResponse } from '@lanyard/contracts/api';
 import type { TotpEnrolment, TotpPeriod } from '@lanyard/contracts/mfa';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Button as AriaButton, Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { loginWithCode, startEnrolmentAtSignIn } from '../../api/mfa.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
@@ -136,7 +138,7 @@ function CodeStep({
           <AuthenticationCodeField value={code} onChange={setCode} autoFocus={!enrolling} />
         )}
         <div className="form-actions">
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: enrolling ? 'mfa.setup.confirm' : 'login.code.submit' })}
           </Button>
           {verify.isPending && <span className="muted">{intl.formatMessage({ id: 'login.signingIn' })}</span>}
@@ -144,7 +146,7 @@ function CodeStep({
       </Form>
       <p className="small after-form">
         {!enrolling && (
-          <Button
+          <AriaButton
             className="link-button"
             onPress={() => {
               setUseRecovery(!useRecovery);
@@ -153,13 +155,13 @@ function CodeStep({
             }}
           >
             {intl.formatMessage({ id: useRecovery ? 'login.code.useCode' : 'login.code.useRecovery' })}
-          </Button>
+          </AriaButton>
         )}
       </p>
       <p className="muted small">
-        <Button className="link-button" onPress={() => onRestart(null)}>
+        <AriaButton className="link-button" onPress={() => onRestart(null)}>
           {wording.back}
-        </Button>
+        </AriaButton>
       </p>
     </div>
   );
@@ -220,16 +222,16 @@ function ForcedEnrolment({
             setSecretError(undefined);
           }} allowedPeriods={allowedPeriods} secretError={secretError} />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: 'mfa.setup.continue' })}
           </Button>
           {start.isPending && <span className="muted">{intl.formatMessage({ id: 'app.working' })}</span>}
         </div>
       </Form>
       <p className="muted small after-form">
-        <Button className="link-button" onPress={() => onRestart(null)}>
+        <AriaButton className="link-button" onPress={() => onRestart(null)}>
           {wording.back}
-        </Button>
+        </AriaButton>
       </p>
     </div>
   );

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Button as AriaButton, Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
-import { messageForCode, messageForError } from '../../api/client.ts';
+import { messageForCode, messageForError } from '../../ui/error-message.ts';
 import type { SsoSecondStep } from '@lanyard/contracts/sso';
 import { readSsoMessage, startSso } from '../../api/sso.ts';
 import { AlertRegion } from '../../ui/message.tsx';
@@ -100,16 +101,16 @@ export function SsoLogin(props: { initialUsername: string; onSignedIn: () => voi
           autoFocus
         />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: 'login.sso.submit' })}
           </Button>
           {waiting && <span className="muted">{intl.formatMessage({ id: 'login.sso.waiting' })}</span>}
         </div>
       </Form>
       <p className="muted small after-form">
-        <Button className="link-button" onPress={() => props.onBack(username.trim())}>
+        <AriaButton className="link-button" onPress={() => props.onBack(username.trim())}>
           {intl.formatMessage({ id: 'login.sso.back' })}
-        </Button>
+        </AriaButton>
       </p>
     </>
   );

@@ -1,5 +1,5 @@
 import type { MembershipInvitation } from '@lanyard/contracts/tenancy';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { FormattedMessage, useIntl } from 'react-intl';
 import type { InvitationAnswer } from './use-membership-invitations.ts';
 
@@ -34,7 +34,7 @@ export function InvitationItem({
       </div>
       <div className="invitation-actions">
         <Button
-          className="button button-primary"
+          variant="primary"
           aria-label={intl.formatMessage({ id: 'memberInvitations.acceptLabel' }, values)}
           isDisabled={pending !== null}
           onPress={() => onAnswer('accept')}
@@ -42,7 +42,6 @@ export function InvitationItem({
           {pending === 'accept' ? intl.formatMessage({ id: 'memberInvitations.accepting' }) : intl.formatMessage({ id: 'memberInvitations.accept' })}
         </Button>
         <Button
-          className="button"
           aria-label={intl.formatMessage({ id: 'memberInvitations.declineLabel' }, values)}
           isDisabled={pending !== null}
           onPress={() => onAnswer('decline')}

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { InfoIcon } from '../../ui/icons.tsx';
 import { InvitationItem } from './invitation-item.tsx';
@@ -36,7 +36,7 @@ export function InvitationsBanner() {
           ))}
         </ul>
       </div>
-      <Button className="button button-small invitations-banner-later" onPress={() => setHidden(true)}>
+      <Button size="small" className="invitations-banner-later" onPress={() => setHidden(true)}>
         {intl.formatMessage({ id: 'memberInvitations.later' })}
       </Button>
     </section>

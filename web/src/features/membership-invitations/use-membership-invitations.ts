@@ -1,7 +1,8 @@
 import type { MembershipInvitation } from '@lanyard/contracts/tenancy';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useIntl } from 'react-intl';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { answerMembershipInvitation, fetchMembershipInvitations, membershipInvitationsQueryKey } from '../../api/membership-invitations.ts';
 import { myTenantsQueryKey } from '../../api/presence.ts';
 import { showToast } from '../../ui/toasts.tsx';

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { AlertRegion } from '../../ui/message.tsx';
 import { TextField } from '../../ui/text-field.tsx';
@@ -66,10 +67,10 @@ export function PasswordDialog({
               onChange={setPassword}
             />
             <div className="form-actions">
-              <Button type="submit" className={danger ? 'button button-danger' : 'button button-primary'}>
+              <Button type="submit" variant={danger ? 'danger' : 'primary'}>
                 {confirmLabel}
               </Button>
-              <Button className="button" onPress={close}>
+              <Button onPress={close}>
                 {intl.formatMessage({ id: 'app.cancel' })}
               </Button>
               {isPending && <span className="muted">{intl.formatMessage({ id: 'app.working' })}</span>}

@@ -1,9 +1,11 @@
 import type { MfaStatus, SessionItem, TotpEnrolment } from '@lanyard/contracts/mfa';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import {
   confirmTotp,
   disableTotp,
@@ -135,17 +137,17 @@ function MfaStatusView({ status, onSetUp, onNewCodes }: { status: MfaStatus; onS
       {!enabled && !status.available && <Message tone="info" title={intl.formatMessage({ id: 'mfa.notAvailable' })} />}
       <div className="form-actions">
         {!enabled && status.available && (
-          <Button className="button button-primary" onPress={onSetUp}>
+          <Button variant="primary" onPress={onSetUp}>
             {intl.formatMessage({ id: 'mfa.setUp' })}
           </Button>
         )}
         {enabled && (
-          <Button className="button" onPress={() => setDialog('codes')}>
+          <Button onPress={() => setDialog('codes')}>
             {intl.formatMessage({ id: 'mfa.recovery.regenerate' })}
           </Button>
         )}
         {enabled && !status.required && (
-          <Button className="button button-danger" onPress={() => setDialog('disable')}>
+          <Button variant="danger" onPress={() => setDialog('disable')}>
             {intl.formatMessage({ id: 'mfa.turnOff' })}
           </Button>
         )}
@@ -213,10 +215,10 @@ function ChooseSecret({ status, onCancel, onStarted }: { status: MfaStatus; onCa
         onChange={setPassword}
       />
       <div className="form-actions">
-        <Button type="submit" className="button button-primary">
+        <Button type="submit" variant="primary">
           {intl.formatMessage({ id: 'mfa.setup.continue' })}
         </Button>
-        <Button className="button" onPress={onCancel}>
+        <Button onPress={onCancel}>
           {intl.formatMessage({ id: 'app.cancel' })}
         </Button>
         {start.isPending && <span className="muted">{intl.formatMessage({ id: 'app.working' })}</span>}
@@ -256,10 +258,10 @@ function ConfirmCode({ enrolment, onCancel, onConfirmed }: { enrolment: TotpEnro
       <AlertRegion message={problem === null ? null : { tone: 'error', title: problem }} />
       <AuthenticationCodeField value={code} onChange={setCode} />
       <div className="form-actions">
-        <Button type="submit" className="button button-primary">
+        <Button type="submit" variant="primary">
           {intl.formatMessage({ id: 'mfa.setup.confirm' })}
         </Button>
-        <Button className="button" onPress={onCancel}>
+        <Button onPress={onCancel}>
           {intl.formatMessage({ id: 'app.cancel' })}
         </Button>
         {confirm.isPending && <span className="muted">{intl.formatMessage({ id: 'app.working' })}</span>}
@@ -334,7 +336,7 @@ function SessionsSection() {
                     </td>
                     <td role="cell" className="cell-actions">
                       {!session.current && (
-                        <Button className="button button-small" aria-label={intl.formatMessage({ id: 'sessions.signOutLabel' }, { device, created: formatDate(session.createdAt) })} onPress={() => end.mutate(session)}>
+                        <Button size="small" aria-label={intl.formatMessage({ id: 'sessions.signOutLabel' }, { device, created: formatDate(session.createdAt) })} onPress={() => end.mutate(session)}>
                           {intl.formatMessage({ id: 'sessions.signOut' })}
                         </Button>
                       )}

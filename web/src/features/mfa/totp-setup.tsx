@@ -1,6 +1,6 @@
 import type { TotpEnrolment, TotpPeriod } from '@lanyard/contracts/mfa';
 import { useMemo } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { copyWithToast } from '../../ui/copy.ts';
 import { CopyIcon } from '../../ui/icons.tsx';
@@ -113,7 +113,7 @@ export function EnrolmentDetails({ enrolment }: { enrolment: TotpEnrolment }) {
             <code className="identifier secret" data-field="mfa-secret" aria-label={secretLabel}>
               {groupSecret(enrolment.secret)}
             </code>
-            <Button className="button button-small" onPress={() => void copyWithToast(intl, enrolment.secret, secretLabel)}>
+            <Button size="small" onPress={() => void copyWithToast(intl, enrolment.secret, secretLabel)}>
               <CopyIcon />
               {intl.formatMessage({ id: 'mfa.setup.copySecret' })}
             </Button>
@@ -179,13 +179,13 @@ export function RecoveryCodesPanel({ codes, onDone, doneLabel, headingLevel = 3 
         ))}
       </ol>
       <div className="form-actions">
-        <Button className="button" onPress={download}>
+        <Button onPress={download}>
           {intl.formatMessage({ id: 'mfa.recovery.download' })}
         </Button>
-        <Button className="button" onPress={() => void copyWithToast(intl, codes.join('\n'), heading)}>
+        <Button onPress={() => void copyWithToast(intl, codes.join('\n'), heading)}>
           {intl.formatMessage({ id: 'mfa.recovery.copy' })}
         </Button>
-        <Button className="button button-primary" onPress={onDone}>
+        <Button variant="primary" onPress={onDone}>
           {doneLabel ?? intl.formatMessage({ id: 'mfa.recovery.done' })}
         </Button>
       </div>

@@ -1,13 +1,13 @@
 import type { CreatedAccessKey } from '@lanyard/contracts/api';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { accessKeysQueryKey, createAccessKey, listAccessKeys } from '../../api/access-keys.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
-import { showToast } from '../../ui/toasts.tsx';
+import { useCommand } from '../../ui/use-command.ts';
 import { AccessKeysTable, useAccessKeyDeletion } from '../access-keys/access-keys-table.tsx';
 import { SecretAccessKeyValue } from '../access-keys/new-access-key-dialog.tsx';
 
@@ -18,20 +18,19 @@ import { SecretAccessKeyValue } from '../access-keys/new-access-key-dialog.tsx';
  */
 export function MyAccountAccessKeysTab() {
   const intl = useIntl();
-  const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: accessKeysQueryKey, queryFn: ({ signal }) => listAccessKeys(signal) });
   const [editing, setEditing] = useState(false);
   const [generated, setGenerated] = useState<CreatedAccessKey | null>(null);
   const [secretShown, setSecretShown] = useState(false);
   const deletion = useAccessKeyDeletion();
-  const generate = useMutation({
-    mutationFn: () => createAccessKey({}),
-    onSuccess: async (key) => {
+  const generate = useCommand({
+    run: () => createAccessKey({}),
+    invalidates: [accessKeysQueryKey],
+    onSuccess: (key) => {
       setGenerated(key);
       setSecretShown(false);
-      showToast({ tone: 'success', text: intl.formatMessage({ id: 'keys.added' }) });
-      await queryClient.invalidateQueries({ queryKey: accessKeysQueryKey });
     },
+    success: () => ({ id: 'keys.added' }),
   });
 
   function done() {
@@ -50,14 +49,13 @@ export function MyAccountAccessKeysTab() {
   }
   const { items, limit } = keys.data;
   const atLimit = items.length >= limit;
-  const secretLabel = intl.formatMessage({ id: 'keys.newDialog.secret' });
 
   return (
     <section aria-labelledby="my-account-keys-heading" className="panel-section access-keys">
       <div className="section-heading-row">
         <h2 id="my-account-keys-heading">{intl.formatMessage({ id: 'myAccount.tab.accessKeys' })}</h2>
         {!editing && (
-          <Button className="button button-primary" onPress={() => setEditing(true)}>
+          <Button variant="primary" onPress={() => setEditing(true)}>
             {intl.formatMessage({ id: 'myAccount.edit' })}
           </Button>
         )}
@@ -65,7 +63,7 @@ export function MyAccountAccessKeysTab() {
       <p>{intl.formatMessage({ id: 'myAccount.keys.intro' })}</p>
       {editing && (
         <div className="form-actions">
-          <Button className="button button-primary" isDisabled={atLimit} isPending={generate.isPending} onPress={() => generate.mutate()}>
+          <Button variant="primary" isDisabled={atLimit} isPending={generate.isPending} onPress={() => generate.run()}>
             {intl.formatMessage({ id: 'myAccount.keys.generate' })}
           </Button>
         </div>
@@ -74,12 +72,12 @@ export function MyAccountAccessKeysTab() {
         {intl.formatMessage({ id: 'keys.count' }, { count: items.length, limit })}
         {atLimit && intl.formatMessage({ id: 'keys.atLimit' })}
       </p>
-      <AlertRegion message={generate.isError ? { tone: 'error', title: messageForError(intl, generate.error) } : null} />
+      <AlertRegion message={generate.problem === null ? null : { tone: 'error', title: generate.problem }} />
       <AccessKeysTable
         items={items}
         onDelete={deletion.ask}
         extraColumn={{
-          label: secretLabel,
+          header: 'keys.newDialog.secret',
           cell: (key) =>
             generated !== null && key.id === generated.id ? (
               <SecretAccessKeyValue
@@ -100,7 +98,7 @@ export function MyAccountAccessKeysTab() {
       )}
       {editing && (
         <div className="form-actions">
-          <Button className="button" onPress={done}>
+          <Button onPress={done}>
             {intl.formatMessage({ id: 'keys.newDialog.done' })}
           </Button>
         </div>

@@ -2,11 +2,11 @@ import type { Account } from '@lanyard/contracts/account';
 import type { MfaStatus } from '@lanyard/contracts/mfa';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { Button } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { accountQueryKey, fetchAccount } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { fetchMfaStatus, mfaStatusQueryKey } from '../../api/mfa.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { Message } from '../../ui/message.tsx';
@@ -96,7 +96,7 @@ export function MyAccountDetailsTab() {
       <div className="section-heading-row">
         <h2 id="my-account-details-heading">{intl.formatMessage({ id: 'myAccount.tab.details' })}</h2>
         {mayEdit && (
-          <Button className="button button-primary" onPress={() => setEditing(true)}>
+          <Button variant="primary" onPress={() => setEditing(true)}>
             {intl.formatMessage({ id: 'myAccount.edit' })}
           </Button>
         )}
@@ -122,7 +122,7 @@ export function MyAccountDetailsTab() {
         </table>
       </div>
       <p className="section-actions">
-        <Link to="/profile/password" className="button">
+        <Link to="/profile/password" className={buttonClass()}>
           {intl.formatMessage({ id: 'myAccount.details.resetPassword' })}
         </Link>
       </p>

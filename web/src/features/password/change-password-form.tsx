@@ -1,9 +1,11 @@
 import type { PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useLocation, useNavigate } from 'react-router';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { changeMyPassword, fetchMyPasswordPolicy, myPasswordPolicyQueryKey } from '../../api/passwords.ts';
 import { fetchMe, meQueryKey } from '../../api/session.ts';
 import { useMe } from '../../session/me-context.ts';
@@ -28,7 +30,7 @@ export function ChangePasswordForm({ forced }: { forced: boolean }) {
     return (
       <>
         <Message tone="error" title={intl.formatMessage({ id: 'changePassword.loadFailed' }, { reason: messageForError(intl, policy.error) })} />
-        <Button className="button" onPress={() => void policy.refetch()}>
+        <Button onPress={() => void policy.refetch()}>
           {intl.formatMessage({ id: 'app.tryAgain' })}
         </Button>
       </>

@@ -1,8 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { Link, useLocation } from 'react-router';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { requestPasswordReset } from '../../api/passwords.ts';
 import { readLoginState } from '../../session/navigation-state.ts';
 import { AlertRegion, Message } from '../../ui/message.tsx';
@@ -51,10 +52,10 @@ export function ForgotPasswordPage() {
         </div>
         <p>{intl.formatMessage({ id: 'forgot.checkEmailBody' })}</p>
         <div className="form-actions">
-          <Link to="/login" className="button button-primary" state={{ username: sentTo }}>
+          <Link to="/login" className={buttonClass({ variant: 'primary' })} state={{ username: sentTo }}>
             {intl.formatMessage({ id: 'forgot.backToSignIn' })}
           </Link>
-          <Button className="button" onPress={() => setSentTo(null)}>
+          <Button onPress={() => setSentTo(null)}>
             {intl.formatMessage({ id: 'forgot.anotherUsername' })}
           </Button>
         </div>
@@ -79,7 +80,7 @@ export function ForgotPasswordPage() {
           onChange={setUsername}
         />
         <div className="form-actions">
-          <Button type="submit" className="button button-primary">
+          <Button type="submit" variant="primary">
             {intl.formatMessage({ id: 'forgot.send' })}
           </Button>
           {request.isPending && <span className="muted">{intl.formatMessage({ id: 'forgot.sending' })}</span>}

@@ -1,6 +1,7 @@
-import { Button } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { Link } from 'react-router';
-import { isApiError, messageForCode, messageForError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { messageForCode, messageForError } from '../../ui/error-message.ts';
 import { Message } from '../../ui/message.tsx';
 import { PageTitle } from '../../ui/page-title.tsx';
 import { useIntl } from 'react-intl';
@@ -40,7 +41,7 @@ export function LinkProblem({ error, explain, link, onRetry, newLink }: LinkProb
         <h1 tabIndex={-1}>{intl.formatMessage({ id: 'linkProblem.heading' }, { link })}</h1>
         <Message tone="error" title={messageForError(intl, error)} />
         <div className="form-actions">
-          <Button className="button button-primary" onPress={onRetry}>
+          <Button variant="primary" onPress={onRetry}>
             {intl.formatMessage({ id: 'app.tryAgain' })}
           </Button>
         </div>
@@ -56,12 +57,12 @@ export function LinkProblem({ error, explain, link, onRetry, newLink }: LinkProb
       {(explanation.offerSignIn || newLink !== undefined) && (
         <div className="form-actions">
           {explanation.offerSignIn && (
-            <Link to="/login" className="button button-primary">
+            <Link to="/login" className={buttonClass({ variant: 'primary' })}>
               {intl.formatMessage({ id: 'linkProblem.goToSignIn' })}
             </Link>
           )}
           {newLink !== undefined && (
-            <Link to={newLink.to} className={explanation.offerSignIn ? 'button' : 'button button-primary'}>
+            <Link to={newLink.to} className={buttonClass(explanation.offerSignIn ? {} : { variant: 'primary' })}>
               {intl.formatMessage({ id: newLink.label })}
             </Link>
           )}

@@ -1,7 +1,8 @@
 import { evaluatePassword, type PasswordPolicy } from '@lanyard/contracts/password-policy';
 import { useEffect, useId, useState } from 'react';
-import { Button } from 'react-aria-components';
-import { isApiError, messageForError } from '../../api/client.ts';
+import { Button } from '../../ui/button.tsx';
+import { isApiError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { isCommonPassword } from '../../api/passwords.ts';
 import type { AlertContent } from '../../ui/message.tsx';
 import { PasswordChecklist, type ChecklistItem, type ChecklistState } from '../../ui/password-checklist.tsx';
@@ -216,7 +217,7 @@ export function SavePasswordButton({
     <div className="form-actions">
       <Button
         type="submit"
-        className="button button-primary"
+        variant="primary"
         isDisabled={!canSave || isPending}
         {...(canSave ? {} : { 'aria-describedby': hintId })}
       >

@@ -1,9 +1,9 @@
 import type { MicrophoneOutcome } from '@lanyard/contracts/presence';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { fetchMicrophone, microphoneQueryKey, recordMicrophone } from '../../api/presence.ts';
 import { Message } from '../../ui/message.tsx';
 import { askForMicrophone } from './microphone.ts';
@@ -31,7 +31,7 @@ export function MicrophoneStep() {
 
   if (hidden || state.data === undefined || (!state.data.promptNeeded && outcome === null)) return null;
   const tryAgain = (
-    <Button className="button" onPress={() => ask.mutate()} isDisabled={ask.isPending}>
+    <Button onPress={() => ask.mutate()} isDisabled={ask.isPending}>
       {intl.formatMessage({ id: 'microphone.tryAgain' })}
     </Button>
   );
@@ -43,10 +43,10 @@ export function MicrophoneStep() {
           <p>{intl.formatMessage({ id: 'microphone.why' })}</p>
           <p>{intl.formatMessage({ id: 'microphone.how' })}</p>
           <div className="form-actions">
-            <Button className="button button-primary" onPress={() => ask.mutate()} isDisabled={ask.isPending}>
+            <Button variant="primary" onPress={() => ask.mutate()} isDisabled={ask.isPending}>
               {intl.formatMessage({ id: 'microphone.allow' })}
             </Button>
-            <Button className="button" onPress={() => setHidden(true)}>
+            <Button onPress={() => setHidden(true)}>
               {intl.formatMessage({ id: 'microphone.later' })}
             </Button>
           </div>
@@ -77,7 +77,7 @@ export function MicrophoneStep() {
       {outcome !== null && (
         <div className="form-actions">
           {outcome !== 'allowed' && tryAgain}
-          <Button className="button" onPress={() => setHidden(true)}>
+          <Button onPress={() => setHidden(true)}>
             {intl.formatMessage({ id: outcome === 'allowed' ? 'microphone.done' : 'microphone.later' })}
           </Button>
         </div>

@@ -1,6 +1,6 @@
 import { mfaStatusSchema } from '@lanyard/contracts/mfa';
 import { useQuery } from '@tanstack/react-query';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { apiRequest } from '../../api/client.ts';
 import { fetchMyPasswordExpiry } from '../../api/passwords.ts';
@@ -104,7 +104,7 @@ export function ReadinessPanel() {
         </ul>
       )}
       <div>
-        <Button className="button" onPress={() => void checks.refetch()} isDisabled={checks.isFetching}>
+        <Button onPress={() => void checks.refetch()} isDisabled={checks.isFetching}>
           {intl.formatMessage({ id: 'readiness.run' })}
         </Button>
       </div>

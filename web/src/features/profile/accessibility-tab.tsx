@@ -1,11 +1,12 @@
 import { textSizes, toastDurationMaxSeconds, toastDurationMinSeconds, type Preferences, type TextSize } from '@lanyard/contracts/account';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Label, Radio, RadioGroup, Slider, SliderOutput, SliderThumb, SliderTrack } from 'react-aria-components';
+import { Label, Radio, RadioGroup, Slider, SliderOutput, SliderThumb, SliderTrack } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { fetchPreferences, preferencesQueryKey, savePreferences } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { applyPreferences } from '../../session/preferences.ts';
 import type { StatementLinkState } from '../../ui/statement-link.tsx';
 import { Checkbox } from '../../ui/checkbox.tsx';
@@ -69,7 +70,7 @@ export function AccessibilityTab() {
             <SliderThumb className="slider-thumb" />
           </SliderTrack>
         </Slider>
-        <Button className="button button-small" onPress={() => showToast({ tone: 'success', text: intl.formatMessage({ id: 'accessibility.toasts.sample' }) })}>
+        <Button size="small" onPress={() => showToast({ tone: 'success', text: intl.formatMessage({ id: 'accessibility.toasts.sample' }) })}>
           {intl.formatMessage({ id: 'accessibility.toasts.try' })}
         </Button>
       </section>

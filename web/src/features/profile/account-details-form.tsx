@@ -1,10 +1,11 @@
 import type { Account, AccountPatch } from '@lanyard/contracts/account';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
-import { Button, ComboBox, Form, Input, Label, ListBox, ListBoxItem, Popover } from 'react-aria-components';
+import { ComboBox, Form, Input, Label, ListBox, ListBoxItem, Popover, Button as AriaButton } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { accountQueryKey, updateAccount } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { meQueryKey } from '../../api/session.ts';
 import { Checkbox } from '../../ui/checkbox.tsx';
 import { ChevronDownIcon } from '../../ui/icons.tsx';
@@ -37,9 +38,9 @@ function TimeZonePicker({ value, onChange, isDisabled }: { value: string; onChan
       <Label className="field-label">{intl.formatMessage({ id: 'account.timeZone' })}</Label>
       <div className="combo">
         <Input className="field-input" />
-        <Button className="combo-button" aria-label={intl.formatMessage({ id: 'account.timeZone.show' })}>
+        <AriaButton className="combo-button" aria-label={intl.formatMessage({ id: 'account.timeZone.show' })}>
           <ChevronDownIcon />
-        </Button>
+        </AriaButton>
       </div>
       <Popover className="menu-popover select-popover combo-popover" offset={4}>
         <ListBox className="menu">
@@ -169,11 +170,11 @@ export function AccountDetailsForm({ account, onSaved, onCancel }: { account: Ac
           </>
         )}
         <div className="form-actions">
-          <Button type="submit" className="button button-primary" isDisabled={save.isPending}>
+          <Button type="submit" variant="primary" isDisabled={save.isPending}>
             {intl.formatMessage({ id: 'account.save' })}
           </Button>
           {onCancel !== undefined && (
-            <Button className="button" onPress={onCancel}>
+            <Button onPress={onCancel}>
               {intl.formatMessage({ id: 'app.cancel' })}
             </Button>
           )}

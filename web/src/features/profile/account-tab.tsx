@@ -1,11 +1,12 @@
 import type { Account } from '@lanyard/contracts/account';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { accountQueryKey, fetchAccount, requestEmailChange } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { useMe } from '../../session/me-context.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { AlertRegion, Message } from '../../ui/message.tsx';
@@ -49,7 +50,7 @@ function EmailForm({ account }: { account: Account }) {
         <TextField label={intl.formatMessage({ id: 'account.email.new' })} type="email" value={email} onChange={setEmail} isRequired isIdentifier autoComplete="email" />
         <TextField label={intl.formatMessage({ id: 'account.email.password' })} type="password" value={password} onChange={setPassword} isRequired autoComplete="current-password" />
         <div className="form-actions">
-          <Button type="submit" className="button" isDisabled={change.isPending}>
+          <Button type="submit" isDisabled={change.isPending}>
             {intl.formatMessage({ id: 'account.email.submit' })}
           </Button>
         </div>
@@ -71,7 +72,7 @@ export function AccountTab() {
       <section aria-labelledby="account-password-heading" className="panel-section">
         <h2 id="account-password-heading">{intl.formatMessage({ id: 'profile.account.password' })}</h2>
         <p>{intl.formatMessage({ id: 'profile.account.passwordBody' })}</p>
-        <Link to="/profile/password" className="button">
+        <Link to="/profile/password" className={buttonClass()}>
           {intl.formatMessage({ id: 'profile.account.changePassword' })}
         </Link>
       </section>
@@ -79,7 +80,7 @@ export function AccountTab() {
       {me.permissions.includes('support.downloads.view') && (
         <section aria-labelledby="account-downloads-heading" className="panel-section">
           <h2 id="account-downloads-heading">{intl.formatMessage({ id: 'profile.section.downloads' })}</h2>
-          <Link to="/profile/downloads" className="button">
+          <Link to="/profile/downloads" className={buttonClass()}>
             {intl.formatMessage({ id: 'profile.section.downloads' })}
           </Link>
         </section>

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button, buttonClass } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
 import { downloadsQueryKey, listDownloads } from '../../api/account.ts';
-import { messageForError } from '../../api/client.ts';
+import { messageForError } from '../../ui/error-message.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { Message } from '../../ui/message.tsx';
 
@@ -20,7 +20,7 @@ function CopyHash({ value, name }: { value: string; name: string }) {
   }
   return (
     <>
-      <Button className="button button-small" onPress={() => void copy()} aria-label={intl.formatMessage({ id: 'supportDownloads.copyHash' }, { name })}>
+      <Button size="small" onPress={() => void copy()} aria-label={intl.formatMessage({ id: 'supportDownloads.copyHash' }, { name })}>
         {intl.formatMessage({ id: 'copy.button' }, { what: 'SHA-256' })}
       </Button>
       <span role="status" className="copy-status">
@@ -72,7 +72,7 @@ export function DownloadsTab() {
                   <td data-label={intl.formatMessage({ id: 'supportDownloads.actions' })}>
                     <div className="stack-tight">
                       {item.downloadUrl !== null && (
-                        <a className="button button-primary button-small" href={item.downloadUrl} download={item.fileName} aria-label={intl.formatMessage({ id: 'supportDownloads.downloadNamed' }, { name: item.name, version: item.version })}>
+                        <a className={buttonClass({ variant: 'primary', size: 'small' })} href={item.downloadUrl} download={item.fileName} aria-label={intl.formatMessage({ id: 'supportDownloads.downloadNamed' }, { name: item.name, version: item.version })}>
                           {intl.formatMessage({ id: 'supportDownloads.download' })}
                         </a>
                       )}

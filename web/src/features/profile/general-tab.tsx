@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { fullName, useMe } from '../../session/me-context.ts';
 import { Message } from '../../ui/message.tsx';
 import { useIntl } from 'react-intl';
@@ -20,7 +20,7 @@ function CopyButton({ value, label }: { value: string; label: string }) {
   }
   return (
     <>
-      <Button className="button button-small" onPress={() => void copy()}>
+      <Button size="small" onPress={() => void copy()}>
         {intl.formatMessage({ id: 'copy.button' }, { what: label })}
       </Button>
       <span role="status" className="copy-status">

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button } from '../../ui/button.tsx';
 import { useIntl } from 'react-intl';
-import { messageForCode, messageForError } from '../../api/client.ts';
+import { messageForCode, messageForError } from '../../ui/error-message.ts';
 import { identityLinksQueryKey, linkableProvidersQueryKey, listIdentityLinks, listLinkableProviders, readSsoMessage, startIdentityLink, unlinkIdentity } from '../../api/sso.ts';
 import { useMe } from '../../session/me-context.ts';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
@@ -89,7 +89,7 @@ export function IdentityLinksSection() {
             <li key={item.id} data-link={item.providerName} className="identity-link">
               <strong>{item.providerName}</strong>
               <span>{item.email ?? item.subject}</span>
-              <Button className="button button-small" aria-label={intl.formatMessage({ id: 'links.unlinkLabel' }, { name: item.providerName })} onPress={() => setToUnlink(item)}>
+              <Button size="small" aria-label={intl.formatMessage({ id: 'links.unlinkLabel' }, { name: item.providerName })} onPress={() => setToUnlink(item)}>
                 {intl.formatMessage({ id: 'links.unlink' })}
               </Button>
             </li>
@@ -99,7 +99,7 @@ export function IdentityLinksSection() {
       {mayLink && linkable.length > 0 && (
         <div className="table-actions">
           {linkable.map((provider) => (
-            <Button key={provider.id} className="button" onPress={() => void link(provider.id)}>
+            <Button key={provider.id} onPress={() => void link(provider.id)}>
               {intl.formatMessage({ id: 'links.link' }, { name: provider.buttonLabel ?? provider.name })}
             </Button>
           ))}
@@ -107,8 +107,8 @@ export function IdentityLinksSection() {
       )}
       <ConfirmDialog
         isOpen={toUnlink !== null}
-        heading={intl.formatMessage({ id: 'links.unlinkHeading' }, { name: toUnlink?.providerName ?? '' })}
-        confirmLabel={intl.formatMessage({ id: 'links.unlink' })}
+        heading={{ id: 'links.unlinkHeading', values: { name: toUnlink?.providerName ?? '' } }}
+        confirmLabel={{ id: 'links.unlink' }}
         danger
         isPending={unlink.isPending}
         onCancel={() => {
