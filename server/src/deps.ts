@@ -198,7 +198,7 @@ export async function createDeps(config: Readonly<Config>, overrides: DepsOverri
   const securityPolicies = createSecurityPoliciesService({ db, tenants, sessions, roles, audit, notifications });
   const mfa = createMfaService({ db, clock, encryptor: createEncryptor(deriveKey(masterKey, 'mfa-totp')), secrets, passwords, tenants, roles, users, audit, mail: outbox });
   // Every sign-in ends in the flow; its gates run once a method accepted the credential.
-  const loginFlow = createLoginFlow({ db, clock, sessions, lockout, audit, links, mfa, gates: [presenceGate(presence)] });
+  const loginFlow = createLoginFlow({ db, clock, sessions, lockout, audit, links, gates: [presenceGate] });
   const invitations = createInvitationsService({
     db,
     clock,

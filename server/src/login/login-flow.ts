@@ -4,16 +4,16 @@ import type { AuditService } from '../audit/audit-service.ts';
 import { MINUTE, type Clock } from '../kernel/clock.ts';
 import type { RequestMeta } from '../kernel/request-meta.ts';
 import type { LinkKind, SingleUseLinksService } from '../links/links-service.ts';
-import type { MfaService } from '../mfa/mfa-service.ts';
-import { requiredByPolicy } from '../mfa/mfa.ts';
+import { requiredByPolicy, secondStepOf as mfaSecondStepOf } from '../mfa/mfa.ts';
 import type { LockoutService } from '../lockout/lockout-service.ts';
-import type { PresenceService } from '../presence/presence-service.ts';
+import { presenceListGuards } from '../presence/presence.ts';
 import type { SessionsService, StartedSession } from '../sessions/sessions-service.ts';
 import type { Db, Executor } from '../storage/db.ts';
 import { writeTogether } from '../storage/write-together.ts';
 import type { Tenant } from '../tenants/tenants.ts';
 import type { Membership, User } from '../users/users.ts';
-import { accountRefusal, type UsedUnlockCode } from './login.ts';
+import { accountRefusal, type SignInFacts, type UsedUnlockCode } from './login.ts';
+import { findSignInFacts } from './sign-in-read.ts';
 
 /** How long a sign-in challenge lives (SPEC §4b: 5 minutes). */
 export const challengeLifetimeMs = 5 * MINUTE;
@@ -23,6 +23,8 @@ export interface Identified {
   user: User;
   membership: Membership | undefined;
   tenant: Tenant;
+  /** What the gates and the second step need, when the method read it with the account (the password's one read); else read here. */
+  facts?: SignInFacts | undefined;
 }
 
 /** An identified person who may sign in: a member of the tenant. */
@@ -65,16 +67,15 @@ export interface GateRefusal {
  * A check every sign-in passes once its method identified a member, whichever the method: it answers a refusal or undefined, and
  * never throws for a refusal (the flow audits it, gives the password's slot back, and the method answers the code).
  */
-export type Gate = (account: SignInAccount) => Promise<GateRefusal | undefined>;
+export type Gate = (account: SignInAccount, facts: SignInFacts) => GateRefusal | undefined | Promise<GateRefusal | undefined>;
 
 /**
  * The contact-center gate (SPEC §3.2): a member whose role has `presence.use` and who has neither a presence reason list of their own
- * nor a tenant default is refused (403 PRESENCE_REASON_LIST_REQUIRED, no session, reason `no-presence-reason-list`).
+ * nor a tenant default is refused (403 PRESENCE_REASON_LIST_REQUIRED, no session, reason `no-presence-reason-list`); never a holder of
+ * `security.policies.manage`, who must be able to sign in and set a list.
  */
-export function presenceGate(presence: Pick<PresenceService, 'mayUsePresence'>): Gate {
-  return async ({ user, membership, tenant }) =>
-    (await presence.mayUsePresence(tenant.id, user.id, membership.role.permissions)) ? undefined : { reason: 'no-presence-reason-list', code: 'PRESENCE_REASON_LIST_REQUIRED' };
-}
+export const presenceGate: Gate = ({ membership }, facts) =>
+  presenceListGuards(membership.role.permissions) && !facts.hasPresenceList ? { reason: 'no-presence-reason-list', code: 'PRESENCE_REASON_LIST_REQUIRED' } : undefined;
 
 /** The second step a sign-in must take before its session: `allowedPeriods` are the tenant's, for the enrolment screen. */
 export interface SecondStepOutcome {
@@ -139,7 +140,6 @@ export function createLoginFlow(deps: {
   lockout: Pick<LockoutService, 'clearPasswordAttempts' | 'releasePasswordAttempt'>;
   audit: Pick<AuditService, 'record'>;
   links: SingleUseLinksService;
-  mfa: Pick<MfaService, 'secondStepFor'>;
   /** Run in order after the account check; the first refusal ends the sign-in. */
   gates: Gate[];
 }): LoginFlow {
@@ -174,10 +174,10 @@ export function createLoginFlow(deps: {
     });
 
   /** The second step the person must take first, or none. */
-  const secondStepOf = async (account: SignInAccount, how: SignInHow): Promise<'none' | 'totp' | 'enrolment'> => {
+  const secondStepOf = (account: SignInAccount, how: SignInHow, facts: SignInFacts): 'none' | 'totp' | 'enrolment' => {
     if (how.secondFactor === 'asserted') return 'none';
     if (how.secondFactor === 'if-required' && !requiredByPolicy(account.tenant.settings.mfaPolicy, account.membership.role.id)) return 'none';
-    return deps.mfa.secondStepFor(account);
+    return mfaSecondStepOf(facts.totpConfirmed, account.tenant.settings.mfaPolicy, account.membership.role.id);
   };
 
   const recordFailure: LoginFlow['recordFailure'] = (executor, failure, meta) => {
@@ -219,11 +219,12 @@ export function createLoginFlow(deps: {
       const stateRefusal = accountRefusal(identified.user, membership);
       if (stateRefusal !== undefined || membership === undefined) return refuse(identified, how, { reason: stateRefusal ?? 'no-membership', code: undefined }, meta);
       const account: SignInAccount = { ...identified, membership };
+      const facts = identified.facts ?? (await findSignInFacts(deps.db, account.tenant.id, account.user.id));
       for (const gate of deps.gates) {
-        const refusal = await gate(account);
+        const refusal = await gate(account, facts);
         if (refusal !== undefined) return refuse(identified, how, refusal, meta);
       }
-      const step = await secondStepOf(account, how);
+      const step = secondStepOf(account, how, facts);
       const attempt = how.passwordAttempt;
       if (step !== 'none') {
         const firstFactor = how.method === 'password' ? {} : { firstFactor: how.method };

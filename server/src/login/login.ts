@@ -13,6 +13,16 @@ export interface SignInCandidate {
   membership: Membership | undefined;
   credential: CredentialState;
   tenant: Tenant;
+  facts: SignInFacts;
+}
+
+/**
+ * What the gates and the second step need to know of a member, read with the account (sign-in-read.ts) instead of one statement
+ * each: whether they have a presence reason list to work with (their own or the tenant's default), and a confirmed TOTP.
+ */
+export interface SignInFacts {
+  hasPresenceList: boolean;
+  totpConfirmed: boolean;
 }
 
 /** A candidate a method accepted: the membership exists and is enabled (`accountRefusal`). */

@@ -2,7 +2,7 @@ import type { Executor } from '../storage/db.ts';
 import { credentialStateOf } from '../passwords/passwords.ts';
 import { parseTenantSettings } from '../tenants/tenants.ts';
 import { membershipOf, userOf } from '../users/users.ts';
-import type { SignInCandidate } from './login.ts';
+import type { SignInCandidate, SignInFacts } from './login.ts';
 
 /**
  * The sign-in's one read (ADR 0007, point 4): the user, their membership in their default tenant with role
@@ -43,6 +43,13 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
       't.name as team_name',
       'm.password_login',
       'm.disabled as membership_disabled',
+      'm.presence_reason_list_id',
+      // The gates' and the second step's facts, in the same statement (each was a statement of its own).
+      (eb) =>
+        eb
+          .exists(eb.selectFrom('presence_reason_lists as pl').select('pl.id').whereRef('pl.tenant_id', '=', 'u.default_tenant_id').where('pl.is_default', '=', true))
+          .as('tenant_has_default_list'),
+      (eb) => eb.exists(eb.selectFrom('mfa_totp as mt').select('mt.user_id').whereRef('mt.user_id', '=', 'u.id').where('mt.confirmed_at', 'is not', null)).as('totp_confirmed'),
       'tn.name as tenant_name',
       'tn.home_region as tenant_home_region',
       'tn.settings as tenant_settings',
@@ -68,6 +75,31 @@ export async function findSignInRecord(db: Executor, usernameCanonical: string):
             disabled: row.membership_disabled ?? false,
           }),
     credential: credentialStateOf(row.id, row),
+    facts: { hasPresenceList: row.presence_reason_list_id !== null || Boolean(row.tenant_has_default_list), totpConfirmed: Boolean(row.totp_confirmed) },
     tenant: { id: row.default_tenant_id, name: row.tenant_name, homeRegion: row.tenant_home_region, settings: parseTenantSettings(row.tenant_settings), createdAt: row.tenant_created_at },
   };
+}
+
+/**
+ * The same facts for a person a method identified without the read above (single sign-on names the account through its identity
+ * link), in their membership of `tenantId`: one statement.
+ */
+export async function findSignInFacts(db: Executor, tenantId: string, userId: string): Promise<SignInFacts> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('memberships as m')
+            .select('m.user_id')
+            .where('m.tenant_id', '=', tenantId)
+            .where('m.user_id', '=', userId)
+            .where('m.presence_reason_list_id', 'is not', null),
+        )
+        .as('has_own_list'),
+      eb.exists(eb.selectFrom('presence_reason_lists as pl').select('pl.id').where('pl.tenant_id', '=', tenantId).where('pl.is_default', '=', true)).as('tenant_has_default_list'),
+      eb.exists(eb.selectFrom('mfa_totp as mt').select('mt.user_id').where('mt.user_id', '=', userId).where('mt.confirmed_at', 'is not', null)).as('totp_confirmed'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { hasPresenceList: Boolean(row.has_own_list) || Boolean(row.tenant_has_default_list), totpConfirmed: Boolean(row.totp_confirmed) };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInUser, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, testOrigin, type TestApp } from '../testing/test-app.ts';
+import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
 
 /**
  * SPEC §3.2: a wrong username and a wrong password get the same answer in the same time. Proved by the work, not by a clock:
@@ -45,5 +45,16 @@ describe('sign-in work', () => {
     const locked = await workOf(agent.username, 'Some-Wrong-Password-1');
     expect(locked.work).toEqual(unknown.work);
     expect(locked.response).toEqual(unknown.response);
+  });
+
+  /** @see issue 22, item 7: the gates and the second step read their facts with the account, not one statement each. */
+  it('signs in with three statements: the one read, the attempt reserved, the session written with its audit row', async () => {
+    const agent = await signedInUser(t, { tenant: admin.tenant, username: 'work.agent.two', role: 'Agent' });
+    for (const who of [agent.username, admin.username]) {
+      const statements = t.deps.statementCount();
+      const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, remoteAddress: '10.8.0.2', payload: { username: who, password: strongPassword } });
+      expect(response.statusCode).toBe(200);
+      expect(t.deps.statementCount() - statements).toBe(3);
+    }
   });
 });

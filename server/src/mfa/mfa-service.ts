@@ -29,7 +29,9 @@ import {
   requiredByPolicy,
   seedAssociatedData,
   seedFromBase32,
+  secondStepOf,
   seedToBase32,
+  type SecondStep,
   type TotpRecord,
 } from './mfa.ts';
 import {
@@ -49,8 +51,6 @@ export interface MfaFactor {
   seed: Buffer;
 }
 
-/** What the sign-in needs after a right password. */
-export type SecondStep = 'none' | 'totp' | 'enrolment';
 
 /** The audit action of each notice; every one is audited and emailed together (notify). */
 const noticeActions: Record<MfaNotice, string> = {
@@ -313,8 +313,7 @@ export function createMfaService(deps: {
 
     async secondStepFor(account) {
       const found = await findTotp(deps.db, account.user.id);
-      if (found !== undefined && found.totp.confirmedAt !== null) return 'totp';
-      return requiredByPolicy(account.tenant.settings.mfaPolicy, account.membership.role.id) ? 'enrolment' : 'none';
+      return secondStepOf(found !== undefined && found.totp.confirmedAt !== null, account.tenant.settings.mfaPolicy, account.membership.role.id);
     },
 
     async startSignInEnrolment(account, input) {

@@ -109,6 +109,14 @@ export function normaliseRecoveryCode(typed: string): string {
 }
 
 /** Whether the tenant's policy makes this role use a second factor. */
+/** What a sign-in needs after its first factor: the person's confirmed TOTP, else an enrolment where the policy requires a factor of their role. */
+export type SecondStep = 'none' | 'totp' | 'enrolment';
+
+export function secondStepOf(totpConfirmed: boolean, policy: MfaPolicy, roleId: string): SecondStep {
+  if (totpConfirmed) return 'totp';
+  return requiredByPolicy(policy, roleId) ? 'enrolment' : 'none';
+}
+
 export function requiredByPolicy(policy: MfaPolicy, roleId: string): boolean {
   return policy.mode === 'required' && policy.requiredRoleIds.includes(roleId);
 }
