@@ -1,32 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MINUTE, SECOND } from '../kernel/clock.ts';
-import { login, signedInUser, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
+import type { SignedInUser } from '../testing/journeys.ts';
+import { passwordTestbed } from '../testing/password-testbed.ts';
+import { strongPassword, type TestApp } from '../testing/test-app.ts';
 
 /** The lock a tenant's lockout policy sets after repeated wrong passwords, how it runs out, and an administrator's unlock. */
 let t: TestApp;
 let admin: SignedInUser;
-let counter = 0;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await signedInUser(t, { tenantName: 'Password Tenant', username: 'pw.admin' });
-});
-// Tests move the clock by days; the administrator signs in afresh for each one.
-beforeEach(async () => {
-  const cookie = await login(t, 'pw.admin');
-  admin = { ...admin, cookie, headers: { cookie, origin: testOrigin } };
-});
-afterAll(async () => t.close());
-
-/** A fresh signed-in agent in the admin's tenant, so each test starts from a clean account. */
-async function freshAgent(prefix = 'agent'): Promise<SignedInUser> {
-  counter += 1;
-  return signedInUser(t, { tenant: admin.tenant, username: `${prefix}.${counter}`, role: 'Agent' });
-}
-
-const loginAttempt = (username: string, password: string, remoteAddress = '10.1.1.1', app = t.app) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, remoteAddress, payload: { username, password } });
+const { freshAgent, loginAttempt } = passwordTestbed((ready) => ({ t, admin } = ready));
 
 describe('lockout', () => {
   it('locks after exactly 6 failures, refuses the right password while locked, and unlocks after 30 minutes', async () => {

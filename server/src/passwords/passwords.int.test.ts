@@ -1,53 +1,13 @@
 import { hashSync } from '@node-rs/argon2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contactCenterDefaultPolicy } from '@lanyard/contracts/password-policy';
+import { describe, expect, it } from 'vitest';
 import { DAY, SECOND } from '../kernel/clock.ts';
 import { login, signedInUser, type SignedInUser } from '../testing/journeys.ts';
+import { passwordTestbed } from '../testing/password-testbed.ts';
 import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
 let admin: SignedInUser;
-let counter = 0;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await signedInUser(t, { tenantName: 'Password Tenant', username: 'pw.admin' });
-});
-// Tests move the clock by days; the administrator signs in afresh for each one.
-beforeEach(async () => {
-  const cookie = await login(t, 'pw.admin');
-  admin = { ...admin, cookie, headers: { cookie, origin: testOrigin } };
-});
-afterAll(async () => t.close());
-
-/** A fresh signed-in agent in the admin's tenant, so each test starts from a clean account. */
-async function freshAgent(prefix = 'agent'): Promise<SignedInUser> {
-  counter += 1;
-  return signedInUser(t, { tenant: admin.tenant, username: `${prefix}.${counter}`, role: 'Agent' });
-}
-
-const changePassword = (who: { cookie: string }, currentPassword: string, newPassword: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: { cookie: who.cookie, origin: testOrigin }, payload: { currentPassword, newPassword } });
-
-const loginAttempt = (username: string, password: string, remoteAddress = '10.1.1.1', app = t.app) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, remoteAddress, payload: { username, password } });
-
-const setTenantPolicy = (policy: Record<string, unknown>) =>
-  t.app.inject({ method: 'PUT', url: '/api/v1/admin/security/password-policy', headers: admin.headers, payload: { passwordPolicy: policy } });
-
-async function presets() {
-  const response = await t.app.inject({ method: 'GET', url: '/api/v1/admin/security/password-policy', headers: admin.headers });
-  return response.json().presets as { id: string; policy: Record<string, unknown> }[];
-}
-
-/** Test cleanup goes through the service: a clock moved by days has ended every session by then. */
-async function restoreDefaultPolicy(): Promise<void> {
-  await t.deps.tenants.updateSettings(admin.tenant.id, (settings) => ({ ...settings, passwordPolicy: contactCenterDefaultPolicy }));
-}
-
-async function emailsTo(address: string) {
-  return (await t.mailbox()).filter((email) => email.to.includes(address));
-}
+const { nextNumber, freshAgent, changePassword, loginAttempt, setTenantPolicy, presets, restoreDefaultPolicy, emailsTo } = passwordTestbed((ready) => ({ t, admin } = ready));
 
 describe('change password', () => {
   it('needs the current password, enforces the policy, signs out other sessions and sends one email', async () => {
@@ -176,7 +136,7 @@ describe('audit log', () => {
     expect(newest && older && newest.id > older.id).toBe(true);
     const next = await t.app.inject({ method: 'GET', url: `/api/v1/admin/audit-events?limit=2&before=${first.json().nextCursor}`, headers: admin.headers });
     expect(next.json().items[0].id < (older?.id ?? '')).toBe(true);
-    const other = await signedInUser(t, { tenantName: 'Audit Other Tenant', username: `auditor.${++counter}` });
+    const other = await signedInUser(t, { tenantName: 'Audit Other Tenant', username: `auditor.${nextNumber()}` });
     const theirs = await t.app.inject({ method: 'GET', url: '/api/v1/admin/audit-events?limit=500', headers: other.headers });
     const ours = new Set((await t.deps.audit.list(admin.tenant.id, { limit: 1000 })).map((event) => event.id));
     expect(theirs.json().items.some((event: { id: string }) => ours.has(event.id))).toBe(false);

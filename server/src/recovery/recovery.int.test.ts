@@ -1,37 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE, SECOND } from '../kernel/clock.ts';
 import { login, signedInUser, tokenFromLink, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
+import { passwordTestbed } from '../testing/password-testbed.ts';
+import { strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
 import { maxSelfServiceResetsPerHour } from './recovery-service.ts';
 
 /** A forgotten password: the reset link asked for or sent by an administrator, and used once. */
 let t: TestApp;
 let admin: SignedInUser;
-let counter = 0;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await signedInUser(t, { tenantName: 'Password Tenant', username: 'pw.admin' });
-});
-// Tests move the clock by days; the administrator signs in afresh for each one.
-beforeEach(async () => {
-  const cookie = await login(t, 'pw.admin');
-  admin = { ...admin, cookie, headers: { cookie, origin: testOrigin } };
-});
-afterAll(async () => t.close());
-
-/** A fresh signed-in agent in the admin's tenant, so each test starts from a clean account. */
-async function freshAgent(prefix = 'agent'): Promise<SignedInUser> {
-  counter += 1;
-  return signedInUser(t, { tenant: admin.tenant, username: `${prefix}.${counter}`, role: 'Agent' });
-}
-
-const loginAttempt = (username: string, password: string, remoteAddress = '10.1.1.1', app = t.app) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, remoteAddress, payload: { username, password } });
-
-async function emailsTo(address: string) {
-  return (await t.mailbox()).filter((email) => email.to.includes(address));
-}
+const { nextNumber, freshAgent, loginAttempt, emailsTo } = passwordTestbed((ready) => ({ t, admin } = ready));
 
 const auditActions = async (userId: string, action: string) =>
   t.deps.db.selectFrom('audit_events').select(['result', 'details']).where('target_id', '=', userId).where('action', '=', action).orderBy('id').execute();
@@ -110,7 +87,7 @@ describe('forgotten password', () => {
   });
 
   it("does not let an administrator reset or unlock another tenant's user", async () => {
-    const other = await signedInUser(t, { tenantName: 'Other Password Tenant', username: `other.${++counter}`, role: 'Agent' });
+    const other = await signedInUser(t, { tenantName: 'Other Password Tenant', username: `other.${nextNumber()}`, role: 'Agent' });
     for (const action of ['password-reset', 'unlock']) {
       const response = await t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${other.userId}/${action}`, headers: admin.headers });
       expect(response.statusCode, action).toBe(404);

@@ -1,49 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contactCenterDefaultPolicy } from '@lanyard/contracts/password-policy';
+import { describe, expect, it } from 'vitest';
 import { DAY } from '../kernel/clock.ts';
-import { login, signedInUser, type SignedInUser } from '../testing/journeys.ts';
-import { createTestApp, strongPassword, testOrigin, type TestApp } from '../testing/test-app.ts';
+import { signedInUser, type SignedInUser } from '../testing/journeys.ts';
+import { passwordTestbed } from '../testing/password-testbed.ts';
+import { strongPassword, type TestApp } from '../testing/test-app.ts';
 
 /** Security › Password policy: the tenant's policy, the roles' overrides and the presets, as members then meet them. */
 let t: TestApp;
 let admin: SignedInUser;
-let counter = 0;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await signedInUser(t, { tenantName: 'Password Tenant', username: 'pw.admin' });
-});
-// Tests move the clock by days; the administrator signs in afresh for each one.
-beforeEach(async () => {
-  const cookie = await login(t, 'pw.admin');
-  admin = { ...admin, cookie, headers: { cookie, origin: testOrigin } };
-});
-afterAll(async () => t.close());
-
-/** A fresh signed-in agent in the admin's tenant, so each test starts from a clean account. */
-async function freshAgent(prefix = 'agent'): Promise<SignedInUser> {
-  counter += 1;
-  return signedInUser(t, { tenant: admin.tenant, username: `${prefix}.${counter}`, role: 'Agent' });
-}
-
-const changePassword = (who: { cookie: string }, currentPassword: string, newPassword: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: { cookie: who.cookie, origin: testOrigin }, payload: { currentPassword, newPassword } });
-
-const loginAttempt = (username: string, password: string, remoteAddress = '10.1.1.1', app = t.app) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: testOrigin }, remoteAddress, payload: { username, password } });
-
-const setTenantPolicy = (policy: Record<string, unknown>) =>
-  t.app.inject({ method: 'PUT', url: '/api/v1/admin/security/password-policy', headers: admin.headers, payload: { passwordPolicy: policy } });
-
-async function presets() {
-  const response = await t.app.inject({ method: 'GET', url: '/api/v1/admin/security/password-policy', headers: admin.headers });
-  return response.json().presets as { id: string; policy: Record<string, unknown> }[];
-}
-
-/** Test cleanup goes through the service: a clock moved by days has ended every session by then. */
-async function restoreDefaultPolicy(): Promise<void> {
-  await t.deps.tenants.updateSettings(admin.tenant.id, (settings) => ({ ...settings, passwordPolicy: contactCenterDefaultPolicy }));
-}
+const { nextNumber, freshAgent, changePassword, loginAttempt, setTenantPolicy, presets, restoreDefaultPolicy } = passwordTestbed((ready) => ({ t, admin } = ready));
 
 async function withPreset<T>(id: string, work: () => Promise<T>): Promise<T> {
   const preset = (await presets()).find((candidate) => candidate.id === id);
@@ -108,7 +72,7 @@ describe('policies and presets', () => {
   });
 
   it("follows a role's override instead of the tenant's policy", async () => {
-    const supervisor = await signedInUser(t, { tenant: admin.tenant, username: `sup.${++counter}`, role: 'Supervisor' });
+    const supervisor = await signedInUser(t, { tenant: admin.tenant, username: `sup.${nextNumber()}`, role: 'Supervisor' });
     const roles = await t.app.inject({ method: 'GET', url: '/api/v1/admin/security/password-policy', headers: admin.headers });
     const role = roles.json().roles.find((candidate: { name: string }) => candidate.name === 'Supervisor');
     const strict = { ...roles.json().tenantPolicy, minLength: 20, requireSpecial: true };
