@@ -8,6 +8,7 @@ import {
   chooseFromAccountMenu,
   expectAccessible,
   expectAccessibleNarrow,
+  inviteWithPassword,
   logOut,
   signIn,
   startJourney,
@@ -83,9 +84,12 @@ describe('My Profile › Accessibility', () => {
   });
 
   it('high contrast and larger text apply on another page and after signing in again in a new browser', async () => {
+    // An agent: their role has presence.use, so the console asks for the microphone (an administrator is not asked).
+    await inviteWithPassword(journey.server, password, '--tenant', admin.tenant, '--username', 'ada.agent', '--email', 'ada.agent@example.test', '--role', 'Agent', '--first-name', 'Ada', '--last-name', 'Agent');
+    const agent = 'ada.agent';
     const page = await journey.newPage();
-    await signIn(page, admin.username, password);
-    // The microphone step (the administrator has presence.use) answers late here: the page must not be drawn
+    await signIn(page, agent, password);
+    // The microphone step (the agent has presence.use) answers late here: the page must not be drawn
     // before it, or the panel would push the checkbox away under the pointer and the press would do nothing.
     await page.route('**/api/v1/me/microphone', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -114,7 +118,7 @@ describe('My Profile › Accessibility', () => {
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('20px');
 
     const fresh = await journey.newPage();
-    await signIn(fresh, admin.username, password);
+    await signIn(fresh, agent, password);
     await fresh.getByRole('heading', { level: 1 }).first().waitFor();
     expect(await rootData(fresh)).toMatchObject({ highContrast: 'true', textSize: 'larger' });
     await saveScreenshot(fresh, 'account-03-new-browser');

@@ -28,12 +28,15 @@ const fakeMicrophone = ['--use-fake-device-for-media-stream', '--use-fake-ui-for
 
 let journey: Journey;
 let admin: BootstrapAdmin;
+/** An agent of the administrator's tenant: presence.use is an agent capability (the built-in Administrator does not hold it). */
+const agent = 'ana.agent';
 /** A Chromium without the fake prompt: microphone requests are refused, as when a person clicks Block. */
 let denyingBrowser: Browser;
 
 beforeAll(async () => {
   journey = await startJourney({ chromiumArgs: fakeMicrophone });
   admin = await activateBootstrapAdmin(journey.server, password);
+  await inviteWithPassword(journey.server, password, '--tenant', admin.tenant, '--username', agent, '--email', 'ana.agent@example.test', '--role', 'Agent', '--first-name', 'Ana', '--last-name', 'Agent');
   denyingBrowser = await launchChromium(['--use-fake-device-for-media-stream']);
 });
 
@@ -50,8 +53,8 @@ describe('the microphone at first sign-in', () => {
   it('explains why, and shows what to do when the browser blocks it', async () => {
     const context = await denyingBrowser.newContext({ baseURL: journey.server.baseUrl, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await signIn(page, admin.username, password);
-    await waitForPath(page, '/admin/users');
+    await signIn(page, agent, password);
+    await waitForPath(page, '/profile/general');
     const step = page.getByRole('region', { name: 'Allow your microphone' });
     await step.getByText('The microphone is needed for calls').waitFor();
     await expectAccessible(page, 'presence-microphone-ask');
@@ -67,8 +70,8 @@ describe('the microphone at first sign-in', () => {
 
   it('records "allowed" with a microphone, and does not ask again', async () => {
     const page = await journey.newPage();
-    await signIn(page, admin.username, password);
-    await waitForPath(page, '/admin/users');
+    await signIn(page, agent, password);
+    await waitForPath(page, '/profile/general');
     const step = page.getByRole('region', { name: 'Allow your microphone' });
     // Keyboard only: Tab to the button, Enter.
     await step.getByRole('button', { name: 'Allow microphone' }).focus();
@@ -104,8 +107,8 @@ describe('Administration › Presence reason lists', () => {
 describe('Ready to work?', () => {
   it('shows each check on My Profile › General, with the data location', async () => {
     const page = await journey.newPage();
-    await signIn(page, admin.username, password);
-    await page.goto('/profile/general');
+    await signIn(page, agent, password);
+    await waitForPath(page, '/profile/general');
     const panel = page.getByRole('region', { name: 'Ready to work?' });
     await panel.locator('[data-check="mfa"]').waitFor();
     for (const check of ['presence-list', 'microphone', 'device', 'browser', 'mfa', 'password']) {
@@ -115,9 +118,12 @@ describe('Ready to work?', () => {
     await panel.getByText('No password expiry applies to you.').waitFor();
     await page.getByText('Your data is stored in the local region').waitFor();
 
-    // Passwords now expire 10 days after they change: Check again shows the days left as a red cross.
-    const settings = (await pageApi(page, 'GET', '/admin/security/password-policy')).json as { tenantPolicy: Record<string, unknown> };
-    const setPolicy = async (policy: Record<string, unknown>) => expect((await pageApi(page, 'PUT', '/admin/security/password-policy', { passwordPolicy: policy })).status).toBe(204);
+    // The administrator makes passwords expire 10 days after they change: Check again shows the days left as a red cross.
+    const adminPage = await journey.newPage();
+    await signIn(adminPage, admin.username, password);
+    await waitForPath(adminPage, '/admin/users');
+    const settings = (await pageApi(adminPage, 'GET', '/admin/security/password-policy')).json as { tenantPolicy: Record<string, unknown> };
+    const setPolicy = async (policy: Record<string, unknown>) => expect((await pageApi(adminPage, 'PUT', '/admin/security/password-policy', { passwordPolicy: policy })).status).toBe(204);
     await setPolicy({ ...settings.tenantPolicy, expiryDays: 10 });
     try {
       await panel.getByRole('button', { name: 'Check again' }).click();
@@ -164,7 +170,7 @@ describe('the login page', () => {
     expect(cleared).toBe(204);
     const other = await journey.newPage();
     await other.goto('/login');
-    await other.getByRole('textbox', { name: 'Username' }).fill(admin.username);
+    await other.getByRole('textbox', { name: 'Username' }).fill(agent);
     await other.getByLabel('Password', { exact: true }).fill(password);
     await other.getByRole('button', { name: 'Submit' }).click();
     await other.getByText('You need a Presence Reason list to sign in. Contact your administrator.').waitFor();

@@ -12,6 +12,12 @@ describe('grantable roles (same or lower)', () => {
     expect(mayGrant(role('Admin', [...mine, 'roles.manage']), mine)).toBe(false);
   });
 
+  it('compares authority only: an agent capability the caller lacks never makes a role higher', () => {
+    const administrator = ['users.view', 'users.edit', 'profile.edit', 'roles.manage'];
+    expect(mayGrant(role('Agent', ['profile.edit', 'presence.use']), administrator)).toBe(true);
+    expect(mayGrant(role('Floor', ['presence.use', 'audit.view']), administrator)).toBe(false);
+  });
+
   it('filters a list, keeping its order', () => {
     const roles = [role('A', ['audit.view']), role('BB', ['users.view']), role('CCC', ['users.view', 'audit.view'])];
     expect(grantableRoles(roles, ['users.view']).map((entry) => entry.name)).toEqual(['BB']);

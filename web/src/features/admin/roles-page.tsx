@@ -1,5 +1,5 @@
 import type { Role } from '@lanyard/contracts/api';
-import { permissionCatalogue } from '@lanyard/contracts/permissions';
+import { isAuthority, permissionCatalogue } from '@lanyard/contracts/permissions';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Checkbox as AriaCheckbox, Dialog, Form, Heading } from 'react-aria-components';
@@ -193,7 +193,8 @@ function RoleDialog({ role, onDone }: { role: Role | null; onDone: () => void })
           <fieldset key={group.group} className="fieldset">
             <legend>{group.group}</legend>
             {group.entries.map((entry) => {
-              const held = me.permissions.includes(entry.key);
+              // An agent capability (presence.use) is not authority: anyone who may manage roles may give it (as the server allows).
+              const held = me.permissions.includes(entry.key) || !isAuthority(entry.key);
               return (
                 <div key={entry.key} className="checkbox-field">
                   <AriaCheckbox
