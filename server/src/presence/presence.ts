@@ -22,23 +22,19 @@ export function effectiveList(own: Pick<PresenceReasonList, 'id' | 'name'> | und
   return null;
 }
 
-/** Whether a member with these permissions needs a presence reason list to sign in (SPEC §3.2). */
-/**
- * Whether the sign-in check may refuse this person for want of a presence reason list: never someone who holds
- * `security.policies.manage` (SPEC §4b "Administration, completed"), who must be able to sign in and set a list.
- */
-export function presenceListGuards(permissions: Iterable<string>): boolean {
-  let uses = false;
-  for (const permission of permissions) {
-    if (permission === 'security.policies.manage') return false;
-    if (permission === 'presence.use') uses = true;
-  }
-  return uses;
-}
-
+/** Whether a member with these permissions works with a presence reason list (SPEC §3.2): `presence.use`, an agent capability. */
 export function needsPresenceList(permissions: Iterable<string>): boolean {
   for (const permission of permissions) if (permission === 'presence.use') return true;
   return false;
+}
+
+/**
+ * Whether the sign-in and tenant-switch check may refuse this person for want of a list: one who needs a list, unless they hold
+ * `security.policies.manage` (SPEC §4b "Administration, completed"), who must be able to sign in and set one.
+ */
+export function presenceListGuards(permissions: Iterable<string>): boolean {
+  const held = [...permissions];
+  return needsPresenceList(held) && !held.includes('security.policies.manage');
 }
 
 export interface MicrophoneRecord {
